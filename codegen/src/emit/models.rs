@@ -1,0 +1,546 @@
+//! The models crate: one serde type per named IR type, plus the `support` module the types rely
+//! on (tri-state `Nullable`, `Email`, strict optional fields).
+//!
+//! Shape of the output (documented for users in `docs/generated-code.md`):
+//! - `required` + not nullable → `T`; `required` + nullable → `Option<T>` (always serialised);
+//!   optional → `Option<T>` (skipped when `None`; an explicit `null` is rejected);
+//!   optional + nullable → `support::Nullable<T>` (absent, `null` and a value stay distinct).
+//! - formats are types, checked when parsed: `date-time` → `chrono::DateTime<Utc>`,
+//!   `date` → `chrono::NaiveDate`, `email` → `support::Email`.
+//! - string enums are closed Rust enums: an unknown value is an error, not silently accepted.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{GeneratedFile, doc_attrs, format_rust, header};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{
+    Enum, Field, FloatWidth, IntegerWidth, Ir, Presence, Struct, Type, TypeDef, TypeKind, Union, UnknownFields,
+};
+use crate::naming::{Namer, RustIdent, field_name};
+
+/// Settings of the models crate.
+#[derive(Clone, Debug)]
+pub struct ModelsSettings {
+    /// The package name, e.g. `admin-api-models`.
+    pub crate_name: String,
+    /// The crate's directory under the output directory.
+    pub dir: String,
+    pub license: String,
+}
+
+/// Emits `Cargo.toml` and `src/lib.rs` of the models crate.
+pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    let types = ir.types.iter().map(emit_type);
+    let title = format!(" Models of {} {}, generated from its OpenAPI document.", ir.title, ir.version);
+    // The modules are skipped by rustfmt: their layout is prettyplease's, and `cargo fmt --check`
+    // must not fight the generator.
+    let lib = quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #![doc = " Every type maps one schema; its documentation names the JSON pointer it comes from."]
+        #[rustfmt::skip]
+        pub mod support;
+        #[rustfmt::skip]
+        mod types;
+
+        pub use types::*;
+    };
+    let support = support_module();
+    let types = quote! {
+        //! The types, one per schema.
+        // Documentation is the spec's own text: Markdown for people, not for rustdoc or clippy.
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
+
+        #(#types)*
+    };
+    let lib = format_rust(lib, spec_label)?;
+    let support = format_rust(support, spec_label)?;
+    let types = format_rust(types, spec_label)?;
+    let uses_chrono = ir.types.iter().any(|t| mentions(t, &|ty| matches!(ty, Type::DateTime | Type::Date)));
+    let chrono = if uses_chrono {
+        "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
+    } else {
+        ""
+    };
+    let manifest = format!(
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2024\"\nrust-version = \"1.85\"\n\
+         description = \"Models of {title}, generated from its OpenAPI document.\"\nlicense = \"{license}\"\npublish = false\n\n\
+         [dependencies]\n{chrono}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+        header = header("#", spec_label),
+        name = settings.crate_name,
+        version = cargo_version(&ir.version),
+        title = ir.title.replace('\\', "\\\\").replace('"', "\\\""),
+        license = settings.license,
+    );
+    Ok(vec![
+        GeneratedFile { path: format!("{}/Cargo.toml", settings.dir), contents: manifest },
+        GeneratedFile { path: format!("{}/src/lib.rs", settings.dir), contents: lib },
+        GeneratedFile { path: format!("{}/src/support.rs", settings.dir), contents: support },
+        GeneratedFile { path: format!("{}/src/types.rs", settings.dir), contents: types },
+    ])
+}
+
+/// `info.version` as a semver version Cargo accepts (`1.0` → `1.0.0`; anything else → `0.0.0`).
+fn cargo_version(version: &str) -> String {
+    let core: Vec<&str> = version.split(['-', '+']).next().unwrap_or("").split('.').collect();
+    if core.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) && (1..=3).contains(&core.len()) {
+        let mut parts: Vec<String> = core
+            .iter()
+            .map(|p| p.trim_start_matches('0').to_owned())
+            .map(|p| if p.is_empty() { "0".into() } else { p })
+            .collect();
+        parts.resize(3, "0".to_owned());
+        parts.join(".")
+    } else {
+        "0.0.0".to_owned()
+    }
+}
+
+fn mentions(def: &TypeDef, pred: &dyn Fn(&Type) -> bool) -> bool {
+    fn deep(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
+        pred(ty) || matches!(ty, Type::Array(inner) | Type::Map(inner) if deep(inner, pred))
+    }
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| deep(&f.ty, pred))
+                || matches!(&s.unknown_fields, UnknownFields::Collect(ty) if deep(ty, pred))
+        }
+        TypeKind::Union(u) => u.variants.iter().any(|v| deep(&v.ty, pred)),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => deep(ty, pred),
+        TypeKind::Enum(_) => false,
+    }
+}
+
+pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(::std::string::String),
+        Type::Email => quote!(crate::support::Email),
+        Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Type::Date => quote!(::chrono::NaiveDate),
+        Type::Integer(width) => match width {
+            IntegerWidth::I32 => quote!(i32),
+            IntegerWidth::I64 => quote!(i64),
+            IntegerWidth::U8 => quote!(u8),
+            IntegerWidth::U16 => quote!(u16),
+            IntegerWidth::U32 => quote!(u32),
+            IntegerWidth::U64 => quote!(u64),
+        },
+        Type::Float(FloatWidth::F32) => quote!(f32),
+        Type::Float(FloatWidth::F64) => quote!(f64),
+        Type::Boolean => quote!(bool),
+        Type::Any => quote!(::serde_json::Value),
+        Type::FreeObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Type::Array(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Type::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        Type::Named(name) => {
+            let ident = name.ident();
+            quote!(#ident)
+        }
+    }
+}
+
+fn provenance(def: &TypeDef) -> String {
+    format!(" Generated from `{}`.", def.pointer)
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref());
+    let origin = provenance(def);
+    let doc = if def.doc.is_some() {
+        quote! { #doc #[doc = ""] #[doc = #origin] }
+    } else {
+        quote! { #[doc = #origin] }
+    };
+    let name = def.name.ident();
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&def.name, s, doc),
+        TypeKind::Enum(e) => emit_enum(&def.name, e, doc),
+        TypeKind::Union(u) => emit_union(&def.name, u, doc),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty);
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Newtype(ty) => {
+            let ty = type_tokens(ty);
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
+    }
+}
+
+fn field_tokens(field: &Field) -> TokenStream {
+    let doc = {
+        let mut text = field.doc.clone().unwrap_or_default();
+        if let Some(default) = &field.default {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&format!("Default: `{default}`."));
+        }
+        doc_attrs(Some(&text))
+    };
+    let name = field.name.ident();
+    let mut ty = type_tokens(&field.ty);
+    if field.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    let wire = &field.wire_name;
+    let rename = (field.name.unraw() != wire).then(|| quote!(rename = #wire,));
+    let (ty, serde) = match field.presence() {
+        Presence::Required => (ty, quote!(#rename)),
+        Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), quote!(#rename)),
+        Presence::Optional => (
+            quote!(::std::option::Option<#ty>),
+            quote!(#rename default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::support::deserialize_some",),
+        ),
+        Presence::OptionalNullable => (
+            quote!(crate::support::Nullable<#ty>),
+            quote!(#rename default, skip_serializing_if = "crate::support::Nullable::is_absent",),
+        ),
+    };
+    let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#serde)]) };
+    quote! { #doc #serde pub #name: #ty, }
+}
+
+fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
+    let ident = name.ident();
+    let fields = s.fields.iter().map(field_tokens);
+    let deny = (s.unknown_fields == UnknownFields::Deny).then(|| quote!(#[serde(deny_unknown_fields)]));
+    let extra = match &s.unknown_fields {
+        UnknownFields::Collect(ty) => {
+            let mut namer = Namer::with_reserved(&s.fields.iter().map(|f| f.name.unraw()).collect::<Vec<_>>());
+            let field = RustIdent::new(&namer.claim(field_name("additional_properties"))).ident();
+            let ty = type_tokens(ty);
+            quote! {
+                /// Properties the schema does not name.
+                #[serde(flatten)]
+                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            }
+        }
+        UnknownFields::Ignore | UnknownFields::Deny => TokenStream::new(),
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #ident {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+fn emit_enum(name: &RustIdent, e: &Enum, doc: TokenStream) -> TokenStream {
+    let ident = name.ident();
+    let variants = e.variants.iter().enumerate().map(|(i, v)| {
+        let name = v.name.ident();
+        let wire = &v.wire_name;
+        let default = (e.default == Some(i)).then(|| quote!(#[default]));
+        quote! { #default #[serde(rename = #wire)] #name, }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let name = v.name.ident();
+        let wire = &v.wire_name;
+        quote! { Self::#name => #wire, }
+    });
+    let all = e.variants.iter().map(|v| {
+        let name = v.name.ident();
+        quote!(Self::#name)
+    });
+    let default = e.default.is_some().then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #ident {
+            #(#variants)*
+        }
+
+        impl #ident {
+            /// Every value, in the order of the schema.
+            pub const ALL: &'static [Self] = &[#(#all),*];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
+    let ident = name.ident();
+    let payload = |v: &crate::ir::UnionVariant| {
+        let ty = type_tokens(&v.ty);
+        if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+    };
+    match &u.discriminator {
+        // The tag lives only in the enum: serde's internal tagging adds and removes it.
+        Some(d) if !d.in_variants => {
+            let property = &d.property;
+            let variants = u.variants.iter().map(|v| {
+                let name = v.name.ident();
+                let ty = payload(v);
+                let (first, rest) = v
+                    .tags
+                    .split_first()
+                    .map(|(f, r)| (f.clone(), r.to_vec()))
+                    .unwrap_or_else(|| (v.name.unraw().to_owned(), Vec::new()));
+                quote! { #[serde(rename = #first #(, alias = #rest)*)] #name(#ty), }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(tag = #property)]
+                pub enum #ident {
+                    #(#variants)*
+                }
+            }
+        }
+        // The variants carry the tag themselves: serialise them as they are, and pick the
+        // variant to deserialise by reading the tag first.
+        Some(d) => {
+            let property = &d.property;
+            let variants = u.variants.iter().map(|v| {
+                let name = v.name.ident();
+                let ty = payload(v);
+                quote! { #name(#ty), }
+            });
+            let all_tags: Vec<&String> = u.variants.iter().flat_map(|v| v.tags.iter()).collect();
+            let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+                let name = v.name.ident();
+                let tags = &v.tags;
+                let wrap = if v.boxed { quote!(|v| Self::#name(::std::boxed::Box::new(v))) } else { quote!(Self::#name) };
+                quote! {
+                    #(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #ident {
+                    #(#variants)*
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #ident {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        use ::serde::de::Error as _;
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                        match tag.as_deref() {
+                            #(#arms)*
+                            ::std::option::Option::Some(other) => ::std::result::Result::Err(D::Error::unknown_variant(other, &[#(#all_tags),*])),
+                            ::std::option::Option::None => ::std::result::Result::Err(D::Error::missing_field(#property)),
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            let variants = u.variants.iter().map(|v| {
+                let name = v.name.ident();
+                let ty = payload(v);
+                quote! { #name(#ty), }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #ident {
+                    #(#variants)*
+                }
+            }
+        }
+    }
+}
+
+/// Hand-written helpers, emitted into every models crate so it depends on nothing but serde.
+fn support_module() -> TokenStream {
+    quote! {
+            //! Helpers the generated types rely on.
+
+            use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+            /// A field that may be absent, `null`, or a value: three different things on the wire
+            /// (in an update, `null` clears a field and absence leaves it alone).
+            #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+            pub enum Nullable<T> {
+                /// The field is not in the JSON.
+                #[default]
+                Absent,
+                /// The field is `null`.
+                Null,
+                /// The field has a value.
+                Value(T),
+            }
+
+            impl<T> Nullable<T> {
+                /// Whether the field is absent (used to skip it when serialising).
+                pub fn is_absent(&self) -> bool {
+                    matches!(self, Nullable::Absent)
+                }
+
+                /// Whether the field is explicitly `null`.
+                pub fn is_null(&self) -> bool {
+                    matches!(self, Nullable::Null)
+                }
+
+                /// The value, if there is one.
+                pub fn as_value(&self) -> ::std::option::Option<&T> {
+                    match self {
+                        Nullable::Value(value) => ::std::option::Option::Some(value),
+                        Nullable::Absent | Nullable::Null => ::std::option::Option::None,
+                    }
+                }
+
+                /// `None` when absent, `Some(None)` when `null`, `Some(Some(v))` for a value.
+                pub fn into_option(self) -> ::std::option::Option<::std::option::Option<T>> {
+                    match self {
+                        Nullable::Absent => ::std::option::Option::None,
+                        Nullable::Null => ::std::option::Option::Some(::std::option::Option::None),
+                        Nullable::Value(value) => ::std::option::Option::Some(::std::option::Option::Some(value)),
+                    }
+                }
+            }
+
+            impl<T> ::std::convert::From<::std::option::Option<T>> for Nullable<T> {
+                fn from(value: ::std::option::Option<T>) -> Self {
+                    match value {
+                        ::std::option::Option::Some(value) => Nullable::Value(value),
+                        ::std::option::Option::None => Nullable::Null,
+                    }
+                }
+            }
+
+            impl<T: Serialize> Serialize for Nullable<T> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self {
+                        Nullable::Value(value) => serializer.serialize_some(value),
+                        Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+                    }
+                }
+            }
+
+            impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    ::std::option::Option::<T>::deserialize(deserializer).map(Nullable::from)
+                }
+            }
+
+            /// Deserialises an optional field that must not be `null` when present.
+            pub fn deserialize_some<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                D: Deserializer<'de>,
+                T: Deserialize<'de>,
+            {
+                T::deserialize(deserializer).map(::std::option::Option::Some)
+            }
+
+            /// An email address (`format: email`), checked when parsed: one `@`, a local part of
+            /// at most 64 printable characters, and a domain of dot-separated labels.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+            #[serde(transparent)]
+            pub struct Email(::std::string::String);
+
+            /// The error of parsing an [`Email`].
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct InvalidEmail;
+
+            impl ::std::fmt::Display for InvalidEmail {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("not a valid email address")
+                }
+            }
+
+            impl ::std::error::Error for InvalidEmail {}
+
+            impl Email {
+                /// Checks and wraps an address.
+                pub fn parse(value: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, InvalidEmail> {
+                    let value = value.into();
+                    if is_email(&value) { ::std::result::Result::Ok(Email(value)) } else { ::std::result::Result::Err(InvalidEmail) }
+                }
+
+                /// The address as text.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                /// The address as an owned string.
+                pub fn into_inner(self) -> ::std::string::String {
+                    self.0
+                }
+            }
+
+            fn is_email(value: &str) -> bool {
+                let Some((local, domain)) = value.rsplit_once('@') else { return false };
+                let local_ok = !local.is_empty()
+                    && local.len() <= 64
+                    && local.chars().all(|c| c.is_ascii_graphic() && !"()<>[]:;@\\,\"".contains(c));
+                let domain_ok = domain.contains('.')
+                    && domain.split('.').all(|label| {
+                        !label.is_empty()
+                            && label.len() <= 63
+                            && !label.starts_with('-')
+                            && !label.ends_with('-')
+                            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    });
+                value.len() <= 254 && local_ok && domain_ok
+            }
+
+            impl ::std::str::FromStr for Email {
+                type Err = InvalidEmail;
+
+                fn from_str(value: &str) -> ::std::result::Result<Self, InvalidEmail> {
+                    Email::parse(value)
+                }
+            }
+
+            impl ::std::convert::TryFrom<::std::string::String> for Email {
+                type Error = InvalidEmail;
+
+                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, InvalidEmail> {
+                    Email::parse(value)
+                }
+            }
+
+            impl ::std::convert::AsRef<str> for Email {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl ::std::fmt::Display for Email {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+
+            impl<'de> Deserialize<'de> for Email {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = ::std::string::String::deserialize(deserializer)?;
+                    Email::parse(value).map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+            }
+    }
+}

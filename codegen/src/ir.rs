@@ -1,0 +1,275 @@
+//! The intermediate representation: a small, typed description of an API with every name
+//! already a valid, unique Rust name. Emitters see only this, never the OpenAPI document.
+
+use serde_json::Value;
+
+use crate::naming::RustIdent;
+
+#[derive(Debug)]
+pub struct Ir {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// In document order (paths, then methods in the order OpenAPI lists them).
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A named type of the generated models.
+#[derive(Debug)]
+pub struct TypeDef {
+    pub name: RustIdent,
+    /// Where it comes from, e.g. `#/components/schemas/User`.
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A closed set of strings.
+    Enum(Enum),
+    Union(Union),
+    /// A named array, map or primitive: `pub type Name = Type;`.
+    Alias(Type),
+    /// Like `Alias`, but a distinct type: needed where an alias would be recursive.
+    Newtype(Type),
+}
+
+/// The type of a value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    String,
+    /// `format: email`: a syntactically valid address, checked when parsed.
+    Email,
+    /// `format: date-time` (RFC 3339).
+    DateTime,
+    /// `format: date` (`YYYY-MM-DD`).
+    Date,
+    Integer(IntegerWidth),
+    Float(FloatWidth),
+    Boolean,
+    /// No constraint at all: any JSON value.
+    Any,
+    /// An object with arbitrary keys and values.
+    FreeObject,
+    Array(Box<Type>),
+    /// An object whose values all have one type.
+    Map(Box<Type>),
+    Named(RustIdent),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntegerWidth {
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+/// Checks on a value beyond its type, enforced by generated validation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub unknown_fields: UnknownFields,
+}
+
+/// What an object does with properties it does not declare.
+#[derive(Debug, PartialEq)]
+pub enum UnknownFields {
+    /// `additionalProperties` absent or `true`: accepted and dropped.
+    Ignore,
+    /// `additionalProperties: false`: rejected.
+    Deny,
+    /// `additionalProperties: <schema>`: kept in a map of that type.
+    Collect(Type),
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub wire_name: String,
+    pub name: RustIdent,
+    pub ty: Type,
+    pub required: bool,
+    pub nullable: bool,
+    /// Boxed to break a cycle of types that contain each other.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub default: Option<Value>,
+    pub constraints: Constraints,
+}
+
+/// How a field is represented, from `required` and `nullable`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, serialised as `null`.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, skipped when `None`; `null` is rejected.
+    Optional,
+    /// Absent, null and a value are three different things: `Nullable<T>`.
+    OptionalNullable,
+}
+
+impl Field {
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Enum {
+    pub variants: Vec<EnumVariant>,
+    /// Index of the variant named by the schema's `default`.
+    pub default: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct EnumVariant {
+    pub wire_name: String,
+    pub name: RustIdent,
+}
+
+#[derive(Debug)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    pub discriminator: Option<Discriminator>,
+}
+
+#[derive(Debug)]
+pub struct UnionVariant {
+    pub name: RustIdent,
+    pub ty: Type,
+    /// Boxed to break a cycle of types that contain each other.
+    pub boxed: bool,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Discriminator {
+    pub property: String,
+    /// Whether every variant's own type declares the property (then it stays in the payload).
+    pub in_variants: bool,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    /// `operationId`, or one made from the method and path.
+    pub id: String,
+    pub name: RustIdent,
+    pub pointer: String,
+    pub method: String,
+    pub path: String,
+    pub tags: Vec<String>,
+    /// The `x-codegen.method` vendor extension: the short client method name.
+    pub client_method: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    /// Alternatives; each alternative names schemes that must all be satisfied. Empty: public.
+    pub security: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub wire_name: String,
+    pub name: RustIdent,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: Type,
+    pub doc: Option<String>,
+    pub default: Option<Value>,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug)]
+pub struct Body {
+    pub required: bool,
+    pub content: Vec<Content>,
+}
+
+#[derive(Debug)]
+pub struct Content {
+    pub media_type: String,
+    /// `None` when the media type has no schema.
+    pub ty: Option<Type>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `2XX` and friends: the first digit.
+    Range(u16),
+    Default,
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: Status,
+    pub description: String,
+    pub content: Vec<Content>,
+}
+
+#[derive(Debug)]
+pub struct SecurityScheme {
+    pub name: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum SecurityKind {
+    ApiKey { location: ParamLocation, name: String },
+    Http { scheme: String, bearer_format: Option<String> },
+    OAuth2,
+    OpenIdConnect,
+}

@@ -1,0 +1,96 @@
+//! OpenAPI 3.0 → Rust code generator.
+//!
+//! The pipeline, one module per phase, each finishing before the next starts:
+//! [`load`] (read and bundle files, keep source positions) → [`validate`] (references, document
+//! shape, operations) → [`lower`] (to the typed [`ir`]) → [`emit`] (token streams, formatted).
+//! Every problem is a [`Diagnostic`] with a JSON pointer and, where the source allows, a
+//! `file:line:col`; nothing in the pipeline panics on input.
+//!
+//! This crate reads its input and returns files in memory; writing them is the caller's job.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod render;
+pub mod validate;
+
+use std::path::Path;
+
+pub use diagnostic::{Diagnostic, Location, Severity};
+pub use emit::GeneratedFile;
+pub use emit::models::ModelsSettings;
+
+/// What to generate and how to name it.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How generated files name their source in the header, e.g. `spec/openapi.yaml`. Kept
+    /// relative so generated files do not depend on where the repository is checked out.
+    pub spec_label: String,
+    pub models: ModelsSettings,
+}
+
+impl Settings {
+    /// Defaults for a spec: crates named `api-*` in directories named after the artifact.
+    pub fn new(spec_label: impl Into<String>) -> Self {
+        Settings {
+            spec_label: spec_label.into(),
+            models: ModelsSettings {
+                crate_name: "api-models".to_owned(),
+                dir: "models".to_owned(),
+                license: "MIT OR Apache-2.0".to_owned(),
+            },
+        }
+    }
+
+    pub fn with_models_crate(mut self, name: impl Into<String>) -> Self {
+        self.models.crate_name = name.into();
+        self
+    }
+}
+
+/// The result of a successful run: files, plus warnings about approximations.
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The result of a failed run: the located diagnostics and the sources to render them with.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Vec<(std::path::PathBuf, String)>,
+}
+
+/// Runs the whole pipeline on the document at `spec`.
+pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> {
+    let document = load::load(spec).map_err(|diagnostics| {
+        let files: Vec<_> = diagnostics.iter().filter_map(|d| d.location.as_ref().map(|l| l.file.clone())).collect();
+        Failure { sources: read_sources(&files), diagnostics }
+    })?;
+    let sources = || document.sources.iter().map(|s| (s.path.clone(), s.text.clone())).collect();
+    let api = validate::validate(&document.json)
+        .map_err(|d| Failure { diagnostics: document.locate(d.into_vec()), sources: sources() })?;
+    let (ir, lowering) = lower::lower(&api);
+    let mut diagnostics = lowering.into_vec();
+    match emit::models::emit(&ir, &settings.models, &settings.spec_label) {
+        Ok(files) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(Generated { files, warnings: document.locate(diagnostics) })
+        }
+        Ok(_) => Err(Failure { diagnostics: document.locate(diagnostics), sources: sources() }),
+        Err(error) => {
+            diagnostics.push(error);
+            Err(Failure { diagnostics: document.locate(diagnostics), sources: sources() })
+        }
+    }
+}
+
+fn read_sources(paths: &[std::path::PathBuf]) -> Vec<(std::path::PathBuf, String)> {
+    let mut paths = paths.to_vec();
+    paths.sort();
+    paths.dedup();
+    paths.into_iter().filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t))).collect()
+}

@@ -1,0 +1,445 @@
+//! Phase 1: read the root document (YAML or JSON) and every file its `$ref`s name, into one JSON
+//! value, and keep the texts so that a JSON pointer can be turned into `file:line:col` later.
+//!
+//! References to other files are bundled: the target is copied into the root document's
+//! `components` and the reference rewritten to point there, so later phases only ever see local
+//! references. [`normalise`] is the seam where OpenAPI 3.1 documents will be lowered to 3.0.
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, pointer_push, pointer_segments};
+
+/// One file that was read.
+#[derive(Debug)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+    /// JSON pointer → position of the value (or of its key), built on first use.
+    index: OnceCell<BTreeMap<String, (usize, usize)>>,
+}
+
+impl Source {
+    fn new(path: PathBuf, text: String) -> Self {
+        Source { path, text, index: OnceCell::new() }
+    }
+
+    /// The position of the deepest node on the way to `pointer` (1-based line and column).
+    pub fn position(&self, pointer: &str) -> Option<(usize, usize)> {
+        let index = self.index.get_or_init(|| index_positions(&self.text));
+        let mut segments = pointer_segments(pointer);
+        loop {
+            let key = segments.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
+            if let Some(position) = index.get(&key) {
+                return Some(*position);
+            }
+            segments.pop()?;
+        }
+    }
+}
+
+/// The loaded document with everything needed to locate diagnostics.
+#[derive(Debug)]
+pub struct Document {
+    /// The bundled document: only local references remain.
+    pub json: Value,
+    /// `sources[0]` is the root document; the rest are referenced files.
+    pub sources: Vec<Source>,
+    /// Bundled components: local pointer → (source index, pointer in that source).
+    origins: BTreeMap<String, (usize, String)>,
+}
+
+impl Document {
+    /// Fills in the location of each diagnostic from its pointer.
+    pub fn locate(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics.into_iter().map(|d| self.locate_one(d)).collect()
+    }
+
+    fn locate_one(&self, mut diagnostic: Diagnostic) -> Diagnostic {
+        if diagnostic.location.is_some() {
+            return diagnostic;
+        }
+        let (source, pointer) = match &diagnostic.file {
+            Some(file) => match self.sources.iter().find(|s| &s.path == file) {
+                Some(source) => (source, diagnostic.pointer.clone()),
+                None => return diagnostic,
+            },
+            None => self.origin_of(&diagnostic.pointer),
+        };
+        if let Some((line, column)) = source.position(&pointer) {
+            diagnostic.location = Some(Box::new(Location { file: source.path.clone(), line, column }));
+        }
+        diagnostic
+    }
+
+    /// Maps a pointer into the bundled document back to the file it came from.
+    fn origin_of(&self, pointer: &str) -> (&Source, String) {
+        for (prefix, (index, original)) in self.origins.range(..=pointer.to_owned()).rev() {
+            if let Some(rest) = pointer.strip_prefix(prefix.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+                && let Some(source) = self.sources.get(*index)
+            {
+                return (source, format!("{original}{rest}"));
+            }
+        }
+        (&self.sources[0], pointer.to_owned()) // ok: sources always holds the root document
+    }
+
+    pub fn root(&self) -> &Source {
+        &self.sources[0] // ok: sources always holds the root document
+    }
+}
+
+/// Reads and bundles the document at `path`. Errors are located.
+pub fn load(path: &Path) -> Result<Document, Vec<Diagnostic>> {
+    let mut loader = Loader {
+        sources: Vec::new(),
+        parsed: Vec::new(),
+        origins: BTreeMap::new(),
+        imports: BTreeMap::new(),
+        taken: Default::default(),
+        diagnostics: Diagnostics::default(),
+    };
+    let root = match loader.read(path) {
+        Ok(index) => index,
+        Err(diagnostic) => return Err(vec![diagnostic]),
+    };
+    let mut json = loader.parsed[root].clone();
+    check_version(&json, &mut loader.diagnostics);
+    if !loader.diagnostics.has_errors() {
+        normalise(&mut json, &mut loader.diagnostics);
+    }
+    if !loader.diagnostics.has_errors() {
+        if let Some(components) = json.get("components").and_then(Value::as_object) {
+            for (section, items) in components {
+                for name in items.as_object().into_iter().flat_map(|m| m.keys()) {
+                    loader.taken.insert((section.clone(), name.clone()));
+                }
+            }
+        }
+        let mut imported = BTreeMap::new();
+        loader.bundle_refs(&mut json, root, "#", &mut Vec::new(), &mut imported);
+        for ((section, name), value) in imported {
+            insert_component(&mut json, &section, &name, value);
+        }
+    }
+    let Loader { sources, origins, diagnostics, .. } = loader;
+    let document = Document { json, sources, origins };
+    if diagnostics.has_errors() {
+        return Err(document.locate(diagnostics.into_vec()));
+    }
+    Ok(document)
+}
+
+/// OpenAPI versions this generator reads.
+fn check_version(json: &Value, diagnostics: &mut Diagnostics) {
+    match json.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        Some(v) if v.starts_with("3.1.") => {}
+        Some(v) => diagnostics.push(
+            Diagnostic::error("#/openapi", format!("unsupported OpenAPI version {v:?}"))
+                .with_hint("this generator reads OpenAPI 3.0.x (and 3.1.x through normalisation)"),
+        ),
+        None if json.get("swagger").is_some() => diagnostics.push(
+            Diagnostic::error("#/swagger", "Swagger 2.0 documents are not supported")
+                .with_hint("convert the document to OpenAPI 3.0 first"),
+        ),
+        None if !json.is_object() => diagnostics.error("#", "the document is not an object"),
+        None => diagnostics.push(
+            Diagnostic::error("#", "missing `openapi` version field").with_hint("add `openapi: 3.0.3` at the top"),
+        ),
+    }
+}
+
+/// The seam for OpenAPI 3.1: lowers 3.1 constructs to their 3.0 equivalents before `openapiv3`
+/// sees the document. 3.1 support is not implemented yet, so a 3.1 document is refused here with
+/// a clear error instead of failing later with a confusing type error.
+fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
+    if let Some(version) = json.get("openapi").and_then(Value::as_str)
+        && version.starts_with("3.1.")
+    {
+        diagnostics.push(
+            Diagnostic::error("#/openapi", format!("OpenAPI {version} is not supported yet"))
+                .with_hint("OpenAPI 3.1 support (normalisation to 3.0) is planned; use a 3.0.x document"),
+        );
+    }
+}
+
+struct Loader {
+    sources: Vec<Source>,
+    parsed: Vec<Value>,
+    origins: BTreeMap<String, (usize, String)>,
+    /// (source index, pointer) → the local reference it was bundled as; also ends recursion
+    /// through self-referencing files.
+    imports: BTreeMap<(usize, String), String>,
+    /// (section, name) of the root document's own components, which bundled ones must not shadow.
+    taken: std::collections::BTreeSet<(String, String)>,
+    diagnostics: Diagnostics,
+}
+
+impl Loader {
+    /// Reads and parses one file (once), returning its index.
+    fn read(&mut self, path: &Path) -> Result<usize, Diagnostic> {
+        if let Some(index) = self.sources.iter().position(|s| s.path == path) {
+            return Ok(index);
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::error("#", format!("cannot read {}: {e}", path.display())))?;
+        let value = parse(path, &text)?;
+        self.sources.push(Source::new(path.to_path_buf(), text));
+        self.parsed.push(value);
+        Ok(self.sources.len() - 1)
+    }
+
+    /// Rewrites every `$ref` under `value` (which lives in source `file` at `pointer`) that names
+    /// another file into a local reference, importing the target into `imported`.
+    fn bundle_refs(
+        &mut self,
+        value: &mut Value,
+        file: usize,
+        pointer: &str,
+        context: &mut Vec<String>,
+        imported: &mut BTreeMap<(String, String), Value>,
+    ) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get_mut("$ref")
+                    && !reference.starts_with('#')
+                {
+                    let ref_pointer = pointer_push(pointer, "$ref");
+                    match self.import(reference, file, &ref_pointer, context, imported) {
+                        Ok(local) => *reference = local,
+                        Err(d) => self.diagnostics.push(d),
+                    }
+                    return;
+                }
+                for (key, child) in map.iter_mut() {
+                    context.push(key.clone());
+                    self.bundle_refs(child, file, &pointer_push(pointer, key), context, imported);
+                    context.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    context.push(i.to_string());
+                    self.bundle_refs(child, file, &pointer_push(pointer, &i.to_string()), context, imported);
+                    context.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn import(
+        &mut self,
+        reference: &str,
+        file: usize,
+        ref_pointer: &str,
+        context: &mut [String],
+        imported: &mut BTreeMap<(String, String), Value>,
+    ) -> Result<String, Diagnostic> {
+        let here = self.sources[file].path.clone(); // ok: `file` is an index handed out by `read`
+        let located = |d: Diagnostic| d.in_file(here.clone());
+        if reference.contains("://") {
+            return Err(located(
+                Diagnostic::error(ref_pointer, format!("remote reference {reference:?} is not supported"))
+                    .with_hint("download the file and reference it by a relative path"),
+            ));
+        }
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target_path = here.parent().unwrap_or(Path::new(".")).join(file_part);
+        let target =
+            self.read(&target_path).map_err(|d| located(Diagnostic { pointer: ref_pointer.to_owned(), ..d }))?;
+        let fragment_pointer = if fragment.is_empty() { "#".to_owned() } else { format!("#{fragment}") };
+        if let Some(local) = self.imports.get(&(target, fragment_pointer.clone())) {
+            return Ok(local.clone());
+        }
+        let segments = pointer_segments(&fragment_pointer);
+        let mut value = lookup(&self.parsed[target], &segments) // ok: `target` comes from `read`
+            .cloned()
+            .ok_or_else(|| {
+                located(Diagnostic::error(
+                    ref_pointer,
+                    format!("{reference:?} does not resolve: {fragment_pointer} is not in {}", target_path.display()),
+                ))
+            })?;
+        let section = section_for(&segments, context);
+        let stem = Path::new(file_part).file_stem().and_then(|s| s.to_str()).unwrap_or("Imported");
+        let base = segments.last().cloned().unwrap_or_else(|| stem.to_owned());
+        // Two different targets with the same name: the later one gets a numbered name.
+        let mut name = base.clone();
+        let mut n = 1;
+        while imported.contains_key(&(section.clone(), name.clone()))
+            || self.taken.contains(&(section.clone(), name.clone()))
+        {
+            n += 1;
+            name = format!("{base}{n}");
+        }
+        let local = format!("#/components/{section}/{}", name.replace('~', "~0").replace('/', "~1"));
+        self.origins.insert(local.clone(), (target, fragment_pointer.clone()));
+        self.imports.insert((target, fragment_pointer.clone()), local.clone());
+        imported.insert((section.clone(), name.clone()), Value::Null);
+        self.bundle_refs(
+            &mut value,
+            target,
+            &fragment_pointer,
+            &mut vec!["components".into(), section.clone(), name.clone()],
+            imported,
+        );
+        imported.insert((section, name), value);
+        Ok(local)
+    }
+}
+
+/// Which `components` section a bundled reference belongs in: from the target's own pointer
+/// when it names one, else from where the reference appears.
+fn section_for(target: &[String], context: &[String]) -> String {
+    if let [first, section, ..] = target
+        && first == "components"
+    {
+        return section.clone();
+    }
+    let parent = context.iter().rev().nth(1).map(String::as_str);
+    let last = context.last().map(String::as_str);
+    match (parent, last) {
+        (Some("responses"), _) => "responses",
+        (Some("parameters"), _) => "parameters",
+        (_, Some("requestBody")) => "requestBodies",
+        (Some("headers"), _) => "headers",
+        (Some("examples"), _) => "examples",
+        (Some("securitySchemes"), _) => "securitySchemes",
+        (Some("callbacks"), _) => "callbacks",
+        _ => "schemas",
+    }
+    .to_owned()
+}
+
+fn insert_component(json: &mut Value, section: &str, name: &str, value: Value) {
+    let Some(root) = json.as_object_mut() else {
+        return;
+    };
+    let components = root.entry("components").or_insert_with(|| Value::Object(Default::default()));
+    let Some(components) = components.as_object_mut() else {
+        return;
+    };
+    let section = components.entry(section).or_insert_with(|| Value::Object(Default::default()));
+    if let Some(section) = section.as_object_mut() {
+        section.entry(name).or_insert(value);
+    }
+}
+
+/// Follows unescaped pointer segments into a value.
+pub fn lookup<'a>(value: &'a Value, segments: &[String]) -> Option<&'a Value> {
+    segments.iter().try_fold(value, |v, s| match v {
+        Value::Object(map) => map.get(s),
+        Value::Array(items) => s.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// Parses YAML or JSON into a JSON value. JSON is chosen by extension or a leading `{`.
+fn parse(path: &Path, text: &str) -> Result<Value, Diagnostic> {
+    let is_json =
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{');
+    let (message, line, column) = if is_json {
+        match serde_json::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(e) => (e.to_string(), e.line(), e.column()),
+        }
+    } else {
+        match yaml_serde::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+                (e.to_string(), line, column)
+            }
+        }
+    };
+    let mut diagnostic =
+        Diagnostic::error("#", format!("not valid {}: {message}", if is_json { "JSON" } else { "YAML" }))
+            .in_file(path.to_path_buf());
+    diagnostic.location = Some(Box::new(Location { file: path.to_path_buf(), line: line.max(1), column: column.max(1) }));
+    Err(diagnostic)
+}
+
+/// Builds the pointer → position index of a YAML (or JSON) text from parser events. A mapping
+/// value is located at its key, which is where a reader looks for it.
+fn index_positions(text: &str) -> BTreeMap<String, (usize, usize)> {
+    use saphyr_parser::{Event, Parser};
+
+    enum Frame {
+        Mapping { pointer: String, key: Option<String> },
+        Sequence { pointer: String, next: usize },
+    }
+
+    let mut index = BTreeMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut key_position = (1, 1);
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else { break };
+        let position = (span.start.line(), span.start.col() + 1);
+        // Where does a node starting here sit, and is it a mapping key?
+        let mut node_pointer = None;
+        match stack.last_mut() {
+            Some(Frame::Mapping { pointer, key }) => match key.take() {
+                Some(k) => node_pointer = Some((pointer_push(pointer, &k), key_position)),
+                None => {
+                    if let Event::Scalar(value, ..) = &event {
+                        *key = Some(value.to_string());
+                        key_position = position;
+                        continue;
+                    }
+                }
+            },
+            Some(Frame::Sequence { pointer, next }) => {
+                if !matches!(event, Event::SequenceEnd) {
+                    node_pointer = Some((pointer_push(pointer, &next.to_string()), position));
+                    *next += 1;
+                }
+            }
+            None => node_pointer = Some(("#".to_owned(), position)),
+        }
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let (pointer, at) = node_pointer.unwrap_or_else(|| ("#".to_owned(), position));
+                index.entry(pointer.clone()).or_insert(at);
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Mapping { pointer, key: None }
+                } else {
+                    Frame::Sequence { pointer, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            Event::Scalar(..) | Event::Alias(..) => {
+                if let Some((pointer, at)) = node_pointer {
+                    index.entry(pointer).or_insert(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_yaml_and_json_nodes() {
+        let yaml = "a:\n  b:\n    - x\n    - {c: 1}\n  'd/e': 2\n";
+        let index = index_positions(yaml);
+        assert_eq!(index.get("#/a"), Some(&(1, 1)));
+        assert_eq!(index.get("#/a/b/1"), Some(&(4, 7)));
+        assert_eq!(index.get("#/a/b/1/c"), Some(&(4, 8)));
+        assert_eq!(index.get("#/a/d~1e"), Some(&(5, 3)));
+        let json = "{\n  \"paths\": {\n    \"/x\": {\"get\": 1}\n  }\n}";
+        let index = index_positions(json);
+        assert_eq!(index.get("#/paths/~1x/get"), Some(&(3, 12)));
+    }
+}

@@ -1,0 +1,202 @@
+//! Phase 2: every `$ref` resolves, no reference chain loops, the document has the shape of
+//! OpenAPI 3.0 (`openapiv3`), and operations are well-formed. All problems are collected;
+//! lowering only runs on a document that passed, so it may rely on these facts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push, pointer_segments};
+use crate::load::lookup;
+
+/// Checks the bundled document and returns it typed.
+pub fn validate(json: &Value) -> Result<OpenAPI, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    check_refs(json, json, "#", false, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let api: OpenAPI = match serde_path_to_error::deserialize(json) {
+        Ok(api) => api,
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            let message = e.into_inner().to_string();
+            diagnostics.push(
+                Diagnostic::error(pointer, format!("not a valid OpenAPI 3.0 document: {message}"))
+                    .with_hint("compare this node with the OpenAPI 3.0 specification"),
+            );
+            return Err(diagnostics);
+        }
+    };
+    check_operations(&api, &mut diagnostics);
+    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(api) }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = pointer_push(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = pointer_push(&pointer, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Every `$ref` is local and resolves, and chains of references end in a real node.
+fn check_refs(root: &Value, value: &Value, pointer: &str, names_are_properties: bool, diagnostics: &mut Diagnostics) {
+    match value {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref") {
+                let at = pointer_push(pointer, "$ref");
+                match reference.as_str() {
+                    Some(reference) => check_ref_chain(root, reference, &at, diagnostics),
+                    None => diagnostics.error(at, "`$ref` must be a string"),
+                }
+                return;
+            }
+            for (key, child) in map {
+                // Examples, defaults, enums and extensions are literal data: a `$ref` key inside
+                // one is not a reference. Under `properties` every key is a schema name.
+                let literal = matches!(key.as_str(), "example" | "default" | "enum") || key.starts_with("x-");
+                if literal && !names_are_properties {
+                    continue;
+                }
+                let child_pointer = pointer_push(pointer, key);
+                check_refs(root, child, &child_pointer, key == "properties" && !names_are_properties, diagnostics);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_refs(root, child, &pointer_push(pointer, &i.to_string()), false, diagnostics);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_ref_chain(root: &Value, reference: &str, at: &str, diagnostics: &mut Diagnostics) {
+    let mut seen = BTreeSet::new();
+    let mut current = reference.to_owned();
+    loop {
+        if !current.starts_with("#/") && current != "#" {
+            diagnostics.push(
+                Diagnostic::error(at, format!("reference {current:?} is not a local JSON pointer"))
+                    .with_hint("references look like `#/components/schemas/Name` or `file.yaml#/path`"),
+            );
+            return;
+        }
+        if !seen.insert(current.clone()) {
+            diagnostics.push(Diagnostic::error(
+                at,
+                format!(
+                    "reference cycle: {} never reaches a definition",
+                    seen.into_iter().collect::<Vec<_>>().join(" → ")
+                ),
+            ));
+            return;
+        }
+        let Some(target) = lookup(root, &pointer_segments(&current)) else {
+            let hint = closest_component(root, &current);
+            let mut d = Diagnostic::error(at, format!("dangling reference: {current} does not exist"));
+            if let Some(hint) = hint {
+                d = d.with_hint(format!("did you mean {hint}?"));
+            }
+            diagnostics.push(d);
+            return;
+        };
+        match target.get("$ref").and_then(Value::as_str) {
+            Some(next) => current = next.to_owned(),
+            None => return,
+        }
+    }
+}
+
+/// A component in the same section whose name differs only in case or punctuation.
+fn closest_component(root: &Value, reference: &str) -> Option<String> {
+    let segments = pointer_segments(reference);
+    let (name, parent) = segments.split_last()?;
+    let section = lookup(root, parent)?.as_object()?;
+    let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    let wanted = squash(name);
+    section.keys().find(|k| squash(k) == wanted).map(|k| {
+        let parent = parent.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
+        pointer_push(&parent, k)
+    })
+}
+
+/// Operation ids are unique; path template parameters and declared path parameters agree.
+fn check_operations(api: &OpenAPI, diagnostics: &mut Diagnostics) {
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, item) in &api.paths.paths {
+        let path_pointer = pointer_push("#/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            diagnostics.push(
+                Diagnostic::error(&path_pointer, "path items given by `$ref` are not supported")
+                    .with_hint("write the path item inline"),
+            );
+            continue;
+        };
+        let templated: BTreeSet<&str> =
+            path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect();
+        for (method, op) in item.iter() {
+            let op_pointer = pointer_push(&path_pointer, method);
+            if let Some(id) = &op.operation_id {
+                if let Some(first) = ids.get(id.as_str()) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            pointer_push(&op_pointer, "operationId"),
+                            format!("operationId {id:?} is also used by {first}"),
+                        )
+                        .with_hint("operation ids must be unique"),
+                    );
+                } else {
+                    ids.insert(id, op_pointer.clone());
+                }
+            }
+            let mut declared = BTreeSet::new();
+            for (i, param) in item.parameters.iter().chain(&op.parameters).enumerate() {
+                if let Some(openapiv3::Parameter::Path { parameter_data, .. }) = resolve_parameter(api, param) {
+                    declared.insert(parameter_data.name.as_str());
+                    if !templated.contains(parameter_data.name.as_str()) {
+                        diagnostics.push(Diagnostic::error(
+                            pointer_push(&pointer_push(&op_pointer, "parameters"), &i.to_string()),
+                            format!("path parameter {:?} does not appear in the path {path}", parameter_data.name),
+                        ));
+                    }
+                }
+            }
+            for name in &templated {
+                if !declared.contains(name) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &op_pointer,
+                            format!("the path segment {{{name}}} has no `in: path` parameter"),
+                        )
+                        .with_hint(format!("declare a parameter `name: {name}`, `in: path`, `required: true`")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn resolve_parameter<'a>(
+    api: &'a OpenAPI,
+    param: &'a ReferenceOr<openapiv3::Parameter>,
+) -> Option<&'a openapiv3::Parameter> {
+    let mut current = param;
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(p) => return Some(p),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                current = api.components.as_ref()?.parameters.get(name)?;
+            }
+        }
+    }
+    None
+}

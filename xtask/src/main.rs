@@ -1,0 +1,44 @@
+//! `cargo xtask`: this repository's automation. A thin shell over the `codegen` library: parse
+//! flags, call the library, write or compare files, print results.
+//!
+//! Exit codes: 0 success, 1 the spec has errors, 2 usage or I/O error, 3 generated files are
+//! stale (`codegen --check`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+mod codegen_cmd;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Repository automation for the OpenAPI toolkit")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the Rust crates under generated/ from the OpenAPI document.
+    Codegen(codegen_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    let code = match cli.command {
+        Command::Codegen(args) => codegen_cmd::run(&args),
+    };
+    if std::env::var_os("XTASK_TIMINGS").is_some() {
+        eprintln!("xtask finished in {:.2?}", started.elapsed());
+    }
+    code
+}
+
+/// The repository root: the parent of this crate's directory.
+fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
