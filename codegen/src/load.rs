@@ -206,7 +206,8 @@ impl Loader {
     ) {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get_mut("$ref")
+                if !is_name_map(context)
+                    && let Some(Value::String(reference)) = map.get_mut("$ref")
                     && !reference.starts_with('#')
                 {
                     let ref_pointer = pointer_push(pointer, "$ref");
@@ -217,6 +218,9 @@ impl Loader {
                     return;
                 }
                 for (key, child) in map.iter_mut() {
+                    if is_literal(context, key) {
+                        continue;
+                    }
                     context.push(key.clone());
                     self.bundle_refs(child, file, &pointer_push(pointer, key), context, imported);
                     context.pop();
@@ -331,6 +335,45 @@ fn insert_component(json: &mut Value, section: &str, name: &str, value: Value) {
     }
 }
 
+/// Keys whose children are user-chosen names, never OpenAPI keywords.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "paths",
+    "content",
+    "encoding",
+    "variables",
+    "mapping",
+    "webhooks",
+    "pathItems",
+];
+
+/// Whether the object at `path` maps user-chosen names (so even a `$ref` key there is a name).
+pub fn is_name_map(path: &[String]) -> bool {
+    path.last().is_some_and(|c| NAME_MAPS.contains(&c.as_str()))
+}
+
+/// Whether the value under `key` is literal data (an example, a default, an enum, an extension)
+/// rather than part of the document's structure; `path` holds the keys leading to the object
+/// that contains `key`. A `$ref` inside literal data is just data.
+pub fn is_literal(path: &[String], key: &str) -> bool {
+    if is_name_map(path) {
+        return false;
+    }
+    let grand = path.len().checked_sub(2).and_then(|i| path.get(i)).map(String::as_str);
+    matches!(key, "example" | "default" | "enum" | "const")
+        || key.starts_with("x-")
+        || (key == "value" && grand == Some("examples"))
+}
+
 /// Follows unescaped pointer segments into a value.
 pub fn lookup<'a>(value: &'a Value, segments: &[String]) -> Option<&'a Value> {
     segments.iter().try_fold(value, |v, s| match v {
@@ -361,7 +404,8 @@ fn parse(path: &Path, text: &str) -> Result<Value, Diagnostic> {
     let mut diagnostic =
         Diagnostic::error("#", format!("not valid {}: {message}", if is_json { "JSON" } else { "YAML" }))
             .in_file(path.to_path_buf());
-    diagnostic.location = Some(Box::new(Location { file: path.to_path_buf(), line: line.max(1), column: column.max(1) }));
+    diagnostic.location =
+        Some(Box::new(Location { file: path.to_path_buf(), line: line.max(1), column: column.max(1) }));
     Err(diagnostic)
 }
 

@@ -8,12 +8,12 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push, pointer_segments};
-use crate::load::lookup;
+use crate::load::{is_literal, is_name_map, lookup};
 
 /// Checks the bundled document and returns it typed.
 pub fn validate(json: &Value) -> Result<OpenAPI, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    check_refs(json, json, "#", false, &mut diagnostics);
+    check_refs(json, json, &mut Vec::new(), &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -47,11 +47,14 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// Every `$ref` is local and resolves, and chains of references end in a real node.
-fn check_refs(root: &Value, value: &Value, pointer: &str, names_are_properties: bool, diagnostics: &mut Diagnostics) {
+fn check_refs(root: &Value, value: &Value, path: &mut Vec<String>, diagnostics: &mut Diagnostics) {
+    let pointer = || path.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
     match value {
         Value::Object(map) => {
-            if let Some(reference) = map.get("$ref") {
-                let at = pointer_push(pointer, "$ref");
+            if !is_name_map(path)
+                && let Some(reference) = map.get("$ref")
+            {
+                let at = pointer_push(&pointer(), "$ref");
                 match reference.as_str() {
                     Some(reference) => check_ref_chain(root, reference, &at, diagnostics),
                     None => diagnostics.error(at, "`$ref` must be a string"),
@@ -59,19 +62,19 @@ fn check_refs(root: &Value, value: &Value, pointer: &str, names_are_properties: 
                 return;
             }
             for (key, child) in map {
-                // Examples, defaults, enums and extensions are literal data: a `$ref` key inside
-                // one is not a reference. Under `properties` every key is a schema name.
-                let literal = matches!(key.as_str(), "example" | "default" | "enum") || key.starts_with("x-");
-                if literal && !names_are_properties {
+                if is_literal(path, key) {
                     continue;
                 }
-                let child_pointer = pointer_push(pointer, key);
-                check_refs(root, child, &child_pointer, key == "properties" && !names_are_properties, diagnostics);
+                path.push(key.clone());
+                check_refs(root, child, path, diagnostics);
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                check_refs(root, child, &pointer_push(pointer, &i.to_string()), false, diagnostics);
+                path.push(i.to_string());
+                check_refs(root, child, path, diagnostics);
+                path.pop();
             }
         }
         _ => {}
@@ -115,17 +118,38 @@ fn check_ref_chain(root: &Value, reference: &str, at: &str, diagnostics: &mut Di
     }
 }
 
-/// A component in the same section whose name differs only in case or punctuation.
+/// The component in the same section with the closest name, if it is close enough to be a
+/// likely typo (case, punctuation, a few edits).
 fn closest_component(root: &Value, reference: &str) -> Option<String> {
     let segments = pointer_segments(reference);
     let (name, parent) = segments.split_last()?;
     let section = lookup(root, parent)?.as_object()?;
     let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
     let wanted = squash(name);
-    section.keys().find(|k| squash(k) == wanted).map(|k| {
-        let parent = parent.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
-        pointer_push(&parent, k)
-    })
+    let limit = (wanted.len() / 3).max(2);
+    let best = section
+        .keys()
+        .map(|k| (edit_distance(&squash(k), &wanted), k))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()?;
+    let parent = parent.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
+    Some(pointer_push(&parent, best.1))
+}
+
+/// Levenshtein distance, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0]; // ok: the row has b.len() + 1 >= 1 entries
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1]; // ok: j + 1 <= b.len()
+            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()] // ok: the row has b.len() + 1 entries
 }
 
 /// Operation ids are unique; path template parameters and declared path parameters agree.

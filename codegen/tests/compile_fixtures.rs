@@ -1,0 +1,129 @@
+//! The snapshot crates compile, and the generated types behave as the spec says. The snapshot
+//! modules are mounted at this test crate's root so their `crate::support` paths resolve.
+#![allow(dead_code)]
+
+#[rustfmt::skip]
+#[path = "snapshots/shapes/src/support.rs"]
+mod support;
+#[rustfmt::skip]
+#[path = "snapshots/shapes/src/types.rs"]
+mod shapes;
+#[rustfmt::skip]
+#[path = "snapshots/naming/src/types.rs"]
+mod naming;
+
+use serde_json::{Value, json};
+use support::Nullable;
+
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: Value) -> Value {
+    let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value} does not parse: {e}"));
+    serde_json::to_value(&typed).expect("serialises")
+}
+
+fn rejects<T: serde::de::DeserializeOwned + std::fmt::Debug>(value: Value) -> String {
+    match serde_json::from_value::<T>(value.clone()) {
+        Ok(typed) => panic!("{value} was accepted as {typed:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn absent_null_and_value_stay_distinct() {
+    let base = json!({"required_plain": "a", "required_nullable": null});
+    assert_eq!(round_trip::<shapes::Fields>(base.clone()), base);
+    let with_null = json!({"required_plain": "a", "required_nullable": "b", "optional_nullable": null});
+    assert_eq!(round_trip::<shapes::Fields>(with_null.clone()), with_null);
+    let fields: shapes::Fields = serde_json::from_value(with_null).expect("parses");
+    assert_eq!(fields.optional_nullable, Nullable::Null);
+    let fields: shapes::Fields = serde_json::from_value(base).expect("parses");
+    assert_eq!(fields.optional_nullable, Nullable::Absent);
+    let with_value = json!({"required_plain": "a", "required_nullable": null, "optional_nullable": "x"});
+    let fields: shapes::Fields = serde_json::from_value(with_value).expect("parses");
+    assert_eq!(fields.optional_nullable, Nullable::Value("x".to_owned()));
+}
+
+#[test]
+fn null_is_rejected_where_the_schema_is_not_nullable() {
+    rejects::<shapes::Fields>(json!({"required_plain": "a", "required_nullable": null, "optional_plain": null}));
+    rejects::<shapes::Fields>(json!({"required_plain": null, "required_nullable": null}));
+    rejects::<shapes::Fields>(json!({"required_nullable": null}));
+}
+
+#[test]
+fn read_only_and_write_only_fields_split_a_shared_schema() {
+    let request = json!({"name": "Tom", "kind": "cat", "secret": "s3"});
+    assert_eq!(round_trip::<shapes::PetRequest>(request.clone()), request);
+    let message = rejects::<shapes::PetRequest>(json!({"id": "p1", "name": "Tom", "kind": "cat"}));
+    assert!(message.contains("unknown field `id`"), "{message}");
+    let response = json!({"id": "p1", "name": "Tom", "kind": "dog", "registered_at": "2024-01-02T03:04:05Z"});
+    assert_eq!(round_trip::<shapes::Pet>(response.clone()), response);
+    let message = rejects::<shapes::Pet>(json!({"id": "p1", "name": "Tom", "kind": "dog", "secret": "s3"}));
+    assert!(message.contains("unknown field `secret`"), "{message}");
+}
+
+#[test]
+fn formats_are_checked_when_parsed() {
+    let message = rejects::<shapes::PetRequest>(json!({"name": "Tom", "kind": "cat", "owner_email": "nope"}));
+    assert!(message.contains("not a valid email address"), "{message}");
+    rejects::<shapes::PetRequest>(json!({"name": "Tom", "kind": "cat", "born": "2024-13-01"}));
+    rejects::<shapes::Created>(json!({"at": "yesterday"}));
+    for good in ["a@b.co", "first.last+tag@sub.example.com"] {
+        assert!(support::Email::parse(good).is_ok(), "{good}");
+    }
+    for bad in ["", "a", "a@b", "@b.co", "a@b..co", "a b@c.co", "a@-b.co"] {
+        assert!(support::Email::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn enums_are_closed_and_know_their_default() {
+    assert_eq!(shapes::Kind::default(), shapes::Kind::Dog);
+    assert_eq!(shapes::Kind::Cat.to_string(), "cat");
+    rejects::<shapes::Kind>(json!("bird"));
+    let values: Vec<&str> = naming::Operator::ALL.iter().map(|o| o.as_str()).collect();
+    assert_eq!(values, ["add", "Add", "ADD", "+1", "-1", "", "sub-tract"]);
+    assert_eq!(round_trip::<naming::Operator>(json!("-1")), json!("-1"));
+}
+
+#[test]
+fn awkward_property_names_keep_their_wire_names() {
+    let value = json!({"reactions-+1": 1, "reactions--1": 2, "type": "t", "self": "s", "match": true, "2fa": false,
+        "userName": "u", "user_name": "v", "@id": "i"});
+    assert_eq!(round_trip::<naming::Reactions>(value.clone()), value);
+    let labels = json!({"additional_properties": "declared", "a": 1, "b": 2});
+    assert_eq!(round_trip::<naming::Labels>(labels.clone()), labels);
+}
+
+#[test]
+fn recursive_types_are_boxed() {
+    let tree = json!({"value": 1, "left": {"value": 2}, "children": [{"value": 3, "children": []}]});
+    assert_eq!(round_trip::<shapes::Tree>(tree.clone()), tree);
+    let nested = json!([[], [[]]]);
+    assert_eq!(round_trip::<shapes::Nested>(nested.clone()), nested);
+}
+
+#[test]
+fn unions_with_and_without_discriminator() {
+    let circle = json!({"shape": "round", "radius": 1.5});
+    assert_eq!(round_trip::<shapes::Shape>(circle.clone()), circle);
+    assert!(matches!(serde_json::from_value(circle), Ok(shapes::Shape::Circle(_))));
+    let message = rejects::<shapes::Shape>(json!({"shape": "hexagon", "side": 1.0}));
+    assert!(message.contains("hexagon"), "{message}");
+    rejects::<shapes::Shape>(json!({"side": 1.0}));
+
+    let created = json!({"event": "Created", "at": "2024-01-02T03:04:05Z"});
+    assert_eq!(round_trip::<shapes::Event>(created.clone()), created);
+    assert!(matches!(serde_json::from_value(json!({"event": "Deleted", "id": "x"})), Ok(shapes::Event::Deleted(_))));
+
+    assert_eq!(serde_json::from_value::<shapes::IdOrName>(json!(7)).ok(), Some(shapes::IdOrName::Integer(7)));
+    assert_eq!(round_trip::<shapes::IdOrName>(json!("seven")), json!("seven"));
+}
+
+#[test]
+fn all_of_merges_parts_and_other_files_are_bundled() {
+    let value = json!({"at": "2024-01-02T03:04:05Z", "note": "n"});
+    assert_eq!(round_trip::<shapes::Timestamped>(value.clone()), value);
+    rejects::<shapes::Timestamped>(json!({"at": "2024-01-02T03:04:05Z"}));
+    let money = json!({"amount": 250, "currency": "EUR"});
+    assert_eq!(round_trip::<shapes::Money>(money.clone()), money);
+}

@@ -1,0 +1,99 @@
+//! `cargo xtask codegen` as users run it: the committed output is fresh, a hand edit is caught
+//! with a diff and exit status 3, a broken spec is refused with a located error and status 1.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(repo()).output().expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir is writable");
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("readable");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("writable");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copyable");
+        }
+    }
+}
+
+#[test]
+fn committed_generated_code_is_fresh() {
+    let output = xtask(&["codegen", "--check"]);
+    assert!(output.status.success(), "generated/ is stale; run `cargo xtask codegen`:\n{}", stderr(&output));
+    assert!(stderr(&output).contains("up to date"));
+}
+
+#[test]
+fn check_catches_a_hand_edit_and_codegen_repairs_it() {
+    let out = temp_dir("edit");
+    copy_tree(&repo().join("generated"), &out);
+    let types = out.join("models/src/types.rs");
+    let original = std::fs::read_to_string(&types).expect("readable");
+    std::fs::write(&types, original.replacen("pub struct User {", "pub struct User {\n    pub hand_edit: bool,", 1))
+        .expect("writable");
+    std::fs::write(out.join("models/src/extra.rs"), "// not generated\n").expect("writable");
+    let out_arg = out.to_str().expect("utf-8 path");
+
+    let output = xtask(&["codegen", "--check", "--out", out_arg]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{text}");
+    assert!(text.contains("stale:") && text.contains("models/src/types.rs"), "{text}");
+    assert!(text.contains("-    pub hand_edit: bool,"), "the diff shows the edit:\n{text}");
+    assert!(text.contains("unexpected:") && text.contains("extra.rs"), "{text}");
+    assert!(text.contains("run `cargo xtask codegen`"), "{text}");
+
+    let output = xtask(&["codegen", "--out", out_arg]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&types).expect("readable"), original);
+    assert!(!out.join("models/src/extra.rs").exists());
+    assert!(xtask(&["codegen", "--check", "--out", out_arg]).status.success());
+}
+
+#[test]
+fn a_broken_spec_is_refused_with_its_location() {
+    let dir = temp_dir("broken");
+    let spec = dir.join("openapi.yaml");
+    let text = std::fs::read_to_string(repo().join("spec/openapi.yaml")).expect("readable");
+    std::fs::write(&spec, text.replacen("$ref: '#/components/schemas/User'", "$ref: '#/components/schemas/Usr'", 1))
+        .expect("writable");
+    let output =
+        xtask(&["codegen", "--spec", spec.to_str().expect("utf-8"), "--out", dir.join("out").to_str().expect("utf-8")]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("dangling reference: #/components/schemas/Usr does not exist"), "{text}");
+    assert!(text.contains(&format!("{}:", spec.display())), "names the file and line:\n{text}");
+    assert!(text.contains("did you mean #/components/schemas/User?"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(!dir.join("out").exists(), "nothing is written for a broken spec");
+}
+
+#[test]
+fn help_lists_the_options() {
+    let output = xtask(&["codegen", "--help"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for flag in ["--check", "--spec", "--out", "--models-crate"] {
+        assert!(text.contains(flag), "{flag} in:\n{text}");
+    }
+    assert_eq!(xtask(&["codegen", "--no-such-flag"]).status.code(), Some(2));
+}
