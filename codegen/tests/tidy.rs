@@ -47,5 +47,9 @@ fn every_module_starts_with_a_doc_comment() {
         .filter(|f| !std::fs::read_to_string(f).is_ok_and(|t| t.starts_with("//!")))
         .map(|f| f.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "start these modules with a `//!` line saying what they are for:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "start these modules with a `//!` line saying what they are for:\n{}",
+        missing.join("\n")
+    );
 }
