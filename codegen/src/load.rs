@@ -27,16 +27,19 @@ impl Source {
         Source { path, text, index: OnceCell::new() }
     }
 
-    /// The position of the deepest node on the way to `pointer` (1-based line and column).
-    pub fn position(&self, pointer: &str) -> Option<(usize, usize)> {
+    /// The position of the deepest node on the way to `pointer` (1-based line and column); the
+    /// start of the file when not even the root is a node (an empty or scalar document).
+    pub fn position(&self, pointer: &str) -> (usize, usize) {
         let index = self.index.get_or_init(|| index_positions(&self.text));
         let mut segments = pointer_segments(pointer);
         loop {
             let key = segments.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
             if let Some(position) = index.get(&key) {
-                return Some(*position);
+                return *position;
             }
-            segments.pop()?;
+            if segments.pop().is_none() {
+                return (1, 1);
+            }
         }
     }
 }
@@ -69,9 +72,8 @@ impl Document {
             },
             None => self.origin_of(&diagnostic.pointer),
         };
-        if let Some((line, column)) = source.position(&pointer) {
-            diagnostic.location = Some(Box::new(Location { file: source.path.clone(), line, column }));
-        }
+        let (line, column) = source.position(&pointer);
+        diagnostic.location = Some(Box::new(Location { file: source.path.clone(), line, column }));
         diagnostic
     }
 

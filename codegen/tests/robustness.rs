@@ -203,3 +203,14 @@ fn swagger_2_and_openapi_3_1_are_refused_clearly() {
     assert!(failure.diagnostics[0].message.contains("3.1.0 is not supported yet"), "{:?}", failure.diagnostics);
     assert_eq!(failure.diagnostics[0].location.as_ref().map(|l| (l.line, l.column)), Some((1, 1)));
 }
+
+#[test]
+fn empty_and_scalar_documents_are_located_at_the_start() {
+    for text in ["", "openapi", "- a\n- b\n", "{"] {
+        let path = scratch("yaml");
+        std::fs::write(&path, text).expect("writable");
+        let failure = generate(&path, &Settings::new("spec.yaml")).expect_err("refused");
+        let location = failure.diagnostics[0].location.as_ref().map(|l| (l.line, l.column));
+        assert!(location.is_some(), "{text:?}: {:?}", failure.diagnostics);
+    }
+}
