@@ -195,7 +195,10 @@ pub struct Discriminator {
 pub struct Operation {
     /// `operationId`, or one made from the method and path.
     pub id: String,
+    /// Method name (`snake_case`).
     pub name: RustIdent,
+    /// Names of the operation's own types, claimed in the same namespace as the schemas.
+    pub types: OperationTypes,
     pub pointer: String,
     pub method: String,
     pub path: String,
@@ -209,6 +212,18 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Alternatives; each alternative names schemes that must all be satisfied. Empty: public.
     pub security: Vec<Vec<String>>,
+}
+
+#[derive(Debug)]
+pub struct OperationTypes {
+    /// `<Op>Response`: one variant per documented status.
+    pub response: RustIdent,
+    /// `<Op>Path`, `<Op>Query`, `<Op>Headers`: one struct per parameter location in use.
+    pub path: Option<RustIdent>,
+    pub query: Option<RustIdent>,
+    pub headers: Option<RustIdent>,
+    /// `<Op>Request`: everything the handler receives (server side).
+    pub request: RustIdent,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,6 +259,19 @@ pub struct Content {
     pub ty: Option<Type>,
 }
 
+impl Content {
+    /// Whether the media type is JSON (`application/json`, `*+json`, or a wildcard).
+    pub fn is_json(&self) -> bool {
+        let essence = self.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+    }
+}
+
+/// The media type a generated body uses: the first JSON one, else the first.
+pub fn primary_content(content: &[Content]) -> Option<&Content> {
+    content.iter().find(|c| c.is_json()).or_else(|| content.first())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Code(u16),
@@ -252,11 +280,95 @@ pub enum Status {
     Default,
 }
 
+impl Status {
+    /// The variant name of a response enum for this status.
+    pub fn variant_name(&self) -> String {
+        match self {
+            Status::Code(code) => match reason(*code) {
+                Some(reason) => reason.to_owned(),
+                None => format!("Status{code}"),
+            },
+            Status::Range(digit) => format!("Status{digit}xx"),
+            Status::Default => "Default".to_owned(),
+        }
+    }
+}
+
+/// The reason phrase of a status code, as an identifier.
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        _ => return None,
+    })
+}
+
 #[derive(Debug)]
 pub struct Response {
     pub status: Status,
     pub description: String,
     pub content: Vec<Content>,
+    pub headers: Vec<ResponseHeader>,
+    /// `<Op><Status>Headers`, when the response documents headers.
+    pub headers_type: Option<RustIdent>,
+}
+
+#[derive(Debug)]
+pub struct ResponseHeader {
+    pub wire_name: String,
+    pub name: RustIdent,
+    pub required: bool,
+    pub ty: Type,
+    pub doc: Option<String>,
 }
 
 #[derive(Debug)]

@@ -22,6 +22,7 @@ use std::path::Path;
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use emit::GeneratedFile;
 pub use emit::models::ModelsSettings;
+pub use emit::server::ServerSettings;
 
 /// What to generate and how to name it.
 #[derive(Clone, Debug)]
@@ -30,6 +31,8 @@ pub struct Settings {
     /// relative so generated files do not depend on where the repository is checked out.
     pub spec_label: String,
     pub models: ModelsSettings,
+    /// `None`: no server crate.
+    pub server: Option<ServerSettings>,
 }
 
 impl Settings {
@@ -42,7 +45,25 @@ impl Settings {
                 dir: "models".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
             },
+            server: Some(ServerSettings {
+                crate_name: "api-server".to_owned(),
+                dir: "server".to_owned(),
+                license: "MIT OR Apache-2.0".to_owned(),
+            }),
         }
+    }
+
+    pub fn with_server_crate(mut self, name: impl Into<String>) -> Self {
+        if let Some(server) = &mut self.server {
+            server.crate_name = name.into();
+        }
+        self
+    }
+
+    /// Generates only the models crate.
+    pub fn without_server(mut self) -> Self {
+        self.server = None;
+        self
     }
 
     pub fn with_models_crate(mut self, name: impl Into<String>) -> Self {
@@ -76,7 +97,13 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
         .map_err(|d| Failure { diagnostics: document.locate(d.into_vec()), sources: sources() })?;
     let (ir, lowering) = lower::lower(&api);
     let mut diagnostics = lowering.into_vec();
-    match emit::models::emit(&ir, &settings.models, &settings.spec_label) {
+    let emitted = emit::models::emit(&ir, &settings.models, &settings.spec_label).and_then(|mut files| {
+        if let Some(server) = &settings.server {
+            files.extend(emit::server::emit(&ir, server, &settings.models, &settings.spec_label)?);
+        }
+        Ok(files)
+    });
+    match emitted {
         Ok(files) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(Generated { files, warnings: document.locate(diagnostics) })
         }

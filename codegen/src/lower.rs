@@ -18,8 +18,8 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostics, pointer_push};
 use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Field, FloatWidth, IntegerWidth, Ir, Operation,
-    Param, ParamLocation, Response, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef, TypeKind, Union,
-    UnionVariant, UnknownFields,
+    OperationTypes, Param, ParamLocation, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type,
+    TypeDef, TypeKind, Union, UnionVariant, UnknownFields,
 };
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 
@@ -404,7 +404,16 @@ impl<'a> Lowerer<'a> {
         if site.fixed.is_none() && matches!(lowered.ty, Type::Named(_)) {
             self.cache.insert((site.pointer.clone(), site.view), lowered.ty.clone());
         }
-        self.decorate(schema, lowered)
+        let lowered = self.decorate(schema, lowered);
+        if let Some(pattern) = &lowered.constraints.pattern
+            && !crate::emit::validate::pattern_supported(pattern)
+        {
+            self.diagnostics.warning(
+                pointer_push(&site.pointer, "pattern"),
+                format!("the pattern {pattern:?} uses syntax the generated validation cannot run; it is not checked"),
+            );
+        }
+        lowered
     }
 
     /// Adds what every schema carries: nullability, constraints, docs, default, direction.
@@ -896,6 +905,24 @@ impl<'a> Lowerer<'a> {
                 let params = self.lower_params(item.parameters.iter().chain(&op.parameters), &site);
                 let body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &site));
                 let responses = self.lower_responses(op, &Site { view: View::Response, ..site.clone() });
+                let mut claim = |suffix: &str| RustIdent::new(&self.type_names.claim(format!("{hint}{suffix}")));
+                let has = |location| params.iter().any(|p: &Param| p.location == location);
+                let types = OperationTypes {
+                    response: claim("Response"),
+                    path: has(ParamLocation::Path).then(|| claim("Path")),
+                    query: has(ParamLocation::Query).then(|| claim("Query")),
+                    headers: has(ParamLocation::Header).then(|| claim("Headers")),
+                    request: claim("Request"),
+                };
+                let responses = responses
+                    .into_iter()
+                    .map(|r| Response {
+                        headers_type: (!r.headers.is_empty()).then(|| {
+                            RustIdent::new(&self.type_names.claim(format!("{hint}{}Headers", r.status.variant_name())))
+                        }),
+                        ..r
+                    })
+                    .collect();
                 let client_method = op
                     .extensions
                     .get("x-codegen")
@@ -911,6 +938,7 @@ impl<'a> Lowerer<'a> {
                 out.push(Operation {
                     id,
                     name,
+                    types,
                     pointer,
                     method: method.to_ascii_uppercase(),
                     path: path.clone(),
@@ -1038,8 +1066,61 @@ impl<'a> Lowerer<'a> {
                     format!("{}Response{label}", site.hint),
                 ),
             };
-            let content = self.lower_content(&response.content, &Site { pointer, hint, ..site.clone() });
-            out.push(Response { status, description: response.description.clone(), content });
+            let response_site = Site { pointer, hint, ..site.clone() };
+            let content = self.lower_content(&response.content, &response_site);
+            let headers = self.lower_response_headers(response, &response_site);
+            out.push(Response {
+                status,
+                description: response.description.clone(),
+                content,
+                headers,
+                headers_type: None,
+            });
+        }
+        out
+    }
+
+    fn lower_response_headers(&mut self, response: &'a openapiv3::Response, site: &Site) -> Vec<ResponseHeader> {
+        let mut namer = Namer::default();
+        let headers_site = site.child("headers", String::new());
+        let mut out = Vec::new();
+        for (wire, header) in &response.headers {
+            // OpenAPI: a `Content-Type` response header is ignored.
+            if wire.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let mut current = header;
+            let mut resolved = None;
+            for _ in 0..MAX_DEPTH {
+                match current {
+                    ReferenceOr::Item(h) => {
+                        resolved = Some(h);
+                        break;
+                    }
+                    ReferenceOr::Reference { reference } => {
+                        let Some(next) = reference
+                            .strip_prefix("#/components/headers/")
+                            .and_then(|n| self.api.components.as_ref()?.headers.get(n))
+                        else {
+                            break;
+                        };
+                        current = next;
+                    }
+                }
+            }
+            let Some(header) = resolved else { continue };
+            let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
+            let lowered = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
+                ParameterSchemaOrContent::Content(_) => Lowered::of(Type::String),
+            };
+            out.push(ResponseHeader {
+                wire_name: wire.clone(),
+                name: RustIdent::new(&namer.claim(field_name(wire))),
+                required: header.required,
+                ty: lowered.ty,
+                doc: header.description.clone().or(lowered.doc),
+            });
         }
         out
     }

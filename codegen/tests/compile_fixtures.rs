@@ -3,13 +3,13 @@
 #![allow(dead_code)]
 
 #[rustfmt::skip]
-#[path = "snapshots/shapes/src/support.rs"]
+#[path = "snapshots/shapes/models/src/support.rs"]
 mod support;
 #[rustfmt::skip]
-#[path = "snapshots/shapes/src/types.rs"]
+#[path = "snapshots/shapes/models/src/types.rs"]
 mod shapes;
 #[rustfmt::skip]
-#[path = "snapshots/naming/src/types.rs"]
+#[path = "snapshots/naming/models/src/types.rs"]
 mod naming;
 
 use serde_json::{Value, json};

@@ -11,7 +11,11 @@ fn check(fixture: &str) {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{fixture}.yaml"));
     let mut settings =
         Settings::new(format!("tests/fixtures/{fixture}.yaml")).with_models_crate(format!("{fixture}-models"));
-    settings.models.dir = fixture.to_owned();
+    settings.models.dir = format!("{fixture}/models");
+    if let Some(server) = &mut settings.server {
+        server.crate_name = format!("{fixture}-server");
+        server.dir = format!("{fixture}/server");
+    }
     let generated = match codegen::generate(&spec, &settings) {
         Ok(generated) => generated,
         Err(failure) => panic!(
@@ -22,7 +26,14 @@ fn check(fixture: &str) {
     for warning in &generated.warnings {
         println!("{warning}");
     }
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     for file in &generated.files {
+        // expect-test writes files but does not create directories for new ones.
+        if std::env::var_os("UPDATE_EXPECT").is_some()
+            && let Some(dir) = snapshots.join(&file.path).parent()
+        {
+            std::fs::create_dir_all(dir).expect("snapshot directory is writable");
+        }
         expect_test::expect_file![format!("snapshots/{}", file.path)].assert_eq(&file.contents);
     }
     // Same input, same bytes.

@@ -3,6 +3,9 @@
 //! is prepended (comments do not survive a token stream).
 
 pub mod models;
+pub mod operations;
+pub mod server;
+pub mod validate;
 
 use proc_macro2::TokenStream;
 use quote::quote;

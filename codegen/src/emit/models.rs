@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{
     Enum, Field, FloatWidth, IntegerWidth, Ir, Presence, Struct, Type, TypeDef, TypeKind, Union, UnknownFields,
 };
-use crate::naming::{Namer, RustIdent, field_name};
+use crate::naming::RustIdent;
 
 /// Settings of the models crate.
 #[derive(Clone, Debug)]
@@ -31,7 +31,20 @@ pub struct ModelsSettings {
 
 /// Emits `Cargo.toml` and `src/lib.rs` of the models crate.
 pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
-    let types = ir.types.iter().map(emit_type);
+    let types = ir.types.iter().map(|def| {
+        let ty = emit_type(def);
+        let validate = super::validate::validate_impl(def);
+        quote! { #ty #validate }
+    });
+    let with_patterns = super::validate::uses_patterns(
+        ir.types
+            .iter()
+            .flat_map(|t| match &t.kind {
+                TypeKind::Struct(s) => s.fields.iter().map(|f| &f.constraints).collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .chain(ir.operations.iter().flat_map(|op| op.params.iter().map(|p| &p.constraints))),
+    );
     let title = format!(" Models of {} {}, generated from its OpenAPI document.", ir.title, ir.version);
     // The modules are skipped by rustfmt: their layout is prettyplease's, and `cargo fmt --check`
     // must not fight the generator.
@@ -43,10 +56,15 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         pub mod support;
         #[rustfmt::skip]
         mod types;
+        #[rustfmt::skip]
+        mod operations;
 
+        // In rustfmt's order, so `cargo fmt` leaves the file alone.
+        pub use operations::*;
         pub use types::*;
     };
-    let support = support_module();
+    let support = support_module(with_patterns);
+    let operations = super::operations::emit(&ir.operations);
     let types = quote! {
         //! The types, one per schema.
         // Documentation is the spec's own text: Markdown for people, not for rustdoc or clippy.
@@ -58,16 +76,23 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
     let lib = format_rust(lib, spec_label)?;
     let support = format_rust(support, spec_label)?;
     let types = format_rust(types, spec_label)?;
-    let uses_chrono = ir.types.iter().any(|t| mentions(t, &|ty| matches!(ty, Type::DateTime | Type::Date)));
+    let operations = format_rust(operations, spec_label)?;
+    let is_time = |ty: &Type| matches!(ty, Type::DateTime | Type::Date);
+    let uses_chrono = ir.types.iter().any(|t| mentions(t, &is_time))
+        || ir.operations.iter().any(|op| {
+            op.params.iter().any(|p| deep(&p.ty, &is_time))
+                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
+        });
     let chrono = if uses_chrono {
         "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
     } else {
         ""
     };
+    let regex = if with_patterns { "regex-lite = \"0.1\"\n" } else { "" };
     let manifest = format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2024\"\nrust-version = \"1.85\"\n\
          description = \"Models of {title}, generated from its OpenAPI document.\"\nlicense = \"{license}\"\npublish = false\n\n\
-         [dependencies]\n{chrono}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+         [dependencies]\n{chrono}{regex}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
         header = header("#", spec_label),
         name = settings.crate_name,
         version = cargo_version(&ir.version),
@@ -79,11 +104,12 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         GeneratedFile { path: format!("{}/src/lib.rs", settings.dir), contents: lib },
         GeneratedFile { path: format!("{}/src/support.rs", settings.dir), contents: support },
         GeneratedFile { path: format!("{}/src/types.rs", settings.dir), contents: types },
+        GeneratedFile { path: format!("{}/src/operations.rs", settings.dir), contents: operations },
     ])
 }
 
 /// `info.version` as a semver version Cargo accepts (`1.0` → `1.0.0`; anything else → `0.0.0`).
-fn cargo_version(version: &str) -> String {
+pub(crate) fn cargo_version(version: &str) -> String {
     let core: Vec<&str> = version.split(['-', '+']).next().unwrap_or("").split('.').collect();
     if core.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) && (1..=3).contains(&core.len()) {
         let mut parts: Vec<String> = core
@@ -98,10 +124,12 @@ fn cargo_version(version: &str) -> String {
     }
 }
 
+/// Whether `pred` holds for a type or anything it contains.
+fn deep(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
+    pred(ty) || matches!(ty, Type::Array(inner) | Type::Map(inner) if deep(inner, pred))
+}
+
 fn mentions(def: &TypeDef, pred: &dyn Fn(&Type) -> bool) -> bool {
-    fn deep(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
-        pred(ty) || matches!(ty, Type::Array(inner) | Type::Map(inner) if deep(inner, pred))
-    }
     match &def.kind {
         TypeKind::Struct(s) => {
             s.fields.iter().any(|f| deep(&f.ty, pred))
@@ -180,7 +208,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field_tokens(field: &Field) -> TokenStream {
+pub(crate) fn field_tokens(field: &Field) -> TokenStream {
     let doc = {
         let mut text = field.doc.clone().unwrap_or_default();
         if let Some(default) = &field.default {
@@ -220,8 +248,7 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
     let deny = (s.unknown_fields == UnknownFields::Deny).then(|| quote!(#[serde(deny_unknown_fields)]));
     let extra = match &s.unknown_fields {
         UnknownFields::Collect(ty) => {
-            let mut namer = Namer::with_reserved(&s.fields.iter().map(|f| f.name.unraw()).collect::<Vec<_>>());
-            let field = RustIdent::new(&namer.claim(field_name("additional_properties"))).ident();
+            let field = super::validate::additional_field_ident(s);
             let ty = type_tokens(ty);
             quote! {
                 /// Properties the schema does not name.
@@ -375,11 +402,14 @@ fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
 }
 
 /// Hand-written helpers, emitted into every models crate so it depends on nothing but serde.
-fn support_module() -> TokenStream {
+fn support_module(with_patterns: bool) -> TokenStream {
+    let validation = super::validate::support_tokens(with_patterns);
     quote! {
             //! Helpers the generated types rely on.
 
             use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+            #validation
 
             /// A field that may be absent, `null`, or a value: three different things on the wire
             /// (in an update, `null` clears a field and absence leaves it alone).

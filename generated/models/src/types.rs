@@ -18,6 +18,20 @@
 pub struct AdminAuthRes {
     pub user: User,
 }
+impl crate::support::Validate for AdminAuthRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.user,
+        ) {
+            let path = &crate::support::join(path, "user");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
+}
 /// Bearer Token Response
 ///
 /// Generated from `#/components/schemas/AdminBearerAuthRes`.
@@ -25,6 +39,15 @@ pub struct AdminAuthRes {
 pub struct AdminBearerAuthRes {
     /// A signed JWT for the `Authorization: Bearer` header, valid 24 hours.
     pub access_token: ::std::string::String,
+}
+impl crate::support::Validate for AdminBearerAuthRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }
 /// Create User Request
 ///
@@ -57,6 +80,62 @@ pub struct AdminCreateUserRequest {
     /// The user's password.
     pub password: ::std::string::String,
 }
+impl crate::support::Validate for AdminCreateUserRequest {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.email,
+        ) {
+            let path = &crate::support::join(path, "email");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(254usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.first_name.as_ref() {
+            let path = &crate::support::join(path, "first_name");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.last_name.as_ref() {
+            let path = &crate::support::join(path, "last_name");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.role.as_ref() {
+            let path = &crate::support::join(path, "role");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.password,
+        ) {
+            let path = &crate::support::join(path, "password");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(8usize),
+                ::std::option::Option::Some(128usize),
+                errors,
+            );
+        }
+    }
+}
 /// Delete User Response
 ///
 /// Generated from `#/components/schemas/AdminDeleteUserRes`.
@@ -72,6 +151,20 @@ pub struct AdminDeleteUserRes {
     ///
     /// Default: `true`.
     pub deleted: bool,
+}
+impl crate::support::Validate for AdminDeleteUserRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.object,
+        ) {
+            let path = &crate::support::join(path, "object");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// The type of the deleted object.
 ///
@@ -109,6 +202,15 @@ impl ::std::fmt::Display for AdminDeleteUserResObject {
         f.write_str(self.as_str())
     }
 }
+impl crate::support::Validate for AdminDeleteUserResObject {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Delete Invite Response
 ///
 /// Generated from `#/components/schemas/AdminInviteDeleteRes`.
@@ -124,6 +226,20 @@ pub struct AdminInviteDeleteRes {
     ///
     /// Default: `true`.
     pub deleted: bool,
+}
+impl crate::support::Validate for AdminInviteDeleteRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.object,
+        ) {
+            let path = &crate::support::join(path, "object");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// The type of the deleted object.
 ///
@@ -161,6 +277,15 @@ impl ::std::fmt::Display for AdminInviteDeleteResObject {
         f.write_str(self.as_str())
     }
 }
+impl crate::support::Validate for AdminInviteDeleteResObject {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Invite List Response
 ///
 /// Generated from `#/components/schemas/AdminListInvitesRes`.
@@ -168,6 +293,20 @@ impl ::std::fmt::Display for AdminInviteDeleteResObject {
 pub struct AdminListInvitesRes {
     /// The pending invites.
     pub invites: ::std::vec::Vec<Invite>,
+}
+impl crate::support::Validate for AdminListInvitesRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.invites,
+        ) {
+            let path = &crate::support::join(path, "invites");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// Login Request
 ///
@@ -180,6 +319,38 @@ pub struct AdminPostAuthReq {
     /// The user's password.
     pub password: ::std::string::String,
 }
+impl crate::support::Validate for AdminPostAuthReq {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.email,
+        ) {
+            let path = &crate::support::join(path, "email");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(254usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.password,
+        ) {
+            let path = &crate::support::join(path, "password");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(1usize),
+                ::std::option::Option::Some(128usize),
+                errors,
+            );
+        }
+    }
+}
 /// Accept Invite Request
 ///
 /// Generated from `#/components/schemas/AdminPostInvitesInviteAcceptReq`.
@@ -190,6 +361,32 @@ pub struct AdminPostInvitesInviteAcceptReq {
     pub token: ::std::string::String,
     /// The details of the user to create.
     pub user: AdminPostInvitesInviteAcceptReqUser,
+}
+impl crate::support::Validate for AdminPostInvitesInviteAcceptReq {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.token,
+        ) {
+            let path = &crate::support::join(path, "token");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(1usize),
+                ::std::option::Option::Some(512usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.user,
+        ) {
+            let path = &crate::support::join(path, "user");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// The details of the user to create.
 ///
@@ -214,6 +411,46 @@ pub struct AdminPostInvitesInviteAcceptReqUser {
     /// The new user's password.
     pub password: ::std::string::String,
 }
+impl crate::support::Validate for AdminPostInvitesInviteAcceptReqUser {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = self.first_name.as_ref() {
+            let path = &crate::support::join(path, "first_name");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.last_name.as_ref() {
+            let path = &crate::support::join(path, "last_name");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.password,
+        ) {
+            let path = &crate::support::join(path, "password");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(8usize),
+                ::std::option::Option::Some(128usize),
+                errors,
+            );
+        }
+    }
+}
 /// Create Invite Request
 ///
 /// Generated from `#/components/schemas/AdminPostInvitesReq`.
@@ -223,6 +460,32 @@ pub struct AdminPostInvitesReq {
     /// The email of the person to invite; it becomes the new user's email.
     pub user: crate::support::Email,
     pub role: UserRole,
+}
+impl crate::support::Validate for AdminPostInvitesReq {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.user,
+        ) {
+            let path = &crate::support::join(path, "user");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(254usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.role,
+        ) {
+            let path = &crate::support::join(path, "role");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// Reset Password Request
 ///
@@ -242,6 +505,48 @@ pub struct AdminResetPasswordRequest {
     /// The new password.
     pub password: ::std::string::String,
 }
+impl crate::support::Validate for AdminResetPasswordRequest {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = self.email.as_ref() {
+            let path = &crate::support::join(path, "email");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(254usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.token,
+        ) {
+            let path = &crate::support::join(path, "token");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(1usize),
+                ::std::option::Option::Some(512usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.password,
+        ) {
+            let path = &crate::support::join(path, "password");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(8usize),
+                ::std::option::Option::Some(128usize),
+                errors,
+            );
+        }
+    }
+}
 /// Password Reset Token Request
 ///
 /// Generated from `#/components/schemas/AdminResetPasswordTokenRequest`.
@@ -250,6 +555,26 @@ pub struct AdminResetPasswordRequest {
 pub struct AdminResetPasswordTokenRequest {
     /// The email of the user whose password is to be reset.
     pub email: crate::support::Email,
+}
+impl crate::support::Validate for AdminResetPasswordTokenRequest {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.email,
+        ) {
+            let path = &crate::support::join(path, "email");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(254usize),
+                errors,
+            );
+        }
+    }
 }
 /// Update User Request
 ///
@@ -282,12 +607,68 @@ pub struct AdminUpdateUserRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl crate::support::Validate for AdminUpdateUserRequest {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = self.first_name.as_value() {
+            let path = &crate::support::join(path, "first_name");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.last_name.as_value() {
+            let path = &crate::support::join(path, "last_name");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100usize),
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.role.as_ref() {
+            let path = &crate::support::join(path, "role");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = self.api_token.as_value() {
+            let path = &crate::support::join(path, "api_token");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(16usize),
+                ::std::option::Option::Some(256usize),
+                errors,
+            );
+        }
+    }
+}
 /// User Response
 ///
 /// Generated from `#/components/schemas/AdminUserRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AdminUserRes {
     pub user: User,
+}
+impl crate::support::Validate for AdminUserRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.user,
+        ) {
+            let path = &crate::support::join(path, "user");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// User List Response
 ///
@@ -302,6 +683,65 @@ pub struct AdminUsersListRes {
     pub offset: i64,
     /// The maximum number of users on a page.
     pub limit: i64,
+}
+impl crate::support::Validate for AdminUsersListRes {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.users,
+        ) {
+            let path = &crate::support::join(path, "users");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.count,
+        ) {
+            let path = &crate::support::join(path, "count");
+            crate::support::check_range(
+                path,
+                *value as f64,
+                ::std::option::Option::Some(0f64),
+                ::std::option::Option::None,
+                false,
+                false,
+                ::std::option::Option::None,
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.offset,
+        ) {
+            let path = &crate::support::join(path, "offset");
+            crate::support::check_range(
+                path,
+                *value as f64,
+                ::std::option::Option::Some(0f64),
+                ::std::option::Option::None,
+                false,
+                false,
+                ::std::option::Option::None,
+                errors,
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.limit,
+        ) {
+            let path = &crate::support::join(path, "limit");
+            crate::support::check_range(
+                path,
+                *value as f64,
+                ::std::option::Option::Some(1f64),
+                ::std::option::Option::None,
+                false,
+                false,
+                ::std::option::Option::None,
+                errors,
+            );
+        }
+    }
 }
 /// Response Error
 ///
@@ -321,6 +761,24 @@ pub struct Error {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub code: ::std::option::Option<ErrorCode>,
+}
+impl crate::support::Validate for Error {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.r#type,
+        ) {
+            let path = &crate::support::join(path, "type");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = self.code.as_ref() {
+            let path = &crate::support::join(path, "code");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// A slug for the class of error, when there is one.
 ///
@@ -368,6 +826,15 @@ impl ErrorCode {
 impl ::std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::support::Validate for ErrorCode {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
     }
 }
 /// A slug for the kind of error.
@@ -462,6 +929,15 @@ impl ::std::fmt::Display for ErrorType {
         f.write_str(self.as_str())
     }
 }
+impl crate::support::Validate for ErrorType {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Generated from `#/paths/~1admin~1users/get/parameters/5`.
 #[derive(
     Clone,
@@ -534,6 +1010,15 @@ impl ::std::fmt::Display for GetUsersOrder {
         f.write_str(self.as_str())
     }
 }
+impl crate::support::Validate for GetUsersOrder {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Invite
 ///
 /// An invitation for someone to join the store's team as an admin user. It is deleted once
@@ -564,6 +1049,20 @@ pub struct Invite {
     /// When the invite was deleted; always null in responses.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl crate::support::Validate for Invite {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.role,
+        ) {
+            let path = &crate::support::join(path, "role");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
+}
 /// Multiple Errors
 ///
 /// Several errors at once. Kept for compatibility with Medusa clients; no operation of this
@@ -578,6 +1077,20 @@ pub struct MultipleErrors {
     ///
     /// Default: `"Provided request body contains errors. Please check the data and retry the request"`.
     pub message: ::std::string::String,
+}
+impl crate::support::Validate for MultipleErrors {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.errors,
+        ) {
+            let path = &crate::support::join(path, "errors");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// User
 ///
@@ -606,6 +1119,20 @@ pub struct User {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// When the user was deleted; always null in responses, since deleted users are not returned.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::support::Validate for User {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.role,
+        ) {
+            let path = &crate::support::join(path, "role");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// User Role
 ///
@@ -649,5 +1176,14 @@ impl UserRole {
 impl ::std::fmt::Display for UserRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::support::Validate for UserRole {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
     }
 }

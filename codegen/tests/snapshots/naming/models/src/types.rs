@@ -26,6 +26,15 @@ pub struct Labels {
     #[serde(flatten)]
     pub additional_properties2: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
+impl crate::support::Validate for Labels {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Generated from `#/components/schemas/2fa-method`.
 #[derive(
     Clone,
@@ -59,6 +68,15 @@ impl N2faMethod {
 impl ::std::fmt::Display for N2faMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::support::Validate for N2faMethod {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
     }
 }
 /// Enum values that collide after case conversion.
@@ -119,6 +137,15 @@ impl Operator {
 impl ::std::fmt::Display for Operator {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::support::Validate for Operator {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
     }
 }
 /// Property names that differ only in symbols, case or keywords.
@@ -188,6 +215,15 @@ pub struct Reactions {
     )]
     pub id: ::std::option::Option<::std::string::String>,
 }
+impl crate::support::Validate for Reactions {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Same name as `Reactions` up to case.
 ///
 /// Generated from `#/components/schemas/reactions`.
@@ -200,6 +236,15 @@ pub struct Reactions2 {
     )]
     pub total: ::std::option::Option<i32>,
 }
+impl crate::support::Validate for Reactions2 {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Generated from `#/components/schemas/Self`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Self_ {
@@ -210,4 +255,13 @@ pub struct Self_ {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub crate_: ::std::option::Option<::std::string::String>,
+}
+impl crate::support::Validate for Self_ {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }

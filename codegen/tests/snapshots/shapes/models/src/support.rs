@@ -2,6 +2,154 @@
 
 //! Helpers the generated types rely on.
 use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// One value that breaks a constraint of the schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Where the value is, e.g. `user.password` or `users[2].email`; empty for the root.
+    pub path: ::std::string::String,
+    /// What is wrong, e.g. `must be at least 8 characters long`.
+    pub message: ::std::string::String,
+}
+impl ::std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{} {}", self.path, self.message)
+        }
+    }
+}
+/// Checks of the constraints a type cannot express.
+pub trait Validate {
+    /// Appends every violation found under `path`.
+    fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<Violation>);
+    /// Every violation, or `Ok` when there is none.
+    fn validate(&self) -> ::std::result::Result<(), ::std::vec::Vec<Violation>> {
+        let mut errors = ::std::vec::Vec::new();
+        self.validate_into("", &mut errors);
+        if errors.is_empty() {
+            ::std::result::Result::Ok(())
+        } else {
+            ::std::result::Result::Err(errors)
+        }
+    }
+}
+impl<T: Validate> Validate for ::std::vec::Vec<T> {
+    fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<Violation>) {
+        for (i, item) in self.iter().enumerate() {
+            item.validate_into(&format!("{path}[{i}]"), errors);
+        }
+    }
+}
+impl<T: Validate> Validate for ::std::collections::BTreeMap<::std::string::String, T> {
+    fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<Violation>) {
+        for (key, item) in self {
+            item.validate_into(&join(path, key), errors);
+        }
+    }
+}
+impl<T: Validate> Validate for ::std::boxed::Box<T> {
+    fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<Violation>) {
+        (**self).validate_into(path, errors);
+    }
+}
+impl<T: Validate> Validate for ::std::option::Option<T> {
+    fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<Violation>) {
+        if let ::std::option::Option::Some(value) = self {
+            value.validate_into(path, errors);
+        }
+    }
+}
+/// `parent.child`, or `child` at the root.
+pub fn join(parent: &str, child: &str) -> ::std::string::String {
+    if parent.is_empty() { child.to_owned() } else { format!("{parent}.{child}") }
+}
+/// `minLength` / `maxLength`, counted in characters as JSON Schema does.
+pub fn check_length(
+    path: &str,
+    value: &str,
+    min: ::std::option::Option<usize>,
+    max: ::std::option::Option<usize>,
+    errors: &mut ::std::vec::Vec<Violation>,
+) {
+    let length = value.chars().count();
+    if let ::std::option::Option::Some(min) = min && length < min {
+        errors
+            .push(Violation {
+                path: path.to_owned(),
+                message: format!("must be at least {min} characters long"),
+            });
+    }
+    if let ::std::option::Option::Some(max) = max && length > max {
+        errors
+            .push(Violation {
+                path: path.to_owned(),
+                message: format!("must be at most {max} characters long"),
+            });
+    }
+}
+/// `minimum` / `maximum` (optionally exclusive) and `multipleOf`.
+#[allow(clippy::too_many_arguments)]
+pub fn check_range(
+    path: &str,
+    value: f64,
+    min: ::std::option::Option<f64>,
+    max: ::std::option::Option<f64>,
+    exclusive_min: bool,
+    exclusive_max: bool,
+    multiple_of: ::std::option::Option<f64>,
+    errors: &mut ::std::vec::Vec<Violation>,
+) {
+    let mut fail = |message: ::std::string::String| {
+        errors
+            .push(Violation {
+                path: path.to_owned(),
+                message,
+            })
+    };
+    if let ::std::option::Option::Some(min) = min {
+        if exclusive_min && value <= min {
+            fail(format!("must be greater than {min}"));
+        } else if value < min {
+            fail(format!("must not be less than {min}"));
+        }
+    }
+    if let ::std::option::Option::Some(max) = max {
+        if exclusive_max && value >= max {
+            fail(format!("must be less than {max}"));
+        } else if value > max {
+            fail(format!("must not be greater than {max}"));
+        }
+    }
+    if let ::std::option::Option::Some(step) = multiple_of && step > 0.0
+        && (value / step).fract() != 0.0
+    {
+        fail(format!("must be a multiple of {step}"));
+    }
+}
+/// `minItems` / `maxItems`.
+pub fn check_items(
+    path: &str,
+    length: usize,
+    min: ::std::option::Option<usize>,
+    max: ::std::option::Option<usize>,
+    errors: &mut ::std::vec::Vec<Violation>,
+) {
+    if let ::std::option::Option::Some(min) = min && length < min {
+        errors
+            .push(Violation {
+                path: path.to_owned(),
+                message: format!("must have at least {min} items"),
+            });
+    }
+    if let ::std::option::Option::Some(max) = max && length > max {
+        errors
+            .push(Violation {
+                path: path.to_owned(),
+                message: format!("must have at most {max} items"),
+            });
+    }
+}
 /// A field that may be absent, `null`, or a value: three different things on the wire
 /// (in an update, `null` clears a field and absence leaves it alone).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

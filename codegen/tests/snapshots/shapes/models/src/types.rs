@@ -17,15 +17,42 @@ pub struct Circle {
     pub shape: ::std::string::String,
     pub radius: f64,
 }
+impl crate::support::Validate for Circle {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Generated from `#/components/schemas/Created`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Created {
     pub at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl crate::support::Validate for Created {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// Generated from `#/components/schemas/Deleted`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Deleted {
     pub id: ::std::string::String,
+}
+impl crate::support::Validate for Deleted {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }
 /// A union whose tag lives only in the union.
 ///
@@ -37,6 +64,22 @@ pub enum Event {
     Created(Created),
     #[serde(rename = "Deleted")]
     Deleted(Deleted),
+}
+impl crate::support::Validate for Event {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        match self {
+            Self::Created(value) => {
+                crate::support::Validate::validate_into(value, path, errors)
+            }
+            Self::Deleted(value) => {
+                crate::support::Validate::validate_into(value, path, errors)
+            }
+        }
+    }
 }
 /// Every combination of required and nullable.
 ///
@@ -88,6 +131,18 @@ pub struct Fields {
     )]
     pub inline: ::std::option::Option<FieldsInline>,
 }
+impl crate::support::Validate for Fields {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = self.inline.as_ref() {
+            let path = &crate::support::join(path, "inline");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
+}
 /// Generated from `#/components/schemas/Fields/properties/inline`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FieldsInline {
@@ -97,6 +152,18 @@ pub struct FieldsInline {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub mode: ::std::option::Option<FieldsInlineMode>,
+}
+impl crate::support::Validate for FieldsInline {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = self.mode.as_ref() {
+            let path = &crate::support::join(path, "mode");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// Generated from `#/components/schemas/Fields/properties/inline/properties/mode`.
 #[derive(
@@ -133,6 +200,15 @@ impl ::std::fmt::Display for FieldsInlineMode {
         f.write_str(self.as_str())
     }
 }
+impl crate::support::Validate for FieldsInlineMode {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// An untagged union.
 ///
 /// Generated from `#/components/schemas/IdOrName`.
@@ -141,6 +217,15 @@ impl ::std::fmt::Display for FieldsInlineMode {
 pub enum IdOrName {
     Integer(i64),
     String(::std::string::String),
+}
+impl crate::support::Validate for IdOrName {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }
 /// Generated from `#/components/schemas/Kind`.
 #[derive(
@@ -179,6 +264,15 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
+impl crate::support::Validate for Kind {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
+}
 /// A one-variant oneOf with null is a nullable reference.
 ///
 /// Generated from `#/components/schemas/MaybeKind`.
@@ -191,12 +285,41 @@ pub struct Money {
     pub amount: i64,
     pub currency: ::std::string::String,
 }
+impl crate::support::Validate for Money {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.currency,
+        ) {
+            let path = &crate::support::join(path, "currency");
+            crate::support::check_length(
+                path,
+                value.as_ref(),
+                ::std::option::Option::Some(3usize),
+                ::std::option::Option::Some(3usize),
+                errors,
+            );
+        }
+    }
+}
 /// A recursive array alias.
 ///
 /// Generated from `#/components/schemas/Nested`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Nested(pub ::std::vec::Vec<Nested>);
+impl crate::support::Validate for Nested {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        crate::support::Validate::validate_into(&self.0, path, errors);
+    }
+}
 /// Used in requests and responses, with fields for one side only.
 ///
 /// Generated from `#/components/schemas/Pet`.
@@ -227,6 +350,24 @@ pub struct Pet {
     )]
     pub price: ::std::option::Option<Money>,
 }
+impl crate::support::Validate for Pet {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.kind,
+        ) {
+            let path = &crate::support::join(path, "kind");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = self.price.as_ref() {
+            let path = &crate::support::join(path, "price");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
+}
 /// Used in requests and responses, with fields for one side only.
 ///
 /// Generated from `#/components/schemas/Pet`.
@@ -255,6 +396,24 @@ pub struct PetRequest {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub price: ::std::option::Option<Money>,
+}
+impl crate::support::Validate for PetRequest {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
+            &self.kind,
+        ) {
+            let path = &crate::support::join(path, "kind");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = self.price.as_ref() {
+            let path = &crate::support::join(path, "price");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
 }
 /// A union whose variants carry the tag.
 ///
@@ -299,11 +458,36 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         }
     }
 }
+impl crate::support::Validate for Shape {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        match self {
+            Self::Circle(value) => {
+                crate::support::Validate::validate_into(value, path, errors)
+            }
+            Self::Square(value) => {
+                crate::support::Validate::validate_into(value, path, errors)
+            }
+        }
+    }
+}
 /// Generated from `#/components/schemas/Square`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Square {
     pub shape: ::std::string::String,
     pub side: f64,
+}
+impl crate::support::Validate for Square {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }
 /// allOf merges the parts into one struct.
 ///
@@ -312,6 +496,15 @@ pub struct Square {
 pub struct Timestamped {
     pub at: ::chrono::DateTime<::chrono::Utc>,
     pub note: ::std::string::String,
+}
+impl crate::support::Validate for Timestamped {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }
 /// A recursive type.
 ///
@@ -332,6 +525,23 @@ pub struct Tree {
     )]
     pub children: ::std::option::Option<::std::vec::Vec<Tree>>,
 }
+impl crate::support::Validate for Tree {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = self.left.as_ref() {
+            let value = &**value;
+            let path = &crate::support::join(path, "left");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+        if let ::std::option::Option::Some(value) = self.children.as_ref() {
+            let path = &crate::support::join(path, "children");
+            crate::support::Validate::validate_into(value, path, errors);
+        }
+    }
+}
 /// Generated from `#/paths/~1pets~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -344,4 +554,13 @@ pub struct UpdatePetBody {
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
     pub nickname: crate::support::Nullable<::std::string::String>,
+}
+impl crate::support::Validate for UpdatePetBody {
+    fn validate_into(
+        &self,
+        path: &str,
+        errors: &mut ::std::vec::Vec<crate::support::Violation>,
+    ) {
+        let _ = (path, errors);
+    }
 }

@@ -1,0 +1,194 @@
+//! The per-operation types of the models crate, shared by server and client so the two can never
+//! disagree: parameter structs (`<Op>Path`, `<Op>Query`, `<Op>Headers`) and the response enum
+//! (`<Op>Response`, one variant per documented status, each with its body type).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc_attrs;
+use super::models::type_tokens;
+use super::validate::{field_checks, value_checks};
+use crate::ir::{Field, Operation, Param, ParamLocation, Response, Status, Type, primary_content};
+use crate::naming::RustIdent;
+
+/// All operation types of the API.
+pub fn emit(operations: &[Operation]) -> TokenStream {
+    let items = operations.iter().map(emit_operation);
+    quote! {
+        //! Per-operation types: parameters and responses.
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
+
+        #[allow(unused_imports)]
+        use crate::types::*;
+
+        #(#items)*
+    }
+}
+
+/// A parameter seen as a field, so the struct and validation emitters apply unchanged.
+fn param_field(param: &Param) -> Field {
+    Field {
+        wire_name: param.wire_name.clone(),
+        name: param.name.clone(),
+        ty: param.ty.clone(),
+        required: param.required,
+        nullable: false,
+        boxed: false,
+        doc: param.doc.clone(),
+        default: param.default.clone(),
+        constraints: param.constraints.clone(),
+    }
+}
+
+fn emit_operation(op: &Operation) -> TokenStream {
+    let title = format!(" `{}` — `{} {}`.", op.id, op.method, op.path);
+    let mut items = Vec::new();
+    for (location, name) in [
+        (ParamLocation::Path, &op.types.path),
+        (ParamLocation::Query, &op.types.query),
+        (ParamLocation::Header, &op.types.headers),
+    ] {
+        let Some(name) = name else { continue };
+        let fields: Vec<Field> = op.params.iter().filter(|p| p.location == location).map(param_field).collect();
+        let what = match location {
+            ParamLocation::Path => "Path parameters of",
+            ParamLocation::Query => "Query parameters of",
+            _ => "Header parameters of",
+        };
+        let doc = format!(" {what}{title}");
+        // Unknown query parameters are refused like unknown body fields.
+        items.push(params_struct(name, &fields, &doc, location == ParamLocation::Query));
+    }
+    items.push(response_enum(op, &title));
+    for response in &op.responses {
+        if let Some(name) = &response.headers_type {
+            let fields: Vec<Field> = response
+                .headers
+                .iter()
+                .map(|h| Field {
+                    wire_name: h.wire_name.clone(),
+                    name: h.name.clone(),
+                    ty: h.ty.clone(),
+                    required: h.required,
+                    nullable: false,
+                    boxed: false,
+                    doc: h.doc.clone(),
+                    default: None,
+                    constraints: Default::default(),
+                })
+                .collect();
+            let doc = format!(" Headers of the {} response of{title}", status_label(&response.status));
+            items.push(params_struct(name, &fields, &doc, false));
+        }
+    }
+    quote! { #(#items)* }
+}
+
+fn params_struct(name: &RustIdent, fields: &[Field], doc: &str, deny_unknown: bool) -> TokenStream {
+    let ident = name.ident();
+    let field_tokens = fields.iter().map(super::models::field_tokens);
+    let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+    let checks = fields.iter().map(field_checks).collect::<Vec<_>>();
+    let unused = checks.iter().all(TokenStream::is_empty).then(|| quote!(let _ = (path, errors);));
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #ident {
+            #(#field_tokens)*
+        }
+
+        impl crate::support::Validate for #ident {
+            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<crate::support::Violation>) {
+                #unused
+                #(#checks)*
+            }
+        }
+    }
+}
+
+fn status_label(status: &Status) -> String {
+    match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(digit) => format!("{digit}XX"),
+        Status::Default => "default".to_owned(),
+    }
+}
+
+/// The Rust type of a response body, `None` for an empty body.
+pub fn body_type(response: &Response) -> Option<Type> {
+    let content = primary_content(&response.content)?;
+    Some(match &content.ty {
+        Some(ty) if content.is_json() => ty.clone(),
+        None if content.is_json() => Type::Any,
+        _ => Type::String,
+    })
+}
+
+fn response_enum(op: &Operation, title: &str) -> TokenStream {
+    let ident = op.types.response.ident();
+    let mut variants = Vec::new();
+    let mut status_arms = Vec::new();
+    for response in &op.responses {
+        let variant = RustIdent::new(&response.status.variant_name()).ident();
+        let doc = doc_attrs(Some(&format!("{}: {}", status_label(&response.status), response.description)));
+        let body = body_type(response).map(|ty| type_tokens(&ty));
+        let headers = response.headers_type.as_ref().map(RustIdent::ident);
+        let code = match response.status {
+            Status::Code(code) => Some(code),
+            Status::Range(_) | Status::Default => None,
+        };
+        let mut payload: Vec<TokenStream> = Vec::new();
+        if code.is_none() {
+            payload.push(quote!(u16));
+        }
+        payload.extend(body);
+        payload.extend(headers.map(|h| quote!(#h)));
+        variants.push(if payload.is_empty() {
+            quote! { #doc #variant, }
+        } else {
+            quote! { #doc #variant(#(#payload),*), }
+        });
+        status_arms.push(match (code, payload.is_empty()) {
+            (Some(code), true) => quote! { Self::#variant => #code, },
+            (Some(code), false) => quote! { Self::#variant(..) => #code, },
+            (None, _) => quote! { Self::#variant(status, ..) => *status, },
+        });
+    }
+    let doc = format!(" Responses of{title} Each variant is one documented status.");
+    if variants.is_empty() {
+        return quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #ident {}
+        };
+    }
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #ident {
+            #(#variants)*
+        }
+
+        impl #ident {
+            /// The HTTP status code.
+            pub fn status(&self) -> u16 {
+                match self {
+                    #(#status_arms)*
+                }
+            }
+
+            /// Whether the status is 2xx.
+            pub fn is_success(&self) -> bool {
+                (200..300).contains(&self.status())
+            }
+        }
+    }
+}
+
+/// Whether `value_checks` would emit anything for a parameter (used by the server to skip work).
+pub fn param_has_checks(param: &Param) -> bool {
+    !value_checks(&param.ty, &param.constraints).is_empty()
+}
