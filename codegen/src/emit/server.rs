@@ -251,6 +251,35 @@ fn api_module(ir: &Ir) -> TokenStream {
             pub struct #ident { #(#fields)* }
         }
     });
+    let arc_impls = by_tag(ir).into_iter().map(|(tag, ops)| {
+        let ident = tag_trait(&tag);
+        let methods = ops.iter().map(|op| {
+            let name = op.name.ident();
+            let response = op.types.response.ident();
+            let (principal_param, principal_arg) = match caller(op) {
+                Caller::Public => (TokenStream::new(), TokenStream::new()),
+                Caller::Required => (quote!(principal: Self::Principal,), quote!(principal,)),
+                Caller::Optional => (quote!(principal: ::std::option::Option<Self::Principal>,), quote!(principal,)),
+            };
+            let (request_param, request_arg) = if has_request(op) {
+                let ty = op.types.request.ident();
+                (quote!(request: #ty,), quote!(request,))
+            } else {
+                (TokenStream::new(), TokenStream::new())
+            };
+            quote! {
+                fn #name(&self, #principal_param meta: &crate::support::RequestMeta, #request_param)
+                    -> impl ::std::future::Future<Output = crate::models::#response> + Send {
+                    (**self).#name(#principal_arg meta, #request_arg)
+                }
+            }
+        });
+        quote! {
+            impl<T: #ident> #ident for ::std::sync::Arc<T> {
+                #(#methods)*
+            }
+        }
+    });
     let traits = by_tag(ir).into_iter().map(|(tag, ops)| {
         let ident = tag_trait(&tag);
         let doc = format!(" The operations tagged `{tag}`.");
@@ -318,9 +347,25 @@ fn api_module(ir: &Ir) -> TokenStream {
             fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
         }
 
+        /// Lets an application keep a handle on the implementation it serves.
+        impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
+            type Principal = T::Principal;
+
+            fn authenticate(&self, credential: Credential, meta: &crate::support::RequestMeta)
+                -> impl ::std::future::Future<Output = ::std::option::Option<Self::Principal>> + Send {
+                (**self).authenticate(credential, meta)
+            }
+
+            fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
+                (**self).error_body(problem)
+            }
+        }
+
         #(#requests)*
 
         #(#traits)*
+
+        #(#arc_impls)*
     }
 }
 

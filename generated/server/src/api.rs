@@ -38,6 +38,22 @@ pub trait ApiBase: Send + Sync + 'static {
     /// oversized bodies (413).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 }
+/// Lets an application keep a handle on the implementation it serves.
+impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
+    type Principal = T::Principal;
+    fn authenticate(
+        &self,
+        credential: Credential,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<
+        Output = ::std::option::Option<Self::Principal>,
+    > + Send {
+        (**self).authenticate(credential, meta)
+    }
+    fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
+        (**self).error_body(problem)
+    }
+}
 /// What `PostAuth` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostAuthRequest {
@@ -332,4 +348,146 @@ pub trait UsersApi: ApiBase {
     ) -> impl ::std::future::Future<
         Output = crate::models::DeleteUsersUserResponse,
     > + Send;
+}
+impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
+    fn get_auth(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::GetAuthResponse> + Send {
+        (**self).get_auth(principal, meta)
+    }
+    fn post_auth(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostAuthRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostAuthResponse> + Send {
+        (**self).post_auth(meta, request)
+    }
+    fn delete_auth(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::DeleteAuthResponse> + Send {
+        (**self).delete_auth(principal, meta)
+    }
+    fn post_token(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostTokenRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostTokenResponse> + Send {
+        (**self).post_token(meta, request)
+    }
+}
+impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
+    fn get_invites(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::GetInvitesResponse> + Send {
+        (**self).get_invites(principal, meta)
+    }
+    fn post_invites(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: PostInvitesRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostInvitesResponse> + Send {
+        (**self).post_invites(principal, meta, request)
+    }
+    fn post_invites_invite_accept(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostInvitesInviteAcceptRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::PostInvitesInviteAcceptResponse,
+    > + Send {
+        (**self).post_invites_invite_accept(meta, request)
+    }
+    fn delete_invites_invite(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: DeleteInvitesInviteRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::DeleteInvitesInviteResponse,
+    > + Send {
+        (**self).delete_invites_invite(principal, meta, request)
+    }
+    fn post_invites_invite_resend(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: PostInvitesInviteResendRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::PostInvitesInviteResendResponse,
+    > + Send {
+        (**self).post_invites_invite_resend(principal, meta, request)
+    }
+}
+impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
+    fn get_users(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: GetUsersRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetUsersResponse> + Send {
+        (**self).get_users(principal, meta, request)
+    }
+    fn post_users(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: PostUsersRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostUsersResponse> + Send {
+        (**self).post_users(principal, meta, request)
+    }
+    fn post_users_user_password_token(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostUsersUserPasswordTokenRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::PostUsersUserPasswordTokenResponse,
+    > + Send {
+        (**self).post_users_user_password_token(meta, request)
+    }
+    fn post_users_user_password(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostUsersUserPasswordRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::PostUsersUserPasswordResponse,
+    > + Send {
+        (**self).post_users_user_password(meta, request)
+    }
+    fn get_users_user(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: GetUsersUserRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::GetUsersUserResponse,
+    > + Send {
+        (**self).get_users_user(principal, meta, request)
+    }
+    fn post_users_user(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: PostUsersUserRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::PostUsersUserResponse,
+    > + Send {
+        (**self).post_users_user(principal, meta, request)
+    }
+    fn delete_users_user(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: DeleteUsersUserRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::DeleteUsersUserResponse,
+    > + Send {
+        (**self).delete_users_user(principal, meta, request)
+    }
 }

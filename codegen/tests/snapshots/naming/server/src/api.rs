@@ -34,3 +34,19 @@ pub trait ApiBase: Send + Sync + 'static {
     /// oversized bodies (413).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 }
+/// Lets an application keep a handle on the implementation it serves.
+impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
+    type Principal = T::Principal;
+    fn authenticate(
+        &self,
+        credential: Credential,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<
+        Output = ::std::option::Option<Self::Principal>,
+    > + Send {
+        (**self).authenticate(credential, meta)
+    }
+    fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
+        (**self).error_body(problem)
+    }
+}

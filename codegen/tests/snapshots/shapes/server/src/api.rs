@@ -34,6 +34,22 @@ pub trait ApiBase: Send + Sync + 'static {
     /// oversized bodies (413).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 }
+/// Lets an application keep a handle on the implementation it serves.
+impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
+    type Principal = T::Principal;
+    fn authenticate(
+        &self,
+        credential: Credential,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<
+        Output = ::std::option::Option<Self::Principal>,
+    > + Send {
+        (**self).authenticate(credential, meta)
+    }
+    fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
+        (**self).error_body(problem)
+    }
+}
 /// What `createPet` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePetRequest {
@@ -59,4 +75,20 @@ pub trait DefaultApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send;
+}
+impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
+    fn create_pet(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: CreatePetRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::CreatePetResponse> + Send {
+        (**self).create_pet(meta, request)
+    }
+    fn update_pet(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: UpdatePetRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send {
+        (**self).update_pet(meta, request)
+    }
 }
