@@ -25,6 +25,8 @@ pub struct TypeDef {
     pub pointer: String,
     pub doc: Option<String>,
     pub kind: TypeKind,
+    /// The request view of a component split by `readOnly`/`writeOnly` (`NameRequest`).
+    pub request_view: bool,
 }
 
 #[derive(Debug)]

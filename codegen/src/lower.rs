@@ -277,7 +277,10 @@ impl<'a> Lowerer<'a> {
             };
             self.lower_component(schema, &pointer, main, view);
             if let Some(request) = request {
-                self.lower_component(schema, &pointer, request, View::Request);
+                self.lower_component(schema, &pointer, request.clone(), View::Request);
+                if let Some(def) = self.types.iter_mut().find(|t| t.name == request) {
+                    def.request_view = true;
+                }
             }
         }
     }
@@ -297,7 +300,13 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => doc_of(s),
                 ReferenceOr::Reference { .. } => None,
             };
-            self.types.push(TypeDef { name, pointer: pointer.to_owned(), doc, kind: TypeKind::Alias(lowered.ty) });
+            self.types.push(TypeDef {
+                request_view: false,
+                name,
+                pointer: pointer.to_owned(),
+                doc,
+                kind: TypeKind::Alias(lowered.ty),
+            });
         }
     }
 
@@ -445,6 +454,7 @@ impl<'a> Lowerer<'a> {
             .and_then(Value::as_str)
             .and_then(|d| variants.iter().position(|v| v.wire_name == d));
         self.types.push(TypeDef {
+            request_view: false,
             name: name.clone(),
             pointer: site.pointer.clone(),
             doc: doc_of(schema),
@@ -465,6 +475,7 @@ impl<'a> Lowerer<'a> {
         let name = self.name_for(site);
         let fields = self.lower_fields(&object.properties, object.required, name.unraw(), site);
         self.types.push(TypeDef {
+            request_view: false,
             name: name.clone(),
             pointer: site.pointer.clone(),
             doc: doc_of(schema),
@@ -596,6 +607,7 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         self.types.push(TypeDef {
+            request_view: false,
             name: name.clone(),
             pointer: site.pointer.clone(),
             doc: doc_of(schema),
@@ -662,6 +674,7 @@ impl<'a> Lowerer<'a> {
         let additional = self.lower_additional(object.additional, site);
         let fields = self.lower_fields(&object.properties, &required, name.unraw(), site);
         self.types.push(TypeDef {
+            request_view: false,
             name: name.clone(),
             pointer: site.pointer.clone(),
             doc: doc_of(schema),

@@ -484,3 +484,22 @@ async fn the_body_size_is_bounded() {
     let small = json_body(server.authed("POST", "/admin/users"), r#"{"email":"a@b.co","password":"supersecret"}"#);
     assert_eq!(send(small).await.0, 200);
 }
+
+#[tokio::test]
+async fn the_server_describes_itself_and_serves_swagger_ui() {
+    let server = Server::start(ServerConfig::default()).await;
+    let (status, content_type, body, _) = send(server.request("GET", "/openapi.json")).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    assert_eq!(body, serde_json::to_value(admin_api_server::openapi()).expect("serialises"));
+    let (status, content_type, body, _) = send(server.request("GET", "/docs/")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(body.as_str().is_some_and(|html| html.contains("swagger")), "Swagger UI page");
+    let (status, _, body, _) = send(server.request("GET", "/docs/swagger-initializer.js")).await;
+    assert_eq!(status, 200);
+    assert!(body.as_str().is_some_and(|js| js.contains("/openapi.json")), "the UI loads our description: {body}");
+
+    let hidden = Server::start(ServerConfig::default().with_openapi_path(None).with_swagger_ui_path(None)).await;
+    assert_eq!(send(hidden.request("GET", "/openapi.json")).await.0, 404);
+    assert_eq!(send(hidden.request("GET", "/docs/")).await.0, 404);
+}

@@ -40,12 +40,15 @@ pub fn emit(
         #[rustfmt::skip]
         mod api;
         #[rustfmt::skip]
+        mod openapi;
+        #[rustfmt::skip]
         mod router;
         #[rustfmt::skip]
         pub mod support;
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
         pub use api::*;
+        pub use openapi::openapi;
         pub use router::{router, router_with};
         pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
 
@@ -57,6 +60,7 @@ pub fn emit(
     let files = [
         ("lib.rs", format_rust(lib, spec_label)?),
         ("api.rs", format_rust(api_module(ir), spec_label)?),
+        ("openapi.rs", format_rust(super::openapi::module(ir), spec_label)?),
         ("router.rs", format_rust(router_module(ir), spec_label)?),
         ("support.rs", format_rust(support_module(), spec_label)?),
     ];
@@ -65,7 +69,12 @@ pub fn emit(
          description = \"Axum server stubs of {title}, generated from its OpenAPI document.\"\nlicense = \"{license}\"\n\
          publish = false\n\n[dependencies]\n{models} = {{ path = \"{models_dir}\", version = \"{version}\" }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
-         form_urlencoded = \"1\"\nserde = \"1\"\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nserde_urlencoded = \"0.7\"\n",
+         form_urlencoded = \"1\"\nserde = \"1\"\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nserde_urlencoded = \"0.7\"\n\
+         utoipa = {{ version = \"6\", default-features = false, features = [\"preserve_order\", \"preserve_path_order\"] }}\n\
+         utoipa-swagger-ui = {{ version = \"10\", default-features = false, features = [\"axum\", \"vendored\"], optional = true }}\n\n\
+         [features]\n\
+         # Serves Swagger UI (bundled, nothing is downloaded) at ServerConfig::swagger_ui_path.\n\
+         swagger-ui = [\"dep:utoipa-swagger-ui\"]\n",
         header = header("#", spec_label),
         name = settings.crate_name,
         version = super::models::cargo_version(&ir.version),
@@ -481,10 +490,30 @@ fn router_module(ir: &Ir) -> TokenStream {
         /// Every operation mounted at its path. Undeclared methods on a known path answer 405 with
         /// `Allow`; unknown paths answer 404; both in the API's error body.
         pub fn router_with<S: #bounds>(api: S, config: ServerConfig) -> ::axum::Router {
-            ::axum::Router::new()
-                #(#routes)*
-                .fallback(not_found::<S>)
-                .with_state(Arc::new(Shared { api, config }))
+            let mut router = ::axum::Router::new()
+                #(#routes)*;
+            if let Some(path) = &config.openapi_path {
+                // Serialised once: the description does not change while the server runs.
+                let body = ::axum::body::Bytes::from(::serde_json::to_vec(&crate::openapi::openapi()).unwrap_or_default());
+                router = router.route(path, ::axum::routing::get(move || {
+                    let body = body.clone();
+                    async move {
+                        let mut response = Response::new(::axum::body::Body::from(body));
+                        response.headers_mut().insert(
+                            ::axum::http::header::CONTENT_TYPE,
+                            ::axum::http::HeaderValue::from_static("application/json"),
+                        );
+                        response
+                    }
+                }).fallback(method_not_allowed::<S>));
+            }
+            #[cfg(feature = "swagger-ui")]
+            if let (Some(ui), Some(json)) = (&config.swagger_ui_path, &config.openapi_path) {
+                let ui = ::utoipa_swagger_ui::SwaggerUi::new(ui.clone())
+                    .config(::utoipa_swagger_ui::Config::new([json.clone()]));
+                router = router.merge(::axum::Router::from(ui));
+            }
+            router.fallback(not_found::<S>).with_state(Arc::new(Shared { api, config }))
         }
 
         fn reject<S: ApiBase>(api: &S, problem: Problem) -> Response {
@@ -707,11 +736,19 @@ fn support_module() -> TokenStream {
         pub struct ServerConfig {
             /// The largest request body accepted, in bytes; larger ones are answered 413.
             pub body_limit: usize,
+            /// Where the server's OpenAPI description is served as JSON; `None` to not serve it.
+            pub openapi_path: ::std::option::Option<::std::string::String>,
+            /// Where Swagger UI is served (with the `swagger-ui` feature); `None` to not serve it.
+            pub swagger_ui_path: ::std::option::Option<::std::string::String>,
         }
 
         impl Default for ServerConfig {
             fn default() -> Self {
-                ServerConfig { body_limit: 1024 * 1024 }
+                ServerConfig {
+                    body_limit: 1024 * 1024,
+                    openapi_path: ::std::option::Option::Some("/openapi.json".to_owned()),
+                    swagger_ui_path: ::std::option::Option::Some("/docs".to_owned()),
+                }
             }
         }
 
@@ -719,6 +756,18 @@ fn support_module() -> TokenStream {
             /// Sets the largest accepted request body.
             pub fn with_body_limit(mut self, bytes: usize) -> Self {
                 self.body_limit = bytes;
+                self
+            }
+
+            /// Sets (or with `None`, turns off) the path of the OpenAPI description.
+            pub fn with_openapi_path(mut self, path: ::std::option::Option<&str>) -> Self {
+                self.openapi_path = path.map(str::to_owned);
+                self
+            }
+
+            /// Sets (or with `None`, turns off) the path of Swagger UI.
+            pub fn with_swagger_ui_path(mut self, path: ::std::option::Option<&str>) -> Self {
+                self.swagger_ui_path = path.map(str::to_owned);
                 self
             }
         }

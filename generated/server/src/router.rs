@@ -22,7 +22,7 @@ pub fn router<S: crate::api::AuthApi + crate::api::InvitesApi + crate::api::User
 pub fn router_with<
     S: crate::api::AuthApi + crate::api::InvitesApi + crate::api::UsersApi,
 >(api: S, config: ServerConfig) -> ::axum::Router {
-    ::axum::Router::new()
+    let mut router = ::axum::Router::new()
         .route(
             "/admin/auth",
             ::axum::routing::MethodRouter::new()
@@ -88,9 +88,39 @@ pub fn router_with<
                 .post(handle_post_users_user::<S>)
                 .delete(handle_delete_users_user::<S>)
                 .fallback(method_not_allowed::<S>),
-        )
-        .fallback(not_found::<S>)
-        .with_state(Arc::new(Shared { api, config }))
+        );
+    if let Some(path) = &config.openapi_path {
+        let body = ::axum::body::Bytes::from(
+            ::serde_json::to_vec(&crate::openapi::openapi()).unwrap_or_default(),
+        );
+        router = router
+            .route(
+                path,
+                ::axum::routing::get(move || {
+                        let body = body.clone();
+                        async move {
+                            let mut response = Response::new(
+                                ::axum::body::Body::from(body),
+                            );
+                            response
+                                .headers_mut()
+                                .insert(
+                                    ::axum::http::header::CONTENT_TYPE,
+                                    ::axum::http::HeaderValue::from_static("application/json"),
+                                );
+                            response
+                        }
+                    })
+                    .fallback(method_not_allowed::<S>),
+            );
+    }
+    #[cfg(feature = "swagger-ui")]
+    if let (Some(ui), Some(json)) = (&config.swagger_ui_path, &config.openapi_path) {
+        let ui = ::utoipa_swagger_ui::SwaggerUi::new(ui.clone())
+            .config(::utoipa_swagger_ui::Config::new([json.clone()]));
+        router = router.merge(::axum::Router::from(ui));
+    }
+    router.fallback(not_found::<S>).with_state(Arc::new(Shared { api, config }))
 }
 fn reject<S: ApiBase>(api: &S, problem: Problem) -> Response {
     crate::support::json_response(problem.status(), &api.error_body(&problem))

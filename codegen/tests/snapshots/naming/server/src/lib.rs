@@ -6,10 +6,13 @@
 #[rustfmt::skip]
 mod api;
 #[rustfmt::skip]
+mod openapi;
+#[rustfmt::skip]
 mod router;
 #[rustfmt::skip]
 pub mod support;
 pub use api::*;
+pub use openapi::openapi;
 pub use router::{router, router_with};
 pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
 /// The models crate the server speaks.

@@ -12,11 +12,17 @@ use ::serde::de::DeserializeOwned;
 pub struct ServerConfig {
     /// The largest request body accepted, in bytes; larger ones are answered 413.
     pub body_limit: usize,
+    /// Where the server's OpenAPI description is served as JSON; `None` to not serve it.
+    pub openapi_path: ::std::option::Option<::std::string::String>,
+    /// Where Swagger UI is served (with the `swagger-ui` feature); `None` to not serve it.
+    pub swagger_ui_path: ::std::option::Option<::std::string::String>,
 }
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             body_limit: 1024 * 1024,
+            openapi_path: ::std::option::Option::Some("/openapi.json".to_owned()),
+            swagger_ui_path: ::std::option::Option::Some("/docs".to_owned()),
         }
     }
 }
@@ -24,6 +30,16 @@ impl ServerConfig {
     /// Sets the largest accepted request body.
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+    /// Sets (or with `None`, turns off) the path of the OpenAPI description.
+    pub fn with_openapi_path(mut self, path: ::std::option::Option<&str>) -> Self {
+        self.openapi_path = path.map(str::to_owned);
+        self
+    }
+    /// Sets (or with `None`, turns off) the path of Swagger UI.
+    pub fn with_swagger_ui_path(mut self, path: ::std::option::Option<&str>) -> Self {
+        self.swagger_ui_path = path.map(str::to_owned);
         self
     }
 }
