@@ -70,7 +70,8 @@ pub fn emit(
          publish = false\n\n[dependencies]\n{models} = {{ path = \"{models_dir}\", version = \"{version}\" }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
          form_urlencoded = \"1\"\nserde = \"1\"\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nserde_urlencoded = \"0.7\"\n\
-         utoipa = {{ version = \"6\", default-features = false, features = [\"preserve_order\", \"preserve_path_order\"] }}\n\
+         # utoipa 6.0.0 does not compile without its `macros` feature (lib.rs gates a module on it).\n\
+         utoipa = {{ version = \"6\", default-features = false, features = [\"macros\", \"preserve_order\", \"preserve_path_order\"] }}\n\
          utoipa-swagger-ui = {{ version = \"10\", default-features = false, features = [\"axum\", \"vendored\"], optional = true }}\n\n\
          [features]\n\
          # Serves Swagger UI (bundled, nothing is downloaded) at ServerConfig::swagger_ui_path.\n\
@@ -391,18 +392,18 @@ fn location_word(location: ParamLocation) -> &'static str {
 fn extract(scheme: &SecurityScheme) -> TokenStream {
     match &scheme.kind {
         SecurityKind::ApiKey { location: ParamLocation::Header, name } => {
-            quote!(crate::support::header_value(&parts.headers, #name))
+            quote!(crate::support::header_value(&meta.headers, #name))
         }
         SecurityKind::ApiKey { location: ParamLocation::Cookie, name } => {
-            quote!(crate::support::cookie_value(&parts.headers, #name))
+            quote!(crate::support::cookie_value(&meta.headers, #name))
         }
         SecurityKind::ApiKey { location: _, name } => quote!(crate::support::query_value(parts.uri.query(), #name)),
         SecurityKind::Http { scheme, .. } => {
             let scheme = if scheme == "bearer" { "Bearer".to_owned() } else { scheme.clone() };
-            quote!(crate::support::authorization(&parts.headers, #scheme))
+            quote!(crate::support::authorization(&meta.headers, #scheme))
         }
         SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
-            quote!(crate::support::authorization(&parts.headers, "Bearer"))
+            quote!(crate::support::authorization(&meta.headers, "Bearer"))
         }
     }
 }
@@ -602,7 +603,7 @@ fn handler(ir: &Ir, op: &Operation) -> TokenStream {
         let names: Vec<&str> =
             op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| p.wire_name.as_str()).collect();
         parse.push(quote! {
-            let headers: crate::models::#ty = match crate::support::parse_headers(&parts.headers, &[#(#names),*]) {
+            let headers: crate::models::#ty = match crate::support::parse_headers(&meta.headers, &[#(#names),*]) {
                 Ok(headers) => headers,
                 Err(problem) => return reject(&shared.api, problem),
             };
@@ -614,7 +615,7 @@ fn handler(ir: &Ir, op: &Operation) -> TokenStream {
     }
     if let Some((_, is_json, required)) = request_body(op) {
         let read = if is_json {
-            quote!(crate::support::read_json(&parts.headers, body, shared.config.body_limit, #required).await)
+            quote!(crate::support::read_json(&meta.headers, body, shared.config.body_limit, #required).await)
         } else {
             quote!(crate::support::read_text(body, shared.config.body_limit, #required).await)
         };
@@ -654,11 +655,10 @@ fn handler(ir: &Ir, op: &Operation) -> TokenStream {
         quote!(#ty { #(#fields)* },)
     });
     let respond = respond(op);
-    let unused_parts = if op.types.path.is_some() { quote!(mut parts) } else { quote!(parts) };
     quote! {
         async fn #handler<S: #tag>(State(shared): State<Arc<Shared<S>>>, request: Request) -> Response {
-            let (#unused_parts, body) = request.into_parts();
-            let meta = RequestMeta::from_parts(&parts);
+            let (mut parts, body) = request.into_parts();
+            let meta = RequestMeta::from_parts(&mut parts);
             #auth
             #(#parse)*
             let response = shared.api.#method(#principal_arg &meta, #request_arg).await;
@@ -823,10 +823,10 @@ fn support_module() -> TokenStream {
         }
 
         impl RequestMeta {
-            /// Takes what it needs from the request head.
-            pub fn from_parts(parts: &Parts) -> Self {
+            /// Takes what it needs from the request head (the headers move, they are not copied).
+            pub fn from_parts(parts: &mut Parts) -> Self {
                 RequestMeta {
-                    headers: parts.headers.clone(),
+                    headers: ::std::mem::take(&mut parts.headers),
                     remote_addr: parts
                         .extensions
                         .get::<::axum::extract::ConnectInfo<::std::net::SocketAddr>>()

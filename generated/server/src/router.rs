@@ -157,12 +157,12 @@ async fn handle_get_auth<S: AuthApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -173,7 +173,7 @@ async fn handle_get_auth<S: AuthApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -184,7 +184,7 @@ async fn handle_get_auth<S: AuthApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -223,10 +223,10 @@ async fn handle_post_auth<S: AuthApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -282,12 +282,12 @@ async fn handle_delete_auth<S: AuthApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -298,7 +298,7 @@ async fn handle_delete_auth<S: AuthApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -309,7 +309,7 @@ async fn handle_delete_auth<S: AuthApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -354,10 +354,10 @@ async fn handle_post_token<S: AuthApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -408,12 +408,12 @@ async fn handle_get_invites<S: InvitesApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -424,7 +424,7 @@ async fn handle_get_invites<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -435,7 +435,7 @@ async fn handle_get_invites<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -474,12 +474,12 @@ async fn handle_post_invites<S: InvitesApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -490,7 +490,7 @@ async fn handle_post_invites<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -501,7 +501,7 @@ async fn handle_post_invites<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -523,7 +523,7 @@ async fn handle_post_invites<S: InvitesApi>(
         );
     };
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -576,10 +576,10 @@ async fn handle_post_invites_invite_accept<S: InvitesApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -635,11 +635,11 @@ async fn handle_delete_invites_invite<S: InvitesApi>(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -650,7 +650,7 @@ async fn handle_delete_invites_invite<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -661,7 +661,7 @@ async fn handle_delete_invites_invite<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -737,11 +737,11 @@ async fn handle_post_invites_invite_resend<S: InvitesApi>(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -752,7 +752,7 @@ async fn handle_post_invites_invite_resend<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -763,7 +763,7 @@ async fn handle_post_invites_invite_resend<S: InvitesApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -848,12 +848,12 @@ async fn handle_get_users<S: UsersApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -864,7 +864,7 @@ async fn handle_get_users<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -875,7 +875,7 @@ async fn handle_get_users<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -929,12 +929,12 @@ async fn handle_post_users<S: UsersApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -945,7 +945,7 @@ async fn handle_post_users<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -956,7 +956,7 @@ async fn handle_post_users<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -978,7 +978,7 @@ async fn handle_post_users<S: UsersApi>(
         );
     };
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -1027,10 +1027,10 @@ async fn handle_post_users_user_password_token<S: UsersApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -1078,10 +1078,10 @@ async fn handle_post_users_user_password<S: UsersApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -1130,11 +1130,11 @@ async fn handle_get_users_user<S: UsersApi>(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1145,7 +1145,7 @@ async fn handle_get_users_user<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1156,7 +1156,7 @@ async fn handle_get_users_user<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1232,11 +1232,11 @@ async fn handle_post_users_user<S: UsersApi>(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1247,7 +1247,7 @@ async fn handle_post_users_user<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1258,7 +1258,7 @@ async fn handle_post_users_user<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1307,7 +1307,7 @@ async fn handle_post_users_user<S: UsersApi>(
         return reject(&shared.api, problem);
     }
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -1357,11 +1357,11 @@ async fn handle_delete_users_user<S: UsersApi>(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&mut parts);
     let principal = 'auth: {
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::header_value(
-                &parts.headers,
+                &meta.headers,
                 "x-medusa-access-token",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1372,7 +1372,7 @@ async fn handle_delete_users_user<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::cookie_value(
-                &parts.headers,
+                &meta.headers,
                 "connect.sid",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared
@@ -1383,7 +1383,7 @@ async fn handle_delete_users_user<S: UsersApi>(
         }
         'alternative: {
             let ::std::option::Option::Some(credential_0) = crate::support::authorization(
-                &parts.headers,
+                &meta.headers,
                 "Bearer",
             ) else { break 'alternative };
             let ::std::option::Option::Some(who_0) = shared

@@ -92,10 +92,10 @@ pub struct RequestMeta {
     pub remote_addr: ::std::option::Option<::std::net::SocketAddr>,
 }
 impl RequestMeta {
-    /// Takes what it needs from the request head.
-    pub fn from_parts(parts: &Parts) -> Self {
+    /// Takes what it needs from the request head (the headers move, they are not copied).
+    pub fn from_parts(parts: &mut Parts) -> Self {
         RequestMeta {
-            headers: parts.headers.clone(),
+            headers: ::std::mem::take(&mut parts.headers),
             remote_addr: parts
                 .extensions
                 .get::<::axum::extract::ConnectInfo<::std::net::SocketAddr>>()

@@ -102,10 +102,10 @@ async fn handle_create_pet<S: DefaultApi>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let (mut parts, body) = request.into_parts();
+    let meta = RequestMeta::from_parts(&mut parts);
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
@@ -140,7 +140,7 @@ async fn handle_update_pet<S: DefaultApi>(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&mut parts);
     let path: crate::models::UpdatePetPath = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -169,7 +169,7 @@ async fn handle_update_pet<S: DefaultApi>(
         return reject(&shared.api, problem);
     }
     let body = match crate::support::read_json(
-            &parts.headers,
+            &meta.headers,
             body,
             shared.config.body_limit,
             true,
