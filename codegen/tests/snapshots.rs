@@ -36,6 +36,23 @@ fn check(fixture: &str) {
         }
         expect_test::expect_file![format!("snapshots/{}", file.path)].assert_eq(&file.contents);
     }
+    // A file the generator no longer writes is stale: deleted when updating, an error otherwise.
+    let expected: Vec<std::path::PathBuf> = generated.files.iter().map(|f| snapshots.join(&f.path)).collect();
+    let mut pending = vec![snapshots.join(fixture)];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !expected.contains(&path) {
+                if std::env::var_os("UPDATE_EXPECT").is_some() {
+                    std::fs::remove_file(&path).expect("stale snapshot is removable");
+                } else {
+                    panic!("{} is not generated any more; run with UPDATE_EXPECT=1", path.display());
+                }
+            }
+        }
+    }
     // Same input, same bytes.
     let again = codegen::generate(&spec, &settings).map(|g| g.files).unwrap_or_default();
     assert_eq!(again, generated.files, "{fixture}: generation is deterministic");

@@ -48,6 +48,9 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
     let title = format!(" Models of {} {}, generated from its OpenAPI document.", ir.title, ir.version);
     // The modules are skipped by rustfmt: their layout is prettyplease's, and `cargo fmt --check`
     // must not fight the generator.
+    let has_operations = !ir.operations.is_empty();
+    let operations_mod = has_operations.then(|| quote! { #[rustfmt::skip] mod operations; });
+    let operations_use = has_operations.then(|| quote! { pub use operations::*; });
     let lib = quote! {
         #![doc = #title]
         #![doc = ""]
@@ -56,11 +59,10 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         pub mod support;
         #[rustfmt::skip]
         mod types;
-        #[rustfmt::skip]
-        mod operations;
+        #operations_mod
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
-        pub use operations::*;
+        #operations_use
         pub use types::*;
     };
     let support = support_module(with_patterns);
@@ -99,13 +101,18 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         title = ir.title.replace('\\', "\\\\").replace('"', "\\\""),
         license = settings.license,
     );
-    Ok(vec![
+    Ok([
         GeneratedFile { path: format!("{}/Cargo.toml", settings.dir), contents: manifest },
         GeneratedFile { path: format!("{}/src/lib.rs", settings.dir), contents: lib },
         GeneratedFile { path: format!("{}/src/support.rs", settings.dir), contents: support },
         GeneratedFile { path: format!("{}/src/types.rs", settings.dir), contents: types },
-        GeneratedFile { path: format!("{}/src/operations.rs", settings.dir), contents: operations },
-    ])
+    ]
+    .into_iter()
+    .chain(
+        has_operations
+            .then(|| GeneratedFile { path: format!("{}/src/operations.rs", settings.dir), contents: operations }),
+    )
+    .collect())
 }
 
 /// `info.version` as a semver version Cargo accepts (`1.0` → `1.0.0`; anything else → `0.0.0`).

@@ -78,7 +78,7 @@ pub fn module(ir: &Ir) -> TokenStream {
 
         #[allow(dead_code)]
         fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
-            OneOfBuilder::new().item(schema).item(ObjectBuilder::new().schema_type(Type::Null)).into()
+            RefOr::<Schema>::from(OneOfBuilder::new().item(schema).item(ObjectBuilder::new().schema_type(Type::Null)))
         }
     }
 }
@@ -217,7 +217,7 @@ impl<'a> Describer<'a> {
             }
             TypeKind::Union(u) => {
                 let items: Vec<TokenStream> = u.variants.iter().map(|v| self.schema(&v.ty, stack)).collect();
-                quote!(RefOr::from(OneOfBuilder::new() #(.item(#items))* .build()))
+                quote!(RefOr::<Schema>::from(OneOfBuilder::new() #(.item(#items))*))
             }
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => self.schema(ty, stack),
         }
@@ -308,12 +308,12 @@ impl<'a> Describer<'a> {
         quote! {
             OperationBuilder::new()
                 .operation_id(Some(#id))
-                .tags(Some([#(#tags),*]))
+                .tags(Some(::std::vec::Vec::<&str>::from([#(#tags),*])))
                 #summary
                 #(#parameters)*
                 #body
                 .responses(ResponsesBuilder::new() #(#responses)* .build())
-                .securities(Some([#(#security),*]))
+                .securities(Some(::std::vec::Vec::<SecurityRequirement>::from([#(#security),*])))
                 .build()
         }
     }

@@ -466,20 +466,34 @@ fn router_module(ir: &Ir) -> TokenStream {
         }
     });
     let handlers = ir.operations.iter().map(|op| handler(ir, op));
+    let extract_import = ir.operations.iter().any(|op| op.types.path.is_some()).then(|| {
+        quote!(
+            use ::axum::extract::FromRequestParts as _;
+        )
+    });
+    let meta_import = (!ir.operations.is_empty()).then(|| {
+        quote!(
+            use crate::support::RequestMeta;
+        )
+    });
     quote! {
         //! The router: one handler per operation, in the order authenticate, parse, validate, call,
         //! answer.
 
         use ::std::sync::Arc;
 
-        use ::axum::extract::{FromRequestParts as _, Request, State};
+        #extract_import
+        use ::axum::extract::{Request, State};
         use ::axum::response::Response;
 
         use crate::api::*;
-        use crate::support::{Problem, ProblemKind, RequestMeta, ServerConfig};
+        use crate::support::{Problem, ProblemKind, ServerConfig};
+        #meta_import
 
         struct Shared<S> {
             api: S,
+            // Read by the handlers of operations with a body (there may be none).
+            #[allow(dead_code)]
             config: ServerConfig,
         }
 

@@ -35,7 +35,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Get,
                             OperationBuilder::new()
                                 .operation_id(Some("GetAuth"))
-                                .tags(Some(["Auth"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Auth"])))
                                 .summary(Some("Get Current User"))
                                 .responses(
                                     ResponsesBuilder::new()
@@ -84,20 +84,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -105,7 +109,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostAuth"))
-                                .tags(Some(["Auth"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Auth"])))
                                 .summary(Some("User Login"))
                                 .request_body(
                                     Some(
@@ -194,14 +198,16 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .operation(
                             HttpMethod::Delete,
                             OperationBuilder::new()
                                 .operation_id(Some("DeleteAuth"))
-                                .tags(Some(["Auth"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Auth"])))
                                 .summary(Some("User Logout"))
                                 .responses(
                                     ResponsesBuilder::new()
@@ -256,20 +262,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -282,7 +292,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostToken"))
-                                .tags(Some(["Auth"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Auth"])))
                                 .summary(Some("User Login (JWT)"))
                                 .request_body(
                                     Some(
@@ -373,7 +383,9 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .build(),
@@ -385,7 +397,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Get,
                             OperationBuilder::new()
                                 .operation_id(Some("GetInvites"))
-                                .tags(Some(["Invites"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Invites"])))
                                 .summary(Some("Lists Invites"))
                                 .responses(
                                     ResponsesBuilder::new()
@@ -436,20 +448,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -457,7 +473,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostInvites"))
-                                .tags(Some(["Invites"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Invites"])))
                                 .summary(Some("Create an Invite"))
                                 .request_body(
                                     Some(
@@ -555,20 +571,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -581,7 +601,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostInvitesInviteAccept"))
-                                .tags(Some(["Invites"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Invites"])))
                                 .summary(Some("Accept an Invite"))
                                 .request_body(
                                     Some(
@@ -666,7 +686,9 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .build(),
@@ -678,7 +700,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Delete,
                             OperationBuilder::new()
                                 .operation_id(Some("DeleteInvitesInvite"))
-                                .tags(Some(["Invites"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Invites"])))
                                 .summary(Some("Delete an Invite"))
                                 .parameter(
                                     ParameterBuilder::new()
@@ -771,20 +793,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -797,7 +823,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostInvitesInviteResend"))
-                                .tags(Some(["Invites"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Invites"])))
                                 .summary(Some("Resend an Invite"))
                                 .parameter(
                                     ParameterBuilder::new()
@@ -892,20 +918,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -918,7 +948,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Get,
                             OperationBuilder::new()
                                 .operation_id(Some("GetUsers"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("List Users"))
                                 .parameter(
                                     ParameterBuilder::new()
@@ -1116,20 +1146,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -1137,7 +1171,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostUsers"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("Create a User"))
                                 .request_body(
                                     Some(
@@ -1231,20 +1265,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -1257,7 +1295,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostUsersUserPasswordToken"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("Request Password Reset"))
                                 .request_body(
                                     Some(
@@ -1318,7 +1356,9 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .build(),
@@ -1330,7 +1370,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostUsersUserPassword"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("Reset Password"))
                                 .request_body(
                                     Some(
@@ -1397,7 +1437,9 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .build(),
@@ -1409,7 +1451,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Get,
                             OperationBuilder::new()
                                 .operation_id(Some("GetUsersUser"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("Get a User"))
                                 .parameter(
                                     ParameterBuilder::new()
@@ -1500,20 +1542,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -1521,7 +1567,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("PostUsersUser"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("Update a User"))
                                 .parameter(
                                     ParameterBuilder::new()
@@ -1629,20 +1675,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -1650,7 +1700,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Delete,
                             OperationBuilder::new()
                                 .operation_id(Some("DeleteUsersUser"))
-                                .tags(Some(["Users"]))
+                                .tags(Some(::std::vec::Vec::<&str>::from(["Users"])))
                                 .summary(Some("Delete a User"))
                                 .parameter(
                                     ParameterBuilder::new()
@@ -1743,20 +1793,24 @@ pub fn openapi() -> OpenApi {
                                         .build(),
                                 )
                                 .securities(
-                                    Some([
-                                        SecurityRequirement::new(
-                                            "api_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "cookie_auth",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                        SecurityRequirement::new(
-                                            "jwt_token",
-                                            ::std::vec::Vec::<::std::string::String>::new(),
-                                        ),
-                                    ]),
+                                    Some(
+                                        ::std::vec::Vec::<
+                                            SecurityRequirement,
+                                        >::from([
+                                            SecurityRequirement::new(
+                                                "api_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "cookie_auth",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                            SecurityRequirement::new(
+                                                "jwt_token",
+                                                ::std::vec::Vec::<::std::string::String>::new(),
+                                            ),
+                                        ]),
+                                    ),
                                 )
                                 .build(),
                         )
@@ -2511,8 +2565,11 @@ pub fn openapi() -> OpenApi {
 }
 #[allow(dead_code)]
 fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
-    OneOfBuilder::new()
-        .item(schema)
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
+    RefOr::<
+        Schema,
+    >::from(
+        OneOfBuilder::new()
+            .item(schema)
+            .item(ObjectBuilder::new().schema_type(Type::Null)),
+    )
 }

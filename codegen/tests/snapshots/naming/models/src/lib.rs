@@ -7,7 +7,4 @@
 pub mod support;
 #[rustfmt::skip]
 mod types;
-#[rustfmt::skip]
-mod operations;
-pub use operations::*;
 pub use types::*;

@@ -177,8 +177,11 @@ pub fn openapi() -> OpenApi {
 }
 #[allow(dead_code)]
 fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
-    OneOfBuilder::new()
-        .item(schema)
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
+    RefOr::<
+        Schema,
+    >::from(
+        OneOfBuilder::new()
+            .item(schema)
+            .item(ObjectBuilder::new().schema_type(Type::Null)),
+    )
 }

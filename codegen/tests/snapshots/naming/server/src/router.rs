@@ -3,12 +3,13 @@
 //! The router: one handler per operation, in the order authenticate, parse, validate, call,
 //! answer.
 use ::std::sync::Arc;
-use ::axum::extract::{FromRequestParts as _, Request, State};
+use ::axum::extract::{Request, State};
 use ::axum::response::Response;
 use crate::api::*;
-use crate::support::{Problem, ProblemKind, RequestMeta, ServerConfig};
+use crate::support::{Problem, ProblemKind, ServerConfig};
 struct Shared<S> {
     api: S,
+    #[allow(dead_code)]
     config: ServerConfig,
 }
 /// Every operation mounted at its path, with the default [`ServerConfig`].

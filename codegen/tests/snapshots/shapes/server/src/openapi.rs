@@ -30,7 +30,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Post,
                             OperationBuilder::new()
                                 .operation_id(Some("createPet"))
-                                .tags(Some([]))
+                                .tags(Some(::std::vec::Vec::<&str>::from([])))
                                 .request_body(
                                     Some(
                                         RequestBodyBuilder::new()
@@ -113,7 +113,9 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .build(),
@@ -125,7 +127,7 @@ pub fn openapi() -> OpenApi {
                             HttpMethod::Patch,
                             OperationBuilder::new()
                                 .operation_id(Some("updatePet"))
-                                .tags(Some([]))
+                                .tags(Some(::std::vec::Vec::<&str>::from([])))
                                 .parameter(
                                     ParameterBuilder::new()
                                         .name("id")
@@ -194,7 +196,9 @@ pub fn openapi() -> OpenApi {
                                         )
                                         .build(),
                                 )
-                                .securities(Some([]))
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
                                 .build(),
                         )
                         .build(),
@@ -268,11 +272,12 @@ pub fn openapi() -> OpenApi {
                     )
                     .schema(
                         "Event",
-                        RefOr::from(
+                        RefOr::<
+                            Schema,
+                        >::from(
                             OneOfBuilder::new()
                                 .item(RefOr::from(Ref::from_schema_name("Created")))
-                                .item(RefOr::from(Ref::from_schema_name("Deleted")))
-                                .build(),
+                                .item(RefOr::from(Ref::from_schema_name("Deleted"))),
                         ),
                     )
                     .schema(
@@ -377,7 +382,9 @@ pub fn openapi() -> OpenApi {
                     )
                     .schema(
                         "IdOrName",
-                        RefOr::from(
+                        RefOr::<
+                            Schema,
+                        >::from(
                             OneOfBuilder::new()
                                 .item(
                                     RefOr::from(
@@ -391,8 +398,7 @@ pub fn openapi() -> OpenApi {
                                     RefOr::from(
                                         ObjectBuilder::new().schema_type(Type::String).build(),
                                     ),
-                                )
-                                .build(),
+                                ),
                         ),
                     )
                     .schema(
@@ -505,11 +511,12 @@ pub fn openapi() -> OpenApi {
                     )
                     .schema(
                         "Shape",
-                        RefOr::from(
+                        RefOr::<
+                            Schema,
+                        >::from(
                             OneOfBuilder::new()
                                 .item(RefOr::from(Ref::from_schema_name("Circle")))
-                                .item(RefOr::from(Ref::from_schema_name("Square")))
-                                .build(),
+                                .item(RefOr::from(Ref::from_schema_name("Square"))),
                         ),
                     )
                     .schema(
@@ -603,8 +610,11 @@ pub fn openapi() -> OpenApi {
 }
 #[allow(dead_code)]
 fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
-    OneOfBuilder::new()
-        .item(schema)
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
+    RefOr::<
+        Schema,
+    >::from(
+        OneOfBuilder::new()
+            .item(schema)
+            .item(ObjectBuilder::new().schema_type(Type::Null)),
+    )
 }
