@@ -21,6 +21,7 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use emit::GeneratedFile;
+pub use emit::client::ClientSettings;
 pub use emit::models::ModelsSettings;
 pub use emit::server::ServerSettings;
 
@@ -33,6 +34,8 @@ pub struct Settings {
     pub models: ModelsSettings,
     /// `None`: no server crate.
     pub server: Option<ServerSettings>,
+    /// `None`: no client crate.
+    pub client: Option<ClientSettings>,
 }
 
 impl Settings {
@@ -50,7 +53,19 @@ impl Settings {
                 dir: "server".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
             }),
+            client: Some(ClientSettings {
+                crate_name: "api-client".to_owned(),
+                dir: "client".to_owned(),
+                license: "MIT OR Apache-2.0".to_owned(),
+            }),
         }
+    }
+
+    pub fn with_client_crate(mut self, name: impl Into<String>) -> Self {
+        if let Some(client) = &mut self.client {
+            client.crate_name = name.into();
+        }
+        self
     }
 
     pub fn with_server_crate(mut self, name: impl Into<String>) -> Self {
@@ -98,8 +113,15 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
     let (ir, lowering) = lower::lower(&api);
     let mut diagnostics = lowering.into_vec();
     let emitted = emit::models::emit(&ir, &settings.models, &settings.spec_label).and_then(|mut files| {
+        // Without operations there is nothing to serve or call: only the models are written.
+        if ir.operations.is_empty() {
+            return Ok(files);
+        }
         if let Some(server) = &settings.server {
             files.extend(emit::server::emit(&ir, server, &settings.models, &settings.spec_label)?);
+        }
+        if let Some(client) = &settings.client {
+            files.extend(emit::client::emit(&ir, client, &settings.models, &settings.spec_label)?);
         }
         Ok(files)
     });

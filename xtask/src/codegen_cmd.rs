@@ -29,6 +29,9 @@ pub struct Args {
     /// The package name of the generated server crate.
     #[arg(long, value_name = "NAME", default_value = "admin-api-server")]
     server_crate: String,
+    /// The package name of the generated client crate.
+    #[arg(long, value_name = "NAME", default_value = "admin-api-client")]
+    client_crate: String,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -37,7 +40,10 @@ pub fn run(args: &Args) -> ExitCode {
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
     // The label in generated headers stays relative, so output does not depend on the checkout.
     let label = spec.strip_prefix(&root).unwrap_or(&spec).display().to_string();
-    let settings = Settings::new(label).with_models_crate(&args.models_crate).with_server_crate(&args.server_crate);
+    let settings = Settings::new(label)
+        .with_models_crate(&args.models_crate)
+        .with_server_crate(&args.server_crate)
+        .with_client_crate(&args.client_crate);
 
     let started = Instant::now();
     let generated = match codegen::generate(&spec, &settings) {

@@ -2,6 +2,7 @@
 //! built as token streams with `quote!` and formatted with `prettyplease`, then the text header
 //! is prepended (comments do not survive a token stream).
 
+pub mod client;
 pub mod models;
 pub mod openapi;
 pub mod operations;

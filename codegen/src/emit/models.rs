@@ -265,9 +265,11 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
         }
         UnknownFields::Ignore | UnknownFields::Deny => TokenStream::new(),
     };
+    // A struct whose fields may all be absent has an obvious empty value.
+    let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #deny
         pub struct #ident {
             #(#fields)*

@@ -94,7 +94,7 @@ pub fn emit(
 }
 
 /// The path of directory `to` seen from directory `from` (both relative to the output directory).
-fn relative_dir(from: &str, to: &str) -> String {
+pub(crate) fn relative_dir(from: &str, to: &str) -> String {
     let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
     let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();

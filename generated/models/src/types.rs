@@ -581,7 +581,7 @@ impl crate::support::Validate for AdminResetPasswordTokenRequest {
 /// Absent fields are left alone; `null` clears a nullable field.
 ///
 /// Generated from `#/components/schemas/AdminUpdateUserRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminUpdateUserRequest {
     /// The user's first name; null clears it.

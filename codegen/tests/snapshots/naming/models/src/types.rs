@@ -14,7 +14,7 @@
 /// A declared property named like the generated catch-all field.
 ///
 /// Generated from `#/components/schemas/Labels`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Labels {
     #[serde(
         default,
@@ -151,7 +151,7 @@ impl crate::support::Validate for Operator {
 /// Property names that differ only in symbols, case or keywords.
 ///
 /// Generated from `#/components/schemas/Reactions`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Reactions {
     #[serde(
         rename = "reactions-+1",
@@ -227,7 +227,7 @@ impl crate::support::Validate for Reactions {
 /// Same name as `Reactions` up to case.
 ///
 /// Generated from `#/components/schemas/reactions`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Reactions2 {
     #[serde(
         default,
@@ -246,7 +246,7 @@ impl crate::support::Validate for Reactions2 {
     }
 }
 /// Generated from `#/components/schemas/Self`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Self_ {
     #[serde(
         rename = "crate",

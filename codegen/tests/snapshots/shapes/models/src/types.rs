@@ -144,7 +144,7 @@ impl crate::support::Validate for Fields {
     }
 }
 /// Generated from `#/components/schemas/Fields/properties/inline`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FieldsInline {
     #[serde(
         default,
@@ -543,7 +543,7 @@ impl crate::support::Validate for Tree {
     }
 }
 /// Generated from `#/paths/~1pets~1{id}/patch/requestBody/content/application~1json/schema`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePetBody {
     #[serde(
