@@ -31,7 +31,8 @@ fn words(raw: &str) -> String {
         let prev_is_boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric(); // ok: i > 0 here
         match c {
             '+' => out.push_str(" plus "),
-            '-' if next_is_digit && prev_is_boundary => out.push_str(" minus "),
+            // `-1` is minus one; a leading `-` (`-created_at`, a descending sort) is a sign too.
+            '-' if (next_is_digit && prev_is_boundary) || i == 0 => out.push_str(" minus "),
             c if c.is_ascii_alphanumeric() => out.push(c),
             _ => out.push(' '),
         }
@@ -129,6 +130,7 @@ mod tests {
         assert_eq!(type_name("+1"), "Plus1");
         assert_eq!(type_name("-1"), "Minus1");
         assert_eq!(type_name("a-b"), "AB");
+        assert_eq!(type_name("-created_at"), "MinusCreatedAt");
         assert_eq!(field_name("createdAt"), "created_at");
         assert_eq!(field_name("@type"), "type");
         assert_eq!(field_name("123abc"), "n_123abc");

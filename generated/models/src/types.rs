@@ -957,51 +957,51 @@ pub enum GetUsersOrder {
     CreatedAt,
     #[default]
     #[serde(rename = "-created_at")]
-    CreatedAt2,
+    MinusCreatedAt,
     #[serde(rename = "updated_at")]
     UpdatedAt,
     #[serde(rename = "-updated_at")]
-    UpdatedAt2,
+    MinusUpdatedAt,
     #[serde(rename = "email")]
     Email,
     #[serde(rename = "-email")]
-    Email2,
+    MinusEmail,
     #[serde(rename = "first_name")]
     FirstName,
     #[serde(rename = "-first_name")]
-    FirstName2,
+    MinusFirstName,
     #[serde(rename = "last_name")]
     LastName,
     #[serde(rename = "-last_name")]
-    LastName2,
+    MinusLastName,
 }
 impl GetUsersOrder {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[
         Self::CreatedAt,
-        Self::CreatedAt2,
+        Self::MinusCreatedAt,
         Self::UpdatedAt,
-        Self::UpdatedAt2,
+        Self::MinusUpdatedAt,
         Self::Email,
-        Self::Email2,
+        Self::MinusEmail,
         Self::FirstName,
-        Self::FirstName2,
+        Self::MinusFirstName,
         Self::LastName,
-        Self::LastName2,
+        Self::MinusLastName,
     ];
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::MinusCreatedAt => "-created_at",
             Self::UpdatedAt => "updated_at",
-            Self::UpdatedAt2 => "-updated_at",
+            Self::MinusUpdatedAt => "-updated_at",
             Self::Email => "email",
-            Self::Email2 => "-email",
+            Self::MinusEmail => "-email",
             Self::FirstName => "first_name",
-            Self::FirstName2 => "-first_name",
+            Self::MinusFirstName => "-first_name",
             Self::LastName => "last_name",
-            Self::LastName2 => "-last_name",
+            Self::MinusLastName => "-last_name",
         }
     }
 }

@@ -1,0 +1,628 @@
+//! The generated traits implemented with real behaviour. Each method reads like the spec's
+//! description of its operation; the choices where this server departs from Medusa v1 are the
+//! spec's ("Departures from Medusa v1") and are not repeated here.
+
+use admin_api_server::models::support::{Email, Nullable};
+use admin_api_server::models::{self as m};
+use admin_api_server::{ApiBase, AuthApi, Credential, InvitesApi, Problem, ProblemKind, RequestMeta, UsersApi};
+use chrono::{DateTime, SubsecRound, Utc};
+use serde_json::{Map, Value};
+
+use crate::App;
+use crate::secrets;
+use crate::store::{InviteRow, StoreError, UserQuery, UserRow};
+
+/// Who is calling, and through which credential (logout needs the session).
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: String,
+    pub session: Option<String>,
+}
+
+fn error(kind: m::ErrorType, code: Option<m::ErrorCode>, message: impl Into<String>) -> m::Error {
+    m::Error { r#type: kind, message: message.into(), code }
+}
+
+fn invalid(message: impl Into<String>) -> m::Error {
+    error(m::ErrorType::InvalidData, None, message)
+}
+
+fn not_found(message: impl Into<String>) -> m::Error {
+    error(m::ErrorType::NotFound, None, message)
+}
+
+fn conflict(message: impl Into<String>) -> m::Error {
+    error(m::ErrorType::Conflict, Some(m::ErrorCode::InvalidStateError), message)
+}
+
+fn unauthorized(message: impl Into<String>) -> m::Error {
+    error(m::ErrorType::Unauthorized, None, message)
+}
+
+/// The 500 body: generic on purpose; the details go to the log, not to the caller.
+fn internal(what: &str, cause: &dyn std::fmt::Display) -> m::Error {
+    tracing::error!(%cause, "{what} failed");
+    error(m::ErrorType::DatabaseError, Some(m::ErrorCode::ApiError), "An error occurred while accessing the database")
+}
+
+/// Runs a fallible step; on failure returns the operation's 500 variant.
+macro_rules! attempt {
+    ($what:expr, $step:expr, $response:path) => {
+        match $step {
+            Ok(value) => value,
+            Err(cause) => return $response(internal($what, &cause)),
+        }
+    };
+}
+
+fn role_text(role: m::UserRole) -> String {
+    role.as_str().to_owned()
+}
+
+fn role_from(text: &str) -> m::UserRole {
+    m::UserRole::ALL.iter().copied().find(|r| r.as_str() == text).unwrap_or_default()
+}
+
+fn user_body(user: &UserRow) -> Result<m::User, StoreError> {
+    Ok(m::User {
+        id: user.id.clone(),
+        email: Email::parse(user.email.clone()).map_err(|_| StoreError::Corrupt(format!("email of {}", user.id)))?,
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        role: role_from(&user.role),
+        metadata: user.metadata.clone(),
+        created_at: user.created_at,
+        updated_at: user.updated_at,
+        deleted_at: None,
+    })
+}
+
+fn invite_body(invite: &InviteRow) -> Result<m::Invite, StoreError> {
+    Ok(m::Invite {
+        id: invite.id.clone(),
+        user_email: Email::parse(invite.user_email.clone())
+            .map_err(|_| StoreError::Corrupt(format!("email of {}", invite.id)))?,
+        role: role_from(&invite.role),
+        accepted: false,
+        expires_at: invite.expires_at,
+        metadata: invite.metadata.clone(),
+        created_at: invite.created_at,
+        updated_at: invite.updated_at,
+        deleted_at: None,
+    })
+}
+
+/// The current time at the precision the store keeps (milliseconds), so a response written
+/// now reads the same as the row read back later.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", ulid::Ulid::new())
+}
+
+/// Why a login was refused.
+enum LoginRefusal {
+    Limited(i64),
+    Wrong,
+    Failed(String),
+}
+
+impl App {
+    /// Checks email and password, counting failures per account and per client address.
+    async fn login(&self, email: &Email, password: &str, meta: &RequestMeta) -> Result<UserRow, LoginRefusal> {
+        let email = email.as_str().to_lowercase();
+        let now = now();
+        let window = self.config.login_window;
+        let since = now - window;
+        let mut keys = vec![(format!("account:{email}"), self.config.login_limit_per_account)];
+        if let Some(addr) = meta.remote_addr {
+            keys.push((format!("address:{}", addr.ip()), self.config.login_limit_per_address));
+        }
+        for (key, limit) in &keys {
+            match self.store.failures(key, since).await {
+                Ok(Some((count, started))) if count >= *limit => {
+                    let retry = (started + window - now).num_seconds().max(1);
+                    return Err(LoginRefusal::Limited(retry));
+                }
+                Ok(_) => {}
+                Err(e) => return Err(LoginRefusal::Failed(e.to_string())),
+            }
+        }
+        let user = self.store.user_by_email(&email).await.map_err(|e| LoginRefusal::Failed(e.to_string()))?;
+        let verified = secrets::verify_password(password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
+        match user {
+            Some(user) if verified => {
+                let _ = self.store.clear_failures(&format!("account:{email}")).await;
+                Ok(user)
+            }
+            _ => {
+                for (key, _) in &keys {
+                    if let Err(e) = self.store.record_failure(key, now, since).await {
+                        return Err(LoginRefusal::Failed(e.to_string()));
+                    }
+                }
+                Err(LoginRefusal::Wrong)
+            }
+        }
+    }
+
+    fn session_cookie(&self, token: &str) -> String {
+        let secure = if self.config.production { "; Secure" } else { "" };
+        format!(
+            "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+            crate::SESSION_COOKIE,
+            self.config.session_ttl.num_seconds()
+        )
+    }
+}
+
+impl ApiBase for App {
+    type Principal = Principal;
+
+    async fn authenticate(&self, credential: Credential, _meta: &RequestMeta) -> Option<Principal> {
+        let now = now();
+        let found = match &credential {
+            Credential::ApiToken(token) => {
+                self.store.user_by_api_token(&secrets::hash_token(token)).await.map(|u| u.map(|u| (u.id, None)))
+            }
+            Credential::CookieAuth(token) => {
+                let hash = secrets::hash_token(token);
+                self.store.session_user(&hash, now).await.map(|u| u.map(|u| (u.id, Some(hash))))
+            }
+            Credential::JwtToken(token) => match secrets::verify_jwt(token, &self.config.jwt_secret) {
+                // The user must still exist: deleting a user ends their tokens too.
+                Some(user_id) => self.store.user(&user_id).await.map(|u| u.map(|u| (u.id, None))),
+                None => Ok(None),
+            },
+        };
+        match found {
+            Ok(Some((user_id, session))) => Some(Principal { user_id, session }),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "authentication lookup failed");
+                None
+            }
+        }
+    }
+
+    fn error_body(&self, problem: &Problem) -> m::Error {
+        match problem.kind {
+            ProblemKind::InvalidRequest | ProblemKind::PayloadTooLarge => invalid(&problem.message),
+            ProblemKind::Unauthorized => unauthorized("User is not authorized. Must log in first"),
+            ProblemKind::NotFound => not_found(&problem.message),
+            ProblemKind::MethodNotAllowed => error(m::ErrorType::NotAllowed, None, &problem.message),
+        }
+    }
+}
+
+impl AuthApi for App {
+    async fn get_auth(&self, principal: Principal, _meta: &RequestMeta) -> m::GetAuthResponse {
+        let user =
+            attempt!("GetAuth", self.store.user(&principal.user_id).await, m::GetAuthResponse::InternalServerError);
+        match user {
+            Some(user) => m::GetAuthResponse::Ok(m::AdminAuthRes {
+                user: attempt!("GetAuth", user_body(&user), m::GetAuthResponse::InternalServerError),
+            }),
+            None => m::GetAuthResponse::Unauthorized(unauthorized("User is not authorized. Must log in first")),
+        }
+    }
+
+    async fn post_auth(&self, meta: &RequestMeta, request: admin_api_server::PostAuthRequest) -> m::PostAuthResponse {
+        let user = match self.login(&request.body.email, &request.body.password, meta).await {
+            Ok(user) => user,
+            Err(LoginRefusal::Limited(seconds)) => {
+                let message = format!("Too many failed login attempts. Retry in {seconds} seconds.");
+                let headers = m::PostAuthTooManyRequestsHeaders { retry_after: Some(seconds) };
+                return m::PostAuthResponse::TooManyRequests(
+                    error(m::ErrorType::TooManyRequests, None, message),
+                    headers,
+                );
+            }
+            Err(LoginRefusal::Wrong) => {
+                return m::PostAuthResponse::Unauthorized(unauthorized("User does not exist or incorrect credentials"));
+            }
+            Err(LoginRefusal::Failed(cause)) => {
+                return m::PostAuthResponse::InternalServerError(internal("PostAuth", &cause));
+            }
+        };
+        let token = attempt!("PostAuth", secrets::new_token(), m::PostAuthResponse::InternalServerError);
+        let expires = now() + self.config.session_ttl;
+        attempt!(
+            "PostAuth",
+            self.store.insert_session(&secrets::hash_token(&token), &user.id, expires).await,
+            m::PostAuthResponse::InternalServerError
+        );
+        let body =
+            m::AdminAuthRes { user: attempt!("PostAuth", user_body(&user), m::PostAuthResponse::InternalServerError) };
+        m::PostAuthResponse::Ok(body, m::PostAuthOkHeaders { set_cookie: Some(self.session_cookie(&token)) })
+    }
+
+    async fn delete_auth(&self, principal: Principal, _meta: &RequestMeta) -> m::DeleteAuthResponse {
+        let Some(session) = principal.session else {
+            // API tokens and JWTs are not sessions: nothing to end.
+            return m::DeleteAuthResponse::Ok("OK".into(), m::DeleteAuthOkHeaders::default());
+        };
+        attempt!("DeleteAuth", self.store.delete_session(&session).await, m::DeleteAuthResponse::InternalServerError);
+        let expired = format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax", crate::SESSION_COOKIE);
+        m::DeleteAuthResponse::Ok("OK".into(), m::DeleteAuthOkHeaders { set_cookie: Some(expired) })
+    }
+
+    async fn post_token(
+        &self,
+        meta: &RequestMeta,
+        request: admin_api_server::PostTokenRequest,
+    ) -> m::PostTokenResponse {
+        let user = match self.login(&request.body.email, &request.body.password, meta).await {
+            Ok(user) => user,
+            Err(LoginRefusal::Limited(seconds)) => {
+                let message = format!("Too many failed login attempts. Retry in {seconds} seconds.");
+                let headers = m::PostTokenTooManyRequestsHeaders { retry_after: Some(seconds) };
+                return m::PostTokenResponse::TooManyRequests(
+                    error(m::ErrorType::TooManyRequests, None, message),
+                    headers,
+                );
+            }
+            Err(LoginRefusal::Wrong) => {
+                return m::PostTokenResponse::Unauthorized(unauthorized(
+                    "User does not exist or incorrect credentials",
+                ));
+            }
+            Err(LoginRefusal::Failed(cause)) => {
+                return m::PostTokenResponse::InternalServerError(internal("PostToken", &cause));
+            }
+        };
+        let token = attempt!(
+            "PostToken",
+            secrets::issue_jwt(&user.id, &self.config.jwt_secret, self.config.jwt_ttl),
+            m::PostTokenResponse::InternalServerError
+        );
+        m::PostTokenResponse::Ok(m::AdminBearerAuthRes { access_token: token })
+    }
+}
+
+impl InvitesApi for App {
+    async fn get_invites(&self, _principal: Principal, _meta: &RequestMeta) -> m::GetInvitesResponse {
+        let invites = attempt!("GetInvites", self.store.invites().await, m::GetInvitesResponse::InternalServerError);
+        let invites = attempt!(
+            "GetInvites",
+            invites.iter().map(invite_body).collect::<Result<Vec<_>, _>>(),
+            m::GetInvitesResponse::InternalServerError
+        );
+        m::GetInvitesResponse::Ok(m::AdminListInvitesRes { invites })
+    }
+
+    async fn post_invites(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostInvitesRequest,
+    ) -> m::PostInvitesResponse {
+        let email = request.body.user.as_str().to_lowercase();
+        let existing = attempt!(
+            "PostInvites",
+            self.store.user_by_email(&email).await,
+            m::PostInvitesResponse::InternalServerError
+        );
+        if existing.is_some() {
+            return m::PostInvitesResponse::Conflict(conflict(format!("A user with the email {email} already exists")));
+        }
+        let token = attempt!("PostInvites", secrets::new_token(), m::PostInvitesResponse::InternalServerError);
+        let now = now();
+        let invite = InviteRow {
+            id: new_id("invite"),
+            user_email: email.clone(),
+            role: role_text(request.body.role),
+            expires_at: now + self.config.invite_ttl,
+            metadata: None,
+            created_at: now,
+            updated_at: now,
+        };
+        attempt!(
+            "PostInvites",
+            self.store.upsert_invite(&invite, &secrets::hash_token(&token)).await,
+            m::PostInvitesResponse::InternalServerError
+        );
+        self.notifier.invite(&email, &token);
+        m::PostInvitesResponse::Ok("OK".into())
+    }
+
+    async fn post_invites_invite_accept(
+        &self,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostInvitesInviteAcceptRequest,
+    ) -> m::PostInvitesInviteAcceptResponse {
+        use m::PostInvitesInviteAcceptResponse as R;
+        let body = request.body;
+        let invite = attempt!(
+            "AcceptInvite",
+            self.store.invite_by_token(&secrets::hash_token(&body.token)).await,
+            R::InternalServerError
+        );
+        let Some(invite) = invite else {
+            return R::BadRequest(invalid("Invalid invite token"));
+        };
+        let now = now();
+        if invite.expires_at <= now {
+            return R::BadRequest(invalid("The invite has expired"));
+        }
+        let password_hash =
+            attempt!("AcceptInvite", secrets::hash_password(&body.user.password), R::InternalServerError);
+        let user = UserRow {
+            id: new_id("usr"),
+            email: invite.user_email.clone(),
+            first_name: body.user.first_name,
+            last_name: body.user.last_name,
+            role: invite.role.clone(),
+            password_hash: Some(password_hash),
+            metadata: None,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.accept_invite(&invite.id, &user).await {
+            Ok(true) => R::Ok("OK".into()),
+            Ok(false) => R::BadRequest(invalid("Invalid invite token")),
+            Err(StoreError::Conflict) => {
+                R::Conflict(conflict(format!("A user with the email {} already exists", user.email)))
+            }
+            Err(cause) => R::InternalServerError(internal("AcceptInvite", &cause)),
+        }
+    }
+
+    async fn delete_invites_invite(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::DeleteInvitesInviteRequest,
+    ) -> m::DeleteInvitesInviteResponse {
+        let id = request.path.invite_id;
+        match self.store.delete_invite(&id).await {
+            Ok(true) => m::DeleteInvitesInviteResponse::Ok(m::AdminInviteDeleteRes {
+                id,
+                object: m::AdminInviteDeleteResObject::Invite,
+                deleted: true,
+            }),
+            Ok(false) => {
+                m::DeleteInvitesInviteResponse::NotFound(not_found(format!("Invite with id {id} was not found")))
+            }
+            Err(cause) => m::DeleteInvitesInviteResponse::InternalServerError(internal("DeleteInvite", &cause)),
+        }
+    }
+
+    async fn post_invites_invite_resend(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostInvitesInviteResendRequest,
+    ) -> m::PostInvitesInviteResendResponse {
+        use m::PostInvitesInviteResendResponse as R;
+        let id = request.path.invite_id;
+        let invite = attempt!("ResendInvite", self.store.invite(&id).await, R::InternalServerError);
+        let Some(invite) = invite else {
+            return R::NotFound(not_found(format!("Invite with id {id} was not found")));
+        };
+        let token = attempt!("ResendInvite", secrets::new_token(), R::InternalServerError);
+        let now = now();
+        let renewed = attempt!(
+            "ResendInvite",
+            self.store.renew_invite(&id, &secrets::hash_token(&token), now + self.config.invite_ttl, now).await,
+            R::InternalServerError
+        );
+        if !renewed {
+            return R::NotFound(not_found(format!("Invite with id {id} was not found")));
+        }
+        self.notifier.invite(&invite.user_email, &token);
+        R::Ok("OK".into())
+    }
+}
+
+/// Applies an update's metadata to the stored metadata: `null` clears it; otherwise keys are
+/// merged and a key whose value is the empty string is removed.
+fn merge_metadata(
+    stored: Option<Map<String, Value>>,
+    update: Nullable<Map<String, Value>>,
+) -> Option<Map<String, Value>> {
+    match update {
+        Nullable::Absent => stored,
+        Nullable::Null => None,
+        Nullable::Value(changes) => {
+            let mut merged = stored.unwrap_or_default();
+            for (key, value) in changes {
+                if value == Value::String(String::new()) {
+                    merged.remove(&key);
+                } else {
+                    merged.insert(key, value);
+                }
+            }
+            Some(merged)
+        }
+    }
+}
+
+impl UsersApi for App {
+    async fn get_users(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::GetUsersRequest,
+    ) -> m::GetUsersResponse {
+        let query = request.query;
+        let order = query.order.unwrap_or_default();
+        let text = order.as_str();
+        let (column, descending) = match text.strip_prefix('-') {
+            Some(column) => (column, true),
+            None => (text, false),
+        };
+        // Map the validated enum to a fixed column name; request text never reaches the SQL.
+        let column = ["created_at", "updated_at", "email", "first_name", "last_name"]
+            .into_iter()
+            .find(|c| *c == column)
+            .unwrap_or("created_at");
+        let (offset, limit) = (query.offset.unwrap_or(0), query.limit.unwrap_or(50));
+        let filters = UserQuery {
+            q: query.q,
+            email: query.email.map(|e| e.into_inner()),
+            first_name: query.first_name,
+            last_name: query.last_name,
+            role: query.role.map(role_text),
+            order: (column, descending),
+            offset,
+            limit,
+        };
+        let (users, count) =
+            attempt!("GetUsers", self.store.list_users(&filters).await, m::GetUsersResponse::InternalServerError);
+        let users = attempt!(
+            "GetUsers",
+            users.iter().map(user_body).collect::<Result<Vec<_>, _>>(),
+            m::GetUsersResponse::InternalServerError
+        );
+        m::GetUsersResponse::Ok(m::AdminUsersListRes { users, count, offset, limit })
+    }
+
+    async fn post_users(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostUsersRequest,
+    ) -> m::PostUsersResponse {
+        let body = request.body;
+        let email = body.email.as_str().to_lowercase();
+        let password_hash =
+            attempt!("PostUsers", secrets::hash_password(&body.password), m::PostUsersResponse::InternalServerError);
+        let now = now();
+        let user = UserRow {
+            id: new_id("usr"),
+            email: email.clone(),
+            first_name: body.first_name,
+            last_name: body.last_name,
+            role: role_text(body.role.unwrap_or_default()),
+            password_hash: Some(password_hash),
+            metadata: None,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_user(&user).await {
+            Ok(()) => m::PostUsersResponse::Ok(m::AdminUserRes {
+                user: attempt!("PostUsers", user_body(&user), m::PostUsersResponse::InternalServerError),
+            }),
+            // The unique index decides, so concurrent creates cannot both win.
+            Err(StoreError::Conflict) => m::PostUsersResponse::UnprocessableEntity(error(
+                m::ErrorType::DuplicateError,
+                Some(m::ErrorCode::InvalidRequestError),
+                format!("User with email {email} already exists."),
+            )),
+            Err(cause) => m::PostUsersResponse::InternalServerError(internal("PostUsers", &cause)),
+        }
+    }
+
+    async fn get_users_user(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::GetUsersUserRequest,
+    ) -> m::GetUsersUserResponse {
+        let id = request.path.id;
+        match self.store.user(&id).await {
+            Ok(Some(user)) => m::GetUsersUserResponse::Ok(m::AdminUserRes {
+                user: attempt!("GetUser", user_body(&user), m::GetUsersUserResponse::InternalServerError),
+            }),
+            Ok(None) => m::GetUsersUserResponse::NotFound(not_found(format!("User with id {id} was not found"))),
+            Err(cause) => m::GetUsersUserResponse::InternalServerError(internal("GetUser", &cause)),
+        }
+    }
+
+    async fn post_users_user(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostUsersUserRequest,
+    ) -> m::PostUsersUserResponse {
+        use m::PostUsersUserResponse as R;
+        let (id, body) = (request.path.id, request.body);
+        let Some(mut user) = attempt!("UpdateUser", self.store.user(&id).await, R::InternalServerError) else {
+            return R::NotFound(not_found(format!("User with id {id} was not found")));
+        };
+        if let Some(first_name) = body.first_name.into_option() {
+            user.first_name = first_name;
+        }
+        if let Some(last_name) = body.last_name.into_option() {
+            user.last_name = last_name;
+        }
+        if let Some(role) = body.role {
+            user.role = role_text(role);
+        }
+        user.metadata = merge_metadata(user.metadata, body.metadata);
+        user.updated_at = now();
+        if let Some(token) = body.api_token.into_option() {
+            let hash = token.as_deref().map(secrets::hash_token);
+            attempt!("UpdateUser", self.store.set_api_token(&id, hash.as_deref()).await, R::InternalServerError);
+        }
+        match self.store.update_user(&user).await {
+            Ok(true) => {
+                R::Ok(m::AdminUserRes { user: attempt!("UpdateUser", user_body(&user), R::InternalServerError) })
+            }
+            Ok(false) => R::NotFound(not_found(format!("User with id {id} was not found"))),
+            Err(cause) => R::InternalServerError(internal("UpdateUser", &cause)),
+        }
+    }
+
+    async fn delete_users_user(
+        &self,
+        _principal: Principal,
+        _meta: &RequestMeta,
+        request: admin_api_server::DeleteUsersUserRequest,
+    ) -> m::DeleteUsersUserResponse {
+        let id = request.path.id;
+        match self.store.delete_user(&id, now()).await {
+            Ok(true) => m::DeleteUsersUserResponse::Ok(m::AdminDeleteUserRes {
+                id,
+                object: m::AdminDeleteUserResObject::User,
+                deleted: true,
+            }),
+            Ok(false) => m::DeleteUsersUserResponse::NotFound(not_found(format!("User with id {id} was not found"))),
+            Err(cause) => m::DeleteUsersUserResponse::InternalServerError(internal("DeleteUser", &cause)),
+        }
+    }
+
+    async fn post_users_user_password_token(
+        &self,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostUsersUserPasswordTokenRequest,
+    ) -> m::PostUsersUserPasswordTokenResponse {
+        use m::PostUsersUserPasswordTokenResponse as R;
+        let email = request.body.email.as_str().to_lowercase();
+        // The answer is the same whether or not the email belongs to a user.
+        if let Some(user) = attempt!("PasswordToken", self.store.user_by_email(&email).await, R::InternalServerError) {
+            let token = attempt!("PasswordToken", secrets::new_token(), R::InternalServerError);
+            let expires = now() + self.config.reset_ttl;
+            attempt!(
+                "PasswordToken",
+                self.store.insert_reset(&secrets::hash_token(&token), &user.id, expires).await,
+                R::InternalServerError
+            );
+            self.notifier.password_reset(&user.email, &token);
+        }
+        R::NoContent
+    }
+
+    async fn post_users_user_password(
+        &self,
+        _meta: &RequestMeta,
+        request: admin_api_server::PostUsersUserPasswordRequest,
+    ) -> m::PostUsersUserPasswordResponse {
+        use m::PostUsersUserPasswordResponse as R;
+        let body = request.body;
+        let password_hash = attempt!("ResetPassword", secrets::hash_password(&body.password), R::InternalServerError);
+        let email = body.email.map(|e| e.as_str().to_lowercase());
+        let used =
+            self.store.use_reset(&secrets::hash_token(&body.token), email.as_deref(), &password_hash, now()).await;
+        match used {
+            Ok(Some(user)) => {
+                R::Ok(m::AdminUserRes { user: attempt!("ResetPassword", user_body(&user), R::InternalServerError) })
+            }
+            Ok(None) => R::BadRequest(invalid("Invalid or expired password reset token")),
+            Err(cause) => R::InternalServerError(internal("ResetPassword", &cause)),
+        }
+    }
+}

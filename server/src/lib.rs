@@ -1,0 +1,125 @@
+//! The reference Admin API server: the generated traits of `admin-api-server` implemented with
+//! real behaviour over SQLite (default) or PostgreSQL. It is the executable meaning of
+//! `spec/openapi.yaml` and what the end-to-end and property-based tests run against.
+
+pub mod api;
+pub mod notify;
+pub mod secrets;
+pub mod store;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+pub use notify::{LogNotifier, MemoryNotifier, Notifier};
+pub use store::Store;
+
+/// The session cookie's name, as the spec's `cookie_auth` scheme names it.
+pub const SESSION_COOKIE: &str = "connect.sid";
+
+/// Behaviour settings. `Config::new` gives the documented defaults.
+#[derive(Clone)]
+pub struct Config {
+    /// Signs bearer JWTs; shared by every instance behind one load balancer.
+    pub jwt_secret: Vec<u8>,
+    /// Production mode: `Secure` cookies and no tokens in logs.
+    pub production: bool,
+    pub session_ttl: Duration,
+    pub jwt_ttl: Duration,
+    pub invite_ttl: Duration,
+    pub reset_ttl: Duration,
+    /// Failed logins allowed per account, and per client address, within `login_window`.
+    pub login_limit_per_account: i64,
+    pub login_limit_per_address: i64,
+    pub login_window: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret never reaches a log line.
+        f.debug_struct("Config").field("production", &self.production).finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    pub fn new(jwt_secret: Vec<u8>) -> Self {
+        Config {
+            jwt_secret,
+            production: false,
+            session_ttl: Duration::hours(10),
+            jwt_ttl: Duration::hours(24),
+            invite_ttl: Duration::days(7),
+            reset_ttl: Duration::minutes(15),
+            login_limit_per_account: 5,
+            login_limit_per_address: 20,
+            login_window: Duration::minutes(15),
+        }
+    }
+}
+
+/// The running application: storage, settings and where tokens are delivered.
+pub struct App {
+    pub store: Store,
+    pub config: Config,
+    pub notifier: Arc<dyn Notifier>,
+}
+
+impl App {
+    pub fn new(store: Store, config: Config, notifier: Arc<dyn Notifier>) -> Arc<App> {
+        Arc::new(App { store, config, notifier })
+    }
+
+    /// The HTTP router: every operation of the spec, `/openapi.json` and Swagger UI at `/docs`.
+    pub fn router(self: &Arc<Self>) -> axum::Router {
+        admin_api_server::router(self.clone())
+    }
+
+    /// Creates the first admin, or gives an existing one a new password and API token, so a
+    /// fresh deployment can be used at once. Returns the user id.
+    pub async fn bootstrap_admin(
+        &self,
+        email: &str,
+        password: &str,
+        api_token: Option<&str>,
+    ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+        let email = email.trim().to_lowercase();
+        if admin_api_server::models::support::Email::parse(email.clone()).is_err() {
+            return Err(format!("{email:?} is not a valid email address").into());
+        }
+        if password.chars().count() < 8 {
+            return Err("the admin password must be at least 8 characters long".into());
+        }
+        let password_hash = secrets::hash_password(password)?;
+        let now = chrono::Utc::now();
+        let id = match self.store.user_by_email(&email).await? {
+            Some(mut user) => {
+                user.password_hash = Some(password_hash);
+                user.updated_at = now;
+                self.store.update_user(&user).await?;
+                user.id
+            }
+            None => {
+                let user = store::UserRow {
+                    id: format!("usr_{}", ulid::Ulid::new()),
+                    email,
+                    first_name: None,
+                    last_name: None,
+                    role: "admin".into(),
+                    password_hash: Some(password_hash),
+                    metadata: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                self.store.insert_user(&user).await?;
+                user.id
+            }
+        };
+        if let Some(token) = api_token {
+            if token.chars().count() < 16 {
+                return Err("the admin API token must be at least 16 characters long".into());
+            }
+            self.store.set_api_token(&id, Some(&secrets::hash_token(token))).await?;
+        }
+        Ok(id)
+    }
+}

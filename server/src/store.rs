@@ -1,0 +1,603 @@
+//! The storage layer: one `sqlx` Any pool, so the same SQL runs on SQLite (default) and
+//! PostgreSQL. Every piece of state another instance would need lives here — users, invites,
+//! sessions, reset tokens, login failures — so instances behind a load balancer share it.
+//!
+//! Times are stored as fixed-width RFC 3339 text (`2024-01-02T03:04:05.678Z`), which sorts and
+//! compares correctly as text on both databases. Tokens are stored only as SHA-256 hashes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+/// Storage failures. The API turns them into a 500 with a generic message.
+#[derive(Debug)]
+pub enum StoreError {
+    /// A unique constraint refused the write (duplicate email, token, …).
+    Conflict,
+    Database(sqlx::Error),
+    /// A stored value could not be read back (corrupt data).
+    Corrupt(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Conflict => f.write_str("unique constraint violated"),
+            StoreError::Database(e) => write!(f, "database error: {e}"),
+            StoreError::Corrupt(what) => write!(f, "corrupt stored data: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The canonical text form of a time in the database.
+pub fn time_text(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("time {text:?}")))
+}
+
+/// Migrations, in order. Each is idempotent so that instances starting together cannot trip
+/// over each other.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE IF NOT EXISTS users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        first_name TEXT,
+        last_name TEXT,
+        role TEXT NOT NULL,
+        password_hash TEXT,
+        api_token_hash TEXT,
+        metadata TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS users_live_email ON users (email) WHERE deleted_at IS NULL;
+    CREATE INDEX IF NOT EXISTS users_api_token ON users (api_token_hash);
+    CREATE TABLE IF NOT EXISTS invites (
+        id TEXT PRIMARY KEY,
+        user_email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        metadata TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS invites_email ON invites (user_email);
+    CREATE UNIQUE INDEX IF NOT EXISTS invites_token ON invites (token_hash);
+    CREATE TABLE IF NOT EXISTS sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS password_resets (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS login_failures (
+        key TEXT PRIMARY KEY,
+        failures BIGINT NOT NULL,
+        window_start TEXT NOT NULL
+    )",
+)];
+
+/// A user row. The password and API token hashes stay in the store's callers' hands only for
+/// verification; they are never part of a response.
+#[derive(Clone, Debug)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub metadata: Option<Map<String, Value>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct InviteRow {
+    pub id: String,
+    pub user_email: String,
+    pub role: String,
+    pub expires_at: DateTime<Utc>,
+    pub metadata: Option<Map<String, Value>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters, order and page of a user listing.
+#[derive(Clone, Debug, Default)]
+pub struct UserQuery {
+    pub q: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: Option<String>,
+    /// A column name from a fixed list, and whether descending.
+    pub order: (&'static str, bool),
+    pub offset: i64,
+    pub limit: i64,
+}
+
+const USER_COLUMNS: &str = "id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at";
+const INVITE_COLUMNS: &str = "id, user_email, role, expires_at, metadata, created_at, updated_at";
+
+fn metadata_from(text: Option<String>) -> Result<Option<Map<String, Value>>> {
+    match text {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text).map(Some).map_err(|_| StoreError::Corrupt("metadata".into())),
+    }
+}
+
+fn metadata_text(metadata: &Option<Map<String, Value>>) -> Option<String> {
+    metadata.as_ref().map(|m| Value::Object(m.clone()).to_string())
+}
+
+fn user_from(row: &AnyRow) -> Result<UserRow> {
+    Ok(UserRow {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        role: row.try_get("role")?,
+        password_hash: row.try_get("password_hash")?,
+        metadata: metadata_from(row.try_get("metadata")?)?,
+        created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
+        updated_at: parse_time(&row.try_get::<String, _>("updated_at")?)?,
+    })
+}
+
+fn invite_from(row: &AnyRow) -> Result<InviteRow> {
+    Ok(InviteRow {
+        id: row.try_get("id")?,
+        user_email: row.try_get("user_email")?,
+        role: row.try_get("role")?,
+        expires_at: parse_time(&row.try_get::<String, _>("expires_at")?)?,
+        metadata: metadata_from(row.try_get("metadata")?)?,
+        created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
+        updated_at: parse_time(&row.try_get::<String, _>("updated_at")?)?,
+    })
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+impl Store {
+    /// Connects (`sqlite://path?mode=rwc`, `sqlite::memory:`, `postgres://…`) and migrates.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let memory = url.contains(":memory:");
+        // An in-memory SQLite database exists per connection: keep exactly one.
+        let options = AnyPoolOptions::new().max_connections(if memory { 1 } else { 10 });
+        let options = if memory { options.idle_timeout(None).max_lifetime(None) } else { options };
+        let pool = options.connect(url).await?;
+        if url.starts_with("sqlite:") && !memory {
+            // Readers do not wait for the writer; the setting persists in the file.
+            sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+        }
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>("version"))
+            .collect::<std::result::Result<_, _>>()?;
+        for (version, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                sqlx::query(statement).execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(*version)
+            .bind(time_text(Utc::now()))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // Users.
+
+    pub async fn insert_user(&self, user: &UserRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO users (id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.role)
+        .bind(&user.password_hash)
+        .bind(metadata_text(&user.metadata))
+        .bind(time_text(user.created_at))
+        .bind(time_text(user.updated_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn user(&self, id: &str) -> Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL");
+        sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?.as_ref().map(user_from).transpose()
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
+        sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?.as_ref().map(user_from).transpose()
+    }
+
+    pub async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE api_token_hash = $1 AND deleted_at IS NULL");
+        sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?.as_ref().map(user_from).transpose()
+    }
+
+    /// Saves the editable columns of a user (names, role, metadata, password) and `updated_at`.
+    pub async fn update_user(&self, user: &UserRow) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET first_name = $1, last_name = $2, role = $3, metadata = $4, password_hash = $5, updated_at = $6
+             WHERE id = $7 AND deleted_at IS NULL",
+        )
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.role)
+        .bind(metadata_text(&user.metadata))
+        .bind(&user.password_hash)
+        .bind(time_text(user.updated_at))
+        .bind(&user.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn set_api_token(&self, user_id: &str, token_hash: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE users SET api_token_hash = $1 WHERE id = $2")
+            .bind(token_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Soft-deletes a user and ends their sessions; false when there was no such live user.
+    pub async fn delete_user(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done =
+            sqlx::query("UPDATE users SET deleted_at = $1, api_token_hash = NULL WHERE id = $2 AND deleted_at IS NULL")
+                .bind(time_text(now))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn list_users(&self, query: &UserQuery) -> Result<(Vec<UserRow>, i64)> {
+        let mut conditions = vec!["deleted_at IS NULL".to_owned()];
+        let mut binds: Vec<String> = Vec::new();
+        let bind = |value: String, binds: &mut Vec<String>| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(q) = &query.q {
+            let pattern = like_pattern(q);
+            let (a, b, c) =
+                (bind(pattern.clone(), &mut binds), bind(pattern.clone(), &mut binds), bind(pattern, &mut binds));
+            conditions.push(format!(
+                "(lower(email) LIKE {a} ESCAPE '\\' OR lower(coalesce(first_name, '')) LIKE {b} ESCAPE '\\' \
+                 OR lower(coalesce(last_name, '')) LIKE {c} ESCAPE '\\')"
+            ));
+        } else {
+            if let Some(email) = &query.email {
+                conditions.push(format!("email = {}", bind(email.to_lowercase(), &mut binds)));
+            }
+            if let Some(first_name) = &query.first_name {
+                conditions.push(format!("first_name = {}", bind(first_name.clone(), &mut binds)));
+            }
+            if let Some(last_name) = &query.last_name {
+                conditions.push(format!("last_name = {}", bind(last_name.clone(), &mut binds)));
+            }
+        }
+        if let Some(role) = &query.role {
+            conditions.push(format!("role = {}", bind(role.clone(), &mut binds)));
+        }
+        let filter = conditions.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM users WHERE {filter}");
+        let mut count = sqlx::query(&count_sql);
+        for value in &binds {
+            count = count.bind(value);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
+        let (column, descending) = query.order;
+        let direction = if descending { "DESC" } else { "ASC" };
+        // `column` comes from a fixed list, never from the request text itself.
+        let page_sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE {filter} ORDER BY {column} {direction}, id ASC LIMIT {} OFFSET {}",
+            query.limit, query.offset
+        );
+        let mut page = sqlx::query(&page_sql);
+        for value in &binds {
+            page = page.bind(value);
+        }
+        let users = page.fetch_all(&self.pool).await?.iter().map(user_from).collect::<Result<Vec<_>>>()?;
+        Ok((users, total))
+    }
+
+    // Sessions.
+
+    pub async fn insert_session(&self, token_hash: &str, user_id: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(time_text(expires_at))
+            .bind(time_text(Utc::now()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The live user of an unexpired session.
+    pub async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRow>> {
+        let sql = format!(
+            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        sqlx::query(&sql)
+            .bind(token_hash)
+            .bind(time_text(now))
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(user_from)
+            .transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    // Password resets.
+
+    pub async fn insert_reset(&self, token_hash: &str, user_id: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(time_text(expires_at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Uses a reset token: marks it used and sets the password, atomically, only when the token
+    /// is unused, unexpired, and (when given) belongs to `email`. Returns the user.
+    pub async fn use_reset(
+        &self,
+        token_hash: &str,
+        email: Option<&str>,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRow>> {
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(time_text(now))
+        .bind(token_hash)
+        .bind(time_text(now))
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT {} FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = $1 AND u.deleted_at IS NULL",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let Some(mut user) =
+            sqlx::query(&sql).bind(token_hash).fetch_optional(&mut *tx).await?.as_ref().map(user_from).transpose()?
+        else {
+            return Ok(None);
+        };
+        if email.is_some_and(|email| email != user.email) {
+            // The claim is rolled back with the transaction: a wrong email does not burn the token.
+            return Ok(None);
+        }
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(time_text(now))
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        user.updated_at = now;
+        Ok(Some(user))
+    }
+
+    // Invites.
+
+    /// Creates the invite for an email, or renews the pending one (new role, token, expiry).
+    pub async fn upsert_invite(&self, invite: &InviteRow, token_hash: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invites (id, user_email, role, token_hash, expires_at, metadata, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (user_email) DO UPDATE SET role = excluded.role, token_hash = excluded.token_hash,
+                 expires_at = excluded.expires_at, updated_at = excluded.updated_at",
+        )
+        .bind(&invite.id)
+        .bind(&invite.user_email)
+        .bind(&invite.role)
+        .bind(token_hash)
+        .bind(time_text(invite.expires_at))
+        .bind(metadata_text(&invite.metadata))
+        .bind(time_text(invite.created_at))
+        .bind(time_text(invite.updated_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn invites(&self) -> Result<Vec<InviteRow>> {
+        let sql = format!("SELECT {INVITE_COLUMNS} FROM invites ORDER BY created_at ASC, id ASC");
+        sqlx::query(&sql).fetch_all(&self.pool).await?.iter().map(invite_from).collect()
+    }
+
+    pub async fn invite(&self, id: &str) -> Result<Option<InviteRow>> {
+        let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1");
+        sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?.as_ref().map(invite_from).transpose()
+    }
+
+    pub async fn invite_by_token(&self, token_hash: &str) -> Result<Option<InviteRow>> {
+        let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = $1");
+        sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?.as_ref().map(invite_from).transpose()
+    }
+
+    pub async fn renew_invite(
+        &self,
+        id: &str,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = sqlx::query("UPDATE invites SET token_hash = $1, expires_at = $2, updated_at = $3 WHERE id = $4")
+            .bind(token_hash)
+            .bind(time_text(expires_at))
+            .bind(time_text(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn delete_invite(&self, id: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM invites WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Accepts an invite: creates the user and deletes the invite in one transaction, so an
+    /// invite is accepted once. `Ok(false)` when the invite was gone (accepted concurrently);
+    /// `Err(Conflict)` when the email already belongs to a user.
+    pub async fn accept_invite(&self, invite_id: &str, user: &UserRow) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let deleted = sqlx::query("DELETE FROM invites WHERE id = $1").bind(invite_id).execute(&mut *tx).await?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO users (id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.role)
+        .bind(&user.password_hash)
+        .bind(metadata_text(&user.metadata))
+        .bind(time_text(user.created_at))
+        .bind(time_text(user.updated_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    // Login failures (rate limiting).
+
+    /// Failures counted for `key` in the window that started after `since`.
+    pub async fn failures(&self, key: &str, since: DateTime<Utc>) -> Result<Option<(i64, DateTime<Utc>)>> {
+        let row = sqlx::query("SELECT failures, window_start FROM login_failures WHERE key = $1 AND window_start > $2")
+            .bind(key)
+            .bind(time_text(since))
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(Some((row.try_get("failures")?, parse_time(&row.try_get::<String, _>("window_start")?)?))),
+        }
+    }
+
+    /// Counts a failure for `key`, starting a new window when the last one is older than `since`.
+    pub async fn record_failure(&self, key: &str, now: DateTime<Utc>, since: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2)
+             ON CONFLICT (key) DO UPDATE SET
+                 failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END,
+                 window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END",
+        )
+        .bind(key)
+        .bind(time_text(now))
+        .bind(time_text(since))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clear_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,598 @@
+//! The reference server's behaviour, through the generated client over real HTTP on loopback.
+//! Each test gets a fresh SQLite file; with `DATABASE_URL=postgres://…` the same tests run on
+//! PostgreSQL (emails carry a per-test nonce, so tests can share one database).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use admin_api_client::models::support::{Email, Nullable};
+use admin_api_client::models::{self as m};
+use admin_api_client::{Client, Error};
+use admin_server::notify::Delivery;
+use admin_server::{App, Config, MemoryNotifier, Store};
+use serde_json::json;
+
+const ADMIN_PASSWORD: &str = "admin-password";
+
+struct TestServer {
+    base: String,
+    app: Arc<App>,
+    notifier: Arc<MemoryNotifier>,
+    nonce: String,
+    admin_email: String,
+    admin_token: String,
+    _dir: Option<TempDir>,
+}
+
+/// A directory removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn nonce() -> String {
+    admin_server::secrets::new_token().expect("random")[..10].to_owned()
+}
+
+/// A database URL: `DATABASE_URL` when set, else a fresh SQLite file.
+fn database() -> (String, Option<TempDir>) {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        return (url, None);
+    }
+    let dir = std::env::temp_dir().join(format!("admin-server-test-{}", nonce()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("admin.db").display());
+    (url, Some(TempDir(dir)))
+}
+
+async fn serve(app: &Arc<App>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let addr: SocketAddr = listener.local_addr().expect("bound");
+    let router = app.router();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    format!("http://{addr}")
+}
+
+impl TestServer {
+    async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let (url, dir) = database();
+        let store = Store::connect(&url).await.expect("the database opens");
+        let mut config = Config::new(b"a-test-secret-that-is-long-enough!".to_vec());
+        adjust(&mut config);
+        let notifier = Arc::new(MemoryNotifier::default());
+        let app = App::new(store, config, notifier.clone());
+        let nonce = nonce();
+        let admin_email = format!("admin-{nonce}@example.com");
+        let admin_token = format!("token-{nonce}-0123456789");
+        app.bootstrap_admin(&admin_email, ADMIN_PASSWORD, Some(&admin_token)).await.expect("the admin is created");
+        let base = serve(&app).await;
+        TestServer { base, app, notifier, nonce, admin_email, admin_token, _dir: dir }
+    }
+
+    fn admin(&self) -> Client {
+        Client::builder(&self.base).api_token(&self.admin_token).build().expect("a client")
+    }
+
+    fn anonymous(&self) -> Client {
+        Client::builder(&self.base).build().expect("a client")
+    }
+
+    fn email(&self, name: &str) -> Email {
+        Email::parse(format!("{name}-{}@example.com", self.nonce)).expect("valid")
+    }
+
+    async fn create_user(&self, name: &str, password: &str) -> m::User {
+        let body = m::AdminCreateUserRequest {
+            email: self.email(name),
+            first_name: Some(name.to_owned()),
+            last_name: None,
+            role: None,
+            password: password.into(),
+        };
+        match self.admin().users().create(&body).await.expect("sent").value {
+            m::PostUsersResponse::Ok(res) => res.user,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+fn login(email: &Email, password: &str) -> m::AdminPostAuthReq {
+    m::AdminPostAuthReq { email: email.clone(), password: password.into() }
+}
+
+#[tokio::test]
+async fn login_with_a_cookie_session_a_jwt_or_an_api_token() {
+    let server = TestServer::start().await;
+    let admin_email = Email::parse(server.admin_email.to_uppercase()).expect("valid");
+    let client = server.anonymous();
+    // Wrong password: 401 in the spec's body.
+    match client.auth().create_session(&login(&admin_email, "nope-nope")).await.expect("sent").value {
+        m::PostAuthResponse::Unauthorized(e) => assert_eq!(e.r#type, m::ErrorType::Unauthorized),
+        other => panic!("{other:?}"),
+    }
+    // Emails match case-insensitively; the cookie session then works.
+    let response = client.auth().create_session(&login(&admin_email, ADMIN_PASSWORD)).await.expect("sent");
+    let cookie = response.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.starts_with("connect.sid="), "{cookie}");
+    assert!(
+        matches!(response.value, m::PostAuthResponse::Ok(ref res, _) if res.user.email.as_str() == server.admin_email)
+    );
+    assert!(matches!(client.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Ok(_)));
+
+    // A JWT from /admin/auth/token authenticates and outlives the cookie session.
+    let token = match client.auth().get_token(&login(&admin_email, ADMIN_PASSWORD)).await.expect("sent").value {
+        m::PostTokenResponse::Ok(res) => res.access_token,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(client.auth().delete_session().await.expect("sent").value, m::DeleteAuthResponse::Ok(..)));
+    assert!(
+        matches!(client.auth().get_session().await, Err(Error::MissingCredentials { .. })),
+        "the cookie was expired"
+    );
+    let bearer = Client::builder(&server.base).jwt_token(&token).build().expect("a client");
+    assert!(matches!(bearer.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Ok(_)));
+    let forged = Client::builder(&server.base).jwt_token(format!("{token}x")).build().expect("a client");
+    assert!(matches!(forged.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Unauthorized(_)));
+    let wrong = Client::builder(&server.base).api_token("token-that-is-not-valid").build().expect("a client");
+    assert!(matches!(
+        wrong.users().list(&Default::default()).await.expect("sent").value,
+        m::GetUsersResponse::Unauthorized(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_replayed_session_cookie_stops_working_after_logout() {
+    let server = TestServer::start().await;
+    let client = server.anonymous();
+    let admin_email = Email::parse(server.admin_email.clone()).expect("valid");
+    client.auth().create_session(&login(&admin_email, ADMIN_PASSWORD)).await.expect("sent");
+    let session = client.credential(admin_api_client::Scheme::CookieAuth).expect("a session cookie");
+    client.auth().delete_session().await.expect("sent");
+    let replay = Client::builder(&server.base).cookie_auth(session).build().expect("a client");
+    assert!(matches!(replay.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Unauthorized(_)));
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited_per_account() {
+    let server = TestServer::start().await;
+    let client = server.anonymous();
+    let user = server.create_user("mallory-target", "right-password").await;
+    for _ in 0..5 {
+        let response = client.auth().create_session(&login(&user.email, "wrong-password")).await.expect("sent");
+        assert!(matches!(response.value, m::PostAuthResponse::Unauthorized(_)), "{response:?}");
+    }
+    // Even the right password is refused while the account is limited.
+    match client.auth().create_session(&login(&user.email, "right-password")).await.expect("sent").value {
+        m::PostAuthResponse::TooManyRequests(error, headers) => {
+            assert_eq!(error.r#type, m::ErrorType::TooManyRequests);
+            assert!(headers.retry_after.is_some_and(|s| (1..=900).contains(&s)), "{headers:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        client.auth().get_token(&login(&user.email, "right-password")).await.expect("sent").value,
+        m::PostTokenResponse::TooManyRequests(..)
+    ));
+}
+
+#[tokio::test]
+async fn users_are_created_listed_retrieved_updated_and_deleted() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let levi = server.create_user("levi", "supersecret").await;
+    assert!(levi.id.starts_with("usr_") && levi.id.len() == 30, "{}", levi.id);
+    assert_eq!(levi.role, m::UserRole::Member);
+    // Duplicate emails are refused whatever their case.
+    let duplicate = m::AdminCreateUserRequest {
+        email: Email::parse(levi.email.as_str().to_uppercase()).expect("valid"),
+        first_name: None,
+        last_name: None,
+        role: None,
+        password: "supersecret".into(),
+    };
+    match admin.users().create(&duplicate).await.expect("sent").value {
+        m::PostUsersResponse::UnprocessableEntity(e) => {
+            assert_eq!((e.r#type, e.code), (m::ErrorType::DuplicateError, Some(m::ErrorCode::InvalidRequestError)))
+        }
+        other => panic!("{other:?}"),
+    }
+    for name in ["ana", "bob", "cyd"] {
+        server.create_user(name, "supersecret").await;
+    }
+    let query = m::GetUsersQuery {
+        q: Some(server.nonce.clone()),
+        order: Some(m::GetUsersOrder::Email),
+        limit: Some(2),
+        offset: Some(1),
+        ..Default::default()
+    };
+    match admin.users().list(&query).await.expect("sent").value {
+        m::GetUsersResponse::Ok(page) => {
+            assert_eq!((page.count, page.offset, page.limit), (5, 1, 2), "admin, levi, ana, bob, cyd");
+            let names: Vec<_> = page.users.iter().map(|u| u.first_name.clone().unwrap_or_default()).collect();
+            assert_eq!(names, ["ana", "bob"], "ordered by email: admin-…, ana-…, bob-…");
+        }
+        other => panic!("{other:?}"),
+    }
+    let filtered = m::GetUsersQuery { email: Some(levi.email.clone()), ..Default::default() };
+    assert!(
+        matches!(admin.users().list(&filtered).await.expect("sent").value, m::GetUsersResponse::Ok(ref p) if p.count == 1)
+    );
+
+    // Update: names, role, metadata merge, `null` clears, `""` removes a key.
+    let update = m::AdminUpdateUserRequest {
+        first_name: Nullable::Value("Levi".into()),
+        last_name: Nullable::Value("Bogan".into()),
+        role: Some(m::UserRole::Developer),
+        metadata: Nullable::Value(serde_json::from_value(json!({"car": "white", "pet": "cat"})).expect("map")),
+        ..Default::default()
+    };
+    admin.users().update(&levi.id, &update).await.expect("sent");
+    let update = m::AdminUpdateUserRequest {
+        last_name: Nullable::Null,
+        metadata: Nullable::Value(serde_json::from_value(json!({"pet": "", "age": 3})).expect("map")),
+        ..Default::default()
+    };
+    match admin.users().update(&levi.id, &update).await.expect("sent").value {
+        m::PostUsersUserResponse::Ok(res) => {
+            assert_eq!(res.user.first_name.as_deref(), Some("Levi"), "absent leaves alone");
+            assert_eq!(res.user.last_name, None, "null clears");
+            assert_eq!(res.user.role, m::UserRole::Developer);
+            assert_eq!(serde_json::to_value(&res.user.metadata).expect("json"), json!({"car": "white", "age": 3}));
+        }
+        other => panic!("{other:?}"),
+    }
+    let cleared = m::AdminUpdateUserRequest { metadata: Nullable::Null, ..Default::default() };
+    assert!(matches!(admin.users().update(&levi.id, &cleared).await.expect("sent").value,
+        m::PostUsersUserResponse::Ok(ref res) if res.user.metadata.is_none()));
+    match admin.users().retrieve(&levi.id).await.expect("sent").value {
+        m::GetUsersUserResponse::Ok(res) => assert_eq!(res.user.last_name, None),
+        other => panic!("{other:?}"),
+    }
+
+    // Delete: soft, then gone everywhere; the email is free again.
+    assert!(matches!(admin.users().delete(&levi.id).await.expect("sent").value, m::DeleteUsersUserResponse::Ok(_)));
+    assert!(matches!(
+        admin.users().retrieve(&levi.id).await.expect("sent").value,
+        m::GetUsersUserResponse::NotFound(_)
+    ));
+    assert!(matches!(
+        admin.users().delete(&levi.id).await.expect("sent").value,
+        m::DeleteUsersUserResponse::NotFound(_)
+    ));
+    assert!(matches!(
+        admin.users().update(&levi.id, &Default::default()).await.expect("sent").value,
+        m::PostUsersUserResponse::NotFound(_)
+    ));
+    let anonymous = server.anonymous();
+    assert!(matches!(
+        anonymous.auth().create_session(&login(&levi.email, "supersecret")).await.expect("sent").value,
+        m::PostAuthResponse::Unauthorized(_)
+    ));
+    let again = server.create_user("levi", "supersecret").await;
+    assert_ne!(again.id, levi.id);
+    let missing = "usr_01G1G5V26F5TB3GPAPNJ8X1S3V";
+    assert!(matches!(admin.users().retrieve(missing).await.expect("sent").value, m::GetUsersUserResponse::NotFound(_)));
+}
+
+#[tokio::test]
+async fn api_tokens_are_set_used_and_revoked_and_never_returned() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let user = server.create_user("tokened", "supersecret").await;
+    let token = format!("user-token-{}", server.nonce);
+    let set = m::AdminUpdateUserRequest { api_token: Nullable::Value(token.clone()), ..Default::default() };
+    let response = admin.users().update(&user.id, &set).await.expect("sent");
+    let raw = serde_json::to_string(&response.value.status()).expect("json");
+    assert!(!raw.contains(&token));
+    let as_user = Client::builder(&server.base).api_token(&token).build().expect("a client");
+    match as_user.auth().get_session().await.expect("sent").value {
+        m::GetAuthResponse::Ok(res) => assert_eq!(res.user.id, user.id),
+        other => panic!("{other:?}"),
+    }
+    let revoke = m::AdminUpdateUserRequest { api_token: Nullable::Null, ..Default::default() };
+    admin.users().update(&user.id, &revoke).await.expect("sent");
+    assert!(matches!(as_user.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Unauthorized(_)));
+}
+
+#[tokio::test]
+async fn passwords_are_reset_with_single_use_tokens() {
+    let server = TestServer::start().await;
+    let user = server.create_user("forgetful", "old-password").await;
+    let client = server.anonymous();
+    let ask = |email: &Email| m::AdminResetPasswordTokenRequest { email: email.clone() };
+    assert_eq!(
+        client.users().send_reset_password_token(&ask(&user.email)).await.expect("sent").value,
+        m::PostUsersUserPasswordTokenResponse::NoContent
+    );
+    let unknown = server.email("nobody");
+    assert_eq!(
+        client.users().send_reset_password_token(&ask(&unknown)).await.expect("sent").value,
+        m::PostUsersUserPasswordTokenResponse::NoContent,
+        "unknown emails get the same answer"
+    );
+    assert_eq!(server.notifier.last(Delivery::PasswordReset, unknown.as_str()), None);
+    let token = server.notifier.last(Delivery::PasswordReset, user.email.as_str()).expect("a token was delivered");
+
+    let reset = |token: &str, email: Option<Email>| m::AdminResetPasswordRequest {
+        email,
+        token: token.to_owned(),
+        password: "new-password".into(),
+    };
+    // A token for another email does not work, and is not spent by trying.
+    let response =
+        client.users().reset_password(&reset(&token, Some(server.email("someone-else")))).await.expect("sent");
+    assert!(matches!(response.value, m::PostUsersUserPasswordResponse::BadRequest(_)));
+    match client.users().reset_password(&reset(&token, Some(user.email.clone()))).await.expect("sent").value {
+        m::PostUsersUserPasswordResponse::Ok(res) => assert_eq!(res.user.id, user.id),
+        other => panic!("{other:?}"),
+    }
+    match client.users().reset_password(&reset(&token, None)).await.expect("sent").value {
+        m::PostUsersUserPasswordResponse::BadRequest(e) => {
+            assert!(e.message.contains("Invalid or expired"), "{}", e.message)
+        }
+        other => panic!("used twice: {other:?}"),
+    }
+    assert!(matches!(
+        client.users().reset_password(&reset("garbage", None)).await.expect("sent").value,
+        m::PostUsersUserPasswordResponse::BadRequest(_)
+    ));
+    assert!(matches!(
+        client.auth().create_session(&login(&user.email, "new-password")).await.expect("sent").value,
+        m::PostAuthResponse::Ok(..)
+    ));
+    assert!(matches!(
+        client.auth().create_session(&login(&user.email, "old-password")).await.expect("sent").value,
+        m::PostAuthResponse::Unauthorized(_)
+    ));
+}
+
+#[tokio::test]
+async fn expired_reset_tokens_and_invites_are_refused() {
+    let server = TestServer::start_with(|config| {
+        config.reset_ttl = chrono::Duration::seconds(-1);
+        config.invite_ttl = chrono::Duration::seconds(-1);
+    })
+    .await;
+    let user = server.create_user("late", "old-password").await;
+    let client = server.anonymous();
+    client
+        .users()
+        .send_reset_password_token(&m::AdminResetPasswordTokenRequest { email: user.email.clone() })
+        .await
+        .expect("sent");
+    let token = server.notifier.last(Delivery::PasswordReset, user.email.as_str()).expect("a token");
+    let reset = m::AdminResetPasswordRequest { email: None, token, password: "new-password".into() };
+    assert!(matches!(
+        client.users().reset_password(&reset).await.expect("sent").value,
+        m::PostUsersUserPasswordResponse::BadRequest(_)
+    ));
+
+    let invitee = server.email("late-invitee");
+    server
+        .admin()
+        .invites()
+        .create(&m::AdminPostInvitesReq { user: invitee.clone(), role: m::UserRole::Member })
+        .await
+        .expect("sent");
+    let token = server.notifier.last(Delivery::Invite, invitee.as_str()).expect("a token");
+    let accept = m::AdminPostInvitesInviteAcceptReq {
+        token,
+        user: m::AdminPostInvitesInviteAcceptReqUser {
+            first_name: None,
+            last_name: None,
+            password: "supersecret".into(),
+        },
+    };
+    match client.invites().accept(&accept).await.expect("sent").value {
+        m::PostInvitesInviteAcceptResponse::BadRequest(e) => assert!(e.message.contains("expired"), "{}", e.message),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn invites_are_created_renewed_accepted_once_and_deleted() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let invitee = server.email("brigitte");
+    let create = |role| m::AdminPostInvitesReq { user: invitee.clone(), role };
+    assert_eq!(
+        admin.invites().create(&create(m::UserRole::Member)).await.expect("sent").value,
+        m::PostInvitesResponse::Ok("OK".into())
+    );
+    let first = server.notifier.last(Delivery::Invite, invitee.as_str()).expect("a token");
+    // Inviting again renews: new role, new token; the old token stops working.
+    admin.invites().create(&create(m::UserRole::Admin)).await.expect("sent");
+    let second = server.notifier.last(Delivery::Invite, invitee.as_str()).expect("a token");
+    assert_ne!(first, second);
+    let invites = match admin.invites().list().await.expect("sent").value {
+        m::GetInvitesResponse::Ok(res) => res.invites,
+        other => panic!("{other:?}"),
+    };
+    let invite = invites.iter().find(|i| i.user_email == invitee).expect("listed");
+    assert_eq!(invite.role, m::UserRole::Admin);
+    assert!(invite.id.starts_with("invite_"));
+    let listed = serde_json::to_string(&invites).expect("json");
+    assert!(!listed.contains(&second), "tokens are never listed");
+
+    // Resend: a third token; the second stops working.
+    assert!(matches!(
+        admin.invites().resend(&invite.id).await.expect("sent").value,
+        m::PostInvitesInviteResendResponse::Ok(_)
+    ));
+    let third = server.notifier.last(Delivery::Invite, invitee.as_str()).expect("a token");
+    let client = server.anonymous();
+    let accept = |token: &str| m::AdminPostInvitesInviteAcceptReq {
+        token: token.to_owned(),
+        user: m::AdminPostInvitesInviteAcceptReqUser {
+            first_name: Some("Brigitte".into()),
+            last_name: Some("Collier".into()),
+            password: "supersecret".into(),
+        },
+    };
+    for stale in [&first, &second] {
+        assert!(matches!(
+            client.invites().accept(&accept(stale)).await.expect("sent").value,
+            m::PostInvitesInviteAcceptResponse::BadRequest(_)
+        ));
+    }
+    assert_eq!(
+        client.invites().accept(&accept(&third)).await.expect("sent").value,
+        m::PostInvitesInviteAcceptResponse::Ok("OK".into())
+    );
+    assert!(
+        matches!(
+            client.invites().accept(&accept(&third)).await.expect("sent").value,
+            m::PostInvitesInviteAcceptResponse::BadRequest(_)
+        ),
+        "an invite is accepted once"
+    );
+    match client.auth().create_session(&login(&invitee, "supersecret")).await.expect("sent").value {
+        m::PostAuthResponse::Ok(res, _) => {
+            assert_eq!(res.user.role, m::UserRole::Admin, "the invite's role");
+            assert_eq!(res.user.first_name.as_deref(), Some("Brigitte"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Now a user: inviting the email again is a conflict.
+    assert!(matches!(
+        admin.invites().create(&create(m::UserRole::Member)).await.expect("sent").value,
+        m::PostInvitesResponse::Conflict(_)
+    ));
+    assert!(matches!(
+        admin.invites().resend(&invite.id).await.expect("sent").value,
+        m::PostInvitesInviteResendResponse::NotFound(_)
+    ));
+    assert!(matches!(
+        admin.invites().delete(&invite.id).await.expect("sent").value,
+        m::DeleteInvitesInviteResponse::NotFound(_)
+    ));
+}
+
+#[tokio::test]
+async fn accepting_for_an_email_that_joined_meanwhile_is_a_conflict() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let invitee = server.email("racer");
+    admin
+        .invites()
+        .create(&m::AdminPostInvitesReq { user: invitee.clone(), role: m::UserRole::Member })
+        .await
+        .expect("sent");
+    let token = server.notifier.last(Delivery::Invite, invitee.as_str()).expect("a token");
+    server.create_user("racer", "supersecret").await;
+    let accept = m::AdminPostInvitesInviteAcceptReq {
+        token,
+        user: m::AdminPostInvitesInviteAcceptReqUser {
+            first_name: None,
+            last_name: None,
+            password: "supersecret".into(),
+        },
+    };
+    match server.anonymous().invites().accept(&accept).await.expect("sent").value {
+        m::PostInvitesInviteAcceptResponse::Conflict(e) => assert_eq!(e.code, Some(m::ErrorCode::InvalidStateError)),
+        other => panic!("{other:?}"),
+    }
+    // Deleting the invite works, once.
+    let invites = match admin.invites().list().await.expect("sent").value {
+        m::GetInvitesResponse::Ok(res) => res.invites,
+        other => panic!("{other:?}"),
+    };
+    let invite = invites.iter().find(|i| i.user_email == invitee).expect("still pending");
+    assert!(matches!(
+        admin.invites().delete(&invite.id).await.expect("sent").value,
+        m::DeleteInvitesInviteResponse::Ok(_)
+    ));
+    assert!(matches!(
+        admin.invites().delete(&invite.id).await.expect("sent").value,
+        m::DeleteInvitesInviteResponse::NotFound(_)
+    ));
+}
+
+#[tokio::test]
+async fn twenty_simultaneous_creates_with_one_email_make_one_user() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let email = server.email("contested");
+    let attempts = (0..20).map(|_| {
+        let admin = admin.clone();
+        let body = m::AdminCreateUserRequest {
+            email: email.clone(),
+            first_name: None,
+            last_name: None,
+            role: None,
+            password: "supersecret".into(),
+        };
+        tokio::spawn(async move { admin.users().create(&body).await.map(|r| r.status) })
+    });
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.expect("the task ran").expect("answered"));
+    }
+    statuses.sort_unstable();
+    let created = statuses.iter().filter(|s| **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 422).count();
+    assert_eq!((created, refused), (1, 19), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn data_survives_a_restart_and_instances_share_sessions() {
+    let server = TestServer::start().await;
+    let user = server.create_user("durable", "supersecret").await;
+    let client = server.anonymous();
+    client.auth().create_session(&login(&user.email, "supersecret")).await.expect("sent");
+    let session = client.credential(admin_api_client::Scheme::CookieAuth).expect("a session");
+
+    // A second instance on the same database: it keeps nothing in memory that the first has.
+    let store = Store::connect(&server_database_url(&server)).await.expect("the database opens again");
+    let second = App::new(
+        store,
+        Config::new(b"a-test-secret-that-is-long-enough!".to_vec()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let base = serve(&second).await;
+    let other = Client::builder(&base).cookie_auth(&session).build().expect("a client");
+    match other.auth().get_session().await.expect("sent").value {
+        m::GetAuthResponse::Ok(res) => assert_eq!(res.user.id, user.id),
+        other => panic!("the session should work on the other instance: {other:?}"),
+    }
+    // The first instance stops (its pool closes); the data is still there for the second.
+    server.app.store.close().await;
+    let admin = Client::builder(&base).api_token(&server.admin_token).build().expect("a client");
+    match admin.users().retrieve(&user.id).await.expect("sent").value {
+        m::GetUsersUserResponse::Ok(res) => assert_eq!(res.user.email, user.email),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The URL the test server's database was opened with.
+fn server_database_url(server: &TestServer) -> String {
+    match (&server._dir, std::env::var("DATABASE_URL")) {
+        (_, Ok(url)) => url,
+        (Some(dir), Err(_)) => format!("sqlite://{}?mode=rwc", dir.0.join("admin.db").display()),
+        (None, Err(_)) => unreachable!("a test server without DATABASE_URL has a directory"),
+    }
+}
+
+#[tokio::test]
+async fn a_storage_failure_is_a_500_without_internals() {
+    let server = TestServer::start().await;
+    server.app.store.close().await;
+    let body = m::AdminResetPasswordTokenRequest { email: server.email("anyone") };
+    match server.anonymous().users().send_reset_password_token(&body).await.expect("sent").value {
+        m::PostUsersUserPasswordTokenResponse::InternalServerError(e) => {
+            assert_eq!((e.r#type, e.code), (m::ErrorType::DatabaseError, Some(m::ErrorCode::ApiError)));
+            assert_eq!(e.message, "An error occurred while accessing the database", "no internals");
+        }
+        other => panic!("{other:?}"),
+    }
+}
