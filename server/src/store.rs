@@ -216,40 +216,53 @@ impl Store {
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
         }
         let store = Store { pool };
-        store.migrate().await?;
+        store.migrate(url.starts_with("postgres")).await?;
         Ok(store)
     }
 
-    async fn migrate(&self) -> Result<()> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
-        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| row.try_get::<i64, _>("version"))
-            .collect::<std::result::Result<_, _>>()?;
-        for (version, sql) in MIGRATIONS {
-            if applied.contains(version) {
-                continue;
-            }
-            let mut tx = self.pool.begin().await?;
-            for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                sqlx::query(statement).execute(&mut *tx).await?;
-            }
-            sqlx::query(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
-            )
-            .bind(*version)
-            .bind(time_text(Utc::now()))
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
+    async fn migrate(&self, postgres: bool) -> Result<()> {
+        use sqlx::Connection;
+        // Instances starting together on one PostgreSQL database would race on the catalog
+        // (`CREATE … IF NOT EXISTS` is not safe concurrently there): take a lock for the duration.
+        // SQLite serialises writers on its own.
+        let mut conn = self.pool.acquire().await?;
+        if postgres {
+            sqlx::query("SELECT pg_advisory_lock(7212001)").execute(&mut *conn).await?;
         }
-        Ok(())
+        let result = async {
+            sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                .execute(&mut *conn)
+                .await?;
+            let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<i64, _>("version"))
+                .collect::<std::result::Result<_, _>>()?;
+            for (version, sql) in MIGRATIONS {
+                if applied.contains(version) {
+                    continue;
+                }
+                let mut tx = conn.begin().await?;
+                for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
+                sqlx::query(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
+                )
+                .bind(*version)
+                .bind(time_text(Utc::now()))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        if postgres {
+            sqlx::query("SELECT pg_advisory_unlock(7212001)").execute(&mut *conn).await?;
+        }
+        result
     }
 
     /// Closes every connection (graceful shutdown).
