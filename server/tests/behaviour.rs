@@ -67,6 +67,9 @@ impl TestServer {
         let (url, dir) = database();
         let store = Store::connect(&url).await.expect("the database opens");
         let mut config = Config::new(b"a-test-secret-that-is-long-enough!".to_vec());
+        // Every test logs in from 127.0.0.1, and on PostgreSQL tests share one database: the
+        // per-address limit is tested on its own.
+        config.login_limit_per_address = 1_000_000;
         adjust(&mut config);
         let notifier = Arc::new(MemoryNotifier::default());
         let app = App::new(store, config, notifier.clone());
@@ -182,6 +185,24 @@ async fn failed_logins_are_rate_limited_per_account() {
         client.auth().get_token(&login(&user.email, "right-password")).await.expect("sent").value,
         m::PostTokenResponse::TooManyRequests(..)
     ));
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited_per_address() {
+    if std::env::var("DATABASE_URL").is_ok() {
+        println!("skipped: on a shared database the address counter belongs to every test");
+        return;
+    }
+    let server = TestServer::start_with(|config| config.login_limit_per_address = 3).await;
+    let client = server.anonymous();
+    for name in ["a", "b", "c"] {
+        let response = client.auth().create_session(&login(&server.email(name), "wrong-password")).await.expect("sent");
+        assert!(matches!(response.value, m::PostAuthResponse::Unauthorized(_)));
+    }
+    // A fourth account from the same address is refused before its password is checked.
+    let admin = Email::parse(server.admin_email.clone()).expect("valid");
+    let response = client.auth().create_session(&login(&admin, ADMIN_PASSWORD)).await.expect("sent");
+    assert!(matches!(response.value, m::PostAuthResponse::TooManyRequests(..)), "{response:?}");
 }
 
 #[tokio::test]
