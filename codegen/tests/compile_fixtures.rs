@@ -36,6 +36,14 @@ fn absent_null_and_value_stay_distinct() {
 }
 
 #[test]
+fn objects_are_objects_not_arrays_of_fields() {
+    let message = rejects::<shapes::Fields>(json!(["a", null]));
+    assert!(message.contains("expected a JSON object"), "{message}");
+    rejects::<shapes::Tree>(json!({"value": 1, "left": [2]}));
+    rejects::<shapes::Shape>(json!(["round", 1.0]));
+}
+
+#[test]
 fn null_is_rejected_where_the_schema_is_not_nullable() {
     rejects::<shapes::Fields>(json!({"required_plain": "a", "required_nullable": null, "optional_plain": null}));
     rejects::<shapes::Fields>(json!({"required_plain": null, "required_nullable": null}));

@@ -378,6 +378,8 @@ async fn malformed_bodies_get_the_spec_error_body_naming_the_problem() {
     )
     .await;
     expect_error(json_body(create(), r#"{"email":"a@b.co","password":null}"#), 400, "invalid_data", "password").await;
+    expect_error(json_body(create(), r#"["a@b.co","supersecret"]"#), 400, "invalid_data", "expected a JSON object")
+        .await;
     expect_error(
         json_body(
             server.request("POST", "/admin/invites/accept"),

@@ -267,13 +267,43 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
     };
     // A struct whose fields may all be absent has an obvious empty value.
     let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+    // The derives are generated as inherent functions (`remote = "Self"`) and wrapped, because a
+    // derived struct also accepts a JSON array (fields by position), which the schema forbids:
+    // the wrapper only accepts a map.
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(remote = "Self")]
         #deny
         pub struct #ident {
             #(#fields)*
             #extra
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #ident::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Object;
+
+                impl<'de> ::serde::de::Visitor<'de> for Object {
+                    type Value = #ident;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a JSON object")
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<#ident, A::Error> {
+                        #ident::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+                    }
+                }
+
+                deserializer.deserialize_map(Object)
+            }
         }
     }
 }

@@ -15,8 +15,42 @@
 ///
 /// Generated from `#/components/schemas/AdminAuthRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminAuthRes {
     pub user: User,
+}
+impl ::serde::Serialize for AdminAuthRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminAuthRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminAuthRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminAuthRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminAuthRes, A::Error> {
+                AdminAuthRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminAuthRes {
     fn validate_into(
@@ -36,9 +70,43 @@ impl crate::support::Validate for AdminAuthRes {
 ///
 /// Generated from `#/components/schemas/AdminBearerAuthRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminBearerAuthRes {
     /// A signed JWT for the `Authorization: Bearer` header, valid 24 hours.
     pub access_token: ::std::string::String,
+}
+impl ::serde::Serialize for AdminBearerAuthRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminBearerAuthRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminBearerAuthRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminBearerAuthRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminBearerAuthRes, A::Error> {
+                AdminBearerAuthRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminBearerAuthRes {
     fn validate_into(
@@ -53,6 +121,7 @@ impl crate::support::Validate for AdminBearerAuthRes {
 ///
 /// Generated from `#/components/schemas/AdminCreateUserRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminCreateUserRequest {
     /// The user's email; stored lower-cased.
@@ -79,6 +148,39 @@ pub struct AdminCreateUserRequest {
     pub role: ::std::option::Option<UserRole>,
     /// The user's password.
     pub password: ::std::string::String,
+}
+impl ::serde::Serialize for AdminCreateUserRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminCreateUserRequest::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminCreateUserRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminCreateUserRequest, A::Error> {
+                AdminCreateUserRequest::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminCreateUserRequest {
     fn validate_into(
@@ -140,6 +242,7 @@ impl crate::support::Validate for AdminCreateUserRequest {
 ///
 /// Generated from `#/components/schemas/AdminDeleteUserRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminDeleteUserRes {
     /// The ID of the deleted user.
     pub id: ::std::string::String,
@@ -151,6 +254,39 @@ pub struct AdminDeleteUserRes {
     ///
     /// Default: `true`.
     pub deleted: bool,
+}
+impl ::serde::Serialize for AdminDeleteUserRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminDeleteUserRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminDeleteUserRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminDeleteUserRes, A::Error> {
+                AdminDeleteUserRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminDeleteUserRes {
     fn validate_into(
@@ -215,6 +351,7 @@ impl crate::support::Validate for AdminDeleteUserResObject {
 ///
 /// Generated from `#/components/schemas/AdminInviteDeleteRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminInviteDeleteRes {
     /// The ID of the deleted invite.
     pub id: ::std::string::String,
@@ -226,6 +363,39 @@ pub struct AdminInviteDeleteRes {
     ///
     /// Default: `true`.
     pub deleted: bool,
+}
+impl ::serde::Serialize for AdminInviteDeleteRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminInviteDeleteRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminInviteDeleteRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminInviteDeleteRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminInviteDeleteRes, A::Error> {
+                AdminInviteDeleteRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminInviteDeleteRes {
     fn validate_into(
@@ -290,9 +460,43 @@ impl crate::support::Validate for AdminInviteDeleteResObject {
 ///
 /// Generated from `#/components/schemas/AdminListInvitesRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminListInvitesRes {
     /// The pending invites.
     pub invites: ::std::vec::Vec<Invite>,
+}
+impl ::serde::Serialize for AdminListInvitesRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminListInvitesRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminListInvitesRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminListInvitesRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminListInvitesRes, A::Error> {
+                AdminListInvitesRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminListInvitesRes {
     fn validate_into(
@@ -312,12 +516,46 @@ impl crate::support::Validate for AdminListInvitesRes {
 ///
 /// Generated from `#/components/schemas/AdminPostAuthReq`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminPostAuthReq {
     /// The user's email, matched case-insensitively.
     pub email: crate::support::Email,
     /// The user's password.
     pub password: ::std::string::String,
+}
+impl ::serde::Serialize for AdminPostAuthReq {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminPostAuthReq::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminPostAuthReq {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminPostAuthReq;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminPostAuthReq, A::Error> {
+                AdminPostAuthReq::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminPostAuthReq {
     fn validate_into(
@@ -355,12 +593,46 @@ impl crate::support::Validate for AdminPostAuthReq {
 ///
 /// Generated from `#/components/schemas/AdminPostInvitesInviteAcceptReq`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminPostInvitesInviteAcceptReq {
     /// The invite's token, as delivered to the invitee.
     pub token: ::std::string::String,
     /// The details of the user to create.
     pub user: AdminPostInvitesInviteAcceptReqUser,
+}
+impl ::serde::Serialize for AdminPostInvitesInviteAcceptReq {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminPostInvitesInviteAcceptReq::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminPostInvitesInviteAcceptReq {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminPostInvitesInviteAcceptReq;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminPostInvitesInviteAcceptReq, A::Error> {
+                AdminPostInvitesInviteAcceptReq::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminPostInvitesInviteAcceptReq {
     fn validate_into(
@@ -392,6 +664,7 @@ impl crate::support::Validate for AdminPostInvitesInviteAcceptReq {
 ///
 /// Generated from `#/components/schemas/AdminPostInvitesInviteAcceptReq/properties/user`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminPostInvitesInviteAcceptReqUser {
     /// The new user's first name.
@@ -410,6 +683,39 @@ pub struct AdminPostInvitesInviteAcceptReqUser {
     pub last_name: ::std::option::Option<::std::string::String>,
     /// The new user's password.
     pub password: ::std::string::String,
+}
+impl ::serde::Serialize for AdminPostInvitesInviteAcceptReqUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminPostInvitesInviteAcceptReqUser::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminPostInvitesInviteAcceptReqUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminPostInvitesInviteAcceptReqUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminPostInvitesInviteAcceptReqUser, A::Error> {
+                AdminPostInvitesInviteAcceptReqUser::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminPostInvitesInviteAcceptReqUser {
     fn validate_into(
@@ -455,11 +761,45 @@ impl crate::support::Validate for AdminPostInvitesInviteAcceptReqUser {
 ///
 /// Generated from `#/components/schemas/AdminPostInvitesReq`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminPostInvitesReq {
     /// The email of the person to invite; it becomes the new user's email.
     pub user: crate::support::Email,
     pub role: UserRole,
+}
+impl ::serde::Serialize for AdminPostInvitesReq {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminPostInvitesReq::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminPostInvitesReq {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminPostInvitesReq;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminPostInvitesReq, A::Error> {
+                AdminPostInvitesReq::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminPostInvitesReq {
     fn validate_into(
@@ -491,6 +831,7 @@ impl crate::support::Validate for AdminPostInvitesReq {
 ///
 /// Generated from `#/components/schemas/AdminResetPasswordRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminResetPasswordRequest {
     /// The email the token was issued for; checked when given.
@@ -504,6 +845,39 @@ pub struct AdminResetPasswordRequest {
     pub token: ::std::string::String,
     /// The new password.
     pub password: ::std::string::String,
+}
+impl ::serde::Serialize for AdminResetPasswordRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminResetPasswordRequest::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminResetPasswordRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminResetPasswordRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminResetPasswordRequest, A::Error> {
+                AdminResetPasswordRequest::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminResetPasswordRequest {
     fn validate_into(
@@ -551,10 +925,44 @@ impl crate::support::Validate for AdminResetPasswordRequest {
 ///
 /// Generated from `#/components/schemas/AdminResetPasswordTokenRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminResetPasswordTokenRequest {
     /// The email of the user whose password is to be reset.
     pub email: crate::support::Email,
+}
+impl ::serde::Serialize for AdminResetPasswordTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminResetPasswordTokenRequest::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminResetPasswordTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminResetPasswordTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminResetPasswordTokenRequest, A::Error> {
+                AdminResetPasswordTokenRequest::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminResetPasswordTokenRequest {
     fn validate_into(
@@ -582,6 +990,7 @@ impl crate::support::Validate for AdminResetPasswordTokenRequest {
 ///
 /// Generated from `#/components/schemas/AdminUpdateUserRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AdminUpdateUserRequest {
     /// The user's first name; null clears it.
@@ -606,6 +1015,39 @@ pub struct AdminUpdateUserRequest {
     pub metadata: crate::support::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl ::serde::Serialize for AdminUpdateUserRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminUpdateUserRequest::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminUpdateUserRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminUpdateUserRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminUpdateUserRequest, A::Error> {
+                AdminUpdateUserRequest::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminUpdateUserRequest {
     fn validate_into(
@@ -653,8 +1095,42 @@ impl crate::support::Validate for AdminUpdateUserRequest {
 ///
 /// Generated from `#/components/schemas/AdminUserRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminUserRes {
     pub user: User,
+}
+impl ::serde::Serialize for AdminUserRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminUserRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminUserRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminUserRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminUserRes, A::Error> {
+                AdminUserRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminUserRes {
     fn validate_into(
@@ -674,6 +1150,7 @@ impl crate::support::Validate for AdminUserRes {
 ///
 /// Generated from `#/components/schemas/AdminUsersListRes`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AdminUsersListRes {
     /// The users on this page.
     pub users: ::std::vec::Vec<User>,
@@ -683,6 +1160,39 @@ pub struct AdminUsersListRes {
     pub offset: i64,
     /// The maximum number of users on a page.
     pub limit: i64,
+}
+impl ::serde::Serialize for AdminUsersListRes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AdminUsersListRes::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminUsersListRes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = AdminUsersListRes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<AdminUsersListRes, A::Error> {
+                AdminUsersListRes::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for AdminUsersListRes {
     fn validate_into(
@@ -749,6 +1259,7 @@ impl crate::support::Validate for AdminUsersListRes {
 ///
 /// Generated from `#/components/schemas/Error`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Error {
     /// A slug for the kind of error.
     pub r#type: ErrorType,
@@ -761,6 +1272,37 @@ pub struct Error {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub code: ::std::option::Option<ErrorCode>,
+}
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Error::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Error;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Error, A::Error> {
+                Error::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Error {
     fn validate_into(
@@ -1026,6 +1568,7 @@ impl crate::support::Validate for GetUsersOrder {
 ///
 /// Generated from `#/components/schemas/Invite`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Invite {
     /// The invite's ID.
     pub id: ::std::string::String,
@@ -1049,6 +1592,37 @@ pub struct Invite {
     /// When the invite was deleted; always null in responses.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ::serde::Serialize for Invite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Invite::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Invite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Invite;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Invite, A::Error> {
+                Invite::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
 impl crate::support::Validate for Invite {
     fn validate_into(
         &self,
@@ -1070,6 +1644,7 @@ impl crate::support::Validate for Invite {
 ///
 /// Generated from `#/components/schemas/MultipleErrors`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct MultipleErrors {
     /// The errors.
     pub errors: ::std::vec::Vec<Error>,
@@ -1077,6 +1652,39 @@ pub struct MultipleErrors {
     ///
     /// Default: `"Provided request body contains errors. Please check the data and retry the request"`.
     pub message: ::std::string::String,
+}
+impl ::serde::Serialize for MultipleErrors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        MultipleErrors::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MultipleErrors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = MultipleErrors;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<MultipleErrors, A::Error> {
+                MultipleErrors::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for MultipleErrors {
     fn validate_into(
@@ -1099,6 +1707,7 @@ impl crate::support::Validate for MultipleErrors {
 ///
 /// Generated from `#/components/schemas/User`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct User {
     /// The user's ID.
     pub id: ::std::string::String,
@@ -1119,6 +1728,37 @@ pub struct User {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// When the user was deleted; always null in responses, since deleted users are not returned.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        User::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = User;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<User, A::Error> {
+                User::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for User {
     fn validate_into(

@@ -15,6 +15,7 @@
 ///
 /// Generated from `#/components/schemas/Labels`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Labels {
     #[serde(
         default,
@@ -25,6 +26,37 @@ pub struct Labels {
     /// Properties the schema does not name.
     #[serde(flatten)]
     pub additional_properties2: ::std::collections::BTreeMap<::std::string::String, i64>,
+}
+impl ::serde::Serialize for Labels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Labels::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Labels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Labels;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Labels, A::Error> {
+                Labels::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Labels {
     fn validate_into(
@@ -152,6 +184,7 @@ impl crate::support::Validate for Operator {
 ///
 /// Generated from `#/components/schemas/Reactions`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Reactions {
     #[serde(
         rename = "reactions-+1",
@@ -215,6 +248,39 @@ pub struct Reactions {
     )]
     pub id: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for Reactions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Reactions::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Reactions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Reactions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Reactions, A::Error> {
+                Reactions::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
 impl crate::support::Validate for Reactions {
     fn validate_into(
         &self,
@@ -228,6 +294,7 @@ impl crate::support::Validate for Reactions {
 ///
 /// Generated from `#/components/schemas/reactions`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Reactions2 {
     #[serde(
         default,
@@ -235,6 +302,39 @@ pub struct Reactions2 {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub total: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for Reactions2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Reactions2::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Reactions2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Reactions2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Reactions2, A::Error> {
+                Reactions2::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Reactions2 {
     fn validate_into(
@@ -247,6 +347,7 @@ impl crate::support::Validate for Reactions2 {
 }
 /// Generated from `#/components/schemas/Self`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Self_ {
     #[serde(
         rename = "crate",
@@ -255,6 +356,37 @@ pub struct Self_ {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub crate_: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Self_ {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Self_::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Self_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Self_;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Self_, A::Error> {
+                Self_::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Self_ {
     fn validate_into(

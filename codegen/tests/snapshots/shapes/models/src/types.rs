@@ -13,9 +13,41 @@
 )]
 /// Generated from `#/components/schemas/Circle`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Circle {
     pub shape: ::std::string::String,
     pub radius: f64,
+}
+impl ::serde::Serialize for Circle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Circle::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Circle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Circle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Circle, A::Error> {
+                Circle::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Circle {
     fn validate_into(
@@ -28,8 +60,40 @@ impl crate::support::Validate for Circle {
 }
 /// Generated from `#/components/schemas/Created`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Created {
     pub at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl ::serde::Serialize for Created {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Created::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Created {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Created;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Created, A::Error> {
+                Created::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Created {
     fn validate_into(
@@ -42,8 +106,40 @@ impl crate::support::Validate for Created {
 }
 /// Generated from `#/components/schemas/Deleted`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Deleted {
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for Deleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Deleted::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Deleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Deleted;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Deleted, A::Error> {
+                Deleted::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Deleted {
     fn validate_into(
@@ -85,6 +181,7 @@ impl crate::support::Validate for Event {
 ///
 /// Generated from `#/components/schemas/Fields`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Fields {
     pub required_plain: ::std::string::String,
     pub required_nullable: ::std::option::Option<::std::string::String>,
@@ -131,6 +228,37 @@ pub struct Fields {
     )]
     pub inline: ::std::option::Option<FieldsInline>,
 }
+impl ::serde::Serialize for Fields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Fields::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Fields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Fields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Fields, A::Error> {
+                Fields::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
 impl crate::support::Validate for Fields {
     fn validate_into(
         &self,
@@ -145,6 +273,7 @@ impl crate::support::Validate for Fields {
 }
 /// Generated from `#/components/schemas/Fields/properties/inline`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct FieldsInline {
     #[serde(
         default,
@@ -152,6 +281,39 @@ pub struct FieldsInline {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub mode: ::std::option::Option<FieldsInlineMode>,
+}
+impl ::serde::Serialize for FieldsInline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        FieldsInline::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldsInline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = FieldsInline;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<FieldsInline, A::Error> {
+                FieldsInline::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for FieldsInline {
     fn validate_into(
@@ -281,9 +443,41 @@ pub type MaybeKind = Kind;
 ///
 /// Generated from `#/components/schemas/Money`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Money {
     pub amount: i64,
     pub currency: ::std::string::String,
+}
+impl ::serde::Serialize for Money {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Money::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Money {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Money;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Money, A::Error> {
+                Money::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Money {
     fn validate_into(
@@ -324,6 +518,7 @@ impl crate::support::Validate for Nested {
 ///
 /// Generated from `#/components/schemas/Pet`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Pet {
     pub id: ::std::string::String,
@@ -350,6 +545,37 @@ pub struct Pet {
     )]
     pub price: ::std::option::Option<Money>,
 }
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Pet::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Pet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Pet, A::Error> {
+                Pet::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
 impl crate::support::Validate for Pet {
     fn validate_into(
         &self,
@@ -372,6 +598,7 @@ impl crate::support::Validate for Pet {
 ///
 /// Generated from `#/components/schemas/Pet`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct PetRequest {
     pub name: ::std::string::String,
@@ -396,6 +623,39 @@ pub struct PetRequest {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub price: ::std::option::Option<Money>,
+}
+impl ::serde::Serialize for PetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        PetRequest::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = PetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<PetRequest, A::Error> {
+                PetRequest::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for PetRequest {
     fn validate_into(
@@ -476,9 +736,41 @@ impl crate::support::Validate for Shape {
 }
 /// Generated from `#/components/schemas/Square`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Square {
     pub shape: ::std::string::String,
     pub side: f64,
+}
+impl ::serde::Serialize for Square {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Square::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Square {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Square;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Square, A::Error> {
+                Square::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Square {
     fn validate_into(
@@ -493,9 +785,43 @@ impl crate::support::Validate for Square {
 ///
 /// Generated from `#/components/schemas/Timestamped`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Timestamped {
     pub at: ::chrono::DateTime<::chrono::Utc>,
     pub note: ::std::string::String,
+}
+impl ::serde::Serialize for Timestamped {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Timestamped::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Timestamped {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Timestamped;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Timestamped, A::Error> {
+                Timestamped::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Timestamped {
     fn validate_into(
@@ -510,6 +836,7 @@ impl crate::support::Validate for Timestamped {
 ///
 /// Generated from `#/components/schemas/Tree`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Tree {
     pub value: i64,
     #[serde(
@@ -524,6 +851,37 @@ pub struct Tree {
         deserialize_with = "crate::support::deserialize_some",
     )]
     pub children: ::std::option::Option<::std::vec::Vec<Tree>>,
+}
+impl ::serde::Serialize for Tree {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Tree::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tree {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = Tree;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<Tree, A::Error> {
+                Tree::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for Tree {
     fn validate_into(
@@ -544,6 +902,7 @@ impl crate::support::Validate for Tree {
 }
 /// Generated from `#/paths/~1pets~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePetBody {
     #[serde(
@@ -554,6 +913,39 @@ pub struct UpdatePetBody {
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
     pub nickname: crate::support::Nullable<::std::string::String>,
+}
+impl ::serde::Serialize for UpdatePetBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        UpdatePetBody::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdatePetBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Object;
+        impl<'de> ::serde::de::Visitor<'de> for Object {
+            type Value = UpdatePetBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<UpdatePetBody, A::Error> {
+                UpdatePetBody::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 impl crate::support::Validate for UpdatePetBody {
     fn validate_into(
