@@ -1,6 +1,8 @@
 //! Shared helpers for the contract tests: where the workspace is, and the canonical spec loaded
 //! both as a typed `openapiv3` document and as raw JSON.
 
+pub mod examples;
+
 use std::path::PathBuf;
 
 use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Response};

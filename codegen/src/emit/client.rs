@@ -567,7 +567,7 @@ fn method(ir: &Ir, name: &RustIdent, op: &Operation) -> TokenStream {
             let headers = response.headers().clone();
             let bytes = response.bytes().await.map_err(|e| crate::Error::Transport { operation: #id, source: e })?;
             let value = #decode;
-            Ok(crate::ApiResponse { status, headers, value })
+            Ok(crate::ApiResponse { status, headers, body: bytes.to_vec(), value })
         }
     }
 }
@@ -702,6 +702,8 @@ fn support_module() -> TokenStream {
             pub status: u16,
             /// The response headers, for logging and tracing.
             pub headers: ::reqwest::header::HeaderMap,
+            /// The raw body, as received (the decoded form is `value`).
+            pub body: ::std::vec::Vec<u8>,
             /// The documented response.
             pub value: T,
         }

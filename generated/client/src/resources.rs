@@ -115,6 +115,7 @@ impl<'a> AuthResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -224,6 +225,7 @@ impl<'a> AuthResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -312,6 +314,7 @@ impl<'a> AuthResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -422,6 +425,7 @@ impl<'a> AuthResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -532,6 +536,7 @@ impl<'a> InvitesResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -641,6 +646,7 @@ impl<'a> InvitesResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -757,6 +763,7 @@ impl<'a> InvitesResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -857,6 +864,7 @@ impl<'a> InvitesResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -974,6 +982,7 @@ impl<'a> InvitesResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1094,6 +1103,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1202,6 +1212,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1303,6 +1314,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1401,6 +1413,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1498,6 +1511,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1611,6 +1625,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -1712,6 +1727,7 @@ impl<'a> UsersResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }

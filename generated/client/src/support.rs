@@ -12,6 +12,8 @@ pub struct ApiResponse<T> {
     pub status: u16,
     /// The response headers, for logging and tracing.
     pub headers: ::reqwest::header::HeaderMap,
+    /// The raw body, as received (the decoded form is `value`).
+    pub body: ::std::vec::Vec<u8>,
     /// The documented response.
     pub value: T,
 }

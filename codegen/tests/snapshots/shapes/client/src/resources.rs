@@ -106,6 +106,7 @@ impl<'a> DefaultResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
@@ -188,6 +189,7 @@ impl<'a> DefaultResource<'a> {
         Ok(crate::ApiResponse {
             status,
             headers,
+            body: bytes.to_vec(),
             value,
         })
     }
