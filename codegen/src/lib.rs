@@ -9,6 +9,7 @@
 //! This crate reads its input and returns files in memory; writing them is the caller's job.
 
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

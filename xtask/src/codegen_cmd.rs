@@ -24,13 +24,13 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The package name of the generated models crate.
-    #[arg(long, value_name = "NAME", default_value = "admin-api-models")]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATES.0)]
     models_crate: String,
     /// The package name of the generated server crate.
-    #[arg(long, value_name = "NAME", default_value = "admin-api-server")]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATES.1)]
     server_crate: String,
     /// The package name of the generated client crate.
-    #[arg(long, value_name = "NAME", default_value = "admin-api-client")]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATES.2)]
     client_crate: String,
 }
 
@@ -40,10 +40,7 @@ pub fn run(args: &Args) -> ExitCode {
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
     // The label in generated headers stays relative, so output does not depend on the checkout.
     let label = spec.strip_prefix(&root).unwrap_or(&spec).display().to_string();
-    let settings = Settings::new(label)
-        .with_models_crate(&args.models_crate)
-        .with_server_crate(&args.server_crate)
-        .with_client_crate(&args.client_crate);
+    let settings = settings(label, &args.models_crate, &args.server_crate, &args.client_crate);
 
     let started = Instant::now();
     let generated = match codegen::generate(&spec, &settings) {
@@ -85,7 +82,15 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn report_failure(failure: &Failure) -> ExitCode {
+/// The generator settings of this repository.
+pub(crate) fn settings(label: String, models: &str, server: &str, client: &str) -> Settings {
+    Settings::new(label).with_models_crate(models).with_server_crate(server).with_client_crate(client)
+}
+
+/// The defaults of the flags, for `cargo xtask check`.
+pub(crate) const DEFAULT_CRATES: (&str, &str, &str) = ("admin-api-models", "admin-api-server", "admin-api-client");
+
+pub(crate) fn report_failure(failure: &Failure) -> ExitCode {
     let color = std::io::stderr().is_terminal();
     eprint!("{}", codegen::render::render(&failure.diagnostics, &failure.sources, color));
     let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -99,7 +104,7 @@ fn read_sources(diagnostics: &[codegen::Diagnostic]) -> Vec<(PathBuf, String)> {
     files.into_iter().filter_map(|f| std::fs::read_to_string(&f).ok().map(|t| (f, t))).collect()
 }
 
-enum Outcome {
+pub(crate) enum Outcome {
     Fresh,
     Written(usize),
     Stale,
@@ -131,7 +136,7 @@ fn owned_files(out: &Path, files: &[GeneratedFile]) -> Result<BTreeSet<String>, 
     Ok(found)
 }
 
-fn check(out: &Path, files: &[GeneratedFile]) -> Result<Outcome, String> {
+pub(crate) fn check(out: &Path, files: &[GeneratedFile]) -> Result<Outcome, String> {
     let mut stale = false;
     for file in files {
         let path = out.join(&file.path);

@@ -1,8 +1,8 @@
 //! `cargo xtask`: this repository's automation. A thin shell over the `codegen` library: parse
 //! flags, call the library, write or compare files, print results.
 //!
-//! Exit codes: 0 success, 1 the spec has errors, 2 usage or I/O error, 3 generated files are
-//! stale (`codegen --check`).
+//! Exit codes: 0 success, 1 the spec has errors (or lint problems), 2 usage or I/O error,
+//! 3 generated files are stale, 4 unacknowledged breaking changes.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +10,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod check_cmd;
 mod codegen_cmd;
+mod diff_cmd;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Repository automation for the OpenAPI toolkit")]
@@ -23,6 +25,10 @@ struct Cli {
 enum Command {
     /// Generate the Rust crates under generated/ from the OpenAPI document.
     Codegen(codegen_cmd::Args),
+    /// Classify the changes between two OpenAPI documents as breaking or not.
+    Diff(diff_cmd::Args),
+    /// The one gate: spec validity, drift, lint, breaking changes against the merge-base.
+    Check,
 }
 
 fn main() -> ExitCode {
@@ -30,6 +36,8 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let code = match cli.command {
         Command::Codegen(args) => codegen_cmd::run(&args),
+        Command::Diff(args) => diff_cmd::run(&args),
+        Command::Check => check_cmd::run(),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {
         eprintln!("xtask finished in {:.2?}", started.elapsed());

@@ -97,3 +97,111 @@ fn help_lists_the_options() {
     }
     assert_eq!(xtask(&["codegen", "--no-such-flag"]).status.code(), Some(2));
 }
+
+fn required_first_name(spec: &str) -> String {
+    let from = "      additionalProperties: false\n      required: [email, password]\n      properties:\n        email:\n          description: The user's email; stored lower-cased.";
+    assert!(spec.contains(from), "the create-user schema is where the test expects it");
+    spec.replacen(from, &from.replace("required: [email, password]", "required: [email, password, first_name]"), 1)
+}
+
+#[test]
+fn diff_classifies_changes_in_three_formats() {
+    let dir = temp_dir("diff");
+    let spec = std::fs::read_to_string(repo().join("spec/openapi.yaml")).expect("readable");
+    let (old, new, docs) = (dir.join("old.yaml"), dir.join("new.yaml"), dir.join("docs.yaml"));
+    std::fs::write(&old, &spec).expect("writable");
+    std::fs::write(&new, required_first_name(&spec)).expect("writable");
+    std::fs::write(&docs, spec.replacen("summary: List Users", "summary: List the admin users", 1)).expect("writable");
+    let arg = |p: &Path| p.to_str().expect("utf-8").to_owned();
+
+    let output = xtask(&["diff", &arg(&old), &arg(&new)]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(4), "{text}");
+    assert!(text.contains("BREAKING request-property-became-required"), "{text}");
+    assert!(
+        text.contains("#/paths/~1admin~1users/post/requestBody/content/application~1json/schema/properties/first_name"),
+        "{text}"
+    );
+
+    let output = xtask(&["diff", &arg(&old), &arg(&new), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    assert_eq!(json[0]["rule"], "request-property-became-required");
+    assert_eq!(json[0]["breaking"], true);
+
+    let output = xtask(&["diff", &arg(&old), &arg(&new), "--format", "markdown"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("| ❌ breaking | `request-property-became-required` |"));
+
+    let output = xtask(&["diff", &arg(&old), &arg(&docs)]);
+    assert!(output.status.success(), "doc-only edits are not breaking");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("0 changes, 0 breaking"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+#[test]
+fn breaking_changes_against_the_merge_base_fail_unless_bumped_or_acknowledged() {
+    let dir = temp_dir("merge-base");
+    let spec_text = std::fs::read_to_string(repo().join("spec/openapi.yaml")).expect("readable");
+    std::fs::create_dir_all(dir.join("spec")).expect("writable");
+    let spec = dir.join("spec/openapi.yaml");
+    let spec_arg = spec.to_str().expect("utf-8");
+    let gate = || {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["diff", "--against-merge-base", "--spec", spec_arg])
+            .current_dir(&dir)
+            .output()
+            .expect("xtask runs")
+    };
+
+    // No repository yet: the gate says so and passes.
+    std::fs::write(&spec, &spec_text).expect("writable");
+    let output = gate();
+    assert!(output.status.success());
+    assert!(stderr(&output).contains("skipped"), "{}", stderr(&output));
+
+    git(&dir, &["init", "--quiet"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "--quiet", "-m", "base"]);
+    git(&dir, &["checkout", "--quiet", "-b", "feature"]);
+    std::fs::write(&spec, required_first_name(&spec_text)).expect("writable");
+    git(&dir, &["commit", "--quiet", "-am", "require first_name"]);
+
+    let output = gate();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("1 breaking change(s) against the merge-base"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("ACKNOWLEDGED_BREAKS"));
+
+    let pointer = "#/paths/~1admin~1users/post/requestBody/content/application~1json/schema/properties/first_name";
+    std::fs::write(
+        dir.join("spec/ACKNOWLEDGED_BREAKS"),
+        format!("# first_name is needed for invoices\nrequest-property-became-required {pointer}\n"),
+    )
+    .expect("writable");
+    let output = gate();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("acknowledged"));
+
+    std::fs::remove_file(dir.join("spec/ACKNOWLEDGED_BREAKS")).expect("removable");
+    std::fs::write(&spec, required_first_name(&spec_text).replacen("  version: 1.0.0", "  version: 2.0.0", 1))
+        .expect("writable");
+    let output = gate();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("major version bump 1 → 2"), "{}", stderr(&output));
+}
+
+#[test]
+fn check_passes_on_the_committed_tree() {
+    let output = xtask(&["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for step in ["spec is valid", "generated code is fresh", "lint", "merge-base"] {
+        assert!(stderr(&output).contains(step), "{step}: {}", stderr(&output));
+    }
+}
