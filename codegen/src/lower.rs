@@ -831,73 +831,15 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_parameter(&self, param: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-        let mut current = param;
-        for _ in 0..MAX_DEPTH {
-            match current {
-                ReferenceOr::Item(p) => return Some(p),
-                ReferenceOr::Reference { reference } => {
-                    current = self
-                        .api
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(reference.strip_prefix("#/components/parameters/")?)?;
-                }
-            }
-        }
-        None
+        resolve_at(self.api, param).map(|(p, _)| p)
     }
 
     fn resolve_request_body(&self, body: &'a ReferenceOr<RequestBody>) -> Option<&'a RequestBody> {
-        self.resolve_request_body_at(body).map(|(b, _)| b)
-    }
-
-    /// The body and the pointer of its definition.
-    fn resolve_request_body_at(&self, body: &'a ReferenceOr<RequestBody>) -> Option<(&'a RequestBody, Option<String>)> {
-        let mut current = body;
-        let mut at = None;
-        for _ in 0..MAX_DEPTH {
-            match current {
-                ReferenceOr::Item(b) => return Some((b, at)),
-                ReferenceOr::Reference { reference } => {
-                    at = Some(reference.clone());
-                    current = self
-                        .api
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(reference.strip_prefix("#/components/requestBodies/")?)?;
-                }
-            }
-        }
-        None
+        resolve_at(self.api, body).map(|(b, _)| b)
     }
 
     fn resolve_response(&self, response: &'a ReferenceOr<openapiv3::Response>) -> Option<&'a openapiv3::Response> {
-        self.resolve_response_at(response).map(|(r, _)| r)
-    }
-
-    fn resolve_response_at(
-        &self,
-        response: &'a ReferenceOr<openapiv3::Response>,
-    ) -> Option<(&'a openapiv3::Response, Option<String>)> {
-        let mut current = response;
-        let mut at = None;
-        for _ in 0..MAX_DEPTH {
-            match current {
-                ReferenceOr::Item(r) => return Some((r, at)),
-                ReferenceOr::Reference { reference } => {
-                    at = Some(reference.clone());
-                    current = self
-                        .api
-                        .components
-                        .as_ref()?
-                        .responses
-                        .get(reference.strip_prefix("#/components/responses/")?)?;
-                }
-            }
-        }
-        None
+        resolve_at(self.api, response).map(|(r, _)| r)
     }
 
     fn lower_operations(&mut self) -> Vec<Operation> {
@@ -1016,7 +958,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, site: &Site) -> Option<Body> {
-        let (body, defined_at) = self.resolve_request_body_at(body)?;
+        let (body, defined_at) = resolve_at(self.api, body)?;
         let (pointer, hint) = match &defined_at {
             Some(reference) => {
                 (reference.clone(), format!("{}Body", type_name(reference.rsplit('/').next().unwrap_or("Request"))))
@@ -1066,7 +1008,7 @@ impl<'a> Lowerer<'a> {
                 Status::Range(range) => format!("{range}XX"),
                 Status::Default => "default".to_owned(),
             };
-            let Some((response, defined_at)) = self.resolve_response_at(response) else {
+            let Some((response, defined_at)) = resolve_at(self.api, response) else {
                 continue;
             };
             let (pointer, hint) = match &defined_at {
@@ -1102,25 +1044,7 @@ impl<'a> Lowerer<'a> {
             if wire.eq_ignore_ascii_case("content-type") {
                 continue;
             }
-            let mut current = header;
-            let mut resolved = None;
-            for _ in 0..MAX_DEPTH {
-                match current {
-                    ReferenceOr::Item(h) => {
-                        resolved = Some(h);
-                        break;
-                    }
-                    ReferenceOr::Reference { reference } => {
-                        let Some(next) = reference
-                            .strip_prefix("#/components/headers/")
-                            .and_then(|n| self.api.components.as_ref()?.headers.get(n))
-                        else {
-                            break;
-                        };
-                        current = next;
-                    }
-                }
-            }
+            let resolved = resolve_at(self.api, header).map(|(h, _)| h);
             let Some(header) = resolved else { continue };
             let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
             let lowered = match &header.format {
@@ -1177,6 +1101,60 @@ impl<'a> Lowerer<'a> {
             })
             .collect()
     }
+}
+
+/// A kind of component a `$ref` can name, and where it lives in `components`.
+pub(crate) trait Component: Sized {
+    const PREFIX: &'static str;
+    fn lookup<'a>(components: &'a openapiv3::Components, name: &str) -> Option<&'a ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const PREFIX: &'static str = "#/components/parameters/";
+    fn lookup<'a>(components: &'a openapiv3::Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
+        components.parameters.get(name)
+    }
+}
+
+impl Component for RequestBody {
+    const PREFIX: &'static str = "#/components/requestBodies/";
+    fn lookup<'a>(components: &'a openapiv3::Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
+        components.request_bodies.get(name)
+    }
+}
+
+impl Component for openapiv3::Response {
+    const PREFIX: &'static str = "#/components/responses/";
+    fn lookup<'a>(components: &'a openapiv3::Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
+        components.responses.get(name)
+    }
+}
+
+impl Component for openapiv3::Header {
+    const PREFIX: &'static str = "#/components/headers/";
+    fn lookup<'a>(components: &'a openapiv3::Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
+        components.headers.get(name)
+    }
+}
+
+/// Follows a chain of component references to the item; also returns the last reference
+/// followed (where the item is defined). `None` for a dangling or overlong chain.
+pub(crate) fn resolve_at<'a, T: Component>(
+    api: &'a OpenAPI,
+    item: &'a ReferenceOr<T>,
+) -> Option<(&'a T, Option<String>)> {
+    let mut current = item;
+    let mut at = None;
+    for _ in 0..MAX_DEPTH {
+        match current {
+            ReferenceOr::Item(it) => return Some((it, at)),
+            ReferenceOr::Reference { reference } => {
+                at = Some(reference.clone());
+                current = T::lookup(api.components.as_ref()?, reference.strip_prefix(T::PREFIX)?)?;
+            }
+        }
+    }
+    None
 }
 
 /// The parts of an object schema the lowering needs.

@@ -183,7 +183,9 @@ fn check_operations(api: &OpenAPI, diagnostics: &mut Diagnostics) {
             }
             let mut declared = BTreeSet::new();
             for (i, param) in item.parameters.iter().chain(&op.parameters).enumerate() {
-                if let Some(openapiv3::Parameter::Path { parameter_data, .. }) = resolve_parameter(api, param) {
+                if let Some((openapiv3::Parameter::Path { parameter_data, .. }, _)) =
+                    crate::lower::resolve_at(api, param)
+                {
                     declared.insert(parameter_data.name.as_str());
                     if !templated.contains(parameter_data.name.as_str()) {
                         diagnostics.push(Diagnostic::error(
@@ -206,21 +208,4 @@ fn check_operations(api: &OpenAPI, diagnostics: &mut Diagnostics) {
             }
         }
     }
-}
-
-fn resolve_parameter<'a>(
-    api: &'a OpenAPI,
-    param: &'a ReferenceOr<openapiv3::Parameter>,
-) -> Option<&'a openapiv3::Parameter> {
-    let mut current = param;
-    for _ in 0..32 {
-        match current {
-            ReferenceOr::Item(p) => return Some(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                current = api.components.as_ref()?.parameters.get(name)?;
-            }
-        }
-    }
-    None
 }

@@ -197,6 +197,26 @@ fn like_pattern(text: &str) -> String {
     out
 }
 
+/// Inserts a user through any executor (the pool, or a transaction).
+async fn insert_user_with<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, user: &UserRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&user.id)
+    .bind(&user.email)
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(&user.role)
+    .bind(&user.password_hash)
+    .bind(metadata_text(&user.metadata))
+    .bind(time_text(user.created_at))
+    .bind(time_text(user.updated_at))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -273,22 +293,7 @@ impl Store {
     // Users.
 
     pub async fn insert_user(&self, user: &UserRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO users (id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&user.id)
-        .bind(&user.email)
-        .bind(&user.first_name)
-        .bind(&user.last_name)
-        .bind(&user.role)
-        .bind(&user.password_hash)
-        .bind(metadata_text(&user.metadata))
-        .bind(time_text(user.created_at))
-        .bind(time_text(user.updated_at))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_user_with(&self.pool, user).await
     }
 
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>> {
@@ -559,21 +564,7 @@ impl Store {
         if deleted.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO users (id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&user.id)
-        .bind(&user.email)
-        .bind(&user.first_name)
-        .bind(&user.last_name)
-        .bind(&user.role)
-        .bind(&user.password_hash)
-        .bind(metadata_text(&user.metadata))
-        .bind(time_text(user.created_at))
-        .bind(time_text(user.updated_at))
-        .execute(&mut *tx)
-        .await?;
+        insert_user_with(&mut *tx, user).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -97,15 +97,7 @@ fn resource_names(tag: &str) -> (proc_macro2::Ident, proc_macro2::Ident) {
 /// Operations grouped by their first tag, in document order, each with its method name within
 /// the resource (`x-codegen.method`, else the operation's name), unique per resource.
 fn resources(ir: &Ir) -> Vec<(String, Vec<(RustIdent, &Operation)>)> {
-    let mut groups: Vec<(String, Vec<&Operation>)> = Vec::new();
-    for op in &ir.operations {
-        let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
-        match groups.iter_mut().find(|(t, _)| *t == tag) {
-            Some((_, ops)) => ops.push(op),
-            None => groups.push((tag, vec![op])),
-        }
-    }
-    groups
+    super::by_tag(ir)
         .into_iter()
         .map(|(tag, ops)| {
             let mut namer = Namer::with_reserved(&["new", "client", "with_header"]);

@@ -55,3 +55,16 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
     });
     quote! { #(#lines)* }
 }
+
+/// Operations grouped by their first tag (`Default` for untagged ones), in document order.
+pub(crate) fn by_tag(ir: &crate::ir::Ir) -> Vec<(String, Vec<&crate::ir::Operation>)> {
+    let mut groups: Vec<(String, Vec<&crate::ir::Operation>)> = Vec::new();
+    for op in &ir.operations {
+        let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
+        match groups.iter_mut().find(|(t, _)| *t == tag) {
+            Some((_, ops)) => ops.push(op),
+            None => groups.push((tag, vec![op])),
+        }
+    }
+    groups
+}

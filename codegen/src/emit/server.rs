@@ -151,19 +151,6 @@ fn tag_trait(tag: &str) -> proc_macro2::Ident {
     RustIdent::new(&format!("{}Api", type_name(tag))).ident()
 }
 
-/// Operations grouped by their first tag (`Default` for untagged ones), in document order.
-fn by_tag(ir: &Ir) -> Vec<(String, Vec<&Operation>)> {
-    let mut groups: Vec<(String, Vec<&Operation>)> = Vec::new();
-    for op in &ir.operations {
-        let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
-        match groups.iter_mut().find(|(t, _)| *t == tag) {
-            Some((_, ops)) => ops.push(op),
-            None => groups.push((tag, vec![op])),
-        }
-    }
-    groups
-}
-
 /// How the handler receives the caller: `None` for a public operation.
 enum Caller {
     Public,
@@ -261,7 +248,7 @@ fn api_module(ir: &Ir) -> TokenStream {
             pub struct #ident { #(#fields)* }
         }
     });
-    let arc_impls = by_tag(ir).into_iter().map(|(tag, ops)| {
+    let arc_impls = super::by_tag(ir).into_iter().map(|(tag, ops)| {
         let ident = tag_trait(&tag);
         let methods = ops.iter().map(|op| {
             let name = op.name.ident();
@@ -290,7 +277,7 @@ fn api_module(ir: &Ir) -> TokenStream {
             }
         }
     });
-    let traits = by_tag(ir).into_iter().map(|(tag, ops)| {
+    let traits = super::by_tag(ir).into_iter().map(|(tag, ops)| {
         let ident = tag_trait(&tag);
         let doc = format!(" The operations tagged `{tag}`.");
         let methods = ops.iter().map(|op| {
@@ -444,7 +431,7 @@ fn authentication(ir: &Ir, op: &Operation) -> TokenStream {
 }
 
 fn router_module(ir: &Ir) -> TokenStream {
-    let tags: Vec<proc_macro2::Ident> = by_tag(ir).iter().map(|(tag, _)| tag_trait(tag)).collect();
+    let tags: Vec<proc_macro2::Ident> = super::by_tag(ir).iter().map(|(tag, _)| tag_trait(tag)).collect();
     let bounds = quote!(#(crate::api::#tags)+*);
     let bounds = if tags.is_empty() { quote!(crate::api::ApiBase) } else { bounds };
     // Routes in document order, one per path with every method it declares.
