@@ -48,16 +48,19 @@ impl Settings {
                 crate_name: "api-models".to_owned(),
                 dir: "models".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
+                repository: None,
             },
             server: Some(ServerSettings {
                 crate_name: "api-server".to_owned(),
                 dir: "server".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
+                repository: None,
             }),
             client: Some(ClientSettings {
                 crate_name: "api-client".to_owned(),
                 dir: "client".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
+                repository: None,
             }),
         }
     }

@@ -68,3 +68,37 @@ pub(crate) fn by_tag(ir: &crate::ir::Ir) -> Vec<(String, Vec<&crate::ir::Operati
     }
     groups
 }
+
+/// The `[package]` section every generated crate shares, for `cargo package` and crates.io:
+/// the version is the spec's `info.version`, and a README is generated next to the manifest.
+pub(crate) struct Package<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub description: String,
+    pub license: &'a str,
+    pub repository: Option<&'a str>,
+    pub keywords: &'a [&'a str],
+    pub categories: &'a [&'a str],
+}
+
+/// A TOML basic string.
+pub(crate) fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub(crate) fn package_section(package: &Package) -> String {
+    let list = |items: &[&str]| items.iter().map(|i| toml_string(i)).collect::<Vec<_>>().join(", ");
+    let mut out = format!(
+        "[package]\nname = {}\nversion = {}\nedition = \"2024\"\nrust-version = \"1.85\"\ndescription = {}\nlicense = {}\nreadme = \"README.md\"\nkeywords = [{}]\ncategories = [{}]\n",
+        toml_string(package.name),
+        toml_string(package.version),
+        toml_string(&package.description),
+        toml_string(package.license),
+        list(package.keywords),
+        list(package.categories),
+    );
+    if let Some(repository) = package.repository {
+        out.push_str(&format!("repository = {}\n", toml_string(repository)));
+    }
+    out
+}
