@@ -8,7 +8,10 @@ use crate::naming::RustIdent;
 #[derive(Debug)]
 pub struct Ir {
     pub title: String,
+    /// `info.version`, as written.
     pub version: String,
+    /// The generated crates' version: a setting, or `info.version` as semver.
+    pub crate_version: String,
     pub description: Option<String>,
     /// Sorted by Rust name.
     pub types: Vec<TypeDef>,
@@ -62,6 +65,8 @@ pub enum Type {
     /// An object whose values all have one type.
     Map(Box<Type>),
     Named(RustIdent),
+    /// A user type from the settings' `[types]` (a Rust type path, checked when read).
+    Custom(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

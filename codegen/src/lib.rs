@@ -8,6 +8,7 @@
 //!
 //! This crate reads its input and returns files in memory; writing them is the caller's job.
 
+pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
@@ -37,6 +38,14 @@ pub struct Settings {
     pub server: Option<ServerSettings>,
     /// `None`: no client crate.
     pub client: Option<ClientSettings>,
+    /// The crates' version; `info.version` (as semver) when `None`.
+    pub version: Option<String>,
+    /// Only operations with one of these tags (all when empty).
+    pub tags: Vec<String>,
+    /// Only these operations, by operationId (all when empty).
+    pub operations: Vec<String>,
+    /// `format` → Rust type path, replacing the generated type of strings with that format.
+    pub type_overrides: std::collections::BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -62,6 +71,32 @@ impl Settings {
                 license: "MIT OR Apache-2.0".to_owned(),
                 repository: None,
             }),
+            version: None,
+            tags: Vec::new(),
+            operations: Vec::new(),
+            type_overrides: Default::default(),
+        }
+    }
+
+    /// The license of every generated crate.
+    pub fn set_license(&mut self, license: &str) {
+        self.models.license = license.to_owned();
+        if let Some(server) = &mut self.server {
+            server.license = license.to_owned();
+        }
+        if let Some(client) = &mut self.client {
+            client.license = license.to_owned();
+        }
+    }
+
+    /// The repository URL of every generated crate.
+    pub fn set_repository(&mut self, repository: &str) {
+        self.models.repository = Some(repository.to_owned());
+        if let Some(server) = &mut self.server {
+            server.repository = Some(repository.to_owned());
+        }
+        if let Some(client) = &mut self.client {
+            client.repository = Some(repository.to_owned());
         }
     }
 
@@ -114,7 +149,13 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
     let sources = || document.sources.iter().map(|s| (s.path.clone(), s.text.clone())).collect();
     let api = validate::validate(&document.json)
         .map_err(|d| Failure { diagnostics: document.locate(d.into_vec()), sources: sources() })?;
-    let (ir, lowering) = lower::lower(&api);
+    let options = lower::Options {
+        tags: settings.tags.clone(),
+        operations: settings.operations.clone(),
+        type_overrides: settings.type_overrides.clone(),
+        crate_version: settings.version.clone(),
+    };
+    let (ir, lowering) = lower::lower(&api, &options);
     let mut diagnostics = lowering.into_vec();
     let emitted = emit::models::emit(&ir, &settings.models, &settings.spec_label).and_then(|mut files| {
         // Without operations there is nothing to serve or call: only the models are written.

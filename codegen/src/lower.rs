@@ -102,10 +102,23 @@ struct Lowerer<'a> {
     /// Inline schemas already lowered, by pointer and view, so a shared component response or
     /// request body becomes one type.
     cache: BTreeMap<(String, View), Type>,
+    options: &'a Options,
+}
+
+/// Choices that change what is lowered.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only operations with one of these tags (all when empty).
+    pub tags: Vec<String>,
+    /// Only these operations by operationId (all when empty).
+    pub operations: Vec<String>,
+    /// `format` → Rust type path for strings with that format.
+    pub type_overrides: BTreeMap<String, String>,
+    pub crate_version: Option<String>,
 }
 
 /// Lowers the document. Warnings (approximations) come back with the IR.
-pub fn lower(api: &OpenAPI) -> (Ir, Diagnostics) {
+pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
     let mut lowerer = Lowerer {
         api,
         diagnostics: Diagnostics::default(),
@@ -114,6 +127,7 @@ pub fn lower(api: &OpenAPI) -> (Ir, Diagnostics) {
         directions: BTreeMap::new(),
         types: Vec::new(),
         cache: BTreeMap::new(),
+        options,
     };
     lowerer.reserve_component_names();
     lowerer.lower_components();
@@ -126,6 +140,10 @@ pub fn lower(api: &OpenAPI) -> (Ir, Diagnostics) {
     let ir = Ir {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
+        crate_version: options
+            .crate_version
+            .clone()
+            .unwrap_or_else(|| crate::emit::models::cargo_version(&api.info.version)),
         description: api.info.description.clone(),
         types,
         operations,
@@ -364,7 +382,9 @@ impl<'a> Lowerer<'a> {
         let lowered = match shape(schema) {
             Shape::String { format, enumeration } => {
                 let strings: Vec<&String> = enumeration.iter().flatten().collect();
-                if strings.is_empty() {
+                if let Some(custom) = format.and_then(|f| self.options.type_overrides.get(f)) {
+                    Lowered::of(Type::Custom(custom.clone()))
+                } else if strings.is_empty() {
                     Lowered::of(match format {
                         Some("date-time") => Type::DateTime,
                         Some("date") => Type::Date,
@@ -853,6 +873,11 @@ impl<'a> Lowerer<'a> {
             for (method, op) in item.iter() {
                 let pointer = pointer_push(&path_pointer, method);
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+                let by_tag = self.options.tags.is_empty() || op.tags.iter().any(|t| self.options.tags.contains(t));
+                let by_id = self.options.operations.is_empty() || self.options.operations.contains(&id);
+                if !(by_tag && by_id) {
+                    continue;
+                }
                 let name = RustIdent::new(&names.claim(field_name(&id)));
                 let hint = type_name(&id);
                 let site =

@@ -7,7 +7,7 @@ use std::process::{Command, ExitCode};
 
 use serde_json::Value;
 
-use crate::codegen_cmd::{self, DEFAULT_CRATES, Outcome};
+use crate::codegen_cmd::{self, Outcome};
 use crate::diff_cmd::{self, Gate};
 
 fn step(name: &str) {
@@ -89,7 +89,10 @@ pub fn run() -> ExitCode {
     let label = spec.strip_prefix(&root).unwrap_or(&spec).display().to_string();
 
     step("spec is valid and generates");
-    let settings = codegen_cmd::settings(label, DEFAULT_CRATES.0, DEFAULT_CRATES.1, DEFAULT_CRATES.2);
+    let settings = match codegen_cmd::settings(&spec, label, None) {
+        Ok(settings) => settings,
+        Err(failure) => return codegen_cmd::report_failure(&failure),
+    };
     let generated = match codegen::generate(&spec, &settings) {
         Ok(generated) => generated,
         Err(failure) => return codegen_cmd::report_failure(&failure),

@@ -23,15 +23,18 @@ pub struct Args {
     /// The directory to write the generated crates into.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// The package name of the generated models crate.
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATES.0)]
-    models_crate: String,
+    /// Generator settings; default: `codegen.toml` beside the spec, when it exists.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The package name of the generated models crate (overrides the settings file).
+    #[arg(long, value_name = "NAME")]
+    models_crate: Option<String>,
     /// The package name of the generated server crate.
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATES.1)]
-    server_crate: String,
+    #[arg(long, value_name = "NAME")]
+    server_crate: Option<String>,
     /// The package name of the generated client crate.
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATES.2)]
-    client_crate: String,
+    #[arg(long, value_name = "NAME")]
+    client_crate: Option<String>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -40,7 +43,10 @@ pub fn run(args: &Args) -> ExitCode {
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
     // The label in generated headers stays relative, so output does not depend on the checkout.
     let label = spec.strip_prefix(&root).unwrap_or(&spec).display().to_string();
-    let settings = settings(label, &args.models_crate, &args.server_crate, &args.client_crate);
+    let settings = match settings(&spec, label, args.config.as_deref()) {
+        Ok(settings) => with_crate_names(settings, args),
+        Err(failure) => return report_failure(&failure),
+    };
 
     let started = Instant::now();
     let generated = match codegen::generate(&spec, &settings) {
@@ -82,13 +88,29 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// The generator settings of this repository.
-pub(crate) fn settings(label: String, models: &str, server: &str, client: &str) -> Settings {
-    Settings::new(label).with_models_crate(models).with_server_crate(server).with_client_crate(client)
+/// The generator settings for a spec: defaults, then `config` (or `codegen.toml` beside the
+/// spec, when it exists).
+pub(crate) fn settings(spec: &Path, label: String, config: Option<&Path>) -> Result<Settings, Failure> {
+    let default = spec.parent().map(|dir| dir.join("codegen.toml")).filter(|file| file.exists());
+    let Some(file) = config.map(Path::to_path_buf).or(default) else { return Ok(Settings::new(label)) };
+    codegen::config::apply(&file, Settings::new(label)).map_err(|diagnostics| Failure {
+        sources: std::fs::read_to_string(&file).map(|t| vec![(file.clone(), t)]).unwrap_or_default(),
+        diagnostics,
+    })
 }
 
-/// The defaults of the flags, for `cargo xtask check`.
-pub(crate) const DEFAULT_CRATES: (&str, &str, &str) = ("admin-api-models", "admin-api-server", "admin-api-client");
+fn with_crate_names(mut settings: Settings, args: &Args) -> Settings {
+    if let Some(name) = &args.models_crate {
+        settings = settings.with_models_crate(name);
+    }
+    if let Some(name) = &args.server_crate {
+        settings = settings.with_server_crate(name);
+    }
+    if let Some(name) = &args.client_crate {
+        settings = settings.with_client_crate(name);
+    }
+    settings
+}
 
 pub(crate) fn report_failure(failure: &Failure) -> ExitCode {
     let color = std::io::stderr().is_terminal();

@@ -93,7 +93,7 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         ""
     };
     let regex = if with_patterns { "regex-lite = \"0.1\"\n" } else { "" };
-    let version = cargo_version(&ir.version);
+    let version = ir.crate_version.clone();
     let package = super::Package {
         name: &settings.crate_name,
         version: &version,
@@ -203,6 +203,10 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Named(name) => {
             let ident = name.ident();
             quote!(#ident)
+        }
+        // Checked to parse when the settings were read; an untyped value otherwise.
+        Type::Custom(path) => {
+            syn::parse_str::<syn::Type>(path).map(|ty| quote!(#ty)).unwrap_or_else(|_| quote!(::serde_json::Value))
         }
     }
 }

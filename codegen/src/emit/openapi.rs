@@ -145,6 +145,8 @@ impl<'a> Describer<'a> {
                 scalar(quote!(Number), Some(format))
             }
             Type::Boolean => scalar(quote!(Boolean), None),
+            // A user type: its wire form is the schema's, a string.
+            Type::Custom(_) => scalar(quote!(String), None),
             Type::Any => quote!(RefOr::from(ObjectBuilder::new().schema_type(SchemaType::AnyValue).build())),
             Type::FreeObject => quote! {
                 RefOr::from(ObjectBuilder::new().schema_type(Type::Object)

@@ -66,7 +66,7 @@ pub fn emit(
         ("router.rs", format_rust(router_module(ir), spec_label)?),
         ("support.rs", format_rust(support_module(), spec_label)?),
     ];
-    let version = super::models::cargo_version(&ir.version);
+    let version = ir.crate_version.clone();
     let package = super::Package {
         name: &settings.crate_name,
         version: &version,

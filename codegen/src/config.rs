@@ -1,0 +1,134 @@
+//! Generator settings in a file (`codegen.toml` beside the spec): crate names and directories,
+//! which artifacts to emit, package metadata, operation filters and type overrides. Unknown keys
+//! and invalid values are errors with their location, like spec errors.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::Settings;
+use crate::diagnostic::{Diagnostic, Location};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    models: Option<CrateSection>,
+    server: Option<CrateSection>,
+    client: Option<CrateSection>,
+    package: Option<PackageSection>,
+    filter: Option<FilterSection>,
+    /// `format` → Rust type path, e.g. `uuid = "::uuid::Uuid"`.
+    types: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrateSection {
+    #[serde(rename = "crate")]
+    name: Option<String>,
+    dir: Option<String>,
+    enabled: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackageSection {
+    version: Option<String>,
+    license: Option<String>,
+    repository: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilterSection {
+    tags: Option<Vec<String>>,
+    operations: Option<Vec<String>>,
+}
+
+fn at(path: &Path, text: &str, offset: usize, message: String) -> Diagnostic {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let mut diagnostic = Diagnostic::error("#", message).in_file(path.to_path_buf());
+    diagnostic.location = Some(Box::new(Location { file: path.to_path_buf(), line, column }));
+    diagnostic
+}
+
+fn crate_name_ok(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Reads `path` and applies it on top of `settings`.
+pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::error("#", format!("cannot read {}: {e}", path.display())).in_file(path.to_path_buf())]
+    })?;
+    let file: File = toml::from_str(&text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        vec![at(path, &text, offset, format!("invalid generator settings: {}", e.message()))]
+    })?;
+    let mut problems = Vec::new();
+    let locate = |needle: &str| text.find(needle).unwrap_or(0);
+    for (section, value) in [("models", &file.models), ("server", &file.server), ("client", &file.client)] {
+        if let Some(name) = value.as_ref().and_then(|v| v.name.as_deref()).filter(|n| !crate_name_ok(n)) {
+            problems.push(at(
+                path,
+                &text,
+                locate(name),
+                format!("[{section}] crate = {name:?} is not a valid package name"),
+            ));
+        }
+    }
+    if file.models.as_ref().and_then(|m| m.enabled) == Some(false) {
+        problems.push(at(
+            path,
+            &text,
+            locate("[models]"),
+            "the models crate cannot be disabled: the others use it".into(),
+        ));
+    }
+    for (format, ty) in file.types.iter().flatten() {
+        if syn::parse_str::<syn::Type>(ty).is_err() {
+            problems.push(at(path, &text, locate(ty), format!("[types] {format} = {ty:?} is not a Rust type")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if let Some(models) = file.models {
+        settings.models.crate_name = models.name.unwrap_or(settings.models.crate_name);
+        settings.models.dir = models.dir.unwrap_or(settings.models.dir);
+    }
+    if let Some(section) = file.server {
+        if section.enabled == Some(false) {
+            settings.server = None;
+        } else if let Some(server) = &mut settings.server {
+            server.crate_name = section.name.unwrap_or(server.crate_name.clone());
+            server.dir = section.dir.unwrap_or(server.dir.clone());
+        }
+    }
+    if let Some(section) = file.client {
+        if section.enabled == Some(false) {
+            settings.client = None;
+        } else if let Some(client) = &mut settings.client {
+            client.crate_name = section.name.unwrap_or(client.crate_name.clone());
+            client.dir = section.dir.unwrap_or(client.dir.clone());
+        }
+    }
+    if let Some(package) = file.package {
+        settings.version = package.version.or(settings.version);
+        if let Some(license) = package.license {
+            settings.set_license(&license);
+        }
+        if let Some(repository) = package.repository {
+            settings.set_repository(&repository);
+        }
+    }
+    if let Some(filter) = file.filter {
+        settings.tags = filter.tags.unwrap_or_default();
+        settings.operations = filter.operations.unwrap_or_default();
+    }
+    settings.type_overrides = file.types.unwrap_or_default();
+    Ok(settings)
+}

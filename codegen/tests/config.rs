@@ -1,0 +1,85 @@
+//! Generator settings from a file: applied, validated, located on error.
+
+use std::path::{Path, PathBuf};
+
+use codegen::{Settings, config, generate};
+
+fn file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("codegen-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("writable");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("writable");
+    path
+}
+
+fn spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shapes.yaml")
+}
+
+fn contents<'a>(files: &'a [codegen::GeneratedFile], path: &str) -> &'a str {
+    files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_else(|| panic!("no {path}"))
+}
+
+#[test]
+fn settings_are_applied() {
+    let settings = config::apply(
+        &file(
+            "applied.toml",
+            r#"
+[models]
+crate = "pets-models"
+[server]
+enabled = false
+[client]
+crate = "pets-client"
+dir = "sdk"
+[package]
+version = "3.1.4"
+license = "MIT"
+repository = "https://example.com/pets"
+[filter]
+operations = ["createPet"]
+[types]
+date = "::std::string::String"
+"#,
+        ),
+        Settings::new("shapes.yaml"),
+    )
+    .expect("valid settings");
+    let files = generate(&spec(), &settings).expect("generates").files;
+    assert!(files.iter().all(|f| !f.path.starts_with("server/")), "no server crate");
+    let manifest = contents(&files, "models/Cargo.toml");
+    assert!(manifest.contains("name = \"pets-models\"") && manifest.contains("version = \"3.1.4\""), "{manifest}");
+    assert!(manifest.contains("license = \"MIT\"") && manifest.contains("repository = \"https://example.com/pets\""));
+    let client = contents(&files, "sdk/Cargo.toml");
+    assert!(
+        client.contains("name = \"pets-client\"") && client.contains("pets-models = { path = \"../models\""),
+        "{client}"
+    );
+    let operations = contents(&files, "models/src/operations.rs");
+    assert!(operations.contains("CreatePetResponse") && !operations.contains("UpdatePetResponse"), "filtered");
+    let types = contents(&files, "models/src/types.rs");
+    assert!(!types.contains("NaiveDate"), "date overridden");
+}
+
+fn refused(text: &str) -> codegen::Diagnostic {
+    let path = file("refused.toml", text);
+    let errors = config::apply(&path, Settings::new("x")).expect_err("refused");
+    errors.into_iter().next().expect("an error")
+}
+
+#[test]
+fn mistakes_are_located() {
+    let error = refused("[models]\ncrate = \"a\"\n[sever]\ncrate = \"b\"\n");
+    assert!(error.message.contains("sever"), "{}", error.message);
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(3));
+    let error = refused("[types]\nuuid = \"not a type!\"\n");
+    assert!(error.message.contains("is not a Rust type"), "{}", error.message);
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(2));
+    let error = refused("[models]\nenabled = false\n");
+    assert!(error.message.contains("cannot be disabled"));
+    let error = refused("[client]\ncrate = \"bad name\"\n");
+    assert!(error.message.contains("not a valid package name"));
+    let error = refused("[package]\nversion = 3\n");
+    assert!(error.message.contains("invalid generator settings"), "{}", error.message);
+}
