@@ -8,6 +8,8 @@
 //!
 //! This crate reads its input and returns files in memory; writing them is the caller's job.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod diff;

@@ -7,8 +7,8 @@ use std::process::{Command, ExitCode};
 
 use serde_json::Value;
 
-use crate::codegen_cmd::{self, Outcome};
 use crate::diff_cmd::{self, Gate};
+use codegen::cli::{self as codegen_cmd, Outcome};
 
 fn step(name: &str) {
     eprintln!("==> {name}");
