@@ -505,7 +505,12 @@ fn method(ir: &Ir, name: &RustIdent, op: &Operation) -> TokenStream {
             let ident = param.name.ident();
             let ty = path_arg_type(&param.ty);
             args.push(quote!(#ident: #ty));
-            let text = if param.ty == Type::String { quote!(#ident) } else { quote!(&#ident.to_string()) };
+            // Anything but a plain string goes through serde, so enums and unions use their wire form.
+            let text = if param.ty == Type::String {
+                quote!(#ident)
+            } else {
+                quote!(&crate::support::path_value(#id, &#ident)?)
+            };
             url.push(quote! { url.push_str(&crate::support::encode_path_segment(#text)); });
         }
         rest = &after[end + 1..]; // ok: `}` is one byte
@@ -945,6 +950,16 @@ fn support_module() -> TokenStream {
                     remember_cookies(client, response.headers());
                 }
                 return Ok(response);
+            }
+        }
+
+        /// The text of a path parameter: its JSON form, without quotes for strings.
+        pub(crate) fn path_value<T: ::serde::Serialize>(operation: &'static str, value: &T) -> ::std::result::Result<::std::string::String, Error> {
+            match ::serde_json::to_value(value) {
+                Ok(::serde_json::Value::String(text)) => Ok(text),
+                Ok(value @ (::serde_json::Value::Number(_) | ::serde_json::Value::Bool(_))) => Ok(value.to_string()),
+                Ok(other) => Err(Error::Encode { operation, message: ::std::format!("a path parameter cannot be {other}") }),
+                Err(e) => Err(Error::Encode { operation, message: e.to_string() }),
             }
         }
 

@@ -67,7 +67,13 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         #operations_use
         pub use types::*;
     };
-    let support = support_module(with_patterns);
+    let is_time = |ty: &Type| matches!(ty, Type::DateTime | Type::Date);
+    let uses_chrono = ir.types.iter().any(|t| mentions(t, &is_time))
+        || ir.operations.iter().any(|op| {
+            op.params.iter().any(|p| deep(&p.ty, &is_time))
+                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
+        });
+    let support = support_module(with_patterns, uses_chrono);
     let operations = super::operations::emit(&ir.operations);
     let types = quote! {
         //! The types, one per schema.
@@ -81,12 +87,6 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
     let support = format_rust(support, spec_label)?;
     let types = format_rust(types, spec_label)?;
     let operations = format_rust(operations, spec_label)?;
-    let is_time = |ty: &Type| matches!(ty, Type::DateTime | Type::Date);
-    let uses_chrono = ir.types.iter().any(|t| mentions(t, &is_time))
-        || ir.operations.iter().any(|op| {
-            op.params.iter().any(|p| deep(&p.ty, &is_time))
-                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
-        });
     let chrono = if uses_chrono {
         "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
     } else {
@@ -470,8 +470,8 @@ fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
 }
 
 /// Hand-written helpers, emitted into every models crate so it depends on nothing but serde.
-fn support_module(with_patterns: bool) -> TokenStream {
-    let validation = super::validate::support_tokens(with_patterns);
+fn support_module(with_patterns: bool, with_chrono: bool) -> TokenStream {
+    let validation = super::validate::support_tokens(with_patterns, with_chrono);
     quote! {
             //! Helpers the generated types rely on.
 

@@ -155,7 +155,8 @@ pub fn uses_patterns<'a>(constraints: impl IntoIterator<Item = &'a Constraints>)
 
 /// The support code every generated crate gets for validation; the pattern check only when the
 /// crate has patterns (it needs `regex-lite`).
-pub fn support_tokens(with_patterns: bool) -> TokenStream {
+pub fn support_tokens(with_patterns: bool, with_chrono: bool) -> TokenStream {
+    let chrono_leaves = with_chrono.then(|| quote!(leaves!(::chrono::DateTime<::chrono::Utc>, ::chrono::NaiveDate);));
     let pattern = with_patterns.then(|| {
         quote! {
             /// `pattern`; `regex` is `None` only if the pattern stopped compiling, which skips the check.
@@ -232,6 +233,21 @@ pub fn support_tokens(with_patterns: bool) -> TokenStream {
                 }
             }
         }
+
+        /// Leaf values have no constraints of their own: theirs are checked where they are used.
+        macro_rules! leaves {
+            ($($ty:ty),* $(,)?) => {
+                $(impl Validate for $ty {
+                    fn validate_into(&self, _: &str, _: &mut ::std::vec::Vec<Violation>) {}
+                })*
+            };
+        }
+
+        leaves!(
+            ::std::string::String, bool, i32, i64, u8, u16, u32, u64, f32, f64, Email, ::serde_json::Value,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        );
+        #chrono_leaves
 
         /// `parent.child`, or `child` at the root.
         pub fn join(parent: &str, child: &str) -> ::std::string::String {

@@ -76,6 +76,19 @@ impl<T: Validate> Validate for ::std::option::Option<T> {
         }
     }
 }
+/// Leaf values have no constraints of their own: theirs are checked where they are used.
+macro_rules! leaves {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Validate for $ty { fn validate_into(& self, _ : & str, _ : & mut
+        ::std::vec::Vec < Violation >) {} })*
+    };
+}
+leaves!(
+    ::std::string::String, bool, i32, i64, u8, u16, u32, u64, f32, f64, Email,
+    ::serde_json::Value, ::serde_json::Map < ::std::string::String, ::serde_json::Value
+    >,
+);
+leaves!(::chrono::DateTime < ::chrono::Utc >, ::chrono::NaiveDate);
 /// `parent.child`, or `child` at the root.
 pub fn join(parent: &str, child: &str) -> ::std::string::String {
     if parent.is_empty() { child.to_owned() } else { format!("{parent}.{child}") }

@@ -271,6 +271,30 @@ pub(crate) async fn send(
         return Ok(response);
     }
 }
+/// The text of a path parameter: its JSON form, without quotes for strings.
+pub(crate) fn path_value<T: ::serde::Serialize>(
+    operation: &'static str,
+    value: &T,
+) -> ::std::result::Result<::std::string::String, Error> {
+    match ::serde_json::to_value(value) {
+        Ok(::serde_json::Value::String(text)) => Ok(text),
+        Ok(value @ (::serde_json::Value::Number(_) | ::serde_json::Value::Bool(_))) => {
+            Ok(value.to_string())
+        }
+        Ok(other) => {
+            Err(Error::Encode {
+                operation,
+                message: ::std::format!("a path parameter cannot be {other}"),
+            })
+        }
+        Err(e) => {
+            Err(Error::Encode {
+                operation,
+                message: e.to_string(),
+            })
+        }
+    }
+}
 /// Percent-encodes a path parameter so it stays one segment.
 pub(crate) fn encode_path_segment(value: &str) -> ::std::string::String {
     let mut out = ::std::string::String::with_capacity(value.len());
