@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod check_cmd;
 mod codegen_cmd;
+mod corpus_cmd;
 mod diff_cmd;
 
 #[derive(Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Diff(diff_cmd::Args),
     /// The one gate: spec validity, drift, lint, breaking changes against the merge-base.
     Check,
+    /// Generate and cargo-check the real-world OpenAPI documents; print a table.
+    Corpus(corpus_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
         Command::Check => check_cmd::run(),
+        Command::Corpus(args) => corpus_cmd::run(&args),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {
         eprintln!("xtask finished in {:.2?}", started.elapsed());

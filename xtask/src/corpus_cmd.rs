@@ -1,0 +1,164 @@
+//! `cargo xtask corpus`: the generator over real OpenAPI documents nobody here wrote. For each
+//! document: generate models, server and client into a scratch workspace, `cargo check` it, and
+//! print a table (operations, schemas, generation time and peak memory, lines, check result and
+//! time). Refusals print their located diagnostics. A document that regresses from its expected
+//! status in `xtask/corpus-expected.txt` fails the run; a panic always does.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use serde_json::Value;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The folder of documents (3.1 ones in its `openapi-3.1/` subfolder are included).
+    #[arg(long, value_name = "DIR", default_value = "../shared/specs/real-world")]
+    dir: PathBuf,
+    /// Only documents smaller than 100 KB (what CI runs).
+    #[arg(long)]
+    small: bool,
+    /// Only documents whose file name contains one of these.
+    #[arg(long, value_name = "NAME")]
+    only: Vec<String>,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+struct Row {
+    name: String,
+    operations: usize,
+    schemas: usize,
+    generate_ms: u128,
+    lines: usize,
+    status: &'static str,
+    check_s: Option<f64>,
+}
+
+/// Peak resident memory of this process so far, in MiB (Linux).
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib / 1024)
+}
+
+fn counts(spec: &Path) -> (usize, usize) {
+    let Ok(document) = codegen::load::load(spec) else { return (0, 0) };
+    let json = document.json;
+    let operations = json
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|paths| paths.values().map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count()).sum())
+        .unwrap_or(0);
+    let schemas = json.pointer("/components/schemas").and_then(Value::as_object).map(|s| s.len()).unwrap_or(0);
+    (operations, schemas)
+}
+
+fn expected(root: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(root.join("xtask/corpus-expected.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace).map(|(n, s)| (n.to_owned(), s.trim().to_owned())))
+        .collect()
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let root = super::repo_root();
+    let dir = if args.dir.is_absolute() { args.dir.clone() } else { root.join(&args.dir) };
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .chain(std::fs::read_dir(dir.join("openapi-3.1")).into_iter().flatten())
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .filter(|p| !args.small || std::fs::metadata(p).is_ok_and(|m| m.len() < 100_000))
+        .filter(|p| args.only.is_empty() || args.only.iter().any(|o| p.to_string_lossy().contains(o.as_str())))
+        .collect();
+    if specs.is_empty() {
+        eprintln!("skipped: no documents under {} (the corpus lives outside this repository)", dir.display());
+        return ExitCode::SUCCESS;
+    }
+    specs.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+    let scratch = root.join("target/corpus");
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for spec in &specs {
+        let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        eprintln!("==> {name}");
+        let (operations, schemas) = counts(spec);
+        let out = scratch.join(name.replace('.', "-"));
+        let _ = std::fs::remove_dir_all(&out);
+        let settings = codegen::Settings::new(name.clone());
+        let started = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| codegen::generate(spec, &settings)));
+        let generate_ms = started.elapsed().as_millis();
+        let mut row =
+            Row { name: name.clone(), operations, schemas, generate_ms, lines: 0, status: "refused", check_s: None };
+        match outcome {
+            Err(_) => {
+                eprintln!("error: the generator panicked on {name}");
+                row.status = "PANIC";
+                failed = true;
+            }
+            Ok(Err(failure)) => {
+                eprint!("{}", codegen::render::render(&failure.diagnostics, &failure.sources, false));
+            }
+            Ok(Ok(generated)) => {
+                row.lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
+                let members: Vec<String> = generated
+                    .files
+                    .iter()
+                    .filter(|f| f.path.ends_with("/Cargo.toml"))
+                    .filter_map(|f| f.path.split('/').next().map(|d| format!("\"{d}\"")))
+                    .collect();
+                for file in &generated.files {
+                    let path = out.join(&file.path);
+                    if let Some(parent) = path.parent() {
+                        let _ = std::fs::create_dir_all(parent);
+                    }
+                    let _ = std::fs::write(&path, &file.contents);
+                }
+                let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+                let _ = std::fs::write(out.join("Cargo.toml"), manifest);
+                let started = Instant::now();
+                let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                    .args(["check", "--quiet", "--workspace"])
+                    // The repository's target directory: the generated crates' dependencies are
+                    // mostly the workspace's, already built.
+                    .env(
+                        "CARGO_TARGET_DIR",
+                        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")),
+                    )
+                    .current_dir(&out)
+                    .status();
+                row.check_s = Some(started.elapsed().as_secs_f64());
+                row.status = if status.is_ok_and(|s| s.success()) { "ok" } else { "check-failed" };
+            }
+        }
+        if let Some((_, want)) = expected(&root).into_iter().find(|(n, _)| *n == name)
+            && want == "ok"
+            && row.status != "ok"
+        {
+            eprintln!("error: {name} regressed: expected ok, got {}", row.status);
+            failed = true;
+        }
+        rows.push(row);
+    }
+    println!("| spec | operations | schemas | generate | lines | check | check time |");
+    println!("|---|---:|---:|---:|---:|---|---:|");
+    for row in &rows {
+        let check = row.check_s.map(|s| format!("{s:.1} s")).unwrap_or_else(|| "–".into());
+        println!(
+            "| {} | {} | {} | {} ms | {} | {} | {check} |",
+            row.name, row.operations, row.schemas, row.generate_ms, row.lines, row.status
+        );
+    }
+    if let Some(peak) = peak_rss_mib() {
+        println!("generator peak memory (whole run): {peak} MiB");
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
