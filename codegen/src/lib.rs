@@ -158,7 +158,8 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
         crate_version: settings.version.clone(),
     };
     let (ir, lowering) = lower::lower(&api, &options);
-    let mut diagnostics = lowering.into_vec();
+    let mut diagnostics = document.warnings.clone();
+    diagnostics.extend(lowering.into_vec());
     let emitted = emit::models::emit(&ir, &settings.models, &settings.spec_label).and_then(|mut files| {
         // Without operations there is nothing to serve or call: only the models are written.
         if ir.operations.is_empty() {

@@ -53,6 +53,8 @@ pub struct Document {
     pub sources: Vec<Source>,
     /// Bundled components: local pointer → (source index, pointer in that source).
     origins: BTreeMap<String, (usize, String)>,
+    /// Warnings of loading (e.g. a 3.1 document read as 3.0).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Document {
@@ -129,10 +131,11 @@ pub fn load(path: &Path) -> Result<Document, Vec<Diagnostic>> {
         }
     }
     let Loader { sources, origins, diagnostics, .. } = loader;
-    let document = Document { json, sources, origins };
+    let mut document = Document { json, sources, origins, warnings: Vec::new() };
     if diagnostics.has_errors() {
         return Err(document.locate(diagnostics.into_vec()));
     }
+    document.warnings = document.locate(diagnostics.into_vec());
     Ok(document)
 }
 
@@ -156,17 +159,113 @@ fn check_version(json: &Value, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// The seam for OpenAPI 3.1: lowers 3.1 constructs to their 3.0 equivalents before `openapiv3`
-/// sees the document. 3.1 support is not implemented yet, so a 3.1 document is refused here with
-/// a clear error instead of failing later with a confusing type error.
+/// The seam for OpenAPI 3.1: lowers a 3.1 document to its 3.0 equivalent before `openapiv3`
+/// sees it. Schema keywords: `type` arrays become `type` + `nullable` (or `oneOf`), `type: null`
+/// an `enum: [null]`, `const` a one-value `enum`, `examples` arrays an `example`, numeric
+/// `exclusiveMinimum`/`exclusiveMaximum` the 3.0 boolean form; JSON Schema bookkeeping keys are
+/// dropped. Documents without `paths` get an empty one; webhooks are not generated (a warning).
 fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
-    if let Some(version) = json.get("openapi").and_then(Value::as_str)
-        && version.starts_with("3.1.")
-    {
-        diagnostics.push(
-            Diagnostic::error("#/openapi", format!("OpenAPI {version} is not supported yet"))
-                .with_hint("OpenAPI 3.1 support (normalisation to 3.0) is planned; use a 3.0.x document"),
-        );
+    let Some(version) = json.get("openapi").and_then(Value::as_str).map(str::to_owned) else { return };
+    if !version.starts_with("3.1.") {
+        return;
+    }
+    diagnostics.warning("#/openapi", format!("OpenAPI {version} is read as 3.0 (type arrays, const, examples arrays and numeric exclusive bounds are lowered)"));
+    let Some(root) = json.as_object_mut() else { return };
+    root.insert("openapi".into(), Value::from("3.0.3"));
+    root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
+    if root.remove("webhooks").is_some() {
+        diagnostics.warning("#/webhooks", "webhooks are not generated");
+    }
+    root.remove("jsonSchemaDialect");
+    if let Some(license) = root.get_mut("info").and_then(|i| i.get_mut("license")).and_then(Value::as_object_mut) {
+        license.remove("identifier");
+    }
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("pathItems");
+    }
+    normalise_node(json, &mut Vec::new());
+}
+
+fn normalise_node(value: &mut Value, path: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if !is_name_map(path) {
+                normalise_schema_keywords(map);
+            }
+            let keys: Vec<String> = map.keys().cloned().collect();
+            for key in keys {
+                if is_literal(path, &key) {
+                    continue;
+                }
+                if let Some(child) = map.get_mut(&key) {
+                    path.push(key);
+                    normalise_node(child, path);
+                    path.pop();
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                normalise_node(item, path);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn normalise_schema_keywords(map: &mut serde_json::Map<String, Value>) {
+    for key in [
+        "$schema",
+        "$id",
+        "$anchor",
+        "$comment",
+        "$dynamicAnchor",
+        "$recursiveAnchor",
+        "contentMediaType",
+        "contentEncoding",
+    ] {
+        map.remove(key);
+    }
+    if let Some(Value::Array(types)) = map.get("type").cloned() {
+        let named: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        if named.len() < types.len() {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+        match named.as_slice() {
+            [] => {
+                map.remove("type");
+                map.insert("enum".into(), serde_json::json!([null]));
+            }
+            [one] => {
+                map.insert("type".into(), one.clone());
+            }
+            many => {
+                map.remove("type");
+                let alternatives = many.iter().map(|t| serde_json::json!({"type": t})).collect();
+                map.insert("oneOf".into(), Value::Array(alternatives));
+            }
+        }
+    } else if map.get("type").and_then(Value::as_str) == Some("null") {
+        map.remove("type");
+        map.insert("nullable".into(), Value::Bool(true));
+        map.insert("enum".into(), serde_json::json!([null]));
+    }
+    if let Some(constant) = map.remove("const") {
+        map.insert("enum".into(), Value::Array(vec![constant]));
+    }
+    if let Some(Value::Array(examples)) = map.get("examples").cloned() {
+        map.remove("examples");
+        if let Some(first) = examples.into_iter().next() {
+            map.entry("example").or_insert(first);
+        }
+    }
+    for (bound, limit) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(number @ Value::Number(_)) = map.get(bound).cloned() {
+            map.insert(limit.into(), number);
+            map.insert(bound.into(), Value::Bool(true));
+        }
     }
 }
 
@@ -395,8 +494,8 @@ fn parse(path: &Path, text: &str) -> Result<Value, Diagnostic> {
             Err(e) => (e.to_string(), e.line(), e.column()),
         }
     } else {
-        match yaml_serde::from_str(text) {
-            Ok(value) => return Ok(value),
+        match yaml_serde::from_str::<Lenient>(text) {
+            Ok(Lenient(value)) => return Ok(value),
             Err(e) => {
                 let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
                 (e.to_string(), line, column)
@@ -409,6 +508,82 @@ fn parse(path: &Path, text: &str) -> Result<Value, Diagnostic> {
     diagnostic.location =
         Some(Box::new(Location { file: path.to_path_buf(), line: line.max(1), column: column.max(1) }));
     Err(diagnostic)
+}
+
+/// A JSON value read from YAML: like `serde_json::Value`'s own `Deserialize`, but integers
+/// beyond 64 bits become floats (YAML allows them; `serde_json` refuses them) and non-string
+/// keys become their text.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+fn float(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map(Value::Number).unwrap_or(Value::Null)
+}
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(LenientVisitor)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// Builds the pointer → position index of a YAML (or JSON) text from parser events. A mapping

@@ -193,15 +193,34 @@ fn a_dangling_reference_is_named_with_its_location() {
 }
 
 #[test]
-fn swagger_2_and_openapi_3_1_are_refused_clearly() {
+fn swagger_2_is_refused_clearly_and_openapi_3_1_is_normalised() {
     let path = scratch("yaml");
     std::fs::write(&path, "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").expect("writable");
     let failure = generate(&path, &Settings::new("spec.yaml")).expect_err("refused");
     assert!(failure.diagnostics[0].message.contains("Swagger 2.0"), "{:?}", failure.diagnostics);
-    std::fs::write(&path, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").expect("writable");
-    let failure = generate(&path, &Settings::new("spec.yaml")).expect_err("refused");
-    assert!(failure.diagnostics[0].message.contains("3.1.0 is not supported yet"), "{:?}", failure.diagnostics);
-    assert_eq!(failure.diagnostics[0].location.as_ref().map(|l| (l.line, l.column)), Some((1, 1)));
+
+    let document = [
+        "openapi: 3.1.0",
+        "info: {title: t, version: '1', license: {name: MIT, identifier: MIT}}",
+        "webhooks: {}",
+        "components:",
+        "  schemas:",
+        "    Thing:",
+        "      type: object",
+        "      required: [kind, size]",
+        "      properties:",
+        "        kind: {const: thing}",
+        "        size: {type: [integer, 'null'], exclusiveMinimum: 0, examples: [3]}",
+        "        huge: {type: integer, minimum: -9223372036854776000}",
+    ]
+    .join("\n");
+    std::fs::write(&path, document).expect("writable");
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("a 3.1 document generates");
+    assert!(generated.warnings.iter().any(|w| w.message.contains("read as 3.0")), "{:?}", generated.warnings);
+    assert!(generated.warnings.iter().any(|w| w.message.contains("webhooks")), "{:?}", generated.warnings);
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
+    assert!(types.contents.contains("pub size: ::std::option::Option<i64>"), "type array with null → nullable");
+    assert!(types.contents.contains("pub enum ThingKind"), "const → a one-value enum");
 }
 
 #[test]
