@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod bench_cmd;
 mod check_cmd;
 mod codegen_cmd;
 mod corpus_cmd;
@@ -32,6 +33,8 @@ enum Command {
     Check,
     /// Generate and cargo-check the real-world OpenAPI documents; print a table.
     Corpus(corpus_cmd::Args),
+    /// Benchmark the generator against cargo progenitor, side by side, as ratios.
+    Bench(bench_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff_cmd::run(&args),
         Command::Check => check_cmd::run(),
         Command::Corpus(args) => corpus_cmd::run(&args),
+        Command::Bench(args) => bench_cmd::run(&args),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {
         eprintln!("xtask finished in {:.2?}", started.elapsed());
