@@ -40,6 +40,15 @@ pub struct Args {
     /// The package name of the generated client crate.
     #[arg(long, value_name = "NAME")]
     client_crate: Option<String>,
+    /// Generate only the operations with one of these tags (repeatable; overrides the settings file).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Generate only these operations, by operationId (repeatable; overrides the settings file).
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
+    /// Treat warnings (constructs approximated as untyped JSON, unchecked patterns, …) as errors.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 /// Where a front end looks when `--spec` and `--out` are not given, and what generated headers
@@ -70,6 +79,10 @@ pub fn run(args: &Args, defaults: &Defaults) -> ExitCode {
     if !generated.warnings.is_empty() {
         let sources = read_sources(&generated.warnings);
         eprint!("{}", crate::render::render(&generated.warnings, &sources, std::io::stderr().is_terminal()));
+        if args.deny_warnings {
+            eprintln!("error: {} warning(s) and --deny-warnings; nothing was written", generated.warnings.len());
+            return ExitCode::FAILURE;
+        }
     }
     let outcome = if args.check { check(&out, &generated.files) } else { write(&out, &generated.files) };
     match outcome {
@@ -121,6 +134,12 @@ pub fn with_crate_names(mut settings: Settings, args: &Args) -> Settings {
     }
     if let Some(name) = &args.client_crate {
         settings = settings.with_client_crate(name);
+    }
+    if !args.tags.is_empty() {
+        settings.tags = args.tags.clone();
+    }
+    if !args.operations.is_empty() {
+        settings.operations = args.operations.clone();
     }
     settings
 }

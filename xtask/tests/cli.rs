@@ -92,7 +92,8 @@ fn help_lists_the_options() {
     let output = xtask(&["codegen", "--help"]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success());
-    for flag in ["--check", "--spec", "--out", "--models-crate"] {
+    for flag in ["--check", "--spec", "--out", "--models-crate", "--config", "--tag", "--operation", "--deny-warnings"]
+    {
         assert!(text.contains(flag), "{flag} in:\n{text}");
     }
     assert_eq!(xtask(&["codegen", "--no-such-flag"]).status.code(), Some(2));
@@ -204,4 +205,39 @@ fn check_passes_on_the_committed_tree() {
     for step in ["spec is valid", "generated code is fresh", "lint", "merge-base"] {
         assert!(stderr(&output).contains(step), "{step}: {}", stderr(&output));
     }
+}
+
+#[test]
+fn subsets_and_denied_warnings() {
+    let dir = temp_dir("subset");
+    let out = dir.join("out");
+    let spec = repo().join("spec/openapi.yaml");
+    let args = ["codegen", "--spec", spec.to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")];
+    let output = xtask(&[&args[..], &["--tag", "Invites", "--operation", "GetInvites"]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let operations = std::fs::read_to_string(out.join("models/src/operations.rs")).expect("generated");
+    assert!(
+        operations.contains("GetInvitesResponse") && !operations.contains("PostInvitesResponse"),
+        "only GetInvites"
+    );
+    assert!(!operations.contains("GetUsersResponse"));
+
+    // A construct the generator approximates is a warning; --deny-warnings refuses it.
+    let approximated = dir.join("approximated.yaml");
+    std::fs::write(
+        &approximated,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    NotAString:\n      not: {type: string}\n",
+    )
+    .expect("writable");
+    let run = |extra: &[&str]| {
+        let mut all =
+            vec!["codegen", "--spec", approximated.to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")];
+        all.extend_from_slice(extra);
+        xtask(&all)
+    };
+    let output = run(&[]);
+    assert!(output.status.success() && stderr(&output).contains("`not` is not supported"), "{}", stderr(&output));
+    let output = run(&["--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--deny-warnings"));
 }
