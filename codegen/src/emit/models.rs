@@ -19,6 +19,9 @@ use crate::ir::{
 };
 use crate::naming::RustIdent;
 
+/// Above this many types, `types.rs` becomes `types/` with parts of this many types each.
+const TYPES_PER_PART: usize = 400;
+
 /// Settings of the models crate.
 #[derive(Clone, Debug)]
 pub struct ModelsSettings {
@@ -33,11 +36,15 @@ pub struct ModelsSettings {
 
 /// Emits `Cargo.toml` and `src/lib.rs` of the models crate.
 pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
-    let types = ir.types.iter().map(|def| {
-        let ty = emit_type(def);
-        let validate = super::validate::validate_impl(def);
-        quote! { #ty #validate }
-    });
+    let types: Vec<TokenStream> = ir
+        .types
+        .iter()
+        .map(|def| {
+            let ty = emit_type(def);
+            let validate = super::validate::validate_impl(def);
+            quote! { #ty #validate }
+        })
+        .collect();
     let with_patterns = super::validate::uses_patterns(
         ir.types
             .iter()
@@ -75,17 +82,48 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         });
     let support = support_module(with_patterns, uses_chrono);
     let operations = super::operations::emit(&ir.operations);
-    let types = quote! {
-        //! The types, one per schema.
+    // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
+    // moves few types between parts), which keeps files reviewable; small ones keep one file.
+    let allows = quote! {
         // Documentation is the spec's own text: Markdown for people, not for rustdoc or clippy.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
-
-        #(#types)*
     };
+    let mut type_files = Vec::new();
+    if types.len() <= TYPES_PER_PART {
+        let file = quote! {
+            //! The types, one per schema.
+            #allows
+
+            #(#types)*
+        };
+        type_files.push(("types.rs".to_owned(), format_rust(file, spec_label)?));
+    } else {
+        let parts: Vec<&[TokenStream]> = types.chunks(TYPES_PER_PART).collect();
+        let names: Vec<proc_macro2::Ident> = (0..parts.len()).map(|i| quote::format_ident!("part_{i}")).collect();
+        let module = quote! {
+            //! The types, one per schema, in parts of a few hundred.
+
+            #(#[rustfmt::skip] mod #names;)*
+
+            #(pub use #names::*;)*
+        };
+        type_files.push(("types/mod.rs".to_owned(), format_rust(module, spec_label)?));
+        for (i, part) in parts.iter().enumerate() {
+            let file = quote! {
+                //! Part of the types, one per schema.
+                #allows
+                #![allow(unused_imports)]
+
+                use super::*;
+
+                #(#part)*
+            };
+            type_files.push((format!("types/part_{i}.rs"), format_rust(file, spec_label)?));
+        }
+    }
     let lib = format_rust(lib, spec_label)?;
     let support = format_rust(support, spec_label)?;
-    let types = format_rust(types, spec_label)?;
     let operations = format_rust(operations, spec_label)?;
     let chrono = if uses_chrono {
         "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
@@ -130,9 +168,13 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         GeneratedFile { path: format!("{}/README.md", settings.dir), contents: readme },
         GeneratedFile { path: format!("{}/src/lib.rs", settings.dir), contents: lib },
         GeneratedFile { path: format!("{}/src/support.rs", settings.dir), contents: support },
-        GeneratedFile { path: format!("{}/src/types.rs", settings.dir), contents: types },
     ]
     .into_iter()
+    .chain(
+        type_files
+            .into_iter()
+            .map(|(name, contents)| GeneratedFile { path: format!("{}/src/{name}", settings.dir), contents }),
+    )
     .chain(
         has_operations
             .then(|| GeneratedFile { path: format!("{}/src/operations.rs", settings.dir), contents: operations }),
