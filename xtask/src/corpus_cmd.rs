@@ -1,7 +1,7 @@
 //! `cargo xtask corpus`: the generator over real OpenAPI documents nobody here wrote. For each
 //! document: generate models, server and client into a scratch workspace, `cargo check` it, and
-//! print a table (operations, schemas, generation time and peak memory, lines, check result and
-//! time). Refusals print their located diagnostics. A document that regresses from its expected
+//! print a table (operations, schemas, generation time, lines, check result, time and peak
+//! memory of the check's process tree; the generator's own peak memory below it). Refusals print their located diagnostics. A document that regresses from its expected
 //! status in `xtask/corpus-expected.txt` fails the run; a panic always does.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -34,6 +34,7 @@ struct Row {
     lines: usize,
     status: &'static str,
     check_s: Option<f64>,
+    check_mib: Option<u64>,
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux).
@@ -41,6 +42,57 @@ fn peak_rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib / 1024)
+}
+
+/// Resident memory of `root` and all its descendants right now, in KiB (Linux procfs; 0
+/// elsewhere). Summed, because cargo runs several rustc processes at once and their sum is what
+/// the machine must hold.
+fn tree_rss_kib(root: u32) -> u64 {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so split after the last `)`.
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid) in &parents {
+            if tree.contains(ppid) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    tree.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .sum()
+}
+
+/// Run `command` to completion, sampling the memory of its process tree every 50 ms: whether it
+/// succeeded and the peak in MiB (`None` where procfs is absent).
+fn run_sampled(command: &mut Command) -> (bool, Option<u64>) {
+    let Ok(mut child) = command.spawn() else { return (false, None) };
+    let mut peak = 0;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return (status.success(), (peak > 0).then_some(peak / 1024)),
+            Ok(None) => {
+                peak = peak.max(tree_rss_kib(child.id()));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(_) => return (false, None),
+        }
+    }
 }
 
 fn counts(spec: &Path) -> (usize, usize) {
@@ -96,8 +148,16 @@ pub fn run(args: &Args) -> ExitCode {
         let started = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| codegen::generate(spec, &settings)));
         let generate_ms = started.elapsed().as_millis();
-        let mut row =
-            Row { name: name.clone(), operations, schemas, generate_ms, lines: 0, status: "refused", check_s: None };
+        let mut row = Row {
+            name: name.clone(),
+            operations,
+            schemas,
+            generate_ms,
+            lines: 0,
+            status: "refused",
+            check_s: None,
+            check_mib: None,
+        };
         match outcome {
             Err(_) => {
                 eprintln!("error: the generator panicked on {name}");
@@ -125,7 +185,8 @@ pub fn run(args: &Args) -> ExitCode {
                 let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
                 let _ = std::fs::write(out.join("Cargo.toml"), manifest);
                 let started = Instant::now();
-                let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                let mut check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+                check
                     .args(["check", "--quiet", "--workspace"])
                     // The repository's target directory: the generated crates' dependencies are
                     // mostly the workspace's, already built.
@@ -133,10 +194,24 @@ pub fn run(args: &Args) -> ExitCode {
                         "CARGO_TARGET_DIR",
                         std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")),
                     )
-                    .current_dir(&out)
-                    .status();
+                    .current_dir(&out);
+                // Cargo reports warnings only for workspace members, here the generated crates;
+                // generated code that warns fails users who build with `-D warnings`.
+                let log = out.join("check.log");
+                if let Ok(file) = std::fs::File::create(&log) {
+                    check.stderr(file);
+                }
+                let (ok, peak) = run_sampled(&mut check);
                 row.check_s = Some(started.elapsed().as_secs_f64());
-                row.status = if status.is_ok_and(|s| s.success()) { "ok" } else { "check-failed" };
+                row.check_mib = peak;
+                let output = std::fs::read_to_string(&log).unwrap_or_default();
+                eprint!("{output}");
+                let warned = output.lines().any(|l| l.starts_with("warning"));
+                row.status = match (ok, warned) {
+                    (false, _) => "check-failed",
+                    (true, true) => "warnings",
+                    (true, false) => "ok",
+                };
             }
         }
         if let Some((_, want)) = expected(&root).into_iter().find(|(n, _)| *n == name)
@@ -148,12 +223,13 @@ pub fn run(args: &Args) -> ExitCode {
         }
         rows.push(row);
     }
-    println!("| spec | operations | schemas | generate | lines | check | check time |");
-    println!("|---|---:|---:|---:|---:|---|---:|");
+    println!("| spec | operations | schemas | generate | lines | check | check time | check peak memory |");
+    println!("|---|---:|---:|---:|---:|---|---:|---:|");
     for row in &rows {
         let check = row.check_s.map(|s| format!("{s:.1} s")).unwrap_or_else(|| "–".into());
+        let memory = row.check_mib.map(|m| format!("{m} MiB")).unwrap_or_else(|| "–".into());
         println!(
-            "| {} | {} | {} | {} ms | {} | {} | {check} |",
+            "| {} | {} | {} | {} ms | {} | {} | {check} | {memory} |",
             row.name, row.operations, row.schemas, row.generate_ms, row.lines, row.status
         );
     }

@@ -589,15 +589,28 @@ fn method(ir: &Ir, name: &RustIdent, op: &Operation) -> TokenStream {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let bytes = response.bytes().await.map_err(|e| crate::Error::Transport { operation: #id, source: e })?;
-            let value = #decode;
-            Ok(crate::ApiResponse { status, headers, body: bytes.to_vec(), value })
+            #decode
         }
     }
 }
 
-/// The match decoding a response into the operation's enum.
+/// The tail of a call: the match decoding a response into the operation's enum, then the
+/// `ApiResponse`. An operation that documents no response at all (invalid, but real documents
+/// have them) gets the undocumented-status error alone: a match with only a diverging arm would
+/// leave unreachable code behind.
 fn decode(op: &Operation) -> TokenStream {
     let id = &op.id;
+    let undocumented = quote! {
+        crate::Error::UndocumentedStatus {
+            operation: #id,
+            status,
+            headers: ::std::boxed::Box::new(headers),
+            body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    };
+    if op.responses.is_empty() {
+        return quote!(Err(#undocumented));
+    }
     let ty = op.types.response.ident();
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
@@ -638,22 +651,14 @@ fn decode(op: &Operation) -> TokenStream {
             }
         }
     }
-    let fallback = default.unwrap_or_else(|| {
-        quote! {
-            _ => return Err(crate::Error::UndocumentedStatus {
-                operation: #id,
-                status,
-                headers: ::std::boxed::Box::new(headers),
-                body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
-            }),
-        }
-    });
+    let fallback = default.unwrap_or_else(|| quote!(_ => return Err(#undocumented),));
     quote! {
-        match status {
+        let value = match status {
             #(#exact)*
             #(#ranges)*
             #fallback
-        }
+        };
+        Ok(crate::ApiResponse { status, headers, body: bytes.to_vec(), value })
     }
 }
 
