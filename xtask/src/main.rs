@@ -53,8 +53,12 @@ fn main() -> ExitCode {
     code
 }
 
-/// The repository root: the parent of this crate's directory.
+/// The repository root: the parent of this crate's directory. `cargo run` sets
+/// `CARGO_MANIFEST_DIR` for the process too; preferring it over the compile-time value keeps a
+/// binary built by another checkout sharing the target directory from working on that checkout.
 fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
