@@ -23,19 +23,7 @@ fn timed(command: &mut Command) -> (bool, Duration) {
 }
 
 fn rust_lines(dir: &Path) -> usize {
-    let mut total = 0;
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() && !path.ends_with("target") {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                total += std::fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0);
-            }
-        }
-    }
-    total
+    super::rust_files(dir).iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|t| t.lines().count()).sum()
 }
 
 /// `cargo check` of a crate directory with warm dependencies: check once, touch the sources,
@@ -47,17 +35,9 @@ fn check_time(dir: &Path, target: &Path) -> Option<Duration> {
     if !check().is_ok_and(|s| s.success()) {
         return None;
     }
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() && !path.ends_with("target") {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                let _ = std::fs::write(&path, text);
-            }
+    for path in super::rust_files(dir) {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let _ = std::fs::write(&path, text);
         }
     }
     let started = Instant::now();
@@ -98,10 +78,7 @@ pub fn run(args: &Args) -> std::process::ExitCode {
         .current_dir(&root)
         .status()
         .is_ok_and(|s| s.success());
-    let ours = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("release/openapi-codegen");
+    let ours = super::target_dir(&root).join("release/openapi-codegen");
     if !built {
         eprintln!("error: the generator does not build");
         return std::process::ExitCode::FAILURE;

@@ -39,9 +39,14 @@ struct Row {
 
 /// Peak resident memory of this process so far, in MiB (Linux).
 fn peak_rss_mib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib / 1024)
+    status_kib("self", "VmHWM:").map(|kib| kib / 1024)
+}
+
+/// One `kB` field of `/proc/PID/status`.
+fn status_kib(pid: &str, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok()
 }
 
 /// Resident memory of `root` and all its descendants right now, in KiB (Linux procfs; 0
@@ -69,13 +74,7 @@ fn tree_rss_kib(root: u32) -> u64 {
             }
         }
     }
-    tree.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
-        .filter_map(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        })
-        .sum()
+    tree.iter().filter_map(|pid| status_kib(&pid.to_string(), "VmRSS:")).sum()
 }
 
 /// Run `command` to completion, sampling the memory of its process tree every 50 ms: whether it
@@ -190,10 +189,7 @@ pub fn run(args: &Args) -> ExitCode {
                     .args(["check", "--quiet", "--workspace"])
                     // The repository's target directory: the generated crates' dependencies are
                     // mostly the workspace's, already built.
-                    .env(
-                        "CARGO_TARGET_DIR",
-                        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target")),
-                    )
+                    .env("CARGO_TARGET_DIR", super::target_dir(&root))
                     .current_dir(&out);
                 // Cargo reports warnings only for workspace members, here the generated crates;
                 // generated code that warns fails users who build with `-D warnings`.
