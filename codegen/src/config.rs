@@ -20,6 +20,19 @@ struct File {
     filter: Option<FilterSection>,
     /// `format` → Rust type path, e.g. `uuid = "::uuid::Uuid"`.
     types: Option<BTreeMap<String, String>>,
+    runtime: Option<RuntimeSection>,
+}
+
+/// Where the generated crates find the runtime crate: at most one key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuntimeSection {
+    /// A directory under the output directory to vendor it into (the default, `runtime`).
+    vendor: Option<String>,
+    /// An existing copy, relative to the output directory.
+    path: Option<String>,
+    /// A version requirement on a registry.
+    version: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,6 +106,17 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
             problems.push(at(path, &text, locate(ty), format!("[types] {format} = {ty:?} is not a Rust type")));
         }
     }
+    if let Some(runtime) = &file.runtime {
+        let given = [&runtime.vendor, &runtime.path, &runtime.version].iter().filter(|v| v.is_some()).count();
+        if given > 1 {
+            problems.push(at(
+                path,
+                &text,
+                locate("[runtime]"),
+                "[runtime] takes one of `vendor`, `path` or `version`, not several".into(),
+            ));
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -130,5 +154,13 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
         settings.operations = filter.operations.unwrap_or_default();
     }
     settings.type_overrides = file.types.unwrap_or_default();
+    if let Some(runtime) = file.runtime {
+        settings.runtime = match (runtime.vendor, runtime.path, runtime.version) {
+            (_, Some(path), _) => crate::Runtime::Path(path),
+            (_, _, Some(version)) => crate::Runtime::Version(version),
+            (Some(dir), _, _) => crate::Runtime::Vendored { dir },
+            (None, None, None) => crate::Runtime::default(),
+        };
+    }
     Ok(settings)
 }

@@ -27,6 +27,7 @@ pub use diagnostic::{Diagnostic, Location, Severity};
 pub use emit::GeneratedFile;
 pub use emit::client::ClientSettings;
 pub use emit::models::ModelsSettings;
+pub use emit::runtime::Runtime;
 pub use emit::server::ServerSettings;
 
 /// What to generate and how to name it.
@@ -48,6 +49,8 @@ pub struct Settings {
     pub operations: Vec<String>,
     /// `format` → Rust type path, replacing the generated type of strings with that format.
     pub type_overrides: std::collections::BTreeMap<String, String>,
+    /// Where the generated crates find the runtime crate (vendored next to them by default).
+    pub runtime: emit::runtime::Runtime,
 }
 
 impl Settings {
@@ -77,6 +80,7 @@ impl Settings {
             tags: Vec::new(),
             operations: Vec::new(),
             type_overrides: Default::default(),
+            runtime: emit::runtime::Runtime::default(),
         }
     }
 
@@ -160,19 +164,33 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
     let (ir, lowering) = lower::lower(&api, &options);
     let mut diagnostics = document.warnings.clone();
     diagnostics.extend(lowering.into_vec());
-    let emitted = emit::models::emit(&ir, &settings.models, &settings.spec_label).and_then(|mut files| {
-        // Without operations there is nothing to serve or call: only the models are written.
-        if ir.operations.is_empty() {
-            return Ok(files);
-        }
-        if let Some(server) = &settings.server {
-            files.extend(emit::server::emit(&ir, server, &settings.models, &settings.spec_label)?);
-        }
-        if let Some(client) = &settings.client {
-            files.extend(emit::client::emit(&ir, client, &settings.models, &settings.spec_label)?);
-        }
-        Ok(files)
-    });
+    let emitted =
+        emit::models::emit(&ir, &settings.models, &settings.runtime, &settings.spec_label).and_then(|mut files| {
+            files.extend(emit::runtime::files(&settings.runtime));
+            // Without operations there is nothing to serve or call: only the models are written.
+            if ir.operations.is_empty() {
+                return Ok(files);
+            }
+            if let Some(server) = &settings.server {
+                files.extend(emit::server::emit(
+                    &ir,
+                    server,
+                    &settings.models,
+                    &settings.runtime,
+                    &settings.spec_label,
+                )?);
+            }
+            if let Some(client) = &settings.client {
+                files.extend(emit::client::emit(
+                    &ir,
+                    client,
+                    &settings.models,
+                    &settings.runtime,
+                    &settings.spec_label,
+                )?);
+            }
+            Ok(files)
+        });
     match emitted {
         Ok(files) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(Generated { files, warnings: document.locate(diagnostics) })

@@ -143,7 +143,9 @@ pub fn run(args: &Args) -> ExitCode {
         let (operations, schemas) = counts(spec);
         let out = scratch.join(name.replace('.', "-"));
         let _ = std::fs::remove_dir_all(&out);
-        let settings = codegen::Settings::new(name.clone());
+        let mut settings = codegen::Settings::new(name.clone());
+        // The repository's runtime crate, built once for every document in the shared target.
+        settings.runtime = codegen::Runtime::Path(root.join("codegen/runtime").to_string_lossy().into_owned());
         let started = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| codegen::generate(spec, &settings)));
         let generate_ms = started.elapsed().as_millis();

@@ -6,6 +6,7 @@ pub mod client;
 pub mod models;
 pub mod openapi;
 pub mod operations;
+pub mod runtime;
 pub mod server;
 pub mod validate;
 
@@ -27,12 +28,52 @@ pub fn header(comment: &str, spec_label: &str) -> String {
 }
 
 /// Formats a token stream as a Rust file, with the generated-file header.
+///
+/// prettyplease puts top-level items on consecutive lines; each item is formatted on its own
+/// and items are joined with a blank line, as a person would write them (runs of `use` and of
+/// `mod name;` stay together).
 pub fn format_rust(tokens: TokenStream, spec_label: &str) -> Result<String, Diagnostic> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Diagnostic::error("#", format!("internal error: the generated Rust code does not parse: {e}"))
             .with_hint("this is a bug in the generator; please report it with the spec")
     })?;
-    Ok(format!("{}\n{}", header("//", spec_label), prettyplease::unparse(&file)))
+    let mut out = header("//", spec_label);
+    out.push('\n');
+    let items = std::mem::take(&mut file.items);
+    if !file.attrs.is_empty() {
+        out.push_str(&prettyplease::unparse(&file));
+    }
+    let mut previous: Option<std::mem::Discriminant<Group>> = None;
+    for item in items {
+        let kind = Group::of(&item);
+        let group = std::mem::discriminant(&kind);
+        let grouped = previous == Some(group) && !matches!(kind, Group::Other);
+        if !out.ends_with("\n\n") && !grouped {
+            out.push('\n');
+        }
+        file.attrs = Vec::new();
+        file.items = vec![item];
+        out.push_str(&prettyplease::unparse(&file));
+        previous = Some(group);
+    }
+    Ok(out)
+}
+
+/// Kinds of items that are written without blank lines between them.
+enum Group {
+    Use,
+    ModDeclaration,
+    Other,
+}
+
+impl Group {
+    fn of(item: &syn::Item) -> Group {
+        match item {
+            syn::Item::Use(_) => Group::Use,
+            syn::Item::Mod(m) if m.content.is_none() => Group::ModDeclaration,
+            _ => Group::Other,
+        }
+    }
 }
 
 /// `#[doc]` attributes for a description; fenced code blocks are marked as text so rustdoc does
@@ -89,7 +130,7 @@ pub(crate) fn toml_string(text: &str) -> String {
 pub(crate) fn package_section(package: &Package) -> String {
     let list = |items: &[&str]| items.iter().map(|i| toml_string(i)).collect::<Vec<_>>().join(", ");
     let mut out = format!(
-        "[package]\nname = {}\nversion = {}\nedition = \"2024\"\nrust-version = \"1.85\"\ndescription = {}\nlicense = {}\nreadme = \"README.md\"\nkeywords = [{}]\ncategories = [{}]\n",
+        "[package]\nname = {}\nversion = {}\nedition = \"2024\"\nrust-version = \"1.88\"\ndescription = {}\nlicense = {}\nreadme = \"README.md\"\nkeywords = [{}]\ncategories = [{}]\n",
         toml_string(package.name),
         toml_string(package.version),
         toml_string(&package.description),
@@ -101,4 +142,15 @@ pub(crate) fn package_section(package: &Package) -> String {
         out.push_str(&format!("repository = {}\n", toml_string(repository)));
     }
     out
+}
+
+/// The path of directory `to` seen from directory `from` (both relative to the output directory).
+pub(crate) fn relative_dir(from: &str, to: &str) -> String {
+    // `..` in `to` (a runtime outside the output directory) is kept as written after the climb.
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len().saturating_sub(common)];
+    parts.extend(to.iter().skip(common));
+    parts.join("/")
 }

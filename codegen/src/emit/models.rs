@@ -1,5 +1,6 @@
-//! The models crate: one serde type per named IR type, plus the `support` module the types rely
-//! on (tri-state `Nullable`, `Email`, strict optional fields).
+//! The models crate: one serde type per named IR type. What the types rely on (tri-state
+//! `Nullable`, `Email`, `Validate`, objects-only deserialisation) is the runtime crate's
+//! `models` module, re-exported as `support`.
 //!
 //! Shape of the output (documented for users in `docs/generated-code.md`):
 //! - `required` + not nullable → `T`; `required` + nullable → `Option<T>` (always serialised);
@@ -35,7 +36,12 @@ pub struct ModelsSettings {
 }
 
 /// Emits `Cargo.toml` and `src/lib.rs` of the models crate.
-pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
+pub fn emit(
+    ir: &Ir,
+    settings: &ModelsSettings,
+    runtime: &super::runtime::Runtime,
+    spec_label: &str,
+) -> Result<Vec<GeneratedFile>, Diagnostic> {
     let types: Vec<TokenStream> = ir
         .types
         .iter()
@@ -65,13 +71,13 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         #![doc = ""]
         #![doc = " Every type maps one schema; its documentation names the JSON pointer it comes from."]
         #[rustfmt::skip]
-        pub mod support;
-        #[rustfmt::skip]
         mod types;
         #operations_mod
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
         #operations_use
+        /// What the types rely on: `Nullable`, `Email`, `Validate` (the runtime crate's models).
+        pub use ::openapi_runtime::models as support;
         pub use types::*;
     };
     let is_time = |ty: &Type| matches!(ty, Type::DateTime | Type::Date);
@@ -80,12 +86,15 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
             op.params.iter().any(|p| deep(&p.ty, &is_time))
                 || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
         });
-    let support = support_module(with_patterns, uses_chrono);
     let operations = super::operations::emit(&ir.operations);
     // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
     // moves few types between parts), which keeps files reviewable; small ones keep one file.
     let allows = quote! {
-        // Documentation is the spec's own text: Markdown for people, not for rustdoc or clippy.
+        //!
+        //! Documentation is the spec's own text, Markdown written for people, so the rustdoc and
+        //! clippy lints about its form are allowed. Structs derive serde with `remote = "Self"`
+        //! and are wrapped by `openapi_runtime::json_object!`: a derived struct would also accept
+        //! a JSON array, which an object schema does not allow.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
     };
@@ -123,14 +132,20 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         }
     }
     let lib = format_rust(lib, spec_label)?;
-    let support = format_rust(support, spec_label)?;
     let operations = format_rust(operations, spec_label)?;
     let chrono = if uses_chrono {
         "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
     } else {
         ""
     };
-    let regex = if with_patterns { "regex-lite = \"0.1\"\n" } else { "" };
+    let mut features = Vec::new();
+    if uses_chrono {
+        features.push("chrono");
+    }
+    if with_patterns {
+        features.push("regex");
+    }
+    let runtime_dependency = super::runtime::dependency(runtime, &settings.dir, &features);
     let version = ir.crate_version.clone();
     let package = super::Package {
         name: &settings.crate_name,
@@ -142,7 +157,7 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         categories: &["api-bindings", "encoding"],
     };
     let manifest = format!(
-        "{}\n{}\n[dependencies]\n{chrono}{regex}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+        "{}\n{}\n[dependencies]\n{chrono}{runtime_dependency}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
         header("#", spec_label),
         super::package_section(&package),
     );
@@ -167,7 +182,6 @@ pub fn emit(ir: &Ir, settings: &ModelsSettings, spec_label: &str) -> Result<Vec<
         GeneratedFile { path: format!("{}/Cargo.toml", settings.dir), contents: manifest },
         GeneratedFile { path: format!("{}/README.md", settings.dir), contents: readme },
         GeneratedFile { path: format!("{}/src/lib.rs", settings.dir), contents: lib },
-        GeneratedFile { path: format!("{}/src/support.rs", settings.dir), contents: support },
     ]
     .into_iter()
     .chain(
@@ -338,9 +352,8 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
     };
     // A struct whose fields may all be absent has an obvious empty value.
     let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
-    // The derives are generated as inherent functions (`remote = "Self"`) and wrapped, because a
-    // derived struct also accepts a JSON array (fields by position), which the schema forbids:
-    // the wrapper only accepts a map.
+    // The derives become inherent functions (`remote = "Self"`) that `json_object!` wraps, so
+    // the struct deserialises only from a JSON object (the module documentation says why).
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -351,31 +364,7 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
             #extra
         }
 
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #ident::serialize(self, serializer)
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Object;
-
-                impl<'de> ::serde::de::Visitor<'de> for Object {
-                    type Value = #ident;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a JSON object")
-                    }
-
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<#ident, A::Error> {
-                        #ident::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
-                    }
-                }
-
-                deserializer.deserialize_map(Object)
-            }
-        }
+        ::openapi_runtime::json_object!(#ident);
     }
 }
 
@@ -508,179 +497,5 @@ fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
                 }
             }
         }
-    }
-}
-
-/// Hand-written helpers, emitted into every models crate so it depends on nothing but serde.
-fn support_module(with_patterns: bool, with_chrono: bool) -> TokenStream {
-    let validation = super::validate::support_tokens(with_patterns, with_chrono);
-    quote! {
-            //! Helpers the generated types rely on.
-
-            use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-            #validation
-
-            /// A field that may be absent, `null`, or a value: three different things on the wire
-            /// (in an update, `null` clears a field and absence leaves it alone).
-            #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-            pub enum Nullable<T> {
-                /// The field is not in the JSON.
-                #[default]
-                Absent,
-                /// The field is `null`.
-                Null,
-                /// The field has a value.
-                Value(T),
-            }
-
-            impl<T> Nullable<T> {
-                /// Whether the field is absent (used to skip it when serialising).
-                pub fn is_absent(&self) -> bool {
-                    matches!(self, Nullable::Absent)
-                }
-
-                /// Whether the field is explicitly `null`.
-                pub fn is_null(&self) -> bool {
-                    matches!(self, Nullable::Null)
-                }
-
-                /// The value, if there is one.
-                pub fn as_value(&self) -> ::std::option::Option<&T> {
-                    match self {
-                        Nullable::Value(value) => ::std::option::Option::Some(value),
-                        Nullable::Absent | Nullable::Null => ::std::option::Option::None,
-                    }
-                }
-
-                /// `None` when absent, `Some(None)` when `null`, `Some(Some(v))` for a value.
-                pub fn into_option(self) -> ::std::option::Option<::std::option::Option<T>> {
-                    match self {
-                        Nullable::Absent => ::std::option::Option::None,
-                        Nullable::Null => ::std::option::Option::Some(::std::option::Option::None),
-                        Nullable::Value(value) => ::std::option::Option::Some(::std::option::Option::Some(value)),
-                    }
-                }
-            }
-
-            impl<T> ::std::convert::From<::std::option::Option<T>> for Nullable<T> {
-                fn from(value: ::std::option::Option<T>) -> Self {
-                    match value {
-                        ::std::option::Option::Some(value) => Nullable::Value(value),
-                        ::std::option::Option::None => Nullable::Null,
-                    }
-                }
-            }
-
-            impl<T: Serialize> Serialize for Nullable<T> {
-                fn serialize<S: Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    match self {
-                        Nullable::Value(value) => serializer.serialize_some(value),
-                        Nullable::Absent | Nullable::Null => serializer.serialize_none(),
-                    }
-                }
-            }
-
-            impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    ::std::option::Option::<T>::deserialize(deserializer).map(Nullable::from)
-                }
-            }
-
-            /// Deserialises an optional field that must not be `null` when present.
-            pub fn deserialize_some<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-            where
-                D: Deserializer<'de>,
-                T: Deserialize<'de>,
-            {
-                T::deserialize(deserializer).map(::std::option::Option::Some)
-            }
-
-            /// An email address (`format: email`), checked when parsed: one `@`, a local part of
-            /// at most 64 printable characters, and a domain of dot-separated labels.
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-            #[serde(transparent)]
-            pub struct Email(::std::string::String);
-
-            /// The error of parsing an [`Email`].
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct InvalidEmail;
-
-            impl ::std::fmt::Display for InvalidEmail {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("not a valid email address")
-                }
-            }
-
-            impl ::std::error::Error for InvalidEmail {}
-
-            impl Email {
-                /// Checks and wraps an address.
-                pub fn parse(value: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, InvalidEmail> {
-                    let value = value.into();
-                    if is_email(&value) { ::std::result::Result::Ok(Email(value)) } else { ::std::result::Result::Err(InvalidEmail) }
-                }
-
-                /// The address as text.
-                pub fn as_str(&self) -> &str {
-                    &self.0
-                }
-
-                /// The address as an owned string.
-                pub fn into_inner(self) -> ::std::string::String {
-                    self.0
-                }
-            }
-
-            fn is_email(value: &str) -> bool {
-                let Some((local, domain)) = value.rsplit_once('@') else { return false };
-                let local_ok = !local.is_empty()
-                    && local.len() <= 64
-                    && local.chars().all(|c| c.is_ascii_graphic() && !"()<>[]:;@\\,\"".contains(c));
-                let domain_ok = domain.contains('.')
-                    && domain.split('.').all(|label| {
-                        !label.is_empty()
-                            && label.len() <= 63
-                            && !label.starts_with('-')
-                            && !label.ends_with('-')
-                            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                    });
-                value.len() <= 254 && local_ok && domain_ok
-            }
-
-            impl ::std::str::FromStr for Email {
-                type Err = InvalidEmail;
-
-                fn from_str(value: &str) -> ::std::result::Result<Self, InvalidEmail> {
-                    Email::parse(value)
-                }
-            }
-
-            impl ::std::convert::TryFrom<::std::string::String> for Email {
-                type Error = InvalidEmail;
-
-                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, InvalidEmail> {
-                    Email::parse(value)
-                }
-            }
-
-            impl ::std::convert::AsRef<str> for Email {
-                fn as_ref(&self) -> &str {
-                    &self.0
-                }
-            }
-
-            impl ::std::fmt::Display for Email {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(&self.0)
-                }
-            }
-
-            impl<'de> Deserialize<'de> for Email {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = ::std::string::String::deserialize(deserializer)?;
-                    Email::parse(value).map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-            }
     }
 }

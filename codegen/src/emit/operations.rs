@@ -7,7 +7,6 @@ use quote::quote;
 
 use super::doc_attrs;
 use super::models::type_tokens;
-use super::validate::{field_checks, value_checks};
 use crate::ir::{Field, Operation, Param, ParamLocation, Response, Status, Type, primary_content};
 use crate::naming::RustIdent;
 
@@ -90,8 +89,7 @@ fn params_struct(name: &RustIdent, fields: &[Field], doc: &str, deny_unknown: bo
     let field_tokens = fields.iter().map(super::models::field_tokens);
     let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
     let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
-    let checks = fields.iter().map(field_checks).collect::<Vec<_>>();
-    let unused = checks.iter().all(TokenStream::is_empty).then(|| quote!(let _ = (path, errors);));
+    let validate = super::validate::impl_with(&ident, fields.iter().filter_map(super::validate::field_check).collect());
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -100,12 +98,7 @@ fn params_struct(name: &RustIdent, fields: &[Field], doc: &str, deny_unknown: bo
             #(#field_tokens)*
         }
 
-        impl crate::support::Validate for #ident {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<crate::support::Violation>) {
-                #unused
-                #(#checks)*
-            }
-        }
+        #validate
     }
 }
 
@@ -186,9 +179,4 @@ fn response_enum(op: &Operation, title: &str) -> TokenStream {
             }
         }
     }
-}
-
-/// Whether `value_checks` would emit anything for a parameter (used by the server to skip work).
-pub fn param_has_checks(param: &Param) -> bool {
-    !value_checks(&param.ty, &param.constraints).is_empty()
 }

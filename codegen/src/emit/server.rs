@@ -30,6 +30,7 @@ pub fn emit(
     ir: &Ir,
     settings: &ServerSettings,
     models: &super::models::ModelsSettings,
+    runtime: &super::runtime::Runtime,
     spec_label: &str,
 ) -> Result<Vec<GeneratedFile>, Diagnostic> {
     let models_ident = RustIdent::new(&models.crate_name.replace('-', "_")).ident();
@@ -45,13 +46,13 @@ pub fn emit(
         mod openapi;
         #[rustfmt::skip]
         mod router;
-        #[rustfmt::skip]
-        pub mod support;
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
         pub use api::*;
         pub use openapi::openapi;
         pub use router::{router, router_with};
+        /// Request reading, problems and responses (the runtime crate's server half).
+        pub use ::openapi_runtime::server as support;
         pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
 
         /// The models crate the server speaks.
@@ -64,7 +65,6 @@ pub fn emit(
         ("api.rs", format_rust(api_module(ir), spec_label)?),
         ("openapi.rs", format_rust(super::openapi::module(ir), spec_label)?),
         ("router.rs", format_rust(router_module(ir), spec_label)?),
-        ("support.rs", format_rust(support_module(), spec_label)?),
     ];
     let version = ir.crate_version.clone();
     let package = super::Package {
@@ -79,7 +79,7 @@ pub fn emit(
     let manifest = format!(
         "{header}\n{package}\n[dependencies]\n{models} = {{ path = \"{models_dir}\", version = \"{version}\" }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
-         form_urlencoded = \"1\"\nserde = \"1\"\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nserde_urlencoded = \"0.7\"\n\
+         {runtime}serde_json = \"1\"\n\
          # utoipa 6.0.0 does not compile without its `macros` feature (lib.rs gates a module on it).\n\
          utoipa = {{ version = \"6\", default-features = false, features = [\"macros\", \"preserve_order\", \"preserve_path_order\"] }}\n\
          utoipa-swagger-ui = {{ version = \"10\", default-features = false, features = [\"axum\", \"vendored\"], optional = true }}\n\n\
@@ -89,7 +89,8 @@ pub fn emit(
         header = header("#", spec_label),
         package = super::package_section(&package),
         models = models.crate_name,
-        models_dir = relative_dir(&settings.dir, &models.dir),
+        models_dir = super::relative_dir(&settings.dir, &models.dir),
+        runtime = super::runtime::dependency(runtime, &settings.dir, &["server"]),
     );
     let traits: Vec<String> = super::by_tag(ir).iter().map(|(tag, _)| format!("`{}Api`", type_name(tag))).collect();
     let readme = format!(
@@ -122,16 +123,6 @@ pub fn emit(
             .map(|(name, contents)| GeneratedFile { path: format!("{}/src/{name}", settings.dir), contents }),
     );
     Ok(out)
-}
-
-/// The path of directory `to` seen from directory `from` (both relative to the output directory).
-pub(crate) fn relative_dir(from: &str, to: &str) -> String {
-    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from.len().saturating_sub(common)];
-    parts.extend(to.iter().skip(common));
-    parts.join("/")
 }
 
 /// The schema most error responses use: the body of the errors the router answers itself.
@@ -406,58 +397,62 @@ fn location_word(location: ParamLocation) -> &'static str {
     }
 }
 
-/// The expression extracting a scheme's credential from `parts`, as `Option<String>`.
-fn extract(scheme: &SecurityScheme) -> TokenStream {
-    match &scheme.kind {
-        SecurityKind::ApiKey { location: ParamLocation::Header, name } => {
-            quote!(crate::support::header_value(&meta.headers, #name))
-        }
-        SecurityKind::ApiKey { location: ParamLocation::Cookie, name } => {
-            quote!(crate::support::cookie_value(&meta.headers, #name))
-        }
-        SecurityKind::ApiKey { location: _, name } => quote!(crate::support::query_value(parts.uri.query(), #name)),
+/// The runtime's description of a scheme: its name and where its credential travels (the
+/// server's and the client's are the same data; both modules name the runtime half `rt`).
+pub(crate) fn scheme_entry(scheme: &SecurityScheme) -> TokenStream {
+    let carrier = match &scheme.kind {
+        SecurityKind::ApiKey { location: ParamLocation::Header, name } => quote!(rt::Carrier::Header(#name)),
+        SecurityKind::ApiKey { location: ParamLocation::Cookie, name } => quote!(rt::Carrier::Cookie(#name)),
+        SecurityKind::ApiKey { location: _, name } => quote!(rt::Carrier::Query(#name)),
         SecurityKind::Http { scheme, .. } => {
-            let scheme = if scheme == "bearer" { "Bearer".to_owned() } else { scheme.clone() };
-            quote!(crate::support::authorization(&meta.headers, #scheme))
+            // Matched case-insensitively by the server; sent in the usual spelling by the client.
+            let scheme = match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => "Bearer".to_owned(),
+                "basic" => "Basic".to_owned(),
+                _ => scheme.clone(),
+            };
+            quote!(rt::Carrier::Authorization(#scheme))
         }
-        SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
-            quote!(crate::support::authorization(&meta.headers, "Bearer"))
-        }
-    }
+        SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => quote!(rt::Carrier::Authorization("Bearer")),
+    };
+    let name = &scheme.name;
+    quote!(rt::Scheme { name: #name, carrier: #carrier })
 }
 
-/// Statements that set `principal` (an `Option`) by trying each accepted alternative in order.
-fn authentication(ir: &Ir, op: &Operation) -> TokenStream {
-    let alternatives = op.security.iter().filter(|alt| !alt.is_empty()).map(|alt| {
-        let schemes: Vec<&SecurityScheme> =
-            alt.iter().filter_map(|name| ir.security_schemes.iter().find(|s| &s.name == name)).collect();
-        if schemes.len() != alt.len() {
-            // A requirement naming an undeclared scheme can never be met.
-            return TokenStream::new();
-        }
-        let bindings: Vec<_> = (0..schemes.len()).map(|i| format_ident!("credential_{i}")).collect();
-        let extracts = schemes.iter().map(|s| extract(s));
-        let variants = schemes.iter().map(|s| credential_variant(s));
-        let checks = bindings.iter().zip(variants).enumerate().map(|(i, (binding, variant))| {
-            let who = format_ident!("who_{i}");
-            quote! {
-                let ::std::option::Option::Some(#who) =
-                    shared.api.authenticate(crate::api::Credential::#variant(#binding), &meta).await else { break 'alternative };
-            }
-        });
-        quote! {
-            'alternative: {
-                #(let ::std::option::Option::Some(#bindings) = #extracts else { break 'alternative };)*
-                #(#checks)*
-                break 'auth ::std::option::Option::Some(who_0);
-            }
-        }
+/// The operation's accepted alternatives as data: lists of scheme names, all required. An
+/// alternative naming an undeclared scheme stays in, and can never be met.
+fn alternatives(op: &Operation) -> TokenStream {
+    let alternatives = op.security.iter().filter(|alt| !alt.is_empty()).map(|alt| quote!(&[#(#alt),*]));
+    quote!(&[#(#alternatives),*])
+}
+
+/// `impl Authenticate for Shared<S>`: the API's schemes, and scheme names mapped to the
+/// implementation's `Credential` variants.
+fn authenticate_impl(ir: &Ir) -> TokenStream {
+    if !ir.operations.iter().any(|op| op.security.iter().any(|alt| !alt.is_empty())) {
+        return TokenStream::new();
+    }
+    let schemes = ir.security_schemes.iter().map(scheme_entry);
+    let arms = ir.security_schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let variant = credential_variant(scheme);
+        quote!(#name => Credential::#variant(credential),)
     });
     quote! {
-        let principal = 'auth: {
-            #(#alternatives)*
-            ::std::option::Option::None
-        };
+        impl<S: ApiBase> rt::Authenticate for Shared<S> {
+            type Principal = S::Principal;
+
+            const SCHEMES: &'static [rt::Scheme] = &[#(#schemes),*];
+
+            async fn check(&self, scheme: &'static str, credential: ::std::string::String, meta: &RequestMeta)
+                -> ::std::option::Option<S::Principal> {
+                let credential = match scheme {
+                    #(#arms)*
+                    _ => return ::std::option::Option::None,
+                };
+                self.api.authenticate(credential, meta).await
+            }
+        }
     }
 }
 
@@ -480,65 +475,64 @@ fn router_module(ir: &Ir) -> TokenStream {
             quote!(.#method(#handler::<S>))
         });
         quote! {
-            .route(#path, ::axum::routing::MethodRouter::new()#(#methods)*.fallback(method_not_allowed::<S>))
+            .route(#path, MethodRouter::new()#(#methods)*.fallback(method_not_allowed::<S>))
         }
     });
-    let handlers = ir.operations.iter().map(|op| handler(ir, op));
-    let extract_import = ir.operations.iter().any(|op| op.types.path.is_some()).then(|| {
-        quote!(
-            use ::axum::extract::FromRequestParts as _;
-        )
-    });
-    let meta_import = (!ir.operations.is_empty()).then(|| {
+    let handlers = ir.operations.iter().map(handler);
+    let authenticate = authenticate_impl(ir);
+    let meta_import = (!authenticate.is_empty()).then(|| {
         quote!(
             use crate::support::RequestMeta;
         )
     });
     quote! {
-        //! The router: one handler per operation, in the order authenticate, parse, validate, call,
-        //! answer.
+        //! The router: one handler per operation, each authenticating, parsing and validating the
+        //! request through the runtime, calling the implementation and answering its response.
 
         use ::std::sync::Arc;
 
-        #extract_import
         use ::axum::extract::{Request, State};
         use ::axum::response::Response;
+        use ::axum::routing::MethodRouter;
+        use ::openapi_runtime::server as rt;
 
         use crate::api::*;
-        use crate::support::{Problem, ProblemKind, ServerConfig};
         #meta_import
+        use crate::support::{Incoming, Problem, ServerConfig};
 
+        /// What every handler shares: the implementation and the settings.
         struct Shared<S> {
             api: S,
-            // Read by the handlers of operations with a body (there may be none).
-            #[allow(dead_code)]
             config: ServerConfig,
         }
+
+        impl<S: ApiBase> Shared<S> {
+            /// The operation's response, or the API's error body for a refused request.
+            fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
+                result.unwrap_or_else(|problem| rt::json(problem.status().as_u16(), &self.api.error_body(&problem)))
+            }
+        }
+
+        #authenticate
 
         /// Every operation mounted at its path, with the default [`ServerConfig`].
         pub fn router<S: #bounds>(api: S) -> ::axum::Router {
             router_with(api, ServerConfig::default())
         }
 
-        /// Every operation mounted at its path. Undeclared methods on a known path answer 405 with
-        /// `Allow`; unknown paths answer 404; both in the API's error body.
+        /// Every operation mounted at its path. Undeclared methods on a known path answer 405;
+        /// unknown paths answer 404; both in the API's error body.
         pub fn router_with<S: #bounds>(api: S, config: ServerConfig) -> ::axum::Router {
             let mut router = ::axum::Router::new()
                 #(#routes)*;
             if let Some(path) = &config.openapi_path {
                 // Serialised once: the description does not change while the server runs.
                 let body = ::axum::body::Bytes::from(::serde_json::to_vec(&crate::openapi::openapi()).unwrap_or_default());
-                router = router.route(path, ::axum::routing::get(move || {
+                let serve = move || {
                     let body = body.clone();
-                    async move {
-                        let mut response = Response::new(::axum::body::Body::from(body));
-                        response.headers_mut().insert(
-                            ::axum::http::header::CONTENT_TYPE,
-                            ::axum::http::HeaderValue::from_static("application/json"),
-                        );
-                        response
-                    }
-                }).fallback(method_not_allowed::<S>));
+                    async move { rt::openapi_json(body) }
+                };
+                router = router.route(path, ::axum::routing::get(serve).fallback(method_not_allowed::<S>));
             }
             #[cfg(feature = "swagger-ui")]
             if let (Some(ui), Some(json)) = (&config.swagger_ui_path, &config.openapi_path) {
@@ -549,18 +543,12 @@ fn router_module(ir: &Ir) -> TokenStream {
             router.fallback(not_found::<S>).with_state(Arc::new(Shared { api, config }))
         }
 
-        fn reject<S: ApiBase>(api: &S, problem: Problem) -> Response {
-            crate::support::json_response(problem.status(), &api.error_body(&problem))
-        }
-
         async fn not_found<S: ApiBase>(State(shared): State<Arc<Shared<S>>>, request: Request) -> Response {
-            let message = format!("no route for {} {}", request.method(), request.uri().path());
-            reject(&shared.api, Problem { kind: ProblemKind::NotFound, message })
+            shared.answer(Err(Problem::not_found(&request)))
         }
 
         async fn method_not_allowed<S: ApiBase>(State(shared): State<Arc<Shared<S>>>, request: Request) -> Response {
-            let message = format!("{} is not allowed on {}", request.method(), request.uri().path());
-            reject(&shared.api, Problem { kind: ProblemKind::MethodNotAllowed, message })
+            shared.answer(Err(Problem::method_not_allowed(&request)))
         }
 
         #(#handlers)*
@@ -568,484 +556,119 @@ fn router_module(ir: &Ir) -> TokenStream {
 }
 
 fn handler_ident(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("handle_{}", field_name(op.name.unraw()))
+    format_ident!("{}", field_name(op.name.unraw()))
 }
 
-fn handler(ir: &Ir, op: &Operation) -> TokenStream {
+fn handler(op: &Operation) -> TokenStream {
     let handler = handler_ident(op);
     let tag = tag_trait(op.tags.first().map(String::as_str).unwrap_or("Default"));
     let method = op.name.ident();
-    let auth = match caller(op) {
-        Caller::Public => TokenStream::new(),
-        Caller::Required => {
-            let lookup = authentication(ir, op);
-            quote! {
-                #lookup
-                let ::std::option::Option::Some(principal) = principal else {
-                    let message = "missing or invalid credentials".to_owned();
-                    return reject(&shared.api, Problem { kind: ProblemKind::Unauthorized, message });
-                };
-            }
-        }
-        Caller::Optional => authentication(ir, op),
-    };
+    let doc = format!(" `{} {}` (`{}`).", op.method, op.path, op.id);
+    let mut steps = Vec::new();
+    let alternatives = alternatives(op);
+    match caller(op) {
+        Caller::Public => {}
+        Caller::Required => steps.push(quote! {
+            let principal = rt::authenticate(&*shared, &request, #alternatives).await.ok_or_else(Problem::unauthorized)?;
+        }),
+        Caller::Optional => steps.push(quote! {
+            let principal = rt::authenticate(&*shared, &request, #alternatives).await;
+        }),
+    }
     let principal_arg = match caller(op) {
         Caller::Public => TokenStream::new(),
         Caller::Required | Caller::Optional => quote!(principal,),
     };
-    let mut parse = Vec::new();
     let mut fields = Vec::new();
-    if let Some(ty) = &op.types.path {
-        let ty = ty.ident();
-        parse.push(quote! {
-            let path: crate::models::#ty = match ::axum::extract::RawPathParams::from_request_parts(&mut parts, &()).await {
-                Ok(params) => {
-                    let pairs: ::std::vec::Vec<(&str, &str)> = params.iter().collect();
-                    match crate::support::parse_pairs(&pairs, "path") {
-                        Ok(path) => path,
-                        Err(problem) => return reject(&shared.api, problem),
-                    }
-                }
-                Err(error) => {
-                    let message = format!("invalid path: {error}");
-                    return reject(&shared.api, Problem { kind: ProblemKind::InvalidRequest, message });
-                }
-            };
-            if let Err(problem) = crate::support::check(&path) {
-                return reject(&shared.api, problem);
-            }
-        });
-        fields.push(quote!(path,));
+    if op.types.path.is_some() {
+        steps.push(quote!(let path = request.path().await?;));
+        fields.push(quote!(path));
     }
-    if let Some(ty) = &op.types.query {
-        let ty = ty.ident();
-        parse.push(quote! {
-            let query: crate::models::#ty = match crate::support::parse_query(parts.uri.query()) {
-                Ok(query) => query,
-                Err(problem) => return reject(&shared.api, problem),
-            };
-            if let Err(problem) = crate::support::check(&query) {
-                return reject(&shared.api, problem);
-            }
-        });
-        fields.push(quote!(query,));
+    if op.types.query.is_some() {
+        steps.push(quote!(let query = request.query()?;));
+        fields.push(quote!(query));
     }
-    if let Some(ty) = &op.types.headers {
-        let ty = ty.ident();
+    if op.types.headers.is_some() {
         let names: Vec<&str> =
             op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| p.wire_name.as_str()).collect();
-        parse.push(quote! {
-            let headers: crate::models::#ty = match crate::support::parse_headers(&meta.headers, &[#(#names),*]) {
-                Ok(headers) => headers,
-                Err(problem) => return reject(&shared.api, problem),
-            };
-            if let Err(problem) = crate::support::check(&headers) {
-                return reject(&shared.api, problem);
-            }
-        });
-        fields.push(quote!(headers,));
+        steps.push(quote!(let headers = request.headers(&[#(#names),*])?;));
+        fields.push(quote!(headers));
     }
     if let Some((_, is_json, required)) = request_body(op) {
-        let read = if is_json {
-            quote!(crate::support::read_json(&meta.headers, body, shared.config.body_limit, #required).await)
-        } else {
-            quote!(crate::support::read_text(body, shared.config.body_limit, #required).await)
+        let read = match (is_json, required) {
+            (true, true) => quote!(json),
+            (true, false) => quote!(optional_json),
+            (false, true) => quote!(text),
+            (false, false) => quote!(optional_text),
         };
-        let unwrap = if required {
-            quote! {
-                let ::std::option::Option::Some(body) = body else {
-                    let message = "a request body is required".to_owned();
-                    return reject(&shared.api, Problem { kind: ProblemKind::InvalidRequest, message });
-                };
-            }
-        } else {
-            TokenStream::new()
-        };
-        let check = if is_json {
-            quote! {
-                if let Err(problem) = crate::support::check(&body) {
-                    return reject(&shared.api, problem);
-                }
-            }
-        } else {
-            TokenStream::new()
-        };
-        parse.push(quote! {
-            let body = match #read {
-                Ok(body) => body,
-                Err(problem) => return reject(&shared.api, problem),
-            };
-            #unwrap
-            #check
-        });
-        fields.push(quote!(body,));
-    } else {
-        parse.push(quote!(drop(body);));
+        steps.push(quote!(let body = request.#read().await?;));
+        fields.push(quote!(body));
     }
     let request_arg = has_request(op).then(|| {
         let ty = op.types.request.ident();
-        quote!(#ty { #(#fields)* },)
+        quote!(#ty { #(#fields),* },)
     });
     let respond = respond(op);
+    // The path and body readers take the request mutably (the body is consumed once).
+    let binding = if op.types.path.is_some() || request_body(op).is_some() {
+        quote!(let mut request)
+    } else {
+        quote!(let request)
+    };
     quote! {
+        #[doc = #doc]
         async fn #handler<S: #tag>(State(shared): State<Arc<Shared<S>>>, request: Request) -> Response {
-            let (mut parts, body) = request.into_parts();
-            let meta = RequestMeta::from_parts(&mut parts);
-            #auth
-            #(#parse)*
-            let response = shared.api.#method(#principal_arg &meta, #request_arg).await;
-            #respond
+            #binding = Incoming::new(request, &shared.config);
+            let result = async {
+                #(#steps)*
+                let response = shared.api.#method(#principal_arg request.meta(), #request_arg).await;
+                ::std::result::Result::Ok::<_, Problem>(#respond)
+            };
+            shared.answer(result.await)
         }
     }
 }
 
-/// The match turning the operation's response enum into HTTP.
+/// The match turning the operation's response enum into HTTP: one runtime constructor per
+/// documented status.
 fn respond(op: &Operation) -> TokenStream {
     let ty = op.types.response.ident();
     let arms = op.responses.iter().map(|response| {
         let variant = RustIdent::new(&response.status.variant_name()).ident();
         let (status_binding, status) = match response.status {
-            Status::Code(code) => (None, quote!(crate::support::status(#code))),
-            Status::Range(_) | Status::Default => (Some(quote!(status,)), quote!(crate::support::status(status))),
+            Status::Code(code) => (None, quote!(#code)),
+            Status::Range(_) | Status::Default => (Some(quote!(status)), quote!(status)),
         };
         let body = body_type(response);
-        let has_headers = response.headers_type.is_some();
         let mut bindings = Vec::new();
         bindings.extend(status_binding);
         let make = match (&body, primary_content(&response.content)) {
             (Some(_), Some(content)) if content.is_json() => {
-                bindings.push(quote!(body,));
-                quote!(crate::support::json_response(#status, &body))
+                bindings.push(quote!(body));
+                quote!(rt::json(#status, &body))
             }
             (Some(_), Some(content)) => {
-                bindings.push(quote!(body,));
+                bindings.push(quote!(body));
                 let media = content.media_type.as_str();
-                quote!(crate::support::text_response(#status, #media, body))
+                quote!(rt::text(#status, #media, body))
             }
-            _ => quote!(crate::support::empty_response(#status)),
+            _ => quote!(rt::empty(#status)),
         };
-        let make = if has_headers {
-            bindings.push(quote!(headers,));
-            quote! {{
-                let mut response = #make;
-                crate::support::insert_headers(&mut response, &headers);
-                response
-            }}
+        let make = if response.headers_type.is_some() {
+            bindings.push(quote!(headers));
+            quote!(rt::with_headers(#make, &headers))
         } else {
             make
         };
         if bindings.is_empty() {
             quote! { crate::models::#ty::#variant => #make, }
         } else {
-            quote! { crate::models::#ty::#variant(#(#bindings)*) => #make, }
+            quote! { crate::models::#ty::#variant(#(#bindings),*) => #make, }
         }
     });
-    if op.responses.is_empty() {
-        return quote! { match response {} };
-    }
     quote! {
         match response {
             #(#arms)*
-        }
-    }
-}
-
-/// The hand-written runtime of the generated server, emitted as tokens so the crate depends on
-/// nothing but its declared dependencies.
-fn support_module() -> TokenStream {
-    quote! {
-        //! Runtime pieces of the generated server: reading and checking requests, writing
-        //! responses. The same for every spec.
-
-        use ::axum::body::Body;
-        use ::axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
-        use ::axum::response::Response;
-        use ::serde::Serialize;
-        use ::serde::de::DeserializeOwned;
-
-        /// Settings of the generated router.
-        #[derive(Clone, Debug)]
-        pub struct ServerConfig {
-            /// The largest request body accepted, in bytes; larger ones are answered 413.
-            pub body_limit: usize,
-            /// Where the server's OpenAPI description is served as JSON; `None` to not serve it.
-            pub openapi_path: ::std::option::Option<::std::string::String>,
-            /// Where Swagger UI is served (with the `swagger-ui` feature); `None` to not serve it.
-            pub swagger_ui_path: ::std::option::Option<::std::string::String>,
-        }
-
-        impl Default for ServerConfig {
-            fn default() -> Self {
-                ServerConfig {
-                    body_limit: 1024 * 1024,
-                    openapi_path: ::std::option::Option::Some("/openapi.json".to_owned()),
-                    swagger_ui_path: ::std::option::Option::Some("/docs".to_owned()),
-                }
-            }
-        }
-
-        impl ServerConfig {
-            /// Sets the largest accepted request body.
-            pub fn with_body_limit(mut self, bytes: usize) -> Self {
-                self.body_limit = bytes;
-                self
-            }
-
-            /// Sets (or with `None`, turns off) the path of the OpenAPI description.
-            pub fn with_openapi_path(mut self, path: ::std::option::Option<&str>) -> Self {
-                self.openapi_path = path.map(str::to_owned);
-                self
-            }
-
-            /// Sets (or with `None`, turns off) the path of Swagger UI.
-            pub fn with_swagger_ui_path(mut self, path: ::std::option::Option<&str>) -> Self {
-                self.swagger_ui_path = path.map(str::to_owned);
-                self
-            }
-        }
-
-        /// Why the router answered a request without calling an operation.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum ProblemKind {
-            /// Malformed or invalid parameters or body: 400.
-            InvalidRequest,
-            /// No accepted credential: 401.
-            Unauthorized,
-            /// No route for the path: 404.
-            NotFound,
-            /// The path exists, the method does not: 405.
-            MethodNotAllowed,
-            /// The body is larger than [`ServerConfig::body_limit`]: 413.
-            PayloadTooLarge,
-        }
-
-        /// A request the router refused, with a message for the caller.
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct Problem {
-            pub kind: ProblemKind,
-            /// Names the offending parameter or field, e.g. `password must be at least 8 characters long`.
-            pub message: ::std::string::String,
-        }
-
-        impl Problem {
-            /// The HTTP status the problem is answered with.
-            pub fn status(&self) -> StatusCode {
-                match self.kind {
-                    ProblemKind::InvalidRequest => StatusCode::BAD_REQUEST,
-                    ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
-                    ProblemKind::NotFound => StatusCode::NOT_FOUND,
-                    ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-                    ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                }
-            }
-
-            fn invalid(message: ::std::string::String) -> Self {
-                Problem { kind: ProblemKind::InvalidRequest, message }
-            }
-        }
-
-        /// What an operation learns about the request besides its parameters.
-        #[derive(Clone, Debug)]
-        pub struct RequestMeta {
-            /// The request headers.
-            pub headers: HeaderMap,
-            /// The client's address, when the server was started with connect info
-            /// (`into_make_service_with_connect_info::<SocketAddr>()`).
-            pub remote_addr: ::std::option::Option<::std::net::SocketAddr>,
-        }
-
-        impl RequestMeta {
-            /// Takes what it needs from the request head (the headers move, they are not copied).
-            pub fn from_parts(parts: &mut Parts) -> Self {
-                RequestMeta {
-                    headers: ::std::mem::take(&mut parts.headers),
-                    remote_addr: parts
-                        .extensions
-                        .get::<::axum::extract::ConnectInfo<::std::net::SocketAddr>>()
-                        .map(|info| info.0),
-                }
-            }
-        }
-
-        /// A status from a number the spec documents (always in range; 500 otherwise).
-        pub fn status(code: u16) -> StatusCode {
-            StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        }
-
-        /// A JSON response. Serialising generated types cannot fail; if it ever did, the answer
-        /// is an empty 500 rather than a panic.
-        pub fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
-            match ::serde_json::to_vec(body) {
-                Ok(bytes) => {
-                    let mut response = Response::new(Body::from(bytes));
-                    *response.status_mut() = status;
-                    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    response
-                }
-                Err(_) => empty_response(StatusCode::INTERNAL_SERVER_ERROR),
-            }
-        }
-
-        /// A text response with the documented media type.
-        pub fn text_response(status: StatusCode, media_type: &'static str, body: ::std::string::String) -> Response {
-            let mut response = Response::new(Body::from(body));
-            *response.status_mut() = status;
-            let value = if media_type.starts_with("text/") && !media_type.contains("charset") {
-                HeaderValue::from_str(&format!("{media_type}; charset=utf-8"))
-            } else {
-                HeaderValue::from_str(media_type)
-            };
-            if let Ok(value) = value {
-                response.headers_mut().insert(header::CONTENT_TYPE, value);
-            }
-            response
-        }
-
-        /// A response without a body.
-        pub fn empty_response(status: StatusCode) -> Response {
-            let mut response = Response::new(Body::empty());
-            *response.status_mut() = status;
-            response
-        }
-
-        /// Writes a generated headers struct into a response; values that are not valid header
-        /// text are left out.
-        pub fn insert_headers<T: Serialize>(response: &mut Response, headers: &T) {
-            let ::std::result::Result::Ok(::serde_json::Value::Object(map)) = ::serde_json::to_value(headers) else { return };
-            for (name, value) in map {
-                let text = match value {
-                    ::serde_json::Value::Null => continue,
-                    ::serde_json::Value::String(text) => text,
-                    other => other.to_string(),
-                };
-                if let (Ok(name), Ok(value)) =
-                    (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text))
-                {
-                    response.headers_mut().append(name, value);
-                }
-            }
-        }
-
-        /// A header's value, when present and valid text.
-        pub fn header_value(headers: &HeaderMap, name: &str) -> ::std::option::Option<::std::string::String> {
-            headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
-        }
-
-        /// A cookie's value from the `Cookie` headers.
-        pub fn cookie_value(headers: &HeaderMap, name: &str) -> ::std::option::Option<::std::string::String> {
-            headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .filter_map(|pair| pair.trim().split_once('='))
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| value.trim_matches('"').to_owned())
-        }
-
-        /// A query parameter's value.
-        pub fn query_value(query: ::std::option::Option<&str>, name: &str) -> ::std::option::Option<::std::string::String> {
-            ::form_urlencoded::parse(query.unwrap_or("").as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v.into_owned())
-        }
-
-        /// The credentials of an `Authorization: <scheme> <credentials>` header (scheme matched
-        /// case-insensitively).
-        pub fn authorization(headers: &HeaderMap, scheme: &str) -> ::std::option::Option<::std::string::String> {
-            let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-            let (given, credentials) = value.split_once(' ')?;
-            let credentials = credentials.trim();
-            (given.eq_ignore_ascii_case(scheme) && !credentials.is_empty()).then(|| credentials.to_owned())
-        }
-
-        fn describe(error: &::serde_path_to_error::Error<impl ::std::fmt::Display>, what: &str) -> ::std::string::String {
-            let path = error.path().to_string();
-            if path.is_empty() || path == "." {
-                format!("invalid {what}: {}", error.inner())
-            } else {
-                format!("{path}: {}", error.inner())
-            }
-        }
-
-        /// Parses name/value pairs (path parameters, headers) into a generated struct, so every
-        /// location is typed and checked the same way as the query string.
-        pub fn parse_pairs<T: DeserializeOwned>(pairs: &[(&str, &str)], what: &str) -> ::std::result::Result<T, Problem> {
-            let encoded = ::form_urlencoded::Serializer::new(::std::string::String::new()).extend_pairs(pairs).finish();
-            let deserializer = ::serde_urlencoded::Deserializer::new(::form_urlencoded::parse(encoded.as_bytes()));
-            ::serde_path_to_error::deserialize(deserializer).map_err(|e| Problem::invalid(describe(&e, what)))
-        }
-
-        /// Parses the query string into the operation's query struct.
-        pub fn parse_query<T: DeserializeOwned>(query: ::std::option::Option<&str>) -> ::std::result::Result<T, Problem> {
-            let deserializer = ::serde_urlencoded::Deserializer::new(::form_urlencoded::parse(query.unwrap_or("").as_bytes()));
-            ::serde_path_to_error::deserialize(deserializer).map_err(|e| Problem::invalid(describe(&e, "query")))
-        }
-
-        /// Parses the declared headers into the operation's headers struct.
-        pub fn parse_headers<T: DeserializeOwned>(headers: &HeaderMap, names: &[&str]) -> ::std::result::Result<T, Problem> {
-            let values: ::std::vec::Vec<(&str, &str)> = names
-                .iter()
-                .filter_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(|v| (*name, v)))
-                .collect();
-            parse_pairs(&values, "headers")
-        }
-
-        /// Runs the schema's constraint checks, naming every violation.
-        pub fn check<T: crate::models::support::Validate>(value: &T) -> ::std::result::Result<(), Problem> {
-            value.validate().map_err(|violations| {
-                let messages: ::std::vec::Vec<::std::string::String> = violations.iter().map(ToString::to_string).collect();
-                Problem::invalid(messages.join(", "))
-            })
-        }
-
-        async fn read_bytes(body: Body, limit: usize) -> ::std::result::Result<::axum::body::Bytes, Problem> {
-            ::axum::body::to_bytes(body, limit).await.map_err(|_| Problem {
-                kind: ProblemKind::PayloadTooLarge,
-                message: format!("the request body is larger than {limit} bytes or could not be read"),
-            })
-        }
-
-        /// Reads a JSON body: checks the content type, the size, the syntax and the shape, and
-        /// names the offending field on failure. `None` when the body is empty and optional.
-        pub async fn read_json<T: DeserializeOwned>(
-            headers: &HeaderMap,
-            body: Body,
-            limit: usize,
-            required: bool,
-        ) -> ::std::result::Result<::std::option::Option<T>, Problem> {
-            let bytes = read_bytes(body, limit).await?;
-            if bytes.is_empty() && !required {
-                return Ok(None);
-            }
-            let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            if essence != "application/json" && !essence.ends_with("+json") {
-                return Err(Problem::invalid(format!(
-                    "the request body must be JSON (Content-Type: application/json), not {:?}",
-                    content_type
-                )));
-            }
-            if bytes.is_empty() {
-                return Err(Problem::invalid("a request body is required".to_owned()));
-            }
-            let mut deserializer = ::serde_json::Deserializer::from_slice(&bytes);
-            let value = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Problem::invalid(describe(&e, "body")))?;
-            deserializer.end().map_err(|e| Problem::invalid(format!("invalid body: {e}")))?;
-            Ok(Some(value))
-        }
-
-        /// Reads a text body.
-        pub async fn read_text(
-            body: Body,
-            limit: usize,
-            required: bool,
-        ) -> ::std::result::Result<::std::option::Option<::std::string::String>, Problem> {
-            let bytes = read_bytes(body, limit).await?;
-            if bytes.is_empty() && !required {
-                return Ok(None);
-            }
-            ::std::string::String::from_utf8(bytes.to_vec())
-                .map(Some)
-                .map_err(|_| Problem::invalid("the request body is not valid UTF-8".to_owned()))
         }
     }
 }

@@ -11,8 +11,10 @@
     clippy::doc_overindented_list_items,
     clippy::large_enum_variant
 )]
+
 #[allow(unused_imports)]
 use crate::types::*;
+
 /// Responses of `GetAuth` — `GET /admin/auth`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetAuthResponse {
@@ -23,6 +25,7 @@ pub enum GetAuthResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl GetAuthResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -37,6 +40,7 @@ impl GetAuthResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Responses of `PostAuth` — `POST /admin/auth`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostAuthResponse {
@@ -53,6 +57,7 @@ pub enum PostAuthResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostAuthResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -69,6 +74,7 @@ impl PostAuthResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Headers of the 200 response of `PostAuth` — `POST /admin/auth`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthOkHeaders {
@@ -81,15 +87,9 @@ pub struct PostAuthOkHeaders {
     )]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
-impl crate::support::Validate for PostAuthOkHeaders {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let _ = (path, errors);
-    }
-}
+
+impl crate::support::Validate for PostAuthOkHeaders {}
+
 /// Headers of the 429 response of `PostAuth` — `POST /admin/auth`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthTooManyRequestsHeaders {
@@ -102,15 +102,9 @@ pub struct PostAuthTooManyRequestsHeaders {
     )]
     pub retry_after: ::std::option::Option<i64>,
 }
-impl crate::support::Validate for PostAuthTooManyRequestsHeaders {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let _ = (path, errors);
-    }
-}
+
+impl crate::support::Validate for PostAuthTooManyRequestsHeaders {}
+
 /// Responses of `DeleteAuth` — `DELETE /admin/auth`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeleteAuthResponse {
@@ -121,6 +115,7 @@ pub enum DeleteAuthResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl DeleteAuthResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -135,6 +130,7 @@ impl DeleteAuthResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Headers of the 200 response of `DeleteAuth` — `DELETE /admin/auth`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteAuthOkHeaders {
@@ -147,15 +143,9 @@ pub struct DeleteAuthOkHeaders {
     )]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
-impl crate::support::Validate for DeleteAuthOkHeaders {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let _ = (path, errors);
-    }
-}
+
+impl crate::support::Validate for DeleteAuthOkHeaders {}
+
 /// Responses of `PostToken` — `POST /admin/auth/token`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostTokenResponse {
@@ -172,6 +162,7 @@ pub enum PostTokenResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostTokenResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -188,6 +179,7 @@ impl PostTokenResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Headers of the 429 response of `PostToken` — `POST /admin/auth/token`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostTokenTooManyRequestsHeaders {
@@ -200,15 +192,9 @@ pub struct PostTokenTooManyRequestsHeaders {
     )]
     pub retry_after: ::std::option::Option<i64>,
 }
-impl crate::support::Validate for PostTokenTooManyRequestsHeaders {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let _ = (path, errors);
-    }
-}
+
+impl crate::support::Validate for PostTokenTooManyRequestsHeaders {}
+
 /// Responses of `GetInvites` — `GET /admin/invites`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetInvitesResponse {
@@ -219,6 +205,7 @@ pub enum GetInvitesResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl GetInvitesResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -233,6 +220,7 @@ impl GetInvitesResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Responses of `PostInvites` — `POST /admin/invites`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostInvitesResponse {
@@ -249,6 +237,7 @@ pub enum PostInvitesResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostInvitesResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -265,6 +254,7 @@ impl PostInvitesResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Responses of `PostInvitesInviteAccept` — `POST /admin/invites/accept`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostInvitesInviteAcceptResponse {
@@ -279,6 +269,7 @@ pub enum PostInvitesInviteAcceptResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostInvitesInviteAcceptResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -294,37 +285,38 @@ impl PostInvitesInviteAcceptResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Path parameters of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteInvitesInvitePath {
     /// The ID of the Invite.
     pub invite_id: ::std::string::String,
 }
+
 impl crate::support::Validate for DeleteInvitesInvitePath {
     fn validate_into(
         &self,
         path: &str,
         errors: &mut ::std::vec::Vec<crate::support::Violation>,
     ) {
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
-            &self.invite_id,
-        ) {
-            let path = &crate::support::join(path, "invite_id");
-            static PATTERN: ::std::sync::LazyLock<
-                ::std::option::Option<::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| {
-                ::regex_lite::Regex::new("^invite_[0-9A-HJKMNP-TV-Z]{26}$").ok()
-            });
-            crate::support::check_pattern(
-                path,
-                value.as_ref(),
-                PATTERN.as_ref(),
-                "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
-                errors,
+        let mut check = crate::support::Checker::new(path, errors);
+        check
+            .text(
+                "invite_id",
+                ::std::option::Option::Some(&self.invite_id),
+                &crate::support::Limits {
+                    pattern: ::std::option::Option::Some({
+                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                            "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
+                        );
+                        &PATTERN
+                    }),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
     }
 }
+
 /// Responses of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeleteInvitesInviteResponse {
@@ -341,6 +333,7 @@ pub enum DeleteInvitesInviteResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl DeleteInvitesInviteResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -357,37 +350,38 @@ impl DeleteInvitesInviteResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Path parameters of `PostInvitesInviteResend` — `POST /admin/invites/{invite_id}/resend`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostInvitesInviteResendPath {
     /// The ID of the Invite.
     pub invite_id: ::std::string::String,
 }
+
 impl crate::support::Validate for PostInvitesInviteResendPath {
     fn validate_into(
         &self,
         path: &str,
         errors: &mut ::std::vec::Vec<crate::support::Violation>,
     ) {
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
-            &self.invite_id,
-        ) {
-            let path = &crate::support::join(path, "invite_id");
-            static PATTERN: ::std::sync::LazyLock<
-                ::std::option::Option<::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| {
-                ::regex_lite::Regex::new("^invite_[0-9A-HJKMNP-TV-Z]{26}$").ok()
-            });
-            crate::support::check_pattern(
-                path,
-                value.as_ref(),
-                PATTERN.as_ref(),
-                "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
-                errors,
+        let mut check = crate::support::Checker::new(path, errors);
+        check
+            .text(
+                "invite_id",
+                ::std::option::Option::Some(&self.invite_id),
+                &crate::support::Limits {
+                    pattern: ::std::option::Option::Some({
+                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                            "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
+                        );
+                        &PATTERN
+                    }),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
     }
 }
+
 /// Responses of `PostInvitesInviteResend` — `POST /admin/invites/{invite_id}/resend`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostInvitesInviteResendResponse {
@@ -404,6 +398,7 @@ pub enum PostInvitesInviteResendResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostInvitesInviteResendResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -420,6 +415,7 @@ impl PostInvitesInviteResendResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Query parameters of `GetUsers` — `GET /admin/users`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -487,88 +483,75 @@ pub struct GetUsersQuery {
     )]
     pub limit: ::std::option::Option<i64>,
 }
+
 impl crate::support::Validate for GetUsersQuery {
     fn validate_into(
         &self,
         path: &str,
         errors: &mut ::std::vec::Vec<crate::support::Violation>,
     ) {
-        if let ::std::option::Option::Some(value) = self.q.as_ref() {
-            let path = &crate::support::join(path, "q");
-            crate::support::check_length(
-                path,
-                value.as_ref(),
-                ::std::option::Option::Some(1usize),
-                ::std::option::Option::Some(200usize),
-                errors,
+        let mut check = crate::support::Checker::new(path, errors);
+        check
+            .text(
+                "q",
+                self.q.as_ref(),
+                &crate::support::Limits {
+                    min_length: ::std::option::Option::Some(1usize),
+                    max_length: ::std::option::Option::Some(200usize),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
-        if let ::std::option::Option::Some(value) = self.email.as_ref() {
-            let path = &crate::support::join(path, "email");
-            crate::support::check_length(
-                path,
-                value.as_ref(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(254usize),
-                errors,
+        check
+            .text(
+                "email",
+                self.email.as_ref(),
+                &crate::support::Limits {
+                    max_length: ::std::option::Option::Some(254usize),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
-        if let ::std::option::Option::Some(value) = self.first_name.as_ref() {
-            let path = &crate::support::join(path, "first_name");
-            crate::support::check_length(
-                path,
-                value.as_ref(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100usize),
-                errors,
+        check
+            .text(
+                "first_name",
+                self.first_name.as_ref(),
+                &crate::support::Limits {
+                    max_length: ::std::option::Option::Some(100usize),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
-        if let ::std::option::Option::Some(value) = self.last_name.as_ref() {
-            let path = &crate::support::join(path, "last_name");
-            crate::support::check_length(
-                path,
-                value.as_ref(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100usize),
-                errors,
+        check
+            .text(
+                "last_name",
+                self.last_name.as_ref(),
+                &crate::support::Limits {
+                    max_length: ::std::option::Option::Some(100usize),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
-        if let ::std::option::Option::Some(value) = self.role.as_ref() {
-            let path = &crate::support::join(path, "role");
-            crate::support::Validate::validate_into(value, path, errors);
-        }
-        if let ::std::option::Option::Some(value) = self.order.as_ref() {
-            let path = &crate::support::join(path, "order");
-            crate::support::Validate::validate_into(value, path, errors);
-        }
-        if let ::std::option::Option::Some(value) = self.offset.as_ref() {
-            let path = &crate::support::join(path, "offset");
-            crate::support::check_range(
-                path,
-                *value as f64,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
-                false,
-                false,
-                ::std::option::Option::None,
-                errors,
+        check.nested("role", self.role.as_ref());
+        check.nested("order", self.order.as_ref());
+        check
+            .number(
+                "offset",
+                self.offset.as_ref(),
+                &crate::support::Limits {
+                    minimum: ::std::option::Option::Some(0f64),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
-        if let ::std::option::Option::Some(value) = self.limit.as_ref() {
-            let path = &crate::support::join(path, "limit");
-            crate::support::check_range(
-                path,
-                *value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(1000f64),
-                false,
-                false,
-                ::std::option::Option::None,
-                errors,
+        check
+            .number(
+                "limit",
+                self.limit.as_ref(),
+                &crate::support::Limits {
+                    minimum: ::std::option::Option::Some(1f64),
+                    maximum: ::std::option::Option::Some(1000f64),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
     }
 }
+
 /// Responses of `GetUsers` — `GET /admin/users`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetUsersResponse {
@@ -583,6 +566,7 @@ pub enum GetUsersResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl GetUsersResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -598,6 +582,7 @@ impl GetUsersResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Responses of `PostUsers` — `POST /admin/users`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersResponse {
@@ -614,6 +599,7 @@ pub enum PostUsersResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostUsersResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -630,6 +616,7 @@ impl PostUsersResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Responses of `PostUsersUserPasswordToken` — `POST /admin/users/password-token`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersUserPasswordTokenResponse {
@@ -642,6 +629,7 @@ pub enum PostUsersUserPasswordTokenResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostUsersUserPasswordTokenResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -656,6 +644,7 @@ impl PostUsersUserPasswordTokenResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Responses of `PostUsersUserPassword` — `POST /admin/users/reset-password`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersUserPasswordResponse {
@@ -668,6 +657,7 @@ pub enum PostUsersUserPasswordResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostUsersUserPasswordResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -682,37 +672,38 @@ impl PostUsersUserPasswordResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Path parameters of `GetUsersUser` — `GET /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUsersUserPath {
     /// The ID of the User.
     pub id: ::std::string::String,
 }
+
 impl crate::support::Validate for GetUsersUserPath {
     fn validate_into(
         &self,
         path: &str,
         errors: &mut ::std::vec::Vec<crate::support::Violation>,
     ) {
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
-            &self.id,
-        ) {
-            let path = &crate::support::join(path, "id");
-            static PATTERN: ::std::sync::LazyLock<
-                ::std::option::Option<::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| {
-                ::regex_lite::Regex::new("^usr_[0-9A-HJKMNP-TV-Z]{26}$").ok()
-            });
-            crate::support::check_pattern(
-                path,
-                value.as_ref(),
-                PATTERN.as_ref(),
-                "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
-                errors,
+        let mut check = crate::support::Checker::new(path, errors);
+        check
+            .text(
+                "id",
+                ::std::option::Option::Some(&self.id),
+                &crate::support::Limits {
+                    pattern: ::std::option::Option::Some({
+                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                            "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
+                        );
+                        &PATTERN
+                    }),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
     }
 }
+
 /// Responses of `GetUsersUser` — `GET /admin/users/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetUsersUserResponse {
@@ -729,6 +720,7 @@ pub enum GetUsersUserResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl GetUsersUserResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -745,37 +737,38 @@ impl GetUsersUserResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Path parameters of `PostUsersUser` — `POST /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostUsersUserPath {
     /// The ID of the User.
     pub id: ::std::string::String,
 }
+
 impl crate::support::Validate for PostUsersUserPath {
     fn validate_into(
         &self,
         path: &str,
         errors: &mut ::std::vec::Vec<crate::support::Violation>,
     ) {
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
-            &self.id,
-        ) {
-            let path = &crate::support::join(path, "id");
-            static PATTERN: ::std::sync::LazyLock<
-                ::std::option::Option<::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| {
-                ::regex_lite::Regex::new("^usr_[0-9A-HJKMNP-TV-Z]{26}$").ok()
-            });
-            crate::support::check_pattern(
-                path,
-                value.as_ref(),
-                PATTERN.as_ref(),
-                "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
-                errors,
+        let mut check = crate::support::Checker::new(path, errors);
+        check
+            .text(
+                "id",
+                ::std::option::Option::Some(&self.id),
+                &crate::support::Limits {
+                    pattern: ::std::option::Option::Some({
+                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                            "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
+                        );
+                        &PATTERN
+                    }),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
     }
 }
+
 /// Responses of `PostUsersUser` — `POST /admin/users/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersUserResponse {
@@ -792,6 +785,7 @@ pub enum PostUsersUserResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl PostUsersUserResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -808,37 +802,38 @@ impl PostUsersUserResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Path parameters of `DeleteUsersUser` — `DELETE /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteUsersUserPath {
     /// The ID of the User.
     pub id: ::std::string::String,
 }
+
 impl crate::support::Validate for DeleteUsersUserPath {
     fn validate_into(
         &self,
         path: &str,
         errors: &mut ::std::vec::Vec<crate::support::Violation>,
     ) {
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
-            &self.id,
-        ) {
-            let path = &crate::support::join(path, "id");
-            static PATTERN: ::std::sync::LazyLock<
-                ::std::option::Option<::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| {
-                ::regex_lite::Regex::new("^usr_[0-9A-HJKMNP-TV-Z]{26}$").ok()
-            });
-            crate::support::check_pattern(
-                path,
-                value.as_ref(),
-                PATTERN.as_ref(),
-                "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
-                errors,
+        let mut check = crate::support::Checker::new(path, errors);
+        check
+            .text(
+                "id",
+                ::std::option::Option::Some(&self.id),
+                &crate::support::Limits {
+                    pattern: ::std::option::Option::Some({
+                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                            "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
+                        );
+                        &PATTERN
+                    }),
+                    ..crate::support::Limits::NONE
+                },
             );
-        }
     }
 }
+
 /// Responses of `DeleteUsersUser` — `DELETE /admin/users/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeleteUsersUserResponse {
@@ -855,6 +850,7 @@ pub enum DeleteUsersUserResponse {
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
+
 impl DeleteUsersUserResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {

@@ -7,8 +7,10 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
 /// The body of the errors the router answers by itself.
 pub type ErrorBody = crate::models::Error;
+
 /// A credential found in a request, by security scheme.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {
@@ -19,6 +21,7 @@ pub enum Credential {
     /// `cookie_auth`: the value of the connect.sid cookie.
     CookieAuth(::std::string::String),
 }
+
 /// What every implementation provides besides its operations: who is calling, and the
 /// error body for requests the router refuses before any operation runs.
 pub trait ApiBase: Send + Sync + 'static {
@@ -38,6 +41,7 @@ pub trait ApiBase: Send + Sync + 'static {
     /// oversized bodies (413).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 }
+
 /// Lets an application keep a handle on the implementation it serves.
 impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
     type Principal = T::Principal;
@@ -54,72 +58,86 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
         (**self).error_body(problem)
     }
 }
+
 /// What `PostAuth` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostAuthRequest {
     pub body: crate::models::AdminPostAuthReq,
 }
+
 /// What `PostToken` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostTokenRequest {
     pub body: crate::models::AdminPostAuthReq,
 }
+
 /// What `PostInvites` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostInvitesRequest {
     pub body: crate::models::AdminPostInvitesReq,
 }
+
 /// What `PostInvitesInviteAccept` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostInvitesInviteAcceptRequest {
     pub body: crate::models::AdminPostInvitesInviteAcceptReq,
 }
+
 /// What `DeleteInvitesInvite` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteInvitesInviteRequest {
     pub path: crate::models::DeleteInvitesInvitePath,
 }
+
 /// What `PostInvitesInviteResend` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostInvitesInviteResendRequest {
     pub path: crate::models::PostInvitesInviteResendPath,
 }
+
 /// What `GetUsers` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetUsersRequest {
     pub query: crate::models::GetUsersQuery,
 }
+
 /// What `PostUsers` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostUsersRequest {
     pub body: crate::models::AdminCreateUserRequest,
 }
+
 /// What `PostUsersUserPasswordToken` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostUsersUserPasswordTokenRequest {
     pub body: crate::models::AdminResetPasswordTokenRequest,
 }
+
 /// What `PostUsersUserPassword` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostUsersUserPasswordRequest {
     pub body: crate::models::AdminResetPasswordRequest,
 }
+
 /// What `GetUsersUser` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetUsersUserRequest {
     pub path: crate::models::GetUsersUserPath,
 }
+
 /// What `PostUsersUser` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostUsersUserRequest {
     pub path: crate::models::PostUsersUserPath,
     pub body: crate::models::AdminUpdateUserRequest,
 }
+
 /// What `DeleteUsersUser` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteUsersUserRequest {
     pub path: crate::models::DeleteUsersUserPath,
 }
+
 /// The operations tagged `Auth`.
 pub trait AuthApi: ApiBase {
     /// Get Current User (`GET /admin/auth`)
@@ -170,6 +188,7 @@ pub trait AuthApi: ApiBase {
         request: PostTokenRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostTokenResponse> + Send;
 }
+
 /// The operations tagged `Invites`.
 pub trait InvitesApi: ApiBase {
     /// Lists Invites (`GET /admin/invites`)
@@ -244,6 +263,7 @@ pub trait InvitesApi: ApiBase {
         Output = crate::models::PostInvitesInviteResendResponse,
     > + Send;
 }
+
 /// The operations tagged `Users`.
 pub trait UsersApi: ApiBase {
     /// List Users (`GET /admin/users`)
@@ -349,6 +369,7 @@ pub trait UsersApi: ApiBase {
         Output = crate::models::DeleteUsersUserResponse,
     > + Send;
 }
+
 impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
     fn get_auth(
         &self,
@@ -379,6 +400,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
         (**self).post_token(meta, request)
     }
 }
+
 impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     fn get_invites(
         &self,
@@ -425,6 +447,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
         (**self).post_invites_invite_resend(principal, meta, request)
     }
 }
+
 impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     fn get_users(
         &self,

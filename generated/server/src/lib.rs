@@ -3,18 +3,21 @@
 //! Axum server stubs of Medusa Admin API — Auth, Users and Invites 1.0.0, generated from its OpenAPI document.
 //!
 //! Implement [`ApiBase`] and one trait per tag, then serve [`router`].
+
 #[rustfmt::skip]
 mod api;
 #[rustfmt::skip]
 mod openapi;
 #[rustfmt::skip]
 mod router;
-#[rustfmt::skip]
-pub mod support;
+
+/// Request reading, problems and responses (the runtime crate's server half).
+pub use ::openapi_runtime::server as support;
 pub use api::*;
 pub use openapi::openapi;
 pub use router::{router, router_with};
 pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
+
 /// The models crate the server speaks.
 pub mod models {
     pub use ::admin_api_models::*;

@@ -2,6 +2,7 @@
 
 //! The server's own OpenAPI description, built from what was generated.
 #![allow(unused_imports)]
+
 use ::utoipa::openapi::path::{
     OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
 };
@@ -17,6 +18,7 @@ use ::utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, HttpMethod, InfoBuilder, OpenApi, OpenApiBuilder,
     PathsBuilder, RefOr, Required, ResponseBuilder, ResponsesBuilder, Schema,
 };
+
 /// The API as this server implements it: paths, operations, statuses and schemas.
 pub fn openapi() -> OpenApi {
     OpenApiBuilder::new()
@@ -2563,6 +2565,7 @@ pub fn openapi() -> OpenApi {
         )
         .build()
 }
+
 #[allow(dead_code)]
 fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
     RefOr::<

@@ -3,8 +3,10 @@
 //! Models of Awkward names 2, generated from its OpenAPI document.
 //!
 //! Every type maps one schema; its documentation names the JSON pointer it comes from.
-#[rustfmt::skip]
-pub mod support;
+
 #[rustfmt::skip]
 mod types;
+
+/// What the types rely on: `Nullable`, `Email`, `Validate` (the runtime crate's models).
+pub use ::openapi_runtime::models as support;
 pub use types::*;

@@ -6,15 +6,18 @@
 //! per-operation response enums as the generated server, so both sides agree on every
 //! status and body.
 //!
+
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
 mod resources;
-#[rustfmt::skip]
-pub mod support;
+
+/// Calls, credentials, retries and decoding (the runtime crate's client half).
+pub use ::openapi_runtime::client as support;
 pub use client::*;
 pub use resources::*;
 pub use support::{ApiResponse, Error};
+
 /// The models crate the client speaks.
 pub mod models {
     pub use ::shapes_models::*;

@@ -3,11 +3,13 @@
 //! Models of Shapes 0.3.1, generated from its OpenAPI document.
 //!
 //! Every type maps one schema; its documentation names the JSON pointer it comes from.
-#[rustfmt::skip]
-pub mod support;
+
 #[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod operations;
+
+/// What the types rely on: `Nullable`, `Email`, `Validate` (the runtime crate's models).
+pub use ::openapi_runtime::models as support;
 pub use operations::*;
 pub use types::*;

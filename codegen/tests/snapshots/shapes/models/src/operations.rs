@@ -11,14 +11,17 @@
     clippy::doc_overindented_list_items,
     clippy::large_enum_variant
 )]
+
 #[allow(unused_imports)]
 use crate::types::*;
+
 /// Responses of `createPet` — `POST /pets`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreatePetResponse {
     /// 201: Created.
     Created(Pet),
 }
+
 impl CreatePetResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
@@ -31,26 +34,22 @@ impl CreatePetResponse {
         (200..300).contains(&self.status())
     }
 }
+
 /// Path parameters of `updatePet` — `PATCH /pets/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdatePetPath {
     pub id: ::std::string::String,
 }
-impl crate::support::Validate for UpdatePetPath {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let _ = (path, errors);
-    }
-}
+
+impl crate::support::Validate for UpdatePetPath {}
+
 /// Responses of `updatePet` — `PATCH /pets/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdatePetResponse {
     /// 200: Updated.
     Ok(Pet),
 }
+
 impl UpdatePetResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {

@@ -7,11 +7,14 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
 /// The body of the errors the router answers by itself.
 pub type ErrorBody = ::serde_json::Value;
+
 /// A credential found in a request, by security scheme.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {}
+
 /// What every implementation provides besides its operations: who is calling, and the
 /// error body for requests the router refuses before any operation runs.
 pub trait ApiBase: Send + Sync + 'static {
@@ -34,6 +37,7 @@ pub trait ApiBase: Send + Sync + 'static {
     /// oversized bodies (413).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 }
+
 /// Lets an application keep a handle on the implementation it serves.
 impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
     type Principal = T::Principal;
@@ -50,17 +54,20 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
         (**self).error_body(problem)
     }
 }
+
 /// What `createPet` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePetRequest {
     pub body: crate::models::PetRequest,
 }
+
 /// What `updatePet` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdatePetRequest {
     pub path: crate::models::UpdatePetPath,
     pub body: crate::models::UpdatePetBody,
 }
+
 /// The operations tagged `Default`.
 pub trait DefaultApi: ApiBase {
     /// `POST /pets`
@@ -76,6 +83,7 @@ pub trait DefaultApi: ApiBase {
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send;
 }
+
 impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
     fn create_pet(
         &self,

@@ -1,0 +1,46 @@
+//! The runtime of the crates `openapi-codegen` generates.
+//!
+//! Generated code is thin: types, per-operation descriptions and short typed wrappers. What
+//! does not vary with the spec lives here, as ordinary Rust that is compiled, linted, documented
+//! and tested once:
+//!
+//! - [`models`] (always): [`Nullable`](models::Nullable) for optional fields that may be `null`,
+//!   [`Email`](models::Email), the [`Validate`](models::Validate) trait with its
+//!   [`Checker`](models::Checker), and [`json_object!`] which makes a derived struct accept only
+//!   JSON objects;
+//! - [`server`] (feature `server`): what generated axum routers call to read, authenticate and
+//!   answer requests;
+//! - [`client`] (feature `client`): the reqwest executor generated clients hand their
+//!   operations to (credentials, retries, the session cookie, encoding, decoding).
+//!
+//! Features `chrono` and `regex` add validation of `format: date-time` values and `pattern`s.
+//! Two APIs generated into one workspace that depend on the same copy of this crate share its
+//! types, so a `Nullable<T>` of one is a `Nullable<T>` of the other.
+
+mod email;
+mod nullable;
+mod object;
+#[cfg(any(feature = "server", feature = "client"))]
+mod security;
+mod validate;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+
+/// What the generated models crates use: field presence, formats, validation.
+pub mod models {
+    pub use crate::email::{Email, InvalidEmail};
+    pub use crate::nullable::{Nullable, deserialize_some};
+    pub use crate::object::{FromObject, deserialize_object};
+    #[cfg(feature = "regex")]
+    pub use crate::validate::Pattern;
+    pub use crate::validate::{Checker, Limits, Number, Validate, Violation};
+}
+
+/// Re-exported for [`json_object!`], so the expansion does not depend on the caller's imports.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -1,0 +1,517 @@
+//! What generated axum routers call: reading and checking requests, authenticating them against
+//! the operation's security alternatives, and writing responses.
+//!
+//! A generated handler is a few lines: [`Incoming::new`], then [`authenticate`] and the
+//! `path` / `query` / `headers` / body readers (each parses *and* validates, answering a
+//! [`Problem`] on failure), then the implementation's method, then one response constructor per
+//! documented status.
+
+use std::future::Future;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts as _, RawPathParams, Request};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
+use axum::response::Response;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::models::Validate;
+pub use crate::security::{Carrier, Scheme};
+
+/// Settings of the generated router.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The largest request body accepted, in bytes; larger ones are answered 413.
+    pub body_limit: usize,
+    /// Where the server's OpenAPI description is served as JSON; `None` to not serve it.
+    pub openapi_path: Option<String>,
+    /// Where Swagger UI is served (with the generated crate's `swagger-ui` feature); `None` to
+    /// not serve it.
+    pub swagger_ui_path: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            body_limit: 1024 * 1024,
+            openapi_path: Some("/openapi.json".to_owned()),
+            swagger_ui_path: Some("/docs".to_owned()),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Sets the largest accepted request body.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Sets (or with `None`, turns off) the path of the OpenAPI description.
+    pub fn with_openapi_path(mut self, path: Option<&str>) -> Self {
+        self.openapi_path = path.map(str::to_owned);
+        self
+    }
+
+    /// Sets (or with `None`, turns off) the path of Swagger UI.
+    pub fn with_swagger_ui_path(mut self, path: Option<&str>) -> Self {
+        self.swagger_ui_path = path.map(str::to_owned);
+        self
+    }
+}
+
+/// Why the router answered a request without calling an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Malformed or invalid parameters or body: 400.
+    InvalidRequest,
+    /// No accepted credential: 401.
+    Unauthorized,
+    /// No route for the path: 404.
+    NotFound,
+    /// The path exists, the method does not: 405.
+    MethodNotAllowed,
+    /// The body is larger than [`ServerConfig::body_limit`]: 413.
+    PayloadTooLarge,
+}
+
+/// A request the router refused, with a message for the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What kind of refusal, which decides the status.
+    pub kind: ProblemKind,
+    /// Names the offending parameter or field, e.g. `password must be at least 8 characters long`.
+    pub message: String,
+}
+
+impl Problem {
+    /// The HTTP status the problem is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self.kind {
+            ProblemKind::InvalidRequest => StatusCode::BAD_REQUEST,
+            ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ProblemKind::NotFound => StatusCode::NOT_FOUND,
+            ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    /// A 400 with this message.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Problem { kind: ProblemKind::InvalidRequest, message: message.into() }
+    }
+
+    /// The 401 of a request without an accepted credential.
+    pub fn unauthorized() -> Self {
+        Problem { kind: ProblemKind::Unauthorized, message: "missing or invalid credentials".to_owned() }
+    }
+
+    /// The 404 of a path no route matches.
+    pub fn not_found(request: &Request) -> Self {
+        let message = format!("no route for {} {}", request.method(), request.uri().path());
+        Problem { kind: ProblemKind::NotFound, message }
+    }
+
+    /// The 405 of a method the path does not declare.
+    pub fn method_not_allowed(request: &Request) -> Self {
+        let message = format!("{} is not allowed on {}", request.method(), request.uri().path());
+        Problem { kind: ProblemKind::MethodNotAllowed, message }
+    }
+}
+
+/// What an operation learns about the request besides its parameters.
+#[derive(Clone, Debug)]
+pub struct RequestMeta {
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The client's address, when the server was started with connect info
+    /// (`into_make_service_with_connect_info::<SocketAddr>()`).
+    pub remote_addr: Option<std::net::SocketAddr>,
+}
+
+impl RequestMeta {
+    /// Takes what it needs from the request head (the headers move, they are not copied).
+    pub fn from_parts(parts: &mut Parts) -> Self {
+        RequestMeta {
+            headers: std::mem::take(&mut parts.headers),
+            remote_addr: parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0),
+        }
+    }
+}
+
+/// Checks credentials; the generated router implements it over the implementation's
+/// `authenticate`, mapping scheme names to its `Credential` variants.
+pub trait Authenticate: Send + Sync {
+    /// Who is calling.
+    type Principal: Send;
+
+    /// Every security scheme of the API.
+    const SCHEMES: &'static [Scheme];
+
+    /// Checks one credential of the named scheme; `None` refuses it.
+    fn check(
+        &self,
+        scheme: &'static str,
+        credential: String,
+        meta: &RequestMeta,
+    ) -> impl Future<Output = Option<Self::Principal>> + Send;
+}
+
+/// The caller, by the first of `alternatives` (each a list of scheme names, all required) whose
+/// every credential is present and accepted; the principal of its first scheme. `None` when no
+/// alternative is met, including one that names a scheme the API does not declare.
+pub async fn authenticate<A: Authenticate>(
+    auth: &A,
+    request: &Incoming,
+    alternatives: &[&[&'static str]],
+) -> Option<A::Principal> {
+    'alternatives: for alternative in alternatives {
+        let mut first = None;
+        for name in *alternative {
+            let Some(scheme) = A::SCHEMES.iter().find(|s| s.name == *name) else { continue 'alternatives };
+            let Some(credential) = request.credential(scheme.carrier) else { continue 'alternatives };
+            let Some(who) = auth.check(scheme.name, credential, request.meta()).await else { continue 'alternatives };
+            first.get_or_insert(who);
+        }
+        if first.is_some() {
+            return first;
+        }
+    }
+    None
+}
+
+/// A request being read by a generated handler: its head (as [`RequestMeta`]) and its body,
+/// which the body readers consume once.
+#[derive(Debug)]
+pub struct Incoming {
+    parts: Parts,
+    meta: RequestMeta,
+    /// In a mutex only to make `Incoming` `Sync` (a body is `Send` alone), so handlers may hold
+    /// `&Incoming` across awaits; it is only ever reached through `&mut self`, never locked.
+    body: std::sync::Mutex<Option<Body>>,
+    body_limit: usize,
+}
+
+impl Incoming {
+    /// Splits the request; bodies above `config.body_limit` will be refused with 413.
+    pub fn new(request: Request, config: &ServerConfig) -> Self {
+        let (mut parts, body) = request.into_parts();
+        let meta = RequestMeta::from_parts(&mut parts);
+        Incoming { parts, meta, body: std::sync::Mutex::new(Some(body)), body_limit: config.body_limit }
+    }
+
+    /// The headers and peer address, for the implementation.
+    pub fn meta(&self) -> &RequestMeta {
+        &self.meta
+    }
+
+    /// The credential a scheme would use, when the request carries one.
+    pub fn credential(&self, carrier: Carrier) -> Option<String> {
+        let headers = &self.meta.headers;
+        match carrier {
+            Carrier::Header(name) => headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            Carrier::Cookie(name) => cookie_value(headers, name),
+            Carrier::Query(name) => query_value(self.parts.uri.query(), name),
+            Carrier::Authorization(scheme) => authorization(headers, scheme),
+        }
+    }
+
+    /// The path parameters, parsed into the operation's struct and validated.
+    pub async fn path<T: DeserializeOwned + Validate>(&mut self) -> Result<T, Problem> {
+        let params = RawPathParams::from_request_parts(&mut self.parts, &())
+            .await
+            .map_err(|error| Problem::invalid(format!("invalid path: {error}")))?;
+        let pairs: Vec<(&str, &str)> = params.iter().collect();
+        checked(parse_pairs(&pairs, "path")?)
+    }
+
+    /// The query string, parsed into the operation's struct and validated.
+    pub fn query<T: DeserializeOwned + Validate>(&self) -> Result<T, Problem> {
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
+            self.parts.uri.query().unwrap_or("").as_bytes(),
+        ));
+        let query =
+            serde_path_to_error::deserialize(deserializer).map_err(|e| Problem::invalid(describe(&e, "query")))?;
+        checked(query)
+    }
+
+    /// The declared header parameters (`names`), parsed into the operation's struct and
+    /// validated.
+    pub fn headers<T: DeserializeOwned + Validate>(&self, names: &[&str]) -> Result<T, Problem> {
+        let headers = &self.meta.headers;
+        let values: Vec<(&str, &str)> = names
+            .iter()
+            .filter_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(|v| (*name, v)))
+            .collect();
+        checked(parse_pairs(&values, "headers")?)
+    }
+
+    /// A required JSON body, parsed and validated.
+    pub async fn json<T: DeserializeOwned + Validate>(&mut self) -> Result<T, Problem> {
+        self.optional_json().await?.ok_or_else(|| Problem::invalid("a request body is required"))
+    }
+
+    /// An optional JSON body: `None` when the request has no body.
+    pub async fn optional_json<T: DeserializeOwned + Validate>(&mut self) -> Result<Option<T>, Problem> {
+        let bytes = self.bytes().await?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let content_type = self.meta.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            return Err(Problem::invalid(format!(
+                "the request body must be JSON (Content-Type: application/json), not {content_type:?}"
+            )));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Problem::invalid(describe(&e, "body")))?;
+        deserializer.end().map_err(|e| Problem::invalid(format!("invalid body: {e}")))?;
+        checked(value).map(Some)
+    }
+
+    /// A required text body.
+    pub async fn text(&mut self) -> Result<String, Problem> {
+        self.optional_text().await?.ok_or_else(|| Problem::invalid("a request body is required"))
+    }
+
+    /// An optional text body: `None` when the request has no body.
+    pub async fn optional_text(&mut self) -> Result<Option<String>, Problem> {
+        let bytes = self.bytes().await?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| Problem::invalid("the request body is not valid UTF-8"))
+    }
+
+    async fn bytes(&mut self) -> Result<Bytes, Problem> {
+        let body = self.body.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        let Some(body) = body else { return Ok(Bytes::new()) };
+        let limit = self.body_limit;
+        axum::body::to_bytes(body, limit).await.map_err(|_| Problem {
+            kind: ProblemKind::PayloadTooLarge,
+            message: format!("the request body is larger than {limit} bytes or could not be read"),
+        })
+    }
+}
+
+/// Runs the schema's constraint checks, naming every violation.
+fn checked<T: Validate>(value: T) -> Result<T, Problem> {
+    match value.validate() {
+        Ok(()) => Ok(value),
+        Err(violations) => {
+            let messages: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            Err(Problem::invalid(messages.join(", ")))
+        }
+    }
+}
+
+fn describe(error: &serde_path_to_error::Error<impl std::fmt::Display>, what: &str) -> String {
+    let path = error.path().to_string();
+    if path.is_empty() || path == "." {
+        format!("invalid {what}: {}", error.inner())
+    } else {
+        format!("{path}: {}", error.inner())
+    }
+}
+
+/// Parses name/value pairs (path parameters, headers) into a generated struct, so every
+/// location is typed and checked the same way as the query string.
+fn parse_pairs<T: DeserializeOwned>(pairs: &[(&str, &str)], what: &str) -> Result<T, Problem> {
+    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|e| Problem::invalid(describe(&e, what)))
+}
+
+/// A cookie's value from the `Cookie` headers.
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"').to_owned())
+}
+
+/// A query parameter's value.
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v.into_owned())
+}
+
+/// The credentials of an `Authorization: <scheme> <credentials>` header.
+fn authorization(headers: &HeaderMap, scheme: &str) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (given, credentials) = value.split_once(' ')?;
+    let credentials = credentials.trim();
+    (given.eq_ignore_ascii_case(scheme) && !credentials.is_empty()).then(|| credentials.to_owned())
+}
+
+fn status(code: u16) -> StatusCode {
+    // Generated code passes the statuses the spec documents, which are all in range.
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A JSON response. Serialising generated types cannot fail; if it ever did, the answer is an
+/// empty 500 rather than a panic.
+pub fn json(code: u16, body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_content_type(code, Body::from(bytes), HeaderValue::from_static("application/json")),
+        Err(_) => empty(500),
+    }
+}
+
+/// A text response with the documented media type (`charset=utf-8` added for `text/*`).
+pub fn text(code: u16, media_type: &'static str, body: String) -> Response {
+    let value = if media_type.starts_with("text/") && !media_type.contains("charset") {
+        HeaderValue::from_str(&format!("{media_type}; charset=utf-8"))
+    } else {
+        HeaderValue::from_str(media_type)
+    };
+    match value {
+        Ok(value) => with_content_type(code, Body::from(body), value),
+        Err(_) => empty(500),
+    }
+}
+
+fn with_content_type(code: u16, body: Body, content_type: HeaderValue) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status(code);
+    response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    response
+}
+
+/// A response without a body.
+pub fn empty(code: u16) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status(code);
+    response
+}
+
+/// The OpenAPI description, serialised once, as a JSON response.
+pub fn openapi_json(description: Bytes) -> Response {
+    with_content_type(200, Body::from(description), HeaderValue::from_static("application/json"))
+}
+
+/// Adds a generated response-headers struct to a response; values that are not valid header
+/// text are left out.
+pub fn with_headers(mut response: Response, headers: &impl Serialize) -> Response {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(headers) else { return response };
+    for (name, value) in map {
+        let text = match value {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(text) => text,
+            other => other.to_string(),
+        };
+        if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incoming(uri: &str, headers: &[(&str, &str)], body: &'static str) -> Incoming {
+        let mut request = Request::builder().uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Incoming::new(request.body(Body::from(body)).unwrap(), &ServerConfig::default().with_body_limit(16))
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Query {
+        limit: Option<u32>,
+    }
+
+    impl Validate for Query {
+        fn validate_into(&self, path: &str, errors: &mut Vec<crate::models::Violation>) {
+            let limits = crate::models::Limits { maximum: Some(50.0), ..crate::models::Limits::NONE };
+            crate::models::Checker::new(path, errors).number("limit", self.limit.as_ref(), &limits);
+        }
+    }
+
+    #[test]
+    fn credentials_are_found_where_their_scheme_says() {
+        let request = incoming(
+            "/x?key=q%20v",
+            &[("x-token", "h"), ("cookie", "a=1; sid=\"s\""), ("authorization", "bearer  jwt ")],
+            "",
+        );
+        assert_eq!(request.credential(Carrier::Header("x-token")).as_deref(), Some("h"));
+        assert_eq!(request.credential(Carrier::Cookie("sid")).as_deref(), Some("s"));
+        assert_eq!(request.credential(Carrier::Query("key")).as_deref(), Some("q v"));
+        assert_eq!(request.credential(Carrier::Authorization("Bearer")).as_deref(), Some("jwt"));
+        assert_eq!(request.credential(Carrier::Authorization("Basic")), None);
+        assert_eq!(request.credential(Carrier::Cookie("missing")), None);
+    }
+
+    #[test]
+    fn the_query_is_parsed_then_validated() {
+        assert_eq!(incoming("/x?limit=5", &[], "").query::<Query>(), Ok(Query { limit: Some(5) }));
+        let too_big = incoming("/x?limit=51", &[], "").query::<Query>().unwrap_err();
+        assert_eq!(too_big.message, "limit must not be greater than 50");
+        let unknown = incoming("/x?other=1", &[], "").query::<Query>().unwrap_err();
+        assert_eq!(unknown.kind, ProblemKind::InvalidRequest);
+        assert!(unknown.message.contains("unknown field"), "{}", unknown.message);
+    }
+
+    #[tokio::test]
+    async fn json_bodies_check_type_size_and_shape() {
+        let ok = incoming("/", &[("content-type", "application/json")], r#"{"limit":1}"#).json::<Query>().await;
+        assert_eq!(ok, Ok(Query { limit: Some(1) }));
+        let text = incoming("/", &[("content-type", "text/plain")], "{}").json::<Query>().await.unwrap_err();
+        assert!(text.message.contains("must be JSON"), "{}", text.message);
+        let large =
+            incoming("/", &[("content-type", "application/json")], r#"{"limit":1}         "#).json::<Query>().await;
+        assert_eq!(large.unwrap_err().kind, ProblemKind::PayloadTooLarge);
+        let missing = incoming("/", &[], "").json::<Query>().await.unwrap_err();
+        assert_eq!(missing.message, "a request body is required");
+        assert_eq!(incoming("/", &[], "").optional_json::<Query>().await, Ok(None));
+        let trailing = incoming("/", &[("content-type", "application/json")], "{} {}").json::<Query>().await;
+        assert!(trailing.unwrap_err().message.starts_with("invalid body"));
+    }
+
+    struct Tokens;
+
+    impl Authenticate for Tokens {
+        type Principal = String;
+        const SCHEMES: &'static [Scheme] = &[
+            Scheme { name: "key", carrier: Carrier::Header("x-key") },
+            Scheme { name: "jwt", carrier: Carrier::Authorization("Bearer") },
+        ];
+
+        async fn check(&self, scheme: &'static str, credential: String, _: &RequestMeta) -> Option<String> {
+            (credential == "good").then(|| format!("{scheme}:{credential}"))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_first_alternative_met_wins() {
+        let both = incoming("/", &[("x-key", "bad"), ("authorization", "Bearer good")], "");
+        assert_eq!(authenticate(&Tokens, &both, &[&["key"], &["jwt"]]).await.as_deref(), Some("jwt:good"));
+        // Every scheme of an alternative must be accepted.
+        assert_eq!(authenticate(&Tokens, &both, &[&["key", "jwt"]]).await, None);
+        // An undeclared scheme can never be met.
+        assert_eq!(authenticate(&Tokens, &both, &[&["nope"]]).await, None);
+        let good = incoming("/", &[("x-key", "good"), ("authorization", "Bearer good")], "");
+        assert_eq!(authenticate(&Tokens, &good, &[&["key", "jwt"]]).await.as_deref(), Some("key:good"));
+    }
+
+    #[test]
+    fn responses_carry_status_type_and_headers() {
+        let response = json(201, &serde_json::json!({"a": 1}));
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(text(200, "text/plain", "OK".into()).headers()[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+        let response = with_headers(empty(429), &serde_json::json!({"Retry-After": 3, "X-None": null}));
+        assert_eq!(response.headers()["retry-after"], "3");
+        assert!(!response.headers().contains_key("x-none"));
+    }
+}

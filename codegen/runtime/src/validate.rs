@@ -1,0 +1,378 @@
+//! Constraints a type cannot express (`minLength`, `pattern`, `minimum`, `minItems`, …), checked
+//! after parsing so a server can name every problem at once. Formats are not here: they are
+//! types, checked when parsed.
+//!
+//! Generated `Validate` impls are short: one [`Checker`] call per constrained field, with the
+//! field's [`Limits`] as data.
+
+use std::collections::BTreeMap;
+
+use crate::email::Email;
+use crate::nullable::Nullable;
+
+/// One value that breaks a constraint of the schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Where the value is, e.g. `user.password` or `users[2].email`; empty for the root.
+    pub path: String,
+    /// What is wrong, e.g. `must be at least 8 characters long`.
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{} {}", self.path, self.message) }
+    }
+}
+
+/// Checks of the constraints a type cannot express.
+pub trait Validate {
+    /// Appends every violation found under `path`. The default finds none: types without
+    /// constraints implement the trait with an empty `impl`.
+    fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+        let _ = (path, errors);
+    }
+
+    /// Every violation, or `Ok` when there is none.
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut errors = Vec::new();
+        self.validate_into("", &mut errors);
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+        for (i, item) in self.iter().enumerate() {
+            item.validate_into(&format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+        for (key, item) in self {
+            item.validate_into(&join(path, key), errors);
+        }
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+        (**self).validate_into(path, errors);
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+        if let Some(value) = self {
+            value.validate_into(path, errors);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Nullable<T> {
+    fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+        if let Some(value) = self.as_value() {
+            value.validate_into(path, errors);
+        }
+    }
+}
+
+/// Leaf values have no constraints of their own: theirs are checked where they are used.
+macro_rules! leaves {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Validate for $ty {})*
+    };
+}
+
+leaves!(String, bool, i32, i64, u8, u16, u32, u64, f32, f64, Email, serde_json::Value);
+leaves!(serde_json::Map<String, serde_json::Value>);
+#[cfg(feature = "chrono")]
+leaves!(chrono::DateTime<chrono::Utc>, chrono::NaiveDate);
+
+/// `parent.child`, `child` at the root, and `parent` itself for an unnamed child.
+fn join(parent: &str, child: &str) -> String {
+    match (parent.is_empty(), child.is_empty()) {
+        (true, _) => child.to_owned(),
+        (false, true) => parent.to_owned(),
+        (false, false) => format!("{parent}.{child}"),
+    }
+}
+
+/// A `pattern`, compiled on first use. `Pattern::new` is `const`, so generated code keeps each
+/// pattern in a `static`.
+#[cfg(feature = "regex")]
+#[derive(Debug)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: std::sync::OnceLock<Option<regex_lite::Regex>>,
+}
+
+#[cfg(feature = "regex")]
+impl Pattern {
+    /// A pattern with the schema's source text.
+    pub const fn new(source: &'static str) -> Self {
+        Pattern { source, compiled: std::sync::OnceLock::new() }
+    }
+
+    /// Whether `value` matches; `None` when the pattern does not compile with this engine
+    /// (the generator warns about such patterns and leaves them out, so this is a safety net).
+    pub fn matches(&self, value: &str) -> Option<bool> {
+        self.compiled.get_or_init(|| regex_lite::Regex::new(self.source).ok()).as_ref().map(|r| r.is_match(value))
+    }
+
+    /// The schema's source text.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+}
+
+/// The value constraints of one schema, as data. Build with struct update syntax from
+/// [`Limits::NONE`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Limits {
+    /// `minLength`, in characters.
+    pub min_length: Option<usize>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    #[cfg(feature = "regex")]
+    pub pattern: Option<&'static Pattern>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum` (OpenAPI 3.0's boolean form).
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum` (OpenAPI 3.0's boolean form).
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+}
+
+impl Limits {
+    /// No constraint at all.
+    pub const NONE: Limits = Limits {
+        min_length: None,
+        max_length: None,
+        #[cfg(feature = "regex")]
+        pattern: None,
+        minimum: None,
+        maximum: None,
+        exclusive_minimum: false,
+        exclusive_maximum: false,
+        multiple_of: None,
+        min_items: None,
+        max_items: None,
+    };
+}
+
+/// Numbers compared with `minimum`, `maximum` and `multipleOf`.
+pub trait Number: Copy {
+    /// The value as a float (exact for every integer up to 2^53).
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! numbers {
+    ($($ty:ty),*) => {
+        $(impl Number for $ty {
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+        })*
+    };
+}
+
+numbers!(i32, i64, u8, u16, u32, u64, f32, f64);
+
+/// Collects the violations of one value's fields under its path. Every method takes the field's
+/// wire name (empty for the value itself) and the field as an `Option` (`None` when absent or
+/// `null`: nothing to check).
+#[derive(Debug)]
+pub struct Checker<'a> {
+    path: &'a str,
+    errors: &'a mut Vec<Violation>,
+}
+
+impl<'a> Checker<'a> {
+    /// Checks fields of the value at `path`, appending to `errors`.
+    pub fn new(path: &'a str, errors: &'a mut Vec<Violation>) -> Self {
+        Checker { path, errors }
+    }
+
+    fn fail(&mut self, name: &str, message: String) {
+        self.errors.push(Violation { path: join(self.path, name), message });
+    }
+
+    /// A string: length (in characters, as JSON Schema counts) and pattern.
+    pub fn text<T: AsRef<str> + ?Sized>(&mut self, name: &str, value: Option<&T>, limits: &Limits) {
+        let Some(value) = value.map(AsRef::as_ref) else { return };
+        let length = value.chars().count();
+        if let Some(min) = limits.min_length
+            && length < min
+        {
+            self.fail(name, format!("must be at least {min} characters long"));
+        }
+        if let Some(max) = limits.max_length
+            && length > max
+        {
+            self.fail(name, format!("must be at most {max} characters long"));
+        }
+        #[cfg(feature = "regex")]
+        if let Some(pattern) = limits.pattern
+            && pattern.matches(value) == Some(false)
+        {
+            self.fail(name, format!("must match the pattern {}", pattern.source()));
+        }
+    }
+
+    /// A number: bounds (optionally exclusive) and `multipleOf`.
+    pub fn number<T: Number>(&mut self, name: &str, value: Option<&T>, limits: &Limits) {
+        let Some(value) = value.map(|v| v.as_f64()) else { return };
+        if let Some(min) = limits.minimum {
+            if limits.exclusive_minimum && value <= min {
+                self.fail(name, format!("must be greater than {min}"));
+            } else if value < min {
+                self.fail(name, format!("must not be less than {min}"));
+            }
+        }
+        if let Some(max) = limits.maximum {
+            if limits.exclusive_maximum && value >= max {
+                self.fail(name, format!("must be less than {max}"));
+            } else if value > max {
+                self.fail(name, format!("must not be greater than {max}"));
+            }
+        }
+        if let Some(step) = limits.multiple_of
+            && step > 0.0
+            && (value / step).fract() != 0.0
+        {
+            self.fail(name, format!("must be a multiple of {step}"));
+        }
+    }
+
+    /// An array: the number of items, then each item's own checks.
+    pub fn items<T: Validate>(&mut self, name: &str, value: Option<&Vec<T>>, limits: &Limits) {
+        let Some(value) = value else { return };
+        if let Some(min) = limits.min_items
+            && value.len() < min
+        {
+            self.fail(name, format!("must have at least {min} items"));
+        }
+        if let Some(max) = limits.max_items
+            && value.len() > max
+        {
+            self.fail(name, format!("must have at most {max} items"));
+        }
+        self.nested(name, Some(value));
+    }
+
+    /// A value with checks of its own (a generated type, or a collection of them).
+    pub fn nested<T: Validate + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            value.validate_into(&join(self.path, name), self.errors);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Account {
+        name: String,
+        nickname: Option<String>,
+        age: i64,
+        tags: Vec<String>,
+        friends: Vec<Account>,
+    }
+
+    impl Validate for Account {
+        fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
+            let mut check = Checker::new(path, errors);
+            check.text("name", Some(&self.name), &Limits { min_length: Some(2), max_length: Some(4), ..Limits::NONE });
+            check.text("nickname", self.nickname.as_ref(), &Limits { min_length: Some(3), ..Limits::NONE });
+            check.number(
+                "age",
+                Some(&self.age),
+                &Limits { minimum: Some(0.0), exclusive_minimum: true, ..Limits::NONE },
+            );
+            check.items("tags", Some(&self.tags), &Limits { max_items: Some(1), ..Limits::NONE });
+            check.nested("friends", Some(&self.friends));
+        }
+    }
+
+    fn account(name: &str, age: i64) -> Account {
+        Account { name: name.into(), nickname: None, age, tags: Vec::new(), friends: Vec::new() }
+    }
+
+    #[test]
+    fn a_valid_value_has_no_violation() {
+        assert_eq!(account("Ann", 3).validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_violation_is_named_with_its_path() {
+        let mut value = account("Å", 0);
+        value.nickname = Some("x".into());
+        value.tags = vec!["a".into(), "b".into()];
+        value.friends = vec![account("Bob", 1), account("Alexandra", 2)];
+        let messages: Vec<String> = value.validate().unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "name must be at least 2 characters long",
+                "nickname must be at least 3 characters long",
+                "age must be greater than 0",
+                "tags must have at most 1 items",
+                "friends[1].name must be at most 4 characters long",
+            ]
+        );
+    }
+
+    #[test]
+    fn number_bounds_and_steps() {
+        let mut errors = Vec::new();
+        let limits = Limits { minimum: Some(1.0), maximum: Some(10.0), multiple_of: Some(2.5), ..Limits::NONE };
+        let mut check = Checker::new("", &mut errors);
+        for value in [0.0, 5.0, 11.0, 3.0] {
+            check.number("n", Some(&value), &limits);
+        }
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "must not be less than 1",
+                "must not be greater than 10",
+                "must be a multiple of 2.5",
+                "must be a multiple of 2.5"
+            ]
+        );
+    }
+
+    #[test]
+    fn unnamed_children_keep_the_parent_path() {
+        assert_eq!(join("a", ""), "a");
+        assert_eq!(join("", "b"), "b");
+        assert_eq!(join("a", "b"), "a.b");
+    }
+
+    #[cfg(feature = "regex")]
+    #[test]
+    fn patterns_are_checked_and_bad_ones_skipped() {
+        static DIGITS: Pattern = Pattern::new("^[0-9]+$");
+        static BROKEN: Pattern = Pattern::new("(?<=a)b");
+        let mut errors = Vec::new();
+        let mut check = Checker::new("", &mut errors);
+        check.text("code", Some("12a"), &Limits { pattern: Some(&DIGITS), ..Limits::NONE });
+        check.text("code", Some("12"), &Limits { pattern: Some(&DIGITS), ..Limits::NONE });
+        check.text("other", Some("b"), &Limits { pattern: Some(&BROKEN), ..Limits::NONE });
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].to_string(), "code must match the pattern ^[0-9]+$");
+    }
+}
