@@ -50,10 +50,10 @@ pub fn emit(
         mod resources;
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
-        pub use client::*;
-        pub use resources::*;
         /// Calls, credentials, retries and decoding (the runtime crate's client half).
         pub use ::openapi_runtime::client as support;
+        pub use client::*;
+        pub use resources::*;
         pub use support::{ApiResponse, Error};
 
         /// The models crate the client speaks.

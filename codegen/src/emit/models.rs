@@ -75,9 +75,9 @@ pub fn emit(
         #operations_mod
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
-        #operations_use
         /// What the types rely on: `Nullable`, `Email`, `Validate` (the runtime crate's models).
         pub use ::openapi_runtime::models as support;
+        #operations_use
         pub use types::*;
     };
     let is_time = |ty: &Type| matches!(ty, Type::DateTime | Type::Date);

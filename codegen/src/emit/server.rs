@@ -48,11 +48,11 @@ pub fn emit(
         mod router;
 
         // In rustfmt's order, so `cargo fmt` leaves the file alone.
+        /// Request reading, problems and responses (the runtime crate's server half).
+        pub use ::openapi_runtime::server as support;
         pub use api::*;
         pub use openapi::openapi;
         pub use router::{router, router_with};
-        /// Request reading, problems and responses (the runtime crate's server half).
-        pub use ::openapi_runtime::server as support;
         pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
 
         /// The models crate the server speaks.
