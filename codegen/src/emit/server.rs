@@ -608,7 +608,14 @@ fn handler(op: &Operation) -> TokenStream {
         let ty = op.types.request.ident();
         quote!(#ty { #(#fields),* },)
     });
-    let respond = respond(op);
+    // With no documented response the enum is empty and the match is `!`, which already
+    // coerces to the block's result type; wrapping it in `Ok` would be unreachable code.
+    let respond = if op.responses.is_empty() {
+        respond(op)
+    } else {
+        let respond = respond(op);
+        quote!(::std::result::Result::Ok::<_, Problem>(#respond))
+    };
     // The path and body readers take the request mutably (the body is consumed once).
     let binding = if op.types.path.is_some() || request_body(op).is_some() {
         quote!(let mut request)
@@ -622,7 +629,7 @@ fn handler(op: &Operation) -> TokenStream {
             let result = async {
                 #(#steps)*
                 let response = shared.api.#method(#principal_arg request.meta(), #request_arg).await;
-                ::std::result::Result::Ok::<_, Problem>(#respond)
+                #respond
             };
             shared.answer(result.await)
         }
