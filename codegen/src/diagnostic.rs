@@ -35,7 +35,7 @@ pub struct Diagnostic {
     pub pointer: String,
     /// The file the pointer is relative to; `None` means the root document.
     pub file: Option<PathBuf>,
-    /// Filled in by [`crate::load::SourceMap`] once the whole phase is done.
+    /// Filled in by [`crate::load::Document::locate`] once the whole phase is done.
     pub location: Option<Box<Location>>,
     pub hint: Option<String>,
 }

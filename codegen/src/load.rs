@@ -3,7 +3,7 @@
 //!
 //! References to other files are bundled: the target is copied into the root document's
 //! `components` and the reference rewritten to point there, so later phases only ever see local
-//! references. [`normalise`] is the seam where OpenAPI 3.1 documents will be lowered to 3.0.
+//! references. `normalise` is the seam where OpenAPI 3.1 documents will be lowered to 3.0.
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;

@@ -11,7 +11,7 @@ use std::marker::PhantomData;
 use serde::Deserializer;
 use serde::de::{MapAccess, Visitor};
 
-/// A type built from the entries of a JSON object; implemented by [`json_object!`].
+/// A type built from the entries of a JSON object; implemented by [`json_object!`](crate::json_object).
 pub trait FromObject<'de>: Sized {
     /// Builds the value from the object's entries.
     fn from_object<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
