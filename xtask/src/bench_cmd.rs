@@ -45,6 +45,27 @@ fn check_time(dir: &Path, touched: &[PathBuf], target: &Path) -> Option<Duration
     check().is_ok_and(|s| s.success()).then(|| started.elapsed())
 }
 
+/// The settings beside `spec` (if any) without their `[runtime]` section, so the bench output
+/// vendors the runtime as a standalone user's would: this repository's settings point at the
+/// runtime by a path relative to `generated/`, which does not hold from the scratch directory.
+fn standalone_config(spec: &Path, scratch: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(spec.parent()?.join("codegen.toml")).ok()?;
+    let mut in_runtime = false;
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('[') {
+                in_runtime = trimmed.starts_with("[runtime]");
+            }
+            !in_runtime
+        })
+        .collect();
+    let path = scratch.join("standalone-codegen.toml");
+    std::fs::write(&path, kept.join("\n")).ok()?;
+    Some(path)
+}
+
 fn progenitor() -> Option<PathBuf> {
     let installed = Command::new("cargo").args(["progenitor", "--help"]).output().is_ok_and(|o| o.status.success());
     if !installed {
@@ -109,6 +130,9 @@ pub fn run(args: &Args) -> std::process::ExitCode {
         let _ = std::fs::remove_dir_all(&theirs_out);
         let mut ours_command = Command::new(&ours);
         ours_command.args(["--spec"]).arg(&spec).arg("--out").arg(&ours_out).stderr(std::process::Stdio::null());
+        if let Some(config) = standalone_config(&spec, &scratch) {
+            ours_command.arg("--config").arg(config);
+        }
         let (ours_ok, ours_time) = timed(&mut ours_command);
         let mut theirs_command = Command::new(&cargo);
         theirs_command

@@ -1,9 +1,10 @@
 //! What generated reqwest clients call. A generated method builds a [`Call`] from its
 //! operation's description ([`Operation`]: method, path template, security alternatives) and its
-//! typed arguments, and hands it to [`ClientCore::execute`] with a function that decodes each
-//! documented status into the operation's response enum.
+//! typed arguments, sends it with [`ClientCore::send`], matches the [`Response`]'s status
+//! against the documented ones to decode the operation's response enum, and returns
+//! [`Response::decoded`].
 //!
-//! The executor applies the credentials of the first alternative the client has, sends with
+//! `send` applies the credentials of the first alternative the client has, sends with
 //! retries (idempotent methods after timeouts, 429 and 5xx; every method after connection
 //! errors, when nothing was sent), keeps the session cookie a server sets, and returns the
 //! decoded value with what was on the wire ([`ApiResponse`]).
@@ -58,6 +59,10 @@ impl<T> ApiResponse<T> {
         self.value
     }
 }
+
+/// What a generated method returns: the documented response with its wire details, or why
+/// there is none.
+pub type ApiResult<T> = Result<ApiResponse<T>, Error>;
 
 /// Why a call did not produce a documented response.
 #[derive(Debug)]
@@ -145,7 +150,7 @@ pub struct Call {
     query: Option<String>,
     headers: HeaderMap,
     body: Option<(&'static str, Vec<u8>)>,
-    /// The first encoding failure; reported by `execute`, so the builder methods chain.
+    /// The first encoding failure; reported by `send`, so the builder methods chain.
     error: Option<String>,
 }
 
@@ -302,6 +307,11 @@ impl Response {
             body: String::new(),
             message: format!("response headers: {e}"),
         })
+    }
+
+    /// The answer, with `value` decoded from it.
+    pub fn decoded<T>(self, value: T) -> ApiResponse<T> {
+        ApiResponse { status: self.status, headers: self.headers, body: self.body, value }
     }
 
     /// The error for a status the operation does not document.
@@ -546,30 +556,25 @@ impl ClientCore {
         request
     }
 
-    /// Sends `call` and decodes the answer with `decode` (the operation's documented statuses).
-    pub async fn execute<T>(
-        &self,
-        call: Call,
-        decode: impl FnOnce(&Response) -> Result<T, Error>,
-    ) -> Result<ApiResponse<T>, Error> {
+    /// Sends `call` (with retries) and reads the whole answer, for the generated method to
+    /// decode.
+    pub async fn send(&self, call: Call) -> Result<Response, Error> {
         let operation = call.operation;
         if let Some(message) = &call.error {
             return Err(Error::Encode { operation: operation.id, message: message.clone() });
         }
         let credentials = self.credentials_for(operation)?;
         let url = self.url(&call, &credentials);
-        let response = self.send(operation, || self.request(&call, &url, &credentials)).await?;
+        let response = self.send_with_retries(operation, || self.request(&call, &url, &credentials)).await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body =
             response.bytes().await.map_err(|source| Error::Transport { operation: operation.id, source })?.to_vec();
-        let response = Response { operation: operation.id, status, headers, body };
-        let value = decode(&response)?;
-        Ok(ApiResponse { status, headers: response.headers, body: response.body, value })
+        Ok(Response { operation: operation.id, status, headers, body })
     }
 
     /// Sends a request built by `build` (once per attempt), retrying as the policy allows.
-    async fn send(
+    async fn send_with_retries(
         &self,
         operation: &Operation,
         build: impl Fn() -> RequestBuilder,

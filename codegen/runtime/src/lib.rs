@@ -36,7 +36,7 @@ pub mod models {
     pub use crate::object::{FromObject, deserialize_object};
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;
-    pub use crate::validate::{Checker, Limits, Number, Validate, Violation};
+    pub use crate::validate::{Checker, Limits, Number, Present, Validate, Violation};
 }
 
 /// Re-exported for [`json_object!`], so the expansion does not depend on the caller's imports.

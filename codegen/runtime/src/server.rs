@@ -431,9 +431,8 @@ mod tests {
     }
 
     impl Validate for Query {
-        fn validate_into(&self, path: &str, errors: &mut Vec<crate::models::Violation>) {
-            let limits = crate::models::Limits { maximum: Some(50.0), ..crate::models::Limits::NONE };
-            crate::models::Checker::new(path, errors).number("limit", self.limit.as_ref(), &limits);
+        fn check(&self, check: &mut crate::models::Checker<'_>) {
+            check.number("limit", &self.limit, &crate::models::Limits::NONE.maximum(50.0));
         }
     }
 

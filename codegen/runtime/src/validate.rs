@@ -26,11 +26,20 @@ impl std::fmt::Display for Violation {
 }
 
 /// Checks of the constraints a type cannot express.
+///
+/// Generated types implement [`Validate::check`], one [`Checker`] call per constrained field;
+/// containers (`Vec`, maps, `Option`, [`Nullable`], `Box`) implement [`Validate::validate_into`]
+/// and pass each element its own path.
 pub trait Validate {
-    /// Appends every violation found under `path`. The default finds none: types without
-    /// constraints implement the trait with an empty `impl`.
+    /// Appends every violation found under `path`. The default runs [`Validate::check`].
     fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
-        let _ = (path, errors);
+        self.check(&mut Checker::new(path, errors));
+    }
+
+    /// Checks this value's own fields. The default finds nothing: types without constraints
+    /// implement the trait with an empty `impl`.
+    fn check(&self, check: &mut Checker<'_>) {
+        let _ = check;
     }
 
     /// Every violation, or `Ok` when there is none.
@@ -38,6 +47,65 @@ pub trait Validate {
         let mut errors = Vec::new();
         self.validate_into("", &mut errors);
         if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+/// A field as the [`Checker`] sees it: its value, or `None` when it is absent or `null` (then
+/// nothing is checked). Lets generated code pass `&self.field` whatever the field's presence.
+pub trait Present {
+    /// What is checked: `str` for strings, the number itself, the `Vec` for arrays.
+    type Value: ?Sized;
+
+    /// The value, if there is one.
+    fn present(&self) -> Option<&Self::Value>;
+}
+
+impl Present for String {
+    type Value = str;
+    fn present(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Present for str {
+    type Value = str;
+    fn present(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Present for Email {
+    type Value = str;
+    fn present(&self) -> Option<&str> {
+        Some(self.as_ref())
+    }
+}
+
+impl<T> Present for Vec<T> {
+    type Value = Vec<T>;
+    fn present(&self) -> Option<&Vec<T>> {
+        Some(self)
+    }
+}
+
+impl<T: Present + ?Sized> Present for Box<T> {
+    type Value = T::Value;
+    fn present(&self) -> Option<&T::Value> {
+        (**self).present()
+    }
+}
+
+impl<T: Present> Present for Option<T> {
+    type Value = T::Value;
+    fn present(&self) -> Option<&T::Value> {
+        self.as_ref().and_then(Present::present)
+    }
+}
+
+impl<T: Present> Present for Nullable<T> {
+    type Value = T::Value;
+    fn present(&self) -> Option<&T::Value> {
+        self.as_value().and_then(Present::present)
     }
 }
 
@@ -128,8 +196,8 @@ impl Pattern {
     }
 }
 
-/// The value constraints of one schema, as data. Build with struct update syntax from
-/// [`Limits::NONE`].
+/// The value constraints of one schema, as data. Built from [`Limits::NONE`] with the `const`
+/// builder methods: `Limits::NONE.min_length(1).max_length(128)`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Limits {
     /// `minLength`, in characters.
@@ -170,6 +238,57 @@ impl Limits {
         min_items: None,
         max_items: None,
     };
+
+    /// With `minLength`.
+    pub const fn min_length(self, value: usize) -> Self {
+        Limits { min_length: Some(value), ..self }
+    }
+
+    /// With `maxLength`.
+    pub const fn max_length(self, value: usize) -> Self {
+        Limits { max_length: Some(value), ..self }
+    }
+
+    /// With `pattern`.
+    #[cfg(feature = "regex")]
+    pub const fn pattern(self, value: &'static Pattern) -> Self {
+        Limits { pattern: Some(value), ..self }
+    }
+
+    /// With an inclusive `minimum`.
+    pub const fn minimum(self, value: f64) -> Self {
+        Limits { minimum: Some(value), ..self }
+    }
+
+    /// With an exclusive `minimum` (OpenAPI 3.0's `exclusiveMinimum: true`).
+    pub const fn exclusive_minimum(self, value: f64) -> Self {
+        Limits { minimum: Some(value), exclusive_minimum: true, ..self }
+    }
+
+    /// With an inclusive `maximum`.
+    pub const fn maximum(self, value: f64) -> Self {
+        Limits { maximum: Some(value), ..self }
+    }
+
+    /// With an exclusive `maximum` (OpenAPI 3.0's `exclusiveMaximum: true`).
+    pub const fn exclusive_maximum(self, value: f64) -> Self {
+        Limits { maximum: Some(value), exclusive_maximum: true, ..self }
+    }
+
+    /// With `multipleOf`.
+    pub const fn multiple_of(self, value: f64) -> Self {
+        Limits { multiple_of: Some(value), ..self }
+    }
+
+    /// With `minItems`.
+    pub const fn min_items(self, value: usize) -> Self {
+        Limits { min_items: Some(value), ..self }
+    }
+
+    /// With `maxItems`.
+    pub const fn max_items(self, value: usize) -> Self {
+        Limits { max_items: Some(value), ..self }
+    }
 }
 
 /// Numbers compared with `minimum`, `maximum` and `multipleOf`.
@@ -190,9 +309,22 @@ macro_rules! numbers {
 
 numbers!(i32, i64, u8, u16, u32, u64, f32, f64);
 
+macro_rules! present_numbers {
+    ($($ty:ty),*) => {
+        $(impl Present for $ty {
+            type Value = $ty;
+            fn present(&self) -> Option<&$ty> {
+                Some(self)
+            }
+        })*
+    };
+}
+
+present_numbers!(i32, i64, u8, u16, u32, u64, f32, f64);
+
 /// Collects the violations of one value's fields under its path. Every method takes the field's
-/// wire name (empty for the value itself) and the field as an `Option` (`None` when absent or
-/// `null`: nothing to check).
+/// wire name (empty for the value itself) and a reference to the field, whatever its presence
+/// (`Option`, [`Nullable`]): an absent or `null` value has nothing to check.
 #[derive(Debug)]
 pub struct Checker<'a> {
     path: &'a str,
@@ -210,8 +342,8 @@ impl<'a> Checker<'a> {
     }
 
     /// A string: length (in characters, as JSON Schema counts) and pattern.
-    pub fn text<T: AsRef<str> + ?Sized>(&mut self, name: &str, value: Option<&T>, limits: &Limits) {
-        let Some(value) = value.map(AsRef::as_ref) else { return };
+    pub fn text<F: Present<Value = str> + ?Sized>(&mut self, name: &str, field: &F, limits: &Limits) {
+        let Some(value) = field.present() else { return };
         let length = value.chars().count();
         if let Some(min) = limits.min_length
             && length < min
@@ -232,8 +364,11 @@ impl<'a> Checker<'a> {
     }
 
     /// A number: bounds (optionally exclusive) and `multipleOf`.
-    pub fn number<T: Number>(&mut self, name: &str, value: Option<&T>, limits: &Limits) {
-        let Some(value) = value.map(|v| v.as_f64()) else { return };
+    pub fn number<F: Present + ?Sized>(&mut self, name: &str, field: &F, limits: &Limits)
+    where
+        F::Value: Number,
+    {
+        let Some(value) = field.present().map(|v| v.as_f64()) else { return };
         if let Some(min) = limits.minimum {
             if limits.exclusive_minimum && value <= min {
                 self.fail(name, format!("must be greater than {min}"));
@@ -257,8 +392,8 @@ impl<'a> Checker<'a> {
     }
 
     /// An array: the number of items, then each item's own checks.
-    pub fn items<T: Validate>(&mut self, name: &str, value: Option<&Vec<T>>, limits: &Limits) {
-        let Some(value) = value else { return };
+    pub fn items<T: Validate, F: Present<Value = Vec<T>> + ?Sized>(&mut self, name: &str, field: &F, limits: &Limits) {
+        let Some(value) = field.present() else { return };
         if let Some(min) = limits.min_items
             && value.len() < min
         {
@@ -269,14 +404,13 @@ impl<'a> Checker<'a> {
         {
             self.fail(name, format!("must have at most {max} items"));
         }
-        self.nested(name, Some(value));
+        self.nested(name, value);
     }
 
-    /// A value with checks of its own (a generated type, or a collection of them).
-    pub fn nested<T: Validate + ?Sized>(&mut self, name: &str, value: Option<&T>) {
-        if let Some(value) = value {
-            value.validate_into(&join(self.path, name), self.errors);
-        }
+    /// A value with checks of its own (a generated type, or a container of them; an absent
+    /// `Option` has none).
+    pub fn nested<T: Validate + ?Sized>(&mut self, name: &str, value: &T) {
+        value.validate_into(&join(self.path, name), self.errors);
     }
 }
 
@@ -287,28 +421,25 @@ mod tests {
     struct Account {
         name: String,
         nickname: Option<String>,
+        motto: Nullable<String>,
         age: i64,
         tags: Vec<String>,
         friends: Vec<Account>,
     }
 
     impl Validate for Account {
-        fn validate_into(&self, path: &str, errors: &mut Vec<Violation>) {
-            let mut check = Checker::new(path, errors);
-            check.text("name", Some(&self.name), &Limits { min_length: Some(2), max_length: Some(4), ..Limits::NONE });
-            check.text("nickname", self.nickname.as_ref(), &Limits { min_length: Some(3), ..Limits::NONE });
-            check.number(
-                "age",
-                Some(&self.age),
-                &Limits { minimum: Some(0.0), exclusive_minimum: true, ..Limits::NONE },
-            );
-            check.items("tags", Some(&self.tags), &Limits { max_items: Some(1), ..Limits::NONE });
-            check.nested("friends", Some(&self.friends));
+        fn check(&self, check: &mut Checker<'_>) {
+            check.text("name", &self.name, &Limits::NONE.min_length(2).max_length(4));
+            check.text("nickname", &self.nickname, &Limits::NONE.min_length(3));
+            check.text("motto", &self.motto, &Limits::NONE.max_length(5));
+            check.number("age", &self.age, &Limits::NONE.exclusive_minimum(0.0));
+            check.items("tags", &self.tags, &Limits::NONE.max_items(1));
+            check.nested("friends", &self.friends);
         }
     }
 
     fn account(name: &str, age: i64) -> Account {
-        Account { name: name.into(), nickname: None, age, tags: Vec::new(), friends: Vec::new() }
+        Account { name: name.into(), nickname: None, motto: Nullable::Null, age, tags: Vec::new(), friends: Vec::new() }
     }
 
     #[test]
@@ -320,6 +451,7 @@ mod tests {
     fn every_violation_is_named_with_its_path() {
         let mut value = account("Å", 0);
         value.nickname = Some("x".into());
+        value.motto = Nullable::Value("carpe diem".into());
         value.tags = vec!["a".into(), "b".into()];
         value.friends = vec![account("Bob", 1), account("Alexandra", 2)];
         let messages: Vec<String> = value.validate().unwrap_err().iter().map(ToString::to_string).collect();
@@ -328,6 +460,7 @@ mod tests {
             [
                 "name must be at least 2 characters long",
                 "nickname must be at least 3 characters long",
+                "motto must be at most 5 characters long",
                 "age must be greater than 0",
                 "tags must have at most 1 items",
                 "friends[1].name must be at most 4 characters long",
@@ -338,10 +471,10 @@ mod tests {
     #[test]
     fn number_bounds_and_steps() {
         let mut errors = Vec::new();
-        let limits = Limits { minimum: Some(1.0), maximum: Some(10.0), multiple_of: Some(2.5), ..Limits::NONE };
+        let limits = Limits::NONE.minimum(1.0).maximum(10.0).multiple_of(2.5);
         let mut check = Checker::new("", &mut errors);
         for value in [0.0, 5.0, 11.0, 3.0] {
-            check.number("n", Some(&value), &limits);
+            check.number("n", &value, &limits);
         }
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
@@ -369,9 +502,9 @@ mod tests {
         static BROKEN: Pattern = Pattern::new("(?<=a)b");
         let mut errors = Vec::new();
         let mut check = Checker::new("", &mut errors);
-        check.text("code", Some("12a"), &Limits { pattern: Some(&DIGITS), ..Limits::NONE });
-        check.text("code", Some("12"), &Limits { pattern: Some(&DIGITS), ..Limits::NONE });
-        check.text("other", Some("b"), &Limits { pattern: Some(&BROKEN), ..Limits::NONE });
+        check.text("code", "12a", &Limits::NONE.pattern(&DIGITS));
+        check.text("code", "12", &Limits::NONE.pattern(&DIGITS));
+        check.text("other", "b", &Limits::NONE.pattern(&BROKEN));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].to_string(), "code must match the pattern ^[0-9]+$");
     }

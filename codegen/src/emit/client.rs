@@ -320,9 +320,9 @@ fn model_type(ty: &Type) -> TokenStream {
     match ty {
         Type::Named(name) => {
             let ident = name.ident();
-            quote!(crate::models::#ident)
+            quote!(models::#ident)
         }
-        Type::Email => quote!(&crate::models::support::Email),
+        Type::Email => quote!(&models::support::Email),
         Type::Array(inner) => {
             let inner = model_type(inner);
             quote!(::std::vec::Vec<#inner>)
@@ -385,6 +385,9 @@ fn resources_module(ir: &Ir) -> TokenStream {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+        // The prelude's `Ok`, `Err` and `Some` are used unqualified: this module defines nothing
+        // else, and the spec's types are reached through `models::`.
+        use crate::models;
         use ::openapi_runtime::client as rt;
 
         #(#resources)*
@@ -427,12 +430,12 @@ fn method(name: &RustIdent, op: &Operation) -> TokenStream {
     }
     if let Some(query) = &op.types.query {
         let ty = query.ident();
-        args.push(quote!(query: &crate::models::#ty));
+        args.push(quote!(query: &models::#ty));
         steps.push(quote!(.query(query)));
     }
     if let Some(headers) = &op.types.headers {
         let ty = headers.ident();
-        args.push(quote!(headers: &crate::models::#ty));
+        args.push(quote!(headers: &models::#ty));
         steps.push(quote!(.header_params(headers)));
     }
     let mut optional_body = TokenStream::new();
@@ -442,9 +445,9 @@ fn method(name: &RustIdent, op: &Operation) -> TokenStream {
             args.push(quote!(body: &#ty));
             steps.push(quote!(.#encode));
         } else {
-            args.push(quote!(body: ::std::option::Option<&#ty>));
+            args.push(quote!(body: Option<&#ty>));
             optional_body = quote! {
-                if let ::std::option::Option::Some(body) = body {
+                if let Some(body) = body {
                     call = call.#encode;
                 }
             };
@@ -457,7 +460,7 @@ fn method(name: &RustIdent, op: &Operation) -> TokenStream {
     let binding = if optional_body.is_empty() { quote!(let call) } else { quote!(let mut call) };
     quote! {
         #doc
-        pub async fn #method_ident(&self, #(#args),*) -> ::std::result::Result<crate::ApiResponse<crate::models::#response>, crate::Error> {
+        pub async fn #method_ident(&self, #(#args),*) -> rt::ApiResult<models::#response> {
             static OPERATION: rt::Operation = rt::Operation {
                 id: #id,
                 method: ::reqwest::Method::#method,
@@ -466,18 +469,19 @@ fn method(name: &RustIdent, op: &Operation) -> TokenStream {
             };
             #binding = self.call(&OPERATION)#(#steps)*;
             #optional_body
-            self.client.core.execute(call, #decode).await
+            let response = self.client.core.send(call).await?;
+            #decode
         }
     }
 }
 
-/// The function decoding a response into the operation's enum: one arm per documented status.
-/// An operation that documents no response at all (invalid, but real documents have them)
+/// Decoding the response into the operation's enum: one arm per documented status. An
+/// operation that documents no response at all (invalid, but real documents have them)
 /// decodes nothing.
 fn decode(op: &Operation) -> TokenStream {
     let ty = op.types.response.ident();
     if op.responses.is_empty() {
-        return quote!(|response| ::std::result::Result::Err::<crate::models::#ty, _>(response.undocumented()));
+        return quote!(Err(response.undocumented()));
     }
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
@@ -497,35 +501,35 @@ fn decode(op: &Operation) -> TokenStream {
             Status::Code(code) => {
                 let fields: Vec<TokenStream> = body.into_iter().chain(headers).collect();
                 let value = if fields.is_empty() {
-                    quote!(crate::models::#ty::#variant)
+                    quote!(models::#ty::#variant)
                 } else {
-                    quote!(crate::models::#ty::#variant(#(#fields),*))
+                    quote!(models::#ty::#variant(#(#fields),*))
                 };
+                let code = proc_macro2::Literal::u16_unsuffixed(*code);
                 exact.push(quote! { #code => #value, });
             }
             Status::Range(digit) => {
                 let fields: Vec<TokenStream> =
                     std::iter::once(quote!(response.status())).chain(body).chain(headers).collect();
-                let low = digit * 100;
-                let high = low + 99;
-                ranges.push(quote! { #low..=#high => crate::models::#ty::#variant(#(#fields),*), });
+                let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
+                ranges.push(quote! { #low..=#high => models::#ty::#variant(#(#fields),*), });
             }
             Status::Default => {
                 let fields: Vec<TokenStream> =
                     std::iter::once(quote!(response.status())).chain(body).chain(headers).collect();
-                default = Some(quote! { _ => crate::models::#ty::#variant(#(#fields),*), });
+                default = Some(quote! { _ => models::#ty::#variant(#(#fields),*), });
             }
         }
     }
-    let fallback = default.unwrap_or_else(|| quote!(_ => return ::std::result::Result::Err(response.undocumented()),));
+    let fallback = default.unwrap_or_else(|| quote!(_ => return Err(response.undocumented()),));
     quote! {
-        |response| {
-            ::std::result::Result::Ok(match response.status() {
-                #(#exact)*
-                #(#ranges)*
-                #fallback
-            })
-        }
+        let value = match response.status() {
+            #(#exact)*
+            #(#ranges)*
+            #fallback
+        };
+        Ok(response.decoded(value))
     }
 }
 

@@ -53,10 +53,33 @@ pub fn format_rust(tokens: TokenStream, spec_label: &str) -> Result<String, Diag
         }
         file.attrs = Vec::new();
         file.items = vec![item];
-        out.push_str(&prettyplease::unparse(&file));
+        out.push_str(&space_members(&prettyplease::unparse(&file)));
         previous = Some(group);
     }
     Ok(out)
+}
+
+/// A blank line between the members of an `impl` or `trait` (prettyplease writes them on
+/// consecutive lines): before a member that starts at the first indentation level right after
+/// one that ended there. Only the first level: deeper lines are statements. Textual, which is
+/// safe because `quote!` writes every string literal on one line (newlines escaped).
+fn space_members(text: &str) -> String {
+    const STARTS: [&str; 9] = ["///", "#[", "pub ", "pub(", "fn ", "async fn ", "const ", "type ", "unsafe fn "];
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut previous_closed = false;
+    for line in text.lines() {
+        let member = line.strip_prefix("    ").filter(|rest| STARTS.iter().any(|start| rest.starts_with(start)));
+        if previous_closed && member.is_some() {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        // A member ends with its body's brace or, without a body, with `;` at its own level.
+        previous_closed = line.strip_prefix("    ").is_some_and(|rest| {
+            !rest.starts_with(' ') && !rest.starts_with("//") && (rest == "}" || rest.ends_with(';'))
+        });
+    }
+    out
 }
 
 /// Kinds of items that are written without blank lines between them.
@@ -153,4 +176,21 @@ pub(crate) fn relative_dir(from: &str, to: &str) -> String {
     let mut parts: Vec<&str> = vec![".."; from.len().saturating_sub(common)];
     parts.extend(to.iter().skip(common));
     parts.join("/")
+}
+
+/// Whether generated tokens name the runtime through the `rt` alias (`rt::X`, or a serde path
+/// string `"rt::x"`), so the `use … as rt;` line is written only where it is used.
+pub(crate) fn uses_rt_alias(tokens: &TokenStream) -> bool {
+    use proc_macro2::TokenTree;
+    let mut previous_rt = false;
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Group(group) if uses_rt_alias(&group.stream()) => return true,
+            TokenTree::Punct(p) if previous_rt && p.as_char() == ':' => return true,
+            TokenTree::Literal(l) if l.to_string().starts_with("\"rt::") => return true,
+            _ => {}
+        }
+        previous_rt = matches!(&tree, TokenTree::Ident(i) if i == "rt");
+    }
+    false
 }

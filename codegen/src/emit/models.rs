@@ -99,10 +99,20 @@ pub fn emit(
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
     };
     let mut type_files = Vec::new();
+    let rt_alias = |items: &[TokenStream]| {
+        items.iter().any(super::uses_rt_alias).then(|| {
+            quote!(
+                use crate::support as rt;
+            )
+        })
+    };
     if types.len() <= TYPES_PER_PART {
+        let rt = rt_alias(&types);
         let file = quote! {
             //! The types, one per schema.
             #allows
+
+            #rt
 
             #(#types)*
         };
@@ -119,12 +129,14 @@ pub fn emit(
         };
         type_files.push(("types/mod.rs".to_owned(), format_rust(module, spec_label)?));
         for (i, part) in parts.iter().enumerate() {
+            let rt = rt_alias(part);
             let file = quote! {
                 //! Part of the types, one per schema.
                 #allows
                 #![allow(unused_imports)]
 
                 use super::*;
+                #rt
 
                 #(#part)*
             };
@@ -232,7 +244,8 @@ fn mentions(def: &TypeDef, pred: &dyn Fn(&Type) -> bool) -> bool {
 pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(::std::string::String),
-        Type::Email => quote!(crate::support::Email),
+        // Absolute, so the one path holds in the models, server and client crates alike.
+        Type::Email => quote!(::openapi_runtime::models::Email),
         Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Type::Date => quote!(::chrono::NaiveDate),
         Type::Integer(width) => match width {
@@ -321,17 +334,19 @@ pub(crate) fn field_tokens(field: &Field) -> TokenStream {
     let (ty, serde) = match field.presence() {
         Presence::Required => (ty, quote!(#rename)),
         Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), quote!(#rename)),
-        Presence::Optional => (
-            quote!(::std::option::Option<#ty>),
-            quote!(#rename default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::support::deserialize_some",),
-        ),
-        Presence::OptionalNullable => (
-            quote!(crate::support::Nullable<#ty>),
-            quote!(#rename default, skip_serializing_if = "crate::support::Nullable::is_absent",),
-        ),
+        // Two attributes, reading and writing, so each stays on one line.
+        Presence::Optional => {
+            (quote!(::std::option::Option<#ty>), quote!(#rename default, deserialize_with = "rt::deserialize_some"))
+        }
+        Presence::OptionalNullable => (quote!(rt::Nullable<#ty>), quote!(#rename default)),
+    };
+    let skip = match field.presence() {
+        Presence::Optional => Some(quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")])),
+        Presence::OptionalNullable => Some(quote!(#[serde(skip_serializing_if = "rt::Nullable::is_absent")])),
+        Presence::Required | Presence::RequiredNullable => None,
     };
     let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#serde)]) };
-    quote! { #doc #serde pub #name: #ty, }
+    quote! { #doc #serde #skip pub #name: #ty, }
 }
 
 fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {

@@ -12,7 +12,12 @@ use crate::naming::RustIdent;
 
 /// All operation types of the API.
 pub fn emit(operations: &[Operation]) -> TokenStream {
-    let items = operations.iter().map(emit_operation);
+    let items: Vec<TokenStream> = operations.iter().map(emit_operation).collect();
+    let rt = items.iter().any(super::uses_rt_alias).then(|| {
+        quote!(
+            use crate::support as rt;
+        )
+    });
     quote! {
         //! Per-operation types: parameters and responses.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -20,6 +25,7 @@ pub fn emit(operations: &[Operation]) -> TokenStream {
 
         #[allow(unused_imports)]
         use crate::types::*;
+        #rt
 
         #(#items)*
     }
@@ -130,7 +136,7 @@ fn response_enum(op: &Operation, title: &str) -> TokenStream {
         let body = body_type(response).map(|ty| type_tokens(&ty));
         let headers = response.headers_type.as_ref().map(RustIdent::ident);
         let code = match response.status {
-            Status::Code(code) => Some(code),
+            Status::Code(code) => Some(proc_macro2::Literal::u16_unsuffixed(code)),
             Status::Range(_) | Status::Default => None,
         };
         let mut payload: Vec<TokenStream> = Vec::new();

@@ -643,7 +643,10 @@ fn respond(op: &Operation) -> TokenStream {
     let arms = op.responses.iter().map(|response| {
         let variant = RustIdent::new(&response.status.variant_name()).ident();
         let (status_binding, status) = match response.status {
-            Status::Code(code) => (None, quote!(#code)),
+            Status::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                (None, quote!(#code))
+            }
             Status::Range(_) | Status::Default => (Some(quote!(status)), quote!(status)),
         };
         let body = body_type(response);

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Constraints, Field, Presence, Type, TypeDef, TypeKind, UnknownFields};
+use crate::ir::{Constraints, Field, Type, TypeDef, TypeKind, UnknownFields};
 
 /// Whether a type can contain something with constraints (a named type might).
 fn reaches_named(ty: &Type) -> bool {
@@ -24,57 +24,61 @@ pub fn pattern_supported(pattern: &str) -> bool {
     regex_lite::Regex::new(pattern).is_ok()
 }
 
-/// `&Limits { … }` with the constraints that apply to a value of type `ty`, or `None` when none
-/// does.
+/// `&rt::Limits::NONE.min_length(1)…` with the constraints that apply to a value of type `ty`,
+/// or `None` when none does.
 fn limits(ty: &Type, c: &Constraints) -> Option<TokenStream> {
-    let mut fields = Vec::new();
-    let usize_field = |name: &str, value: Option<usize>| {
-        value.map(|v| {
+    use proc_macro2::Literal;
+    let mut calls = Vec::new();
+    let mut size = |name: &str, value: Option<usize>| {
+        if let Some(value) = value {
             let name = quote::format_ident!("{name}");
-            quote!(#name: ::std::option::Option::Some(#v))
-        })
-    };
-    let f64_field = |name: &str, value: Option<f64>| {
-        value.map(|v| {
-            let name = quote::format_ident!("{name}");
-            quote!(#name: ::std::option::Option::Some(#v))
-        })
+            let value = Literal::usize_unsuffixed(value);
+            calls.push(quote!(.#name(#value)));
+        }
     };
     match ty {
         Type::String | Type::Email => {
-            fields.extend(usize_field("min_length", c.min_length));
-            fields.extend(usize_field("max_length", c.max_length));
+            size("min_length", c.min_length);
+            size("max_length", c.max_length);
+        }
+        Type::Array(_) => {
+            size("min_items", c.min_items);
+            size("max_items", c.max_items);
+        }
+        _ => {}
+    }
+    // Spec numbers come from JSON, so they are finite; a non-finite one is left out rather than
+    // handed to `f64_unsuffixed`, which would panic.
+    let number = |value: f64| value.is_finite().then(|| Literal::f64_unsuffixed(value));
+    match ty {
+        Type::String | Type::Email => {
             if let Some(pattern) = c.pattern.as_deref().filter(|p| pattern_supported(p)) {
-                fields.push(quote! {
-                    pattern: ::std::option::Option::Some({
-                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(#pattern);
+                calls.push(quote! {
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new(#pattern);
                         &PATTERN
                     })
                 });
             }
         }
         Type::Integer(_) | Type::Float(_) => {
-            fields.extend(f64_field("minimum", c.minimum));
-            fields.extend(f64_field("maximum", c.maximum));
-            if c.minimum.is_some() && c.exclusive_minimum {
-                fields.push(quote!(exclusive_minimum: true));
+            if let Some(min) = c.minimum.and_then(number) {
+                calls.push(if c.exclusive_minimum { quote!(.exclusive_minimum(#min)) } else { quote!(.minimum(#min)) });
             }
-            if c.maximum.is_some() && c.exclusive_maximum {
-                fields.push(quote!(exclusive_maximum: true));
+            if let Some(max) = c.maximum.and_then(number) {
+                calls.push(if c.exclusive_maximum { quote!(.exclusive_maximum(#max)) } else { quote!(.maximum(#max)) });
             }
-            fields.extend(f64_field("multiple_of", c.multiple_of));
-        }
-        Type::Array(_) => {
-            fields.extend(usize_field("min_items", c.min_items));
-            fields.extend(usize_field("max_items", c.max_items));
+            if let Some(step) = c.multiple_of.and_then(number) {
+                calls.push(quote!(.multiple_of(#step)));
+            }
         }
         _ => {}
     }
-    (!fields.is_empty()).then(|| quote!(&crate::support::Limits { #(#fields,)* ..crate::support::Limits::NONE }))
+    (!calls.is_empty()).then(|| quote!(&rt::Limits::NONE #(#calls)*))
 }
 
-/// The `Checker` call for one value (`value`: an `Option<&T>` expression) named `wire` (empty
-/// for the value itself), or nothing when it has nothing to check.
+/// The `Checker` call for one value (`value`: a reference to it, whatever its presence) named
+/// `wire` (empty for the value itself), or nothing when it has nothing to check.
 fn value_check(wire: &str, value: TokenStream, ty: &Type, constraints: &Constraints) -> Option<TokenStream> {
     match (limits(ty, constraints), ty) {
         (Some(limits), Type::String | Type::Email) => Some(quote!(check.text(#wire, #value, #limits);)),
@@ -85,14 +89,11 @@ fn value_check(wire: &str, value: TokenStream, ty: &Type, constraints: &Constrai
     }
 }
 
-/// The check of one field of `self`, or nothing when it has nothing to check.
+/// The check of one field of `self`, or nothing when it has nothing to check. The runtime's
+/// `Present` sees through `Option` and `Nullable`, so every presence passes `&self.field`.
 pub fn field_check(field: &Field) -> Option<TokenStream> {
     let name = field.name.ident();
-    let value = match field.presence() {
-        Presence::Required => quote!(::std::option::Option::Some(&self.#name)),
-        Presence::RequiredNullable | Presence::Optional => quote!(self.#name.as_ref()),
-        Presence::OptionalNullable => quote!(self.#name.as_value()),
-    };
+    let value = quote!(&self.#name);
     let wire = &field.wire_name;
     if field.boxed {
         // Boxing breaks a cycle of named types, so the box holds a type with its own impl.
@@ -101,15 +102,15 @@ pub fn field_check(field: &Field) -> Option<TokenStream> {
     value_check(wire, value, &field.ty, &field.constraints)
 }
 
-/// `impl Validate for Name` with the given checks (each using `check`).
+/// `impl Validate for Name` with the given checks (each using `check`); `rt` names the
+/// runtime's models module in every file that holds such impls.
 pub fn impl_with(name: &proc_macro2::Ident, checks: Vec<TokenStream>) -> TokenStream {
     if checks.is_empty() {
-        return quote! { impl crate::support::Validate for #name {} };
+        return quote! { impl rt::Validate for #name {} };
     }
     quote! {
-        impl crate::support::Validate for #name {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<crate::support::Violation>) {
-                let mut check = crate::support::Checker::new(path, errors);
+        impl rt::Validate for #name {
+            fn check(&self, check: &mut rt::Checker<'_>) {
                 #(#checks)*
             }
         }
@@ -126,7 +127,7 @@ pub fn validate_impl(def: &TypeDef) -> TokenStream {
                 && reaches_named(ty)
             {
                 let field = additional_field_ident(s);
-                checks.push(quote!(check.nested("", ::std::option::Option::Some(&self.#field));));
+                checks.push(quote!(check.nested("", &self.#field);));
             }
             impl_with(&name, checks)
         }
@@ -134,21 +135,15 @@ pub fn validate_impl(def: &TypeDef) -> TokenStream {
             let arms = u.variants.iter().map(|v| {
                 let variant = v.name.ident();
                 if reaches_named(&v.ty) {
-                    quote! { Self::#variant(value) => crate::support::Validate::validate_into(value, path, errors), }
+                    quote! { Self::#variant(value) => check.nested("", value), }
                 } else {
                     quote! { Self::#variant(_) => {} }
                 }
             });
-            quote! {
-                impl crate::support::Validate for #name {
-                    fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<crate::support::Violation>) {
-                        match self { #(#arms)* }
-                    }
-                }
-            }
+            impl_with(&name, vec![quote! { match self { #(#arms)* } }])
         }
         TypeKind::Newtype(ty) => {
-            let checks = reaches_named(ty).then(|| quote!(check.nested("", ::std::option::Option::Some(&self.0));));
+            let checks = reaches_named(ty).then(|| quote!(check.nested("", &self.0);));
             impl_with(&name, checks.into_iter().collect())
         }
         // Aliases are covered by the impls of what they alias.

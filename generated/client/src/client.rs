@@ -57,22 +57,27 @@ impl Client {
             inner: rt::Builder::new(base_url, SCHEMES),
         }
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+
     /// Sets or, with `None`, forgets the `api_token` credential.
     pub fn set_api_token(&self, value: ::std::option::Option<::std::string::String>) {
         self.core.set_credential("api_token", value);
     }
+
     /// Sets or, with `None`, forgets the `jwt_token` credential.
     pub fn set_jwt_token(&self, value: ::std::option::Option<::std::string::String>) {
         self.core.set_credential("jwt_token", value);
     }
+
     /// Sets or, with `None`, forgets the `cookie_auth` credential.
     pub fn set_cookie_auth(&self, value: ::std::option::Option<::std::string::String>) {
         self.core.set_credential("cookie_auth", value);
     }
+
     /// The current credential of a scheme (including a session cookie the server set).
     pub fn credential(
         &self,
@@ -80,14 +85,17 @@ impl Client {
     ) -> ::std::option::Option<::std::string::String> {
         self.core.credential(scheme.name())
     }
+
     /// The operations tagged `Auth`.
     pub fn auth(&self) -> crate::resources::AuthResource<'_> {
         crate::resources::AuthResource::new(self)
     }
+
     /// The operations tagged `Invites`.
     pub fn invites(&self) -> crate::resources::InvitesResource<'_> {
         crate::resources::InvitesResource::new(self)
     }
+
     /// The operations tagged `Users`.
     pub fn users(&self) -> crate::resources::UsersResource<'_> {
         crate::resources::UsersResource::new(self)
@@ -107,18 +115,21 @@ impl ClientBuilder {
             inner: self.inner.credential("api_token", value),
         }
     }
+
     /// Sends `jwt_token` as `Authorization: Bearer …` with the operations that accept it.
     pub fn jwt_token(self, value: impl Into<::std::string::String>) -> Self {
         ClientBuilder {
             inner: self.inner.credential("jwt_token", value),
         }
     }
+
     /// Sends `cookie_auth` as cookie `connect.sid` with the operations that accept it.
     pub fn cookie_auth(self, value: impl Into<::std::string::String>) -> Self {
         ClientBuilder {
             inner: self.inner.credential("cookie_auth", value),
         }
     }
+
     /// Adds a header sent with every request. Invalid names or values are refused by
     /// [`ClientBuilder::build`].
     pub fn default_header(self, name: &str, value: &str) -> Self {
@@ -126,12 +137,14 @@ impl ClientBuilder {
             inner: self.inner.default_header(name, value),
         }
     }
+
     /// Gives up on a request after this long (each attempt).
     pub fn timeout(self, timeout: Duration) -> Self {
         ClientBuilder {
             inner: self.inner.timeout(timeout),
         }
     }
+
     /// How many times a request is retried (default 0). Idempotent requests are retried
     /// after connection errors, timeouts, 429 and 5xx; others only when the connection
     /// could not be made, so nothing was sent.
@@ -140,24 +153,28 @@ impl ClientBuilder {
             inner: self.inner.max_retries(retries),
         }
     }
+
     /// The first retry delay; each retry doubles it (with jitter), up to 30 s.
     pub fn retry_base_delay(self, delay: Duration) -> Self {
         ClientBuilder {
             inner: self.inner.retry_base_delay(delay),
         }
     }
+
     /// Whether a session cookie set by the server is kept and sent back (default true).
     pub fn keep_session(self, keep: bool) -> Self {
         ClientBuilder {
             inner: self.inner.keep_session(keep),
         }
     }
+
     /// Uses this reqwest client (its connection pool, proxy and TLS settings).
     pub fn http_client(self, http: ::reqwest::Client) -> Self {
         ClientBuilder {
             inner: self.inner.http_client(http),
         }
     }
+
     /// Builds the client; fails when the base URL is not an absolute http(s) URL or a
     /// default header was invalid.
     pub fn build(self) -> ::std::result::Result<Client, Error> {

@@ -9,6 +9,7 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+use crate::models;
 use ::openapi_runtime::client as rt;
 
 /// The operations tagged `Auth`: `client.auth()`.
@@ -25,6 +26,7 @@ impl<'a> AuthResource<'a> {
             headers: ::reqwest::header::HeaderMap::new(),
         }
     }
+
     /// Adds a header to the calls made through this value (invalid ones are ignored).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let (Ok(name), Ok(value)) = (
@@ -35,9 +37,11 @@ impl<'a> AuthResource<'a> {
         }
         self
     }
+
     fn call(&self, operation: &'static rt::Operation) -> rt::Call {
         rt::Call::new(operation).headers(&self.headers)
     }
+
     /// Get Current User: `GET /admin/auth`.
     ///
     /// Returns the admin user who is authenticated by the request's credential (cookie
@@ -45,12 +49,7 @@ impl<'a> AuthResource<'a> {
     ///
     /// Departures from Medusa v1: a credential that names a deleted user is answered 401 in the
     /// `Error` body (Medusa answers 400 with text `Bad Request`).
-    pub async fn get_session(
-        &self,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::GetAuthResponse>,
-        crate::Error,
-    > {
+    pub async fn get_session(&self) -> rt::ApiResult<models::GetAuthResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "GetAuth",
             method: ::reqwest::Method::GET,
@@ -58,35 +57,16 @@ impl<'a> AuthResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::GetAuthResponse::Ok(response.json()?)
-                            }
-                            401u16 => {
-                                crate::models::GetAuthResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::GetAuthResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetAuthResponse::Ok(response.json()?),
+            401 => models::GetAuthResponse::Unauthorized(response.json()?),
+            500 => models::GetAuthResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// User Login: `POST /admin/auth`.
     ///
     /// Logs a user in with email and password and starts a cookie session: the response sets
@@ -100,11 +80,8 @@ impl<'a> AuthResource<'a> {
     /// Public: no credential is sent.
     pub async fn create_session(
         &self,
-        body: &crate::models::AdminPostAuthReq,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostAuthResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminPostAuthReq,
+    ) -> rt::ApiResult<models::PostAuthResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostAuth",
             method: ::reqwest::Method::POST,
@@ -112,59 +89,33 @@ impl<'a> AuthResource<'a> {
             security: &[],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostAuthResponse::Ok(
-                                    response.json()?,
-                                    response.header_params(&["Set-Cookie"])?,
-                                )
-                            }
-                            400u16 => {
-                                crate::models::PostAuthResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::PostAuthResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            429u16 => {
-                                crate::models::PostAuthResponse::TooManyRequests(
-                                    response.json()?,
-                                    response.header_params(&["Retry-After"])?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostAuthResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => {
+                models::PostAuthResponse::Ok(
+                    response.json()?,
+                    response.header_params(&["Set-Cookie"])?,
+                )
+            }
+            400 => models::PostAuthResponse::BadRequest(response.json()?),
+            401 => models::PostAuthResponse::Unauthorized(response.json()?),
+            429 => {
+                models::PostAuthResponse::TooManyRequests(
+                    response.json()?,
+                    response.header_params(&["Retry-After"])?,
+                )
+            }
+            500 => models::PostAuthResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// User Logout: `DELETE /admin/auth`.
     ///
     /// Ends the current cookie session. Only the cookie session is affected: an API token or a
     /// bearer JWT sent with the request keeps working until it is removed or expires.
-    pub async fn delete_session(
-        &self,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::DeleteAuthResponse>,
-        crate::Error,
-    > {
+    pub async fn delete_session(&self) -> rt::ApiResult<models::DeleteAuthResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "DeleteAuth",
             method: ::reqwest::Method::DELETE,
@@ -172,38 +123,21 @@ impl<'a> AuthResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::DeleteAuthResponse::Ok(
-                                    response.text()?,
-                                    response.header_params(&["Set-Cookie"])?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::DeleteAuthResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::DeleteAuthResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => {
+                models::DeleteAuthResponse::Ok(
+                    response.text()?,
+                    response.header_params(&["Set-Cookie"])?,
+                )
+            }
+            401 => models::DeleteAuthResponse::Unauthorized(response.json()?),
+            500 => models::DeleteAuthResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// User Login (JWT): `POST /admin/auth/token`.
     ///
     /// Logs a user in with email and password and returns a signed JWT to send as
@@ -217,11 +151,8 @@ impl<'a> AuthResource<'a> {
     /// Public: no credential is sent.
     pub async fn get_token(
         &self,
-        body: &crate::models::AdminPostAuthReq,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostTokenResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminPostAuthReq,
+    ) -> rt::ApiResult<models::PostTokenResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostToken",
             method: ::reqwest::Method::POST,
@@ -229,45 +160,21 @@ impl<'a> AuthResource<'a> {
             security: &[],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostTokenResponse::Ok(response.json()?)
-                            }
-                            400u16 => {
-                                crate::models::PostTokenResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::PostTokenResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            429u16 => {
-                                crate::models::PostTokenResponse::TooManyRequests(
-                                    response.json()?,
-                                    response.header_params(&["Retry-After"])?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostTokenResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostTokenResponse::Ok(response.json()?),
+            400 => models::PostTokenResponse::BadRequest(response.json()?),
+            401 => models::PostTokenResponse::Unauthorized(response.json()?),
+            429 => {
+                models::PostTokenResponse::TooManyRequests(
+                    response.json()?,
+                    response.header_params(&["Retry-After"])?,
+                )
+            }
+            500 => models::PostTokenResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
 }
 
@@ -285,6 +192,7 @@ impl<'a> InvitesResource<'a> {
             headers: ::reqwest::header::HeaderMap::new(),
         }
     }
+
     /// Adds a header to the calls made through this value (invalid ones are ignored).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let (Ok(name), Ok(value)) = (
@@ -295,20 +203,17 @@ impl<'a> InvitesResource<'a> {
         }
         self
     }
+
     fn call(&self, operation: &'static rt::Operation) -> rt::Call {
         rt::Call::new(operation).headers(&self.headers)
     }
+
     /// Lists Invites: `GET /admin/invites`.
     ///
     /// Retrieves every pending invite, oldest first. There is no pagination.
     ///
     /// Departures from Medusa v1: the invite token is not returned (tokens are stored hashed).
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::GetInvitesResponse>,
-        crate::Error,
-    > {
+    pub async fn list(&self) -> rt::ApiResult<models::GetInvitesResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "GetInvites",
             method: ::reqwest::Method::GET,
@@ -316,35 +221,16 @@ impl<'a> InvitesResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::GetInvitesResponse::Ok(response.json()?)
-                            }
-                            401u16 => {
-                                crate::models::GetInvitesResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::GetInvitesResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetInvitesResponse::Ok(response.json()?),
+            401 => models::GetInvitesResponse::Unauthorized(response.json()?),
+            500 => models::GetInvitesResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Create an Invite: `POST /admin/invites`.
     ///
     /// Creates an invite for an email and a role, generates its token (valid 7 days) and hands
@@ -356,11 +242,8 @@ impl<'a> InvitesResource<'a> {
     /// then fails later when the invite is accepted).
     pub async fn create(
         &self,
-        body: &crate::models::AdminPostInvitesReq,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostInvitesResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminPostInvitesReq,
+    ) -> rt::ApiResult<models::PostInvitesResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostInvites",
             method: ::reqwest::Method::POST,
@@ -368,45 +251,18 @@ impl<'a> InvitesResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostInvitesResponse::Ok(response.text()?)
-                            }
-                            400u16 => {
-                                crate::models::PostInvitesResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::PostInvitesResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            409u16 => {
-                                crate::models::PostInvitesResponse::Conflict(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostInvitesResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostInvitesResponse::Ok(response.text()?),
+            400 => models::PostInvitesResponse::BadRequest(response.json()?),
+            401 => models::PostInvitesResponse::Unauthorized(response.json()?),
+            409 => models::PostInvitesResponse::Conflict(response.json()?),
+            500 => models::PostInvitesResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Accept an Invite: `POST /admin/invites/accept`.
     ///
     /// Accepts an invite with its token: creates a user with the invite's email and role and
@@ -422,11 +278,8 @@ impl<'a> InvitesResource<'a> {
     /// Public: no credential is sent.
     pub async fn accept(
         &self,
-        body: &crate::models::AdminPostInvitesInviteAcceptReq,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostInvitesInviteAcceptResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminPostInvitesInviteAcceptReq,
+    ) -> rt::ApiResult<models::PostInvitesInviteAcceptResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostInvitesInviteAccept",
             method: ::reqwest::Method::POST,
@@ -434,42 +287,21 @@ impl<'a> InvitesResource<'a> {
             security: &[],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostInvitesInviteAcceptResponse::Ok(
-                                    response.text()?,
-                                )
-                            }
-                            400u16 => {
-                                crate::models::PostInvitesInviteAcceptResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            409u16 => {
-                                crate::models::PostInvitesInviteAcceptResponse::Conflict(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostInvitesInviteAcceptResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostInvitesInviteAcceptResponse::Ok(response.text()?),
+            400 => models::PostInvitesInviteAcceptResponse::BadRequest(response.json()?),
+            409 => models::PostInvitesInviteAcceptResponse::Conflict(response.json()?),
+            500 => {
+                models::PostInvitesInviteAcceptResponse::InternalServerError(
+                    response.json()?,
+                )
+            }
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Delete an Invite: `DELETE /admin/invites/{invite_id}`.
     ///
     /// Deletes a pending invite; its token stops working.
@@ -479,10 +311,7 @@ impl<'a> InvitesResource<'a> {
     pub async fn delete(
         &self,
         invite_id: &str,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::DeleteInvitesInviteResponse>,
-        crate::Error,
-    > {
+    ) -> rt::ApiResult<models::DeleteInvitesInviteResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "DeleteInvitesInvite",
             method: ::reqwest::Method::DELETE,
@@ -490,47 +319,22 @@ impl<'a> InvitesResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).path_param("invite_id", invite_id);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::DeleteInvitesInviteResponse::Ok(
-                                    response.json()?,
-                                )
-                            }
-                            400u16 => {
-                                crate::models::DeleteInvitesInviteResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::DeleteInvitesInviteResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            404u16 => {
-                                crate::models::DeleteInvitesInviteResponse::NotFound(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::DeleteInvitesInviteResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::DeleteInvitesInviteResponse::Ok(response.json()?),
+            400 => models::DeleteInvitesInviteResponse::BadRequest(response.json()?),
+            401 => models::DeleteInvitesInviteResponse::Unauthorized(response.json()?),
+            404 => models::DeleteInvitesInviteResponse::NotFound(response.json()?),
+            500 => {
+                models::DeleteInvitesInviteResponse::InternalServerError(
+                    response.json()?,
+                )
+            }
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Resend an Invite: `POST /admin/invites/{invite_id}/resend`.
     ///
     /// Generates a new token for a pending invite, moves its expiry to 7 days from now and hands
@@ -541,10 +345,7 @@ impl<'a> InvitesResource<'a> {
     pub async fn resend(
         &self,
         invite_id: &str,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostInvitesInviteResendResponse>,
-        crate::Error,
-    > {
+    ) -> rt::ApiResult<models::PostInvitesInviteResendResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostInvitesInviteResend",
             method: ::reqwest::Method::POST,
@@ -552,46 +353,22 @@ impl<'a> InvitesResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).path_param("invite_id", invite_id);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostInvitesInviteResendResponse::Ok(
-                                    response.text()?,
-                                )
-                            }
-                            400u16 => {
-                                crate::models::PostInvitesInviteResendResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::PostInvitesInviteResendResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            404u16 => {
-                                crate::models::PostInvitesInviteResendResponse::NotFound(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostInvitesInviteResendResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostInvitesInviteResendResponse::Ok(response.text()?),
+            400 => models::PostInvitesInviteResendResponse::BadRequest(response.json()?),
+            401 => {
+                models::PostInvitesInviteResendResponse::Unauthorized(response.json()?)
+            }
+            404 => models::PostInvitesInviteResendResponse::NotFound(response.json()?),
+            500 => {
+                models::PostInvitesInviteResendResponse::InternalServerError(
+                    response.json()?,
+                )
+            }
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
 }
 
@@ -609,6 +386,7 @@ impl<'a> UsersResource<'a> {
             headers: ::reqwest::header::HeaderMap::new(),
         }
     }
+
     /// Adds a header to the calls made through this value (invalid ones are ignored).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let (Ok(name), Ok(value)) = (
@@ -619,9 +397,11 @@ impl<'a> UsersResource<'a> {
         }
         self
     }
+
     fn call(&self, operation: &'static rt::Operation) -> rt::Call {
         rt::Call::new(operation).headers(&self.headers)
     }
+
     /// List Users: `GET /admin/users`.
     ///
     /// Retrieves admin users, filtered, sorted and paginated. `q` searches first name, last
@@ -633,11 +413,8 @@ impl<'a> UsersResource<'a> {
     /// the `id`, date-range, `fields` and `expand` parameters are not offered.
     pub async fn list(
         &self,
-        query: &crate::models::GetUsersQuery,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::GetUsersResponse>,
-        crate::Error,
-    > {
+        query: &models::GetUsersQuery,
+    ) -> rt::ApiResult<models::GetUsersResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "GetUsers",
             method: ::reqwest::Method::GET,
@@ -645,40 +422,17 @@ impl<'a> UsersResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).query(query);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::GetUsersResponse::Ok(response.json()?)
-                            }
-                            400u16 => {
-                                crate::models::GetUsersResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::GetUsersResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::GetUsersResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetUsersResponse::Ok(response.json()?),
+            400 => models::GetUsersResponse::BadRequest(response.json()?),
+            401 => models::GetUsersResponse::Unauthorized(response.json()?),
+            500 => models::GetUsersResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Create a User: `POST /admin/users`.
     ///
     /// Creates an admin user who can log in right away. The email is stored lower-cased and
@@ -689,11 +443,8 @@ impl<'a> UsersResource<'a> {
     /// unique index); the password must be 8 to 128 characters.
     pub async fn create(
         &self,
-        body: &crate::models::AdminCreateUserRequest,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostUsersResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminCreateUserRequest,
+    ) -> rt::ApiResult<models::PostUsersResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostUsers",
             method: ::reqwest::Method::POST,
@@ -701,45 +452,18 @@ impl<'a> UsersResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostUsersResponse::Ok(response.json()?)
-                            }
-                            400u16 => {
-                                crate::models::PostUsersResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::PostUsersResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            422u16 => {
-                                crate::models::PostUsersResponse::UnprocessableEntity(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostUsersResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostUsersResponse::Ok(response.json()?),
+            400 => models::PostUsersResponse::BadRequest(response.json()?),
+            401 => models::PostUsersResponse::Unauthorized(response.json()?),
+            422 => models::PostUsersResponse::UnprocessableEntity(response.json()?),
+            500 => models::PostUsersResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Request Password Reset: `POST /admin/users/password-token`.
     ///
     /// Generates a password-reset token for the user with this email and hands it to the
@@ -753,11 +477,8 @@ impl<'a> UsersResource<'a> {
     /// Public: no credential is sent.
     pub async fn send_reset_password_token(
         &self,
-        body: &crate::models::AdminResetPasswordTokenRequest,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostUsersUserPasswordTokenResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminResetPasswordTokenRequest,
+    ) -> rt::ApiResult<models::PostUsersUserPasswordTokenResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostUsersUserPasswordToken",
             method: ::reqwest::Method::POST,
@@ -765,35 +486,22 @@ impl<'a> UsersResource<'a> {
             security: &[],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            204u16 => {
-                                crate::models::PostUsersUserPasswordTokenResponse::NoContent
-                            }
-                            400u16 => {
-                                crate::models::PostUsersUserPasswordTokenResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            204 => models::PostUsersUserPasswordTokenResponse::NoContent,
+            400 => {
+                models::PostUsersUserPasswordTokenResponse::BadRequest(response.json()?)
+            }
+            500 => {
+                models::PostUsersUserPasswordTokenResponse::InternalServerError(
+                    response.json()?,
+                )
+            }
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Reset Password: `POST /admin/users/reset-password`.
     ///
     /// Sets a new password with a token from Request Password Reset. A token works once and
@@ -808,11 +516,8 @@ impl<'a> UsersResource<'a> {
     /// Public: no credential is sent.
     pub async fn reset_password(
         &self,
-        body: &crate::models::AdminResetPasswordRequest,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostUsersUserPasswordResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminResetPasswordRequest,
+    ) -> rt::ApiResult<models::PostUsersUserPasswordResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostUsersUserPassword",
             method: ::reqwest::Method::POST,
@@ -820,47 +525,27 @@ impl<'a> UsersResource<'a> {
             security: &[],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostUsersUserPasswordResponse::Ok(
-                                    response.json()?,
-                                )
-                            }
-                            400u16 => {
-                                crate::models::PostUsersUserPasswordResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostUsersUserPasswordResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostUsersUserPasswordResponse::Ok(response.json()?),
+            400 => models::PostUsersUserPasswordResponse::BadRequest(response.json()?),
+            500 => {
+                models::PostUsersUserPasswordResponse::InternalServerError(
+                    response.json()?,
+                )
+            }
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Get a User: `GET /admin/users/{id}`.
     ///
     /// Retrieves an admin user. Deleted users are not found.
     pub async fn retrieve(
         &self,
         id: &str,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::GetUsersUserResponse>,
-        crate::Error,
-    > {
+    ) -> rt::ApiResult<models::GetUsersUserResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "GetUsersUser",
             method: ::reqwest::Method::GET,
@@ -868,45 +553,18 @@ impl<'a> UsersResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).path_param("id", id);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::GetUsersUserResponse::Ok(response.json()?)
-                            }
-                            400u16 => {
-                                crate::models::GetUsersUserResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::GetUsersUserResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            404u16 => {
-                                crate::models::GetUsersUserResponse::NotFound(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::GetUsersUserResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetUsersUserResponse::Ok(response.json()?),
+            400 => models::GetUsersUserResponse::BadRequest(response.json()?),
+            401 => models::GetUsersUserResponse::Unauthorized(response.json()?),
+            404 => models::GetUsersUserResponse::NotFound(response.json()?),
+            500 => models::GetUsersUserResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Update a User: `POST /admin/users/{id}`.
     ///
     /// Updates an admin user. Absent fields are left alone. `first_name`, `last_name` and
@@ -920,11 +578,8 @@ impl<'a> UsersResource<'a> {
     pub async fn update(
         &self,
         id: &str,
-        body: &crate::models::AdminUpdateUserRequest,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::PostUsersUserResponse>,
-        crate::Error,
-    > {
+        body: &models::AdminUpdateUserRequest,
+    ) -> rt::ApiResult<models::PostUsersUserResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "PostUsersUser",
             method: ::reqwest::Method::POST,
@@ -935,45 +590,18 @@ impl<'a> UsersResource<'a> {
             .call(&OPERATION)
             .path_param("id", id)
             .json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::PostUsersUserResponse::Ok(response.json()?)
-                            }
-                            400u16 => {
-                                crate::models::PostUsersUserResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::PostUsersUserResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            404u16 => {
-                                crate::models::PostUsersUserResponse::NotFound(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::PostUsersUserResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostUsersUserResponse::Ok(response.json()?),
+            400 => models::PostUsersUserResponse::BadRequest(response.json()?),
+            401 => models::PostUsersUserResponse::Unauthorized(response.json()?),
+            404 => models::PostUsersUserResponse::NotFound(response.json()?),
+            500 => models::PostUsersUserResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// Delete a User: `DELETE /admin/users/{id}`.
     ///
     /// Deletes an admin user (soft delete). The user can no longer log in, their sessions and
@@ -984,10 +612,7 @@ impl<'a> UsersResource<'a> {
     pub async fn delete(
         &self,
         id: &str,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::DeleteUsersUserResponse>,
-        crate::Error,
-    > {
+    ) -> rt::ApiResult<models::DeleteUsersUserResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "DeleteUsersUser",
             method: ::reqwest::Method::DELETE,
@@ -995,43 +620,15 @@ impl<'a> UsersResource<'a> {
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
         let call = self.call(&OPERATION).path_param("id", id);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::DeleteUsersUserResponse::Ok(response.json()?)
-                            }
-                            400u16 => {
-                                crate::models::DeleteUsersUserResponse::BadRequest(
-                                    response.json()?,
-                                )
-                            }
-                            401u16 => {
-                                crate::models::DeleteUsersUserResponse::Unauthorized(
-                                    response.json()?,
-                                )
-                            }
-                            404u16 => {
-                                crate::models::DeleteUsersUserResponse::NotFound(
-                                    response.json()?,
-                                )
-                            }
-                            500u16 => {
-                                crate::models::DeleteUsersUserResponse::InternalServerError(
-                                    response.json()?,
-                                )
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::DeleteUsersUserResponse::Ok(response.json()?),
+            400 => models::DeleteUsersUserResponse::BadRequest(response.json()?),
+            401 => models::DeleteUsersUserResponse::Unauthorized(response.json()?),
+            404 => models::DeleteUsersUserResponse::NotFound(response.json()?),
+            500 => models::DeleteUsersUserResponse::InternalServerError(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
 }

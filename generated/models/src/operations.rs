@@ -14,6 +14,7 @@
 
 #[allow(unused_imports)]
 use crate::types::*;
+use crate::support as rt;
 
 /// Responses of `GetAuth` — `GET /admin/auth`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,11 +31,12 @@ impl GetAuthResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::Unauthorized(..) => 401,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -62,13 +64,14 @@ impl PostAuthResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::TooManyRequests(..) => 429u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::TooManyRequests(..) => 429,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -79,31 +82,23 @@ impl PostAuthResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthOkHeaders {
     /// The session cookie `connect.sid`, HttpOnly, SameSite=Lax.
-    #[serde(
-        rename = "Set-Cookie",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "Set-Cookie", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
-impl crate::support::Validate for PostAuthOkHeaders {}
+impl rt::Validate for PostAuthOkHeaders {}
 
 /// Headers of the 429 response of `PostAuth` — `POST /admin/auth`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(
-        rename = "Retry-After",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "Retry-After", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
-impl crate::support::Validate for PostAuthTooManyRequestsHeaders {}
+impl rt::Validate for PostAuthTooManyRequestsHeaders {}
 
 /// Responses of `DeleteAuth` — `DELETE /admin/auth`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,11 +115,12 @@ impl DeleteAuthResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::Unauthorized(..) => 401,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -135,16 +131,12 @@ impl DeleteAuthResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteAuthOkHeaders {
     /// Expires the session cookie `connect.sid`.
-    #[serde(
-        rename = "Set-Cookie",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "Set-Cookie", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
-impl crate::support::Validate for DeleteAuthOkHeaders {}
+impl rt::Validate for DeleteAuthOkHeaders {}
 
 /// Responses of `PostToken` — `POST /admin/auth/token`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,13 +159,14 @@ impl PostTokenResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::TooManyRequests(..) => 429u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::TooManyRequests(..) => 429,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -184,16 +177,12 @@ impl PostTokenResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(
-        rename = "Retry-After",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "Retry-After", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
-impl crate::support::Validate for PostTokenTooManyRequestsHeaders {}
+impl rt::Validate for PostTokenTooManyRequestsHeaders {}
 
 /// Responses of `GetInvites` — `GET /admin/invites`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -210,11 +199,12 @@ impl GetInvitesResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::Unauthorized(..) => 401,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -242,13 +232,14 @@ impl PostInvitesResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::Conflict(..) => 409u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::Conflict(..) => 409,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -274,12 +265,13 @@ impl PostInvitesInviteAcceptResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Conflict(..) => 409u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Conflict(..) => 409,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -293,26 +285,19 @@ pub struct DeleteInvitesInvitePath {
     pub invite_id: ::std::string::String,
 }
 
-impl crate::support::Validate for DeleteInvitesInvitePath {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for DeleteInvitesInvitePath {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
             .text(
                 "invite_id",
-                ::std::option::Option::Some(&self.invite_id),
-                &crate::support::Limits {
-                    pattern: ::std::option::Option::Some({
-                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                &self.invite_id,
+                &rt::Limits::NONE
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new(
                             "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
                         );
                         &PATTERN
                     }),
-                    ..crate::support::Limits::NONE
-                },
             );
     }
 }
@@ -338,13 +323,14 @@ impl DeleteInvitesInviteResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::NotFound(..) => 404u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::NotFound(..) => 404,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -358,26 +344,19 @@ pub struct PostInvitesInviteResendPath {
     pub invite_id: ::std::string::String,
 }
 
-impl crate::support::Validate for PostInvitesInviteResendPath {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for PostInvitesInviteResendPath {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
             .text(
                 "invite_id",
-                ::std::option::Option::Some(&self.invite_id),
-                &crate::support::Limits {
-                    pattern: ::std::option::Option::Some({
-                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                &self.invite_id,
+                &rt::Limits::NONE
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new(
                             "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
                         );
                         &PATTERN
                     }),
-                    ..crate::support::Limits::NONE
-                },
             );
     }
 }
@@ -403,13 +382,14 @@ impl PostInvitesInviteResendResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::NotFound(..) => 404u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::NotFound(..) => 404,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -421,133 +401,59 @@ impl PostInvitesInviteResendResponse {
 #[serde(deny_unknown_fields)]
 pub struct GetUsersQuery {
     /// Case-insensitive substring searched in first name, last name and email.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub q: ::std::option::Option<::std::string::String>,
     /// Only the user with this email (case-insensitive).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
-    pub email: ::std::option::Option<crate::support::Email>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::openapi_runtime::models::Email>,
     /// Only users with this first name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Only users with this last name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Only users with this role.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<UserRole>,
     /// The field to sort by; a leading `-` sorts in descending order.
     ///
     /// Default: `"-created_at"`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<GetUsersOrder>,
     /// The number of users to skip.
     ///
     /// Default: `0`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i64>,
     /// The maximum number of users to return.
     ///
     /// Default: `50`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
 }
 
-impl crate::support::Validate for GetUsersQuery {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "q",
-                self.q.as_ref(),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(1usize),
-                    max_length: ::std::option::Option::Some(200usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "email",
-                self.email.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(254usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "first_name",
-                self.first_name.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "last_name",
-                self.last_name.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check.nested("role", self.role.as_ref());
-        check.nested("order", self.order.as_ref());
-        check
-            .number(
-                "offset",
-                self.offset.as_ref(),
-                &crate::support::Limits {
-                    minimum: ::std::option::Option::Some(0f64),
-                    ..crate::support::Limits::NONE
-                },
-            );
+impl rt::Validate for GetUsersQuery {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("q", &self.q, &rt::Limits::NONE.min_length(1).max_length(200));
+        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
+        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
+        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
+        check.nested("role", &self.role);
+        check.nested("order", &self.order);
+        check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
         check
             .number(
                 "limit",
-                self.limit.as_ref(),
-                &crate::support::Limits {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(1000f64),
-                    ..crate::support::Limits::NONE
-                },
+                &self.limit,
+                &rt::Limits::NONE.minimum(1.0).maximum(1000.0),
             );
     }
 }
@@ -571,12 +477,13 @@ impl GetUsersResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -604,13 +511,14 @@ impl PostUsersResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::UnprocessableEntity(..) => 422u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::UnprocessableEntity(..) => 422,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -634,11 +542,12 @@ impl PostUsersUserPasswordTokenResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::NoContent => 204u16,
-            Self::BadRequest(..) => 400u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::NoContent => 204,
+            Self::BadRequest(..) => 400,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -662,11 +571,12 @@ impl PostUsersUserPasswordResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -680,26 +590,19 @@ pub struct GetUsersUserPath {
     pub id: ::std::string::String,
 }
 
-impl crate::support::Validate for GetUsersUserPath {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for GetUsersUserPath {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
             .text(
                 "id",
-                ::std::option::Option::Some(&self.id),
-                &crate::support::Limits {
-                    pattern: ::std::option::Option::Some({
-                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                &self.id,
+                &rt::Limits::NONE
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new(
                             "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
                         );
                         &PATTERN
                     }),
-                    ..crate::support::Limits::NONE
-                },
             );
     }
 }
@@ -725,13 +628,14 @@ impl GetUsersUserResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::NotFound(..) => 404u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::NotFound(..) => 404,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -745,26 +649,19 @@ pub struct PostUsersUserPath {
     pub id: ::std::string::String,
 }
 
-impl crate::support::Validate for PostUsersUserPath {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for PostUsersUserPath {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
             .text(
                 "id",
-                ::std::option::Option::Some(&self.id),
-                &crate::support::Limits {
-                    pattern: ::std::option::Option::Some({
-                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                &self.id,
+                &rt::Limits::NONE
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new(
                             "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
                         );
                         &PATTERN
                     }),
-                    ..crate::support::Limits::NONE
-                },
             );
     }
 }
@@ -790,13 +687,14 @@ impl PostUsersUserResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::NotFound(..) => 404u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::NotFound(..) => 404,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -810,26 +708,19 @@ pub struct DeleteUsersUserPath {
     pub id: ::std::string::String,
 }
 
-impl crate::support::Validate for DeleteUsersUserPath {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for DeleteUsersUserPath {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
             .text(
                 "id",
-                ::std::option::Option::Some(&self.id),
-                &crate::support::Limits {
-                    pattern: ::std::option::Option::Some({
-                        static PATTERN: crate::support::Pattern = crate::support::Pattern::new(
+                &self.id,
+                &rt::Limits::NONE
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new(
                             "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
                         );
                         &PATTERN
                     }),
-                    ..crate::support::Limits::NONE
-                },
             );
     }
 }
@@ -855,13 +746,14 @@ impl DeleteUsersUserResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
-            Self::BadRequest(..) => 400u16,
-            Self::Unauthorized(..) => 401u16,
-            Self::NotFound(..) => 404u16,
-            Self::InternalServerError(..) => 500u16,
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+            Self::NotFound(..) => 404,
+            Self::InternalServerError(..) => 500,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())

@@ -17,6 +17,8 @@
     clippy::large_enum_variant
 )]
 
+use crate::support as rt;
+
 /// Auth Response
 ///
 /// Generated from `#/components/schemas/AdminAuthRes`.
@@ -28,14 +30,9 @@ pub struct AdminAuthRes {
 
 ::openapi_runtime::json_object!(AdminAuthRes);
 
-impl crate::support::Validate for AdminAuthRes {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("user", ::std::option::Option::Some(&self.user));
+impl rt::Validate for AdminAuthRes {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("user", &self.user);
     }
 }
 
@@ -51,7 +48,7 @@ pub struct AdminBearerAuthRes {
 
 ::openapi_runtime::json_object!(AdminBearerAuthRes);
 
-impl crate::support::Validate for AdminBearerAuthRes {}
+impl rt::Validate for AdminBearerAuthRes {}
 
 /// Create User Request
 ///
@@ -61,26 +58,17 @@ impl crate::support::Validate for AdminBearerAuthRes {}
 #[serde(deny_unknown_fields)]
 pub struct AdminCreateUserRequest {
     /// The user's email; stored lower-cased.
-    pub email: crate::support::Email,
+    pub email: ::openapi_runtime::models::Email,
     /// The user's first name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The user's last name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<UserRole>,
     /// The user's password.
     pub password: ::std::string::String,
@@ -88,50 +76,17 @@ pub struct AdminCreateUserRequest {
 
 ::openapi_runtime::json_object!(AdminCreateUserRequest);
 
-impl crate::support::Validate for AdminCreateUserRequest {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "email",
-                ::std::option::Option::Some(&self.email),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(254usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "first_name",
-                self.first_name.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "last_name",
-                self.last_name.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check.nested("role", self.role.as_ref());
+impl rt::Validate for AdminCreateUserRequest {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
+        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
+        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
+        check.nested("role", &self.role);
         check
             .text(
                 "password",
-                ::std::option::Option::Some(&self.password),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(8usize),
-                    max_length: ::std::option::Option::Some(128usize),
-                    ..crate::support::Limits::NONE
-                },
+                &self.password,
+                &rt::Limits::NONE.min_length(8).max_length(128),
             );
     }
 }
@@ -156,14 +111,9 @@ pub struct AdminDeleteUserRes {
 
 ::openapi_runtime::json_object!(AdminDeleteUserRes);
 
-impl crate::support::Validate for AdminDeleteUserRes {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("object", ::std::option::Option::Some(&self.object));
+impl rt::Validate for AdminDeleteUserRes {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("object", &self.object);
     }
 }
 
@@ -192,6 +142,7 @@ pub enum AdminDeleteUserResObject {
 impl AdminDeleteUserResObject {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[Self::User];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -206,7 +157,7 @@ impl ::std::fmt::Display for AdminDeleteUserResObject {
     }
 }
 
-impl crate::support::Validate for AdminDeleteUserResObject {}
+impl rt::Validate for AdminDeleteUserResObject {}
 
 /// Delete Invite Response
 ///
@@ -228,14 +179,9 @@ pub struct AdminInviteDeleteRes {
 
 ::openapi_runtime::json_object!(AdminInviteDeleteRes);
 
-impl crate::support::Validate for AdminInviteDeleteRes {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("object", ::std::option::Option::Some(&self.object));
+impl rt::Validate for AdminInviteDeleteRes {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("object", &self.object);
     }
 }
 
@@ -264,6 +210,7 @@ pub enum AdminInviteDeleteResObject {
 impl AdminInviteDeleteResObject {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[Self::Invite];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -278,7 +225,7 @@ impl ::std::fmt::Display for AdminInviteDeleteResObject {
     }
 }
 
-impl crate::support::Validate for AdminInviteDeleteResObject {}
+impl rt::Validate for AdminInviteDeleteResObject {}
 
 /// Invite List Response
 ///
@@ -292,14 +239,9 @@ pub struct AdminListInvitesRes {
 
 ::openapi_runtime::json_object!(AdminListInvitesRes);
 
-impl crate::support::Validate for AdminListInvitesRes {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("invites", ::std::option::Option::Some(&self.invites));
+impl rt::Validate for AdminListInvitesRes {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("invites", &self.invites);
     }
 }
 
@@ -311,38 +253,21 @@ impl crate::support::Validate for AdminListInvitesRes {
 #[serde(deny_unknown_fields)]
 pub struct AdminPostAuthReq {
     /// The user's email, matched case-insensitively.
-    pub email: crate::support::Email,
+    pub email: ::openapi_runtime::models::Email,
     /// The user's password.
     pub password: ::std::string::String,
 }
 
 ::openapi_runtime::json_object!(AdminPostAuthReq);
 
-impl crate::support::Validate for AdminPostAuthReq {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "email",
-                ::std::option::Option::Some(&self.email),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(254usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
+impl rt::Validate for AdminPostAuthReq {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
         check
             .text(
                 "password",
-                ::std::option::Option::Some(&self.password),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(1usize),
-                    max_length: ::std::option::Option::Some(128usize),
-                    ..crate::support::Limits::NONE
-                },
+                &self.password,
+                &rt::Limits::NONE.min_length(1).max_length(128),
             );
     }
 }
@@ -362,24 +287,11 @@ pub struct AdminPostInvitesInviteAcceptReq {
 
 ::openapi_runtime::json_object!(AdminPostInvitesInviteAcceptReq);
 
-impl crate::support::Validate for AdminPostInvitesInviteAcceptReq {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for AdminPostInvitesInviteAcceptReq {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
-            .text(
-                "token",
-                ::std::option::Option::Some(&self.token),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(1usize),
-                    max_length: ::std::option::Option::Some(512usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check.nested("user", ::std::option::Option::Some(&self.user));
+            .text("token", &self.token, &rt::Limits::NONE.min_length(1).max_length(512));
+        check.nested("user", &self.user);
     }
 }
 
@@ -391,18 +303,12 @@ impl crate::support::Validate for AdminPostInvitesInviteAcceptReq {
 #[serde(deny_unknown_fields)]
 pub struct AdminPostInvitesInviteAcceptReqUser {
     /// The new user's first name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The new user's last name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// The new user's password.
     pub password: ::std::string::String,
@@ -410,40 +316,15 @@ pub struct AdminPostInvitesInviteAcceptReqUser {
 
 ::openapi_runtime::json_object!(AdminPostInvitesInviteAcceptReqUser);
 
-impl crate::support::Validate for AdminPostInvitesInviteAcceptReqUser {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "first_name",
-                self.first_name.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "last_name",
-                self.last_name.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
+impl rt::Validate for AdminPostInvitesInviteAcceptReqUser {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
+        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
         check
             .text(
                 "password",
-                ::std::option::Option::Some(&self.password),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(8usize),
-                    max_length: ::std::option::Option::Some(128usize),
-                    ..crate::support::Limits::NONE
-                },
+                &self.password,
+                &rt::Limits::NONE.min_length(8).max_length(128),
             );
     }
 }
@@ -456,29 +337,16 @@ impl crate::support::Validate for AdminPostInvitesInviteAcceptReqUser {
 #[serde(deny_unknown_fields)]
 pub struct AdminPostInvitesReq {
     /// The email of the person to invite; it becomes the new user's email.
-    pub user: crate::support::Email,
+    pub user: ::openapi_runtime::models::Email,
     pub role: UserRole,
 }
 
 ::openapi_runtime::json_object!(AdminPostInvitesReq);
 
-impl crate::support::Validate for AdminPostInvitesReq {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "user",
-                ::std::option::Option::Some(&self.user),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(254usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check.nested("role", ::std::option::Option::Some(&self.role));
+impl rt::Validate for AdminPostInvitesReq {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("user", &self.user, &rt::Limits::NONE.max_length(254));
+        check.nested("role", &self.role);
     }
 }
 
@@ -490,12 +358,9 @@ impl crate::support::Validate for AdminPostInvitesReq {
 #[serde(deny_unknown_fields)]
 pub struct AdminResetPasswordRequest {
     /// The email the token was issued for; checked when given.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
-    pub email: ::std::option::Option<crate::support::Email>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::openapi_runtime::models::Email>,
     /// The password-reset token.
     pub token: ::std::string::String,
     /// The new password.
@@ -504,41 +369,16 @@ pub struct AdminResetPasswordRequest {
 
 ::openapi_runtime::json_object!(AdminResetPasswordRequest);
 
-impl crate::support::Validate for AdminResetPasswordRequest {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for AdminResetPasswordRequest {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
         check
-            .text(
-                "email",
-                self.email.as_ref(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(254usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "token",
-                ::std::option::Option::Some(&self.token),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(1usize),
-                    max_length: ::std::option::Option::Some(512usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
+            .text("token", &self.token, &rt::Limits::NONE.min_length(1).max_length(512));
         check
             .text(
                 "password",
-                ::std::option::Option::Some(&self.password),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(8usize),
-                    max_length: ::std::option::Option::Some(128usize),
-                    ..crate::support::Limits::NONE
-                },
+                &self.password,
+                &rt::Limits::NONE.min_length(8).max_length(128),
             );
     }
 }
@@ -551,27 +391,14 @@ impl crate::support::Validate for AdminResetPasswordRequest {
 #[serde(deny_unknown_fields)]
 pub struct AdminResetPasswordTokenRequest {
     /// The email of the user whose password is to be reset.
-    pub email: crate::support::Email,
+    pub email: ::openapi_runtime::models::Email,
 }
 
 ::openapi_runtime::json_object!(AdminResetPasswordTokenRequest);
 
-impl crate::support::Validate for AdminResetPasswordTokenRequest {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "email",
-                ::std::option::Option::Some(&self.email),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(254usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
+impl rt::Validate for AdminResetPasswordTokenRequest {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
     }
 }
 
@@ -585,66 +412,42 @@ impl crate::support::Validate for AdminResetPasswordTokenRequest {
 #[serde(deny_unknown_fields)]
 pub struct AdminUpdateUserRequest {
     /// The user's first name; null clears it.
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub first_name: crate::support::Nullable<::std::string::String>,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub first_name: rt::Nullable<::std::string::String>,
     /// The user's last name; null clears it.
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub last_name: crate::support::Nullable<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub last_name: rt::Nullable<::std::string::String>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<UserRole>,
     /// A new API token for the user (at least 16 characters); null removes it. The token is
     /// stored hashed and never returned.
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub api_token: crate::support::Nullable<::std::string::String>,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub api_token: rt::Nullable<::std::string::String>,
     /// Key-value pairs merged into the stored metadata; a key whose value is the empty
     /// string is removed; null removes all metadata.
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub metadata: crate::support::Nullable<
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub metadata: rt::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
 
 ::openapi_runtime::json_object!(AdminUpdateUserRequest);
 
-impl crate::support::Validate for AdminUpdateUserRequest {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check
-            .text(
-                "first_name",
-                self.first_name.as_value(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .text(
-                "last_name",
-                self.last_name.as_value(),
-                &crate::support::Limits {
-                    max_length: ::std::option::Option::Some(100usize),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check.nested("role", self.role.as_ref());
+impl rt::Validate for AdminUpdateUserRequest {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
+        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
+        check.nested("role", &self.role);
         check
             .text(
                 "api_token",
-                self.api_token.as_value(),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(16usize),
-                    max_length: ::std::option::Option::Some(256usize),
-                    ..crate::support::Limits::NONE
-                },
+                &self.api_token,
+                &rt::Limits::NONE.min_length(16).max_length(256),
             );
     }
 }
@@ -660,14 +463,9 @@ pub struct AdminUserRes {
 
 ::openapi_runtime::json_object!(AdminUserRes);
 
-impl crate::support::Validate for AdminUserRes {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("user", ::std::option::Option::Some(&self.user));
+impl rt::Validate for AdminUserRes {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("user", &self.user);
     }
 }
 
@@ -689,41 +487,12 @@ pub struct AdminUsersListRes {
 
 ::openapi_runtime::json_object!(AdminUsersListRes);
 
-impl crate::support::Validate for AdminUsersListRes {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("users", ::std::option::Option::Some(&self.users));
-        check
-            .number(
-                "count",
-                ::std::option::Option::Some(&self.count),
-                &crate::support::Limits {
-                    minimum: ::std::option::Option::Some(0f64),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .number(
-                "offset",
-                ::std::option::Option::Some(&self.offset),
-                &crate::support::Limits {
-                    minimum: ::std::option::Option::Some(0f64),
-                    ..crate::support::Limits::NONE
-                },
-            );
-        check
-            .number(
-                "limit",
-                ::std::option::Option::Some(&self.limit),
-                &crate::support::Limits {
-                    minimum: ::std::option::Option::Some(1f64),
-                    ..crate::support::Limits::NONE
-                },
-            );
+impl rt::Validate for AdminUsersListRes {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("users", &self.users);
+        check.number("count", &self.count, &rt::Limits::NONE.minimum(0.0));
+        check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
+        check.number("limit", &self.limit, &rt::Limits::NONE.minimum(1.0));
     }
 }
 
@@ -740,25 +509,17 @@ pub struct Error {
     /// What went wrong, for people.
     pub message: ::std::string::String,
     /// A slug for the class of error, when there is one.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ErrorCode>,
 }
 
 ::openapi_runtime::json_object!(Error);
 
-impl crate::support::Validate for Error {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("type", ::std::option::Option::Some(&self.r#type));
-        check.nested("code", self.code.as_ref());
+impl rt::Validate for Error {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("type", &self.r#type);
+        check.nested("code", &self.code);
     }
 }
 
@@ -796,6 +557,7 @@ impl ErrorCode {
         Self::ApiError,
         Self::UnknownError,
     ];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -813,7 +575,7 @@ impl ::std::fmt::Display for ErrorCode {
     }
 }
 
-impl crate::support::Validate for ErrorCode {}
+impl rt::Validate for ErrorCode {}
 
 /// A slug for the kind of error.
 ///
@@ -882,6 +644,7 @@ impl ErrorType {
         Self::UnknownError,
         Self::TooManyRequests,
     ];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -910,7 +673,7 @@ impl ::std::fmt::Display for ErrorType {
     }
 }
 
-impl crate::support::Validate for ErrorType {}
+impl rt::Validate for ErrorType {}
 
 /// Generated from `#/paths/~1admin~1users/get/parameters/5`.
 #[derive(
@@ -964,6 +727,7 @@ impl GetUsersOrder {
         Self::LastName,
         Self::MinusLastName,
     ];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -987,7 +751,7 @@ impl ::std::fmt::Display for GetUsersOrder {
     }
 }
 
-impl crate::support::Validate for GetUsersOrder {}
+impl rt::Validate for GetUsersOrder {}
 
 /// Invite
 ///
@@ -1001,7 +765,7 @@ pub struct Invite {
     /// The invite's ID.
     pub id: ::std::string::String,
     /// The email of the person invited.
-    pub user_email: crate::support::Email,
+    pub user_email: ::openapi_runtime::models::Email,
     pub role: UserRole,
     /// Whether the invite was accepted. Always false, since accepted invites are deleted.
     ///
@@ -1023,14 +787,9 @@ pub struct Invite {
 
 ::openapi_runtime::json_object!(Invite);
 
-impl crate::support::Validate for Invite {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("role", ::std::option::Option::Some(&self.role));
+impl rt::Validate for Invite {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("role", &self.role);
     }
 }
 
@@ -1053,14 +812,9 @@ pub struct MultipleErrors {
 
 ::openapi_runtime::json_object!(MultipleErrors);
 
-impl crate::support::Validate for MultipleErrors {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("errors", ::std::option::Option::Some(&self.errors));
+impl rt::Validate for MultipleErrors {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("errors", &self.errors);
     }
 }
 
@@ -1076,7 +830,7 @@ pub struct User {
     /// The user's ID.
     pub id: ::std::string::String,
     /// The user's email, lower-cased.
-    pub email: crate::support::Email,
+    pub email: ::openapi_runtime::models::Email,
     /// The user's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The user's last name.
@@ -1096,14 +850,9 @@ pub struct User {
 
 ::openapi_runtime::json_object!(User);
 
-impl crate::support::Validate for User {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("role", ::std::option::Option::Some(&self.role));
+impl rt::Validate for User {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("role", &self.role);
     }
 }
 
@@ -1138,6 +887,7 @@ pub enum UserRole {
 impl UserRole {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[Self::Admin, Self::Member, Self::Developer];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1154,4 +904,4 @@ impl ::std::fmt::Display for UserRole {
     }
 }
 
-impl crate::support::Validate for UserRole {}
+impl rt::Validate for UserRole {}

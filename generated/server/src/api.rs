@@ -27,6 +27,7 @@ pub enum Credential {
 pub trait ApiBase: Send + Sync + 'static {
     /// Who is calling, as the implementation understands it (a user, a session, …).
     type Principal: Send + 'static;
+
     /// Checks one credential. `None` refuses it; the router then tries the operation's
     /// other accepted schemes and answers 401 when none is accepted.
     fn authenticate(
@@ -36,6 +37,7 @@ pub trait ApiBase: Send + Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::option::Option<Self::Principal>,
     > + Send;
+
     /// The body of an error the router answers by itself: invalid requests (400),
     /// missing credentials (401), unknown paths (404), undeclared methods (405) and
     /// oversized bodies (413).
@@ -45,6 +47,7 @@ pub trait ApiBase: Send + Sync + 'static {
 /// Lets an application keep a handle on the implementation it serves.
 impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
     type Principal = T::Principal;
+
     fn authenticate(
         &self,
         credential: Credential,
@@ -54,6 +57,7 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
     > + Send {
         (**self).authenticate(credential, meta)
     }
+
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
         (**self).error_body(problem)
     }
@@ -152,6 +156,7 @@ pub trait AuthApi: ApiBase {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::GetAuthResponse> + Send;
+
     /// User Login (`POST /admin/auth`)
     ///
     /// Logs a user in with email and password and starts a cookie session: the response sets
@@ -165,6 +170,7 @@ pub trait AuthApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostAuthRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostAuthResponse> + Send;
+
     /// User Logout (`DELETE /admin/auth`)
     ///
     /// Ends the current cookie session. Only the cookie session is affected: an API token or a
@@ -174,6 +180,7 @@ pub trait AuthApi: ApiBase {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::DeleteAuthResponse> + Send;
+
     /// User Login (JWT) (`POST /admin/auth/token`)
     ///
     /// Logs a user in with email and password and returns a signed JWT to send as
@@ -201,6 +208,7 @@ pub trait InvitesApi: ApiBase {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::GetInvitesResponse> + Send;
+
     /// Create an Invite (`POST /admin/invites`)
     ///
     /// Creates an invite for an email and a role, generates its token (valid 7 days) and hands
@@ -216,6 +224,7 @@ pub trait InvitesApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostInvitesRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostInvitesResponse> + Send;
+
     /// Accept an Invite (`POST /admin/invites/accept`)
     ///
     /// Accepts an invite with its token: creates a user with the invite's email and role and
@@ -233,6 +242,7 @@ pub trait InvitesApi: ApiBase {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostInvitesInviteAcceptResponse,
     > + Send;
+
     /// Delete an Invite (`DELETE /admin/invites/{invite_id}`)
     ///
     /// Deletes a pending invite; its token stops working.
@@ -247,6 +257,7 @@ pub trait InvitesApi: ApiBase {
     ) -> impl ::std::future::Future<
         Output = crate::models::DeleteInvitesInviteResponse,
     > + Send;
+
     /// Resend an Invite (`POST /admin/invites/{invite_id}/resend`)
     ///
     /// Generates a new token for a pending invite, moves its expiry to 7 days from now and hands
@@ -281,6 +292,7 @@ pub trait UsersApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: GetUsersRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetUsersResponse> + Send;
+
     /// Create a User (`POST /admin/users`)
     ///
     /// Creates an admin user who can log in right away. The email is stored lower-cased and
@@ -295,6 +307,7 @@ pub trait UsersApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostUsersRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostUsersResponse> + Send;
+
     /// Request Password Reset (`POST /admin/users/password-token`)
     ///
     /// Generates a password-reset token for the user with this email and hands it to the
@@ -310,6 +323,7 @@ pub trait UsersApi: ApiBase {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostUsersUserPasswordTokenResponse,
     > + Send;
+
     /// Reset Password (`POST /admin/users/reset-password`)
     ///
     /// Sets a new password with a token from Request Password Reset. A token works once and
@@ -326,6 +340,7 @@ pub trait UsersApi: ApiBase {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostUsersUserPasswordResponse,
     > + Send;
+
     /// Get a User (`GET /admin/users/{id}`)
     ///
     /// Retrieves an admin user. Deleted users are not found.
@@ -335,6 +350,7 @@ pub trait UsersApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: GetUsersUserRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetUsersUserResponse> + Send;
+
     /// Update a User (`POST /admin/users/{id}`)
     ///
     /// Updates an admin user. Absent fields are left alone. `first_name`, `last_name` and
@@ -353,6 +369,7 @@ pub trait UsersApi: ApiBase {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostUsersUserResponse,
     > + Send;
+
     /// Delete a User (`DELETE /admin/users/{id}`)
     ///
     /// Deletes an admin user (soft delete). The user can no longer log in, their sessions and
@@ -378,6 +395,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::GetAuthResponse> + Send {
         (**self).get_auth(principal, meta)
     }
+
     fn post_auth(
         &self,
         meta: &crate::support::RequestMeta,
@@ -385,6 +403,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::PostAuthResponse> + Send {
         (**self).post_auth(meta, request)
     }
+
     fn delete_auth(
         &self,
         principal: Self::Principal,
@@ -392,6 +411,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::DeleteAuthResponse> + Send {
         (**self).delete_auth(principal, meta)
     }
+
     fn post_token(
         &self,
         meta: &crate::support::RequestMeta,
@@ -409,6 +429,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::GetInvitesResponse> + Send {
         (**self).get_invites(principal, meta)
     }
+
     fn post_invites(
         &self,
         principal: Self::Principal,
@@ -417,6 +438,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::PostInvitesResponse> + Send {
         (**self).post_invites(principal, meta, request)
     }
+
     fn post_invites_invite_accept(
         &self,
         meta: &crate::support::RequestMeta,
@@ -426,6 +448,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     > + Send {
         (**self).post_invites_invite_accept(meta, request)
     }
+
     fn delete_invites_invite(
         &self,
         principal: Self::Principal,
@@ -436,6 +459,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     > + Send {
         (**self).delete_invites_invite(principal, meta, request)
     }
+
     fn post_invites_invite_resend(
         &self,
         principal: Self::Principal,
@@ -457,6 +481,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::GetUsersResponse> + Send {
         (**self).get_users(principal, meta, request)
     }
+
     fn post_users(
         &self,
         principal: Self::Principal,
@@ -465,6 +490,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::PostUsersResponse> + Send {
         (**self).post_users(principal, meta, request)
     }
+
     fn post_users_user_password_token(
         &self,
         meta: &crate::support::RequestMeta,
@@ -474,6 +500,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     > + Send {
         (**self).post_users_user_password_token(meta, request)
     }
+
     fn post_users_user_password(
         &self,
         meta: &crate::support::RequestMeta,
@@ -483,6 +510,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     > + Send {
         (**self).post_users_user_password(meta, request)
     }
+
     fn get_users_user(
         &self,
         principal: Self::Principal,
@@ -493,6 +521,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     > + Send {
         (**self).get_users_user(principal, meta, request)
     }
+
     fn post_users_user(
         &self,
         principal: Self::Principal,
@@ -503,6 +532,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     > + Send {
         (**self).post_users_user(principal, meta, request)
     }
+
     fn delete_users_user(
         &self,
         principal: Self::Principal,

@@ -31,6 +31,7 @@ impl<S: ApiBase> Shared<S> {
 
 impl<S: ApiBase> rt::Authenticate for Shared<S> {
     type Principal = S::Principal;
+
     const SCHEMES: &'static [rt::Scheme] = &[
         rt::Scheme {
             name: "api_token",
@@ -45,6 +46,7 @@ impl<S: ApiBase> rt::Authenticate for Shared<S> {
             carrier: rt::Carrier::Cookie("connect.sid"),
         },
     ];
+
     async fn check(
         &self,
         scheme: &'static str,
@@ -149,6 +151,7 @@ pub fn router_with<
         router = router
             .route(path, ::axum::routing::get(serve).fallback(method_not_allowed::<S>));
     }
+
     #[cfg(feature = "swagger-ui")]
     if let (Some(ui), Some(json)) = (&config.swagger_ui_path, &config.openapi_path) {
         let ui = ::utoipa_swagger_ui::SwaggerUi::new(ui.clone())
@@ -192,12 +195,12 @@ async fn get_auth<S: AuthApi>(
             Problem,
         >(
             match response {
-                crate::models::GetAuthResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::GetAuthResponse::Ok(body) => rt::json(200, &body),
                 crate::models::GetAuthResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::GetAuthResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -223,19 +226,17 @@ async fn post_auth<S: AuthApi>(
         >(
             match response {
                 crate::models::PostAuthResponse::Ok(body, headers) => {
-                    rt::with_headers(rt::json(200u16, &body), &headers)
+                    rt::with_headers(rt::json(200, &body), &headers)
                 }
-                crate::models::PostAuthResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
-                }
+                crate::models::PostAuthResponse::BadRequest(body) => rt::json(400, &body),
                 crate::models::PostAuthResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::PostAuthResponse::TooManyRequests(body, headers) => {
-                    rt::with_headers(rt::json(429u16, &body), &headers)
+                    rt::with_headers(rt::json(429, &body), &headers)
                 }
                 crate::models::PostAuthResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -264,13 +265,13 @@ async fn delete_auth<S: AuthApi>(
         >(
             match response {
                 crate::models::DeleteAuthResponse::Ok(body, headers) => {
-                    rt::with_headers(rt::text(200u16, "text/plain", body), &headers)
+                    rt::with_headers(rt::text(200, "text/plain", body), &headers)
                 }
                 crate::models::DeleteAuthResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::DeleteAuthResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -295,18 +296,18 @@ async fn post_token<S: AuthApi>(
             Problem,
         >(
             match response {
-                crate::models::PostTokenResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::PostTokenResponse::Ok(body) => rt::json(200, &body),
                 crate::models::PostTokenResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostTokenResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::PostTokenResponse::TooManyRequests(body, headers) => {
-                    rt::with_headers(rt::json(429u16, &body), &headers)
+                    rt::with_headers(rt::json(429, &body), &headers)
                 }
                 crate::models::PostTokenResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -334,12 +335,12 @@ async fn get_invites<S: InvitesApi>(
             Problem,
         >(
             match response {
-                crate::models::GetInvitesResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::GetInvitesResponse::Ok(body) => rt::json(200, &body),
                 crate::models::GetInvitesResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::GetInvitesResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -372,19 +373,19 @@ async fn post_invites<S: InvitesApi>(
         >(
             match response {
                 crate::models::PostInvitesResponse::Ok(body) => {
-                    rt::text(200u16, "text/plain", body)
+                    rt::text(200, "text/plain", body)
                 }
                 crate::models::PostInvitesResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostInvitesResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::PostInvitesResponse::Conflict(body) => {
-                    rt::json(409u16, &body)
+                    rt::json(409, &body)
                 }
                 crate::models::PostInvitesResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -415,17 +416,17 @@ async fn post_invites_invite_accept<S: InvitesApi>(
         >(
             match response {
                 crate::models::PostInvitesInviteAcceptResponse::Ok(body) => {
-                    rt::text(200u16, "text/plain", body)
+                    rt::text(200, "text/plain", body)
                 }
                 crate::models::PostInvitesInviteAcceptResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostInvitesInviteAcceptResponse::Conflict(body) => {
-                    rt::json(409u16, &body)
+                    rt::json(409, &body)
                 }
                 crate::models::PostInvitesInviteAcceptResponse::InternalServerError(
                     body,
-                ) => rt::json(500u16, &body),
+                ) => rt::json(500, &body),
             },
         )
     };
@@ -461,19 +462,19 @@ async fn delete_invites_invite<S: InvitesApi>(
         >(
             match response {
                 crate::models::DeleteInvitesInviteResponse::Ok(body) => {
-                    rt::json(200u16, &body)
+                    rt::json(200, &body)
                 }
                 crate::models::DeleteInvitesInviteResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::DeleteInvitesInviteResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::DeleteInvitesInviteResponse::NotFound(body) => {
-                    rt::json(404u16, &body)
+                    rt::json(404, &body)
                 }
                 crate::models::DeleteInvitesInviteResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -512,20 +513,20 @@ async fn post_invites_invite_resend<S: InvitesApi>(
         >(
             match response {
                 crate::models::PostInvitesInviteResendResponse::Ok(body) => {
-                    rt::text(200u16, "text/plain", body)
+                    rt::text(200, "text/plain", body)
                 }
                 crate::models::PostInvitesInviteResendResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostInvitesInviteResendResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::PostInvitesInviteResendResponse::NotFound(body) => {
-                    rt::json(404u16, &body)
+                    rt::json(404, &body)
                 }
                 crate::models::PostInvitesInviteResendResponse::InternalServerError(
                     body,
-                ) => rt::json(500u16, &body),
+                ) => rt::json(500, &body),
             },
         )
     };
@@ -556,15 +557,13 @@ async fn get_users<S: UsersApi>(
             Problem,
         >(
             match response {
-                crate::models::GetUsersResponse::Ok(body) => rt::json(200u16, &body),
-                crate::models::GetUsersResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
-                }
+                crate::models::GetUsersResponse::Ok(body) => rt::json(200, &body),
+                crate::models::GetUsersResponse::BadRequest(body) => rt::json(400, &body),
                 crate::models::GetUsersResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::GetUsersResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -596,18 +595,18 @@ async fn post_users<S: UsersApi>(
             Problem,
         >(
             match response {
-                crate::models::PostUsersResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::PostUsersResponse::Ok(body) => rt::json(200, &body),
                 crate::models::PostUsersResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostUsersResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::PostUsersResponse::UnprocessableEntity(body) => {
-                    rt::json(422u16, &body)
+                    rt::json(422, &body)
                 }
                 crate::models::PostUsersResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -638,14 +637,14 @@ async fn post_users_user_password_token<S: UsersApi>(
         >(
             match response {
                 crate::models::PostUsersUserPasswordTokenResponse::NoContent => {
-                    rt::empty(204u16)
+                    rt::empty(204)
                 }
                 crate::models::PostUsersUserPasswordTokenResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
                     body,
-                ) => rt::json(500u16, &body),
+                ) => rt::json(500, &body),
             },
         )
     };
@@ -675,14 +674,14 @@ async fn post_users_user_password<S: UsersApi>(
         >(
             match response {
                 crate::models::PostUsersUserPasswordResponse::Ok(body) => {
-                    rt::json(200u16, &body)
+                    rt::json(200, &body)
                 }
                 crate::models::PostUsersUserPasswordResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostUsersUserPasswordResponse::InternalServerError(
                     body,
-                ) => rt::json(500u16, &body),
+                ) => rt::json(500, &body),
             },
         )
     };
@@ -713,18 +712,18 @@ async fn get_users_user<S: UsersApi>(
             Problem,
         >(
             match response {
-                crate::models::GetUsersUserResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::GetUsersUserResponse::Ok(body) => rt::json(200, &body),
                 crate::models::GetUsersUserResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::GetUsersUserResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::GetUsersUserResponse::NotFound(body) => {
-                    rt::json(404u16, &body)
+                    rt::json(404, &body)
                 }
                 crate::models::GetUsersUserResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -761,18 +760,18 @@ async fn post_users_user<S: UsersApi>(
             Problem,
         >(
             match response {
-                crate::models::PostUsersUserResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::PostUsersUserResponse::Ok(body) => rt::json(200, &body),
                 crate::models::PostUsersUserResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::PostUsersUserResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::PostUsersUserResponse::NotFound(body) => {
-                    rt::json(404u16, &body)
+                    rt::json(404, &body)
                 }
                 crate::models::PostUsersUserResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )
@@ -808,20 +807,18 @@ async fn delete_users_user<S: UsersApi>(
             Problem,
         >(
             match response {
-                crate::models::DeleteUsersUserResponse::Ok(body) => {
-                    rt::json(200u16, &body)
-                }
+                crate::models::DeleteUsersUserResponse::Ok(body) => rt::json(200, &body),
                 crate::models::DeleteUsersUserResponse::BadRequest(body) => {
-                    rt::json(400u16, &body)
+                    rt::json(400, &body)
                 }
                 crate::models::DeleteUsersUserResponse::Unauthorized(body) => {
-                    rt::json(401u16, &body)
+                    rt::json(401, &body)
                 }
                 crate::models::DeleteUsersUserResponse::NotFound(body) => {
-                    rt::json(404u16, &body)
+                    rt::json(404, &body)
                 }
                 crate::models::DeleteUsersUserResponse::InternalServerError(body) => {
-                    rt::json(500u16, &body)
+                    rt::json(500, &body)
                 }
             },
         )

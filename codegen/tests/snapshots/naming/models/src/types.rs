@@ -17,17 +17,16 @@
     clippy::large_enum_variant
 )]
 
+use crate::support as rt;
+
 /// A declared property named like the generated catch-all field.
 ///
 /// Generated from `#/components/schemas/Labels`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Labels {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_properties: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not name.
     #[serde(flatten)]
@@ -36,7 +35,7 @@ pub struct Labels {
 
 ::openapi_runtime::json_object!(Labels);
 
-impl crate::support::Validate for Labels {}
+impl rt::Validate for Labels {}
 
 /// Generated from `#/components/schemas/2fa-method`.
 #[derive(
@@ -61,6 +60,7 @@ pub enum N2faMethod {
 impl N2faMethod {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[Self::Sms, Self::Totp];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -76,7 +76,7 @@ impl ::std::fmt::Display for N2faMethod {
     }
 }
 
-impl crate::support::Validate for N2faMethod {}
+impl rt::Validate for N2faMethod {}
 
 /// Enum values that collide after case conversion.
 ///
@@ -121,6 +121,7 @@ impl Operator {
         Self::Empty,
         Self::SubTract,
     ];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -141,7 +142,7 @@ impl ::std::fmt::Display for Operator {
     }
 }
 
-impl crate::support::Validate for Operator {}
+impl rt::Validate for Operator {}
 
 /// Property names that differ only in symbols, case or keywords.
 ///
@@ -149,72 +150,38 @@ impl crate::support::Validate for Operator {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Reactions {
-    #[serde(
-        rename = "reactions-+1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "reactions-+1", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions_plus_1: ::std::option::Option<i64>,
-    #[serde(
-        rename = "reactions--1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "reactions--1", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions_minus_1: ::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "self", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<bool>,
-    #[serde(
-        rename = "2fa",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "2fa", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub n_2fa: ::std::option::Option<bool>,
-    #[serde(
-        rename = "userName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "userName", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "user_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "user_name", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name2: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "@id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "@id", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
 ::openapi_runtime::json_object!(Reactions);
 
-impl crate::support::Validate for Reactions {}
+impl rt::Validate for Reactions {}
 
 /// Same name as `Reactions` up to case.
 ///
@@ -222,31 +189,24 @@ impl crate::support::Validate for Reactions {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Reactions2 {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
 }
 
 ::openapi_runtime::json_object!(Reactions2);
 
-impl crate::support::Validate for Reactions2 {}
+impl rt::Validate for Reactions2 {}
 
 /// Generated from `#/components/schemas/Self`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Self_ {
-    #[serde(
-        rename = "crate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(rename = "crate", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crate_: ::std::option::Option<::std::string::String>,
 }
 
 ::openapi_runtime::json_object!(Self_);
 
-impl crate::support::Validate for Self_ {}
+impl rt::Validate for Self_ {}

@@ -33,10 +33,12 @@ impl Client {
             inner: rt::Builder::new(base_url, SCHEMES),
         }
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+
     /// The current credential of a scheme (including a session cookie the server set).
     pub fn credential(
         &self,
@@ -44,6 +46,7 @@ impl Client {
     ) -> ::std::option::Option<::std::string::String> {
         self.core.credential(scheme.name())
     }
+
     /// The operations tagged `Default`.
     pub fn default(&self) -> crate::resources::DefaultResource<'_> {
         crate::resources::DefaultResource::new(self)
@@ -64,12 +67,14 @@ impl ClientBuilder {
             inner: self.inner.default_header(name, value),
         }
     }
+
     /// Gives up on a request after this long (each attempt).
     pub fn timeout(self, timeout: Duration) -> Self {
         ClientBuilder {
             inner: self.inner.timeout(timeout),
         }
     }
+
     /// How many times a request is retried (default 0). Idempotent requests are retried
     /// after connection errors, timeouts, 429 and 5xx; others only when the connection
     /// could not be made, so nothing was sent.
@@ -78,24 +83,28 @@ impl ClientBuilder {
             inner: self.inner.max_retries(retries),
         }
     }
+
     /// The first retry delay; each retry doubles it (with jitter), up to 30 s.
     pub fn retry_base_delay(self, delay: Duration) -> Self {
         ClientBuilder {
             inner: self.inner.retry_base_delay(delay),
         }
     }
+
     /// Whether a session cookie set by the server is kept and sent back (default true).
     pub fn keep_session(self, keep: bool) -> Self {
         ClientBuilder {
             inner: self.inner.keep_session(keep),
         }
     }
+
     /// Uses this reqwest client (its connection pool, proxy and TLS settings).
     pub fn http_client(self, http: ::reqwest::Client) -> Self {
         ClientBuilder {
             inner: self.inner.http_client(http),
         }
     }
+
     /// Builds the client; fails when the base URL is not an absolute http(s) URL or a
     /// default header was invalid.
     pub fn build(self) -> ::std::result::Result<Client, Error> {

@@ -9,6 +9,7 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+use crate::models;
 use ::openapi_runtime::client as rt;
 
 /// The operations tagged `Default`: `client.default()`.
@@ -25,6 +26,7 @@ impl<'a> DefaultResource<'a> {
             headers: ::reqwest::header::HeaderMap::new(),
         }
     }
+
     /// Adds a header to the calls made through this value (invalid ones are ignored).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let (Ok(name), Ok(value)) = (
@@ -35,19 +37,18 @@ impl<'a> DefaultResource<'a> {
         }
         self
     }
+
     fn call(&self, operation: &'static rt::Operation) -> rt::Call {
         rt::Call::new(operation).headers(&self.headers)
     }
+
     /// `POST /pets`.
     ///
     /// Public: no credential is sent.
     pub async fn create_pet(
         &self,
-        body: &crate::models::PetRequest,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::CreatePetResponse>,
-        crate::Error,
-    > {
+        body: &models::PetRequest,
+    ) -> rt::ApiResult<models::CreatePetResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "createPet",
             method: ::reqwest::Method::POST,
@@ -55,36 +56,22 @@ impl<'a> DefaultResource<'a> {
             security: &[],
         };
         let call = self.call(&OPERATION).json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            201u16 => {
-                                crate::models::CreatePetResponse::Created(response.json()?)
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            201 => models::CreatePetResponse::Created(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
+
     /// `PATCH /pets/{id}`.
     ///
     /// Public: no credential is sent.
     pub async fn update_pet(
         &self,
         id: &str,
-        body: &crate::models::UpdatePetBody,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::models::UpdatePetResponse>,
-        crate::Error,
-    > {
+        body: &models::UpdatePetBody,
+    ) -> rt::ApiResult<models::UpdatePetResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "updatePet",
             method: ::reqwest::Method::PATCH,
@@ -95,23 +82,11 @@ impl<'a> DefaultResource<'a> {
             .call(&OPERATION)
             .path_param("id", id)
             .json("application/json", body);
-        self.client
-            .core
-            .execute(
-                call,
-                |response| {
-                    ::std::result::Result::Ok(
-                        match response.status() {
-                            200u16 => {
-                                crate::models::UpdatePetResponse::Ok(response.json()?)
-                            }
-                            _ => {
-                                return ::std::result::Result::Err(response.undocumented());
-                            }
-                        },
-                    )
-                },
-            )
-            .await
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::UpdatePetResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
     }
 }

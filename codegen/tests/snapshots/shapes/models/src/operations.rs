@@ -14,6 +14,7 @@
 
 #[allow(unused_imports)]
 use crate::types::*;
+use crate::support as rt;
 
 /// Responses of `createPet` — `POST /pets`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,9 +27,10 @@ impl CreatePetResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Created(..) => 201u16,
+            Self::Created(..) => 201,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())
@@ -41,7 +43,7 @@ pub struct UpdatePetPath {
     pub id: ::std::string::String,
 }
 
-impl crate::support::Validate for UpdatePetPath {}
+impl rt::Validate for UpdatePetPath {}
 
 /// Responses of `updatePet` — `PATCH /pets/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,9 +56,10 @@ impl UpdatePetResponse {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok(..) => 200u16,
+            Self::Ok(..) => 200,
         }
     }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status())

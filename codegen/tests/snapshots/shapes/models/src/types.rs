@@ -17,6 +17,8 @@
     clippy::large_enum_variant
 )]
 
+use crate::support as rt;
+
 /// Generated from `#/components/schemas/Circle`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
@@ -27,7 +29,7 @@ pub struct Circle {
 
 ::openapi_runtime::json_object!(Circle);
 
-impl crate::support::Validate for Circle {}
+impl rt::Validate for Circle {}
 
 /// Generated from `#/components/schemas/Created`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -38,7 +40,7 @@ pub struct Created {
 
 ::openapi_runtime::json_object!(Created);
 
-impl crate::support::Validate for Created {}
+impl rt::Validate for Created {}
 
 /// Generated from `#/components/schemas/Deleted`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -49,7 +51,7 @@ pub struct Deleted {
 
 ::openapi_runtime::json_object!(Deleted);
 
-impl crate::support::Validate for Deleted {}
+impl rt::Validate for Deleted {}
 
 /// A union whose tag lives only in the union.
 ///
@@ -63,19 +65,11 @@ pub enum Event {
     Deleted(Deleted),
 }
 
-impl crate::support::Validate for Event {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
+impl rt::Validate for Event {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         match self {
-            Self::Created(value) => {
-                crate::support::Validate::validate_into(value, path, errors)
-            }
-            Self::Deleted(value) => {
-                crate::support::Validate::validate_into(value, path, errors)
-            }
+            Self::Created(value) => check.nested("", value),
+            Self::Deleted(value) => check.nested("", value),
         }
     }
 }
@@ -88,60 +82,38 @@ impl crate::support::Validate for Event {
 pub struct Fields {
     pub required_plain: ::std::string::String,
     pub required_nullable: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optional_plain: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub optional_nullable: crate::support::Nullable<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub optional_nullable: rt::Nullable<::std::string::String>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anything: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub free: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f32>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inline: ::std::option::Option<FieldsInline>,
 }
 
 ::openapi_runtime::json_object!(Fields);
 
-impl crate::support::Validate for Fields {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("inline", self.inline.as_ref());
+impl rt::Validate for Fields {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("inline", &self.inline);
     }
 }
 
@@ -149,24 +121,16 @@ impl crate::support::Validate for Fields {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct FieldsInline {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<FieldsInlineMode>,
 }
 
 ::openapi_runtime::json_object!(FieldsInline);
 
-impl crate::support::Validate for FieldsInline {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("mode", self.mode.as_ref());
+impl rt::Validate for FieldsInline {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("mode", &self.mode);
     }
 }
 
@@ -193,6 +157,7 @@ pub enum FieldsInlineMode {
 impl FieldsInlineMode {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[Self::On, Self::Off];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -208,7 +173,7 @@ impl ::std::fmt::Display for FieldsInlineMode {
     }
 }
 
-impl crate::support::Validate for FieldsInlineMode {}
+impl rt::Validate for FieldsInlineMode {}
 
 /// An untagged union.
 ///
@@ -220,7 +185,7 @@ pub enum IdOrName {
     String(::std::string::String),
 }
 
-impl crate::support::Validate for IdOrName {}
+impl rt::Validate for IdOrName {}
 
 /// Generated from `#/components/schemas/Kind`.
 #[derive(
@@ -247,6 +212,7 @@ pub enum Kind {
 impl Kind {
     /// Every value, in the order of the schema.
     pub const ALL: &'static [Self] = &[Self::Cat, Self::Dog];
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -262,7 +228,7 @@ impl ::std::fmt::Display for Kind {
     }
 }
 
-impl crate::support::Validate for Kind {}
+impl rt::Validate for Kind {}
 
 /// A one-variant oneOf with null is a nullable reference.
 ///
@@ -281,22 +247,13 @@ pub struct Money {
 
 ::openapi_runtime::json_object!(Money);
 
-impl crate::support::Validate for Money {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
+impl rt::Validate for Money {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         check
             .text(
                 "currency",
-                ::std::option::Option::Some(&self.currency),
-                &crate::support::Limits {
-                    min_length: ::std::option::Option::Some(3usize),
-                    max_length: ::std::option::Option::Some(3usize),
-                    ..crate::support::Limits::NONE
-                },
+                &self.currency,
+                &rt::Limits::NONE.min_length(3).max_length(3),
             );
     }
 }
@@ -308,14 +265,9 @@ impl crate::support::Validate for Money {
 #[serde(transparent)]
 pub struct Nested(pub ::std::vec::Vec<Nested>);
 
-impl crate::support::Validate for Nested {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("", ::std::option::Option::Some(&self.0));
+impl rt::Validate for Nested {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("", &self.0);
     }
 }
 
@@ -329,39 +281,26 @@ pub struct Pet {
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub kind: Kind,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub born: ::std::option::Option<::chrono::NaiveDate>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registered_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub owner_email: crate::support::Nullable<crate::support::Email>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub owner_email: rt::Nullable<::openapi_runtime::models::Email>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<Money>,
 }
 
 ::openapi_runtime::json_object!(Pet);
 
-impl crate::support::Validate for Pet {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("kind", ::std::option::Option::Some(&self.kind));
-        check.nested("price", self.price.as_ref());
+impl rt::Validate for Pet {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("kind", &self.kind);
+        check.nested("price", &self.price);
     }
 }
 
@@ -374,39 +313,26 @@ impl crate::support::Validate for Pet {
 pub struct PetRequest {
     pub name: ::std::string::String,
     pub kind: Kind,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub born: ::std::option::Option<::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub owner_email: crate::support::Nullable<crate::support::Email>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub owner_email: rt::Nullable<::openapi_runtime::models::Email>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<Money>,
 }
 
 ::openapi_runtime::json_object!(PetRequest);
 
-impl crate::support::Validate for PetRequest {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("kind", ::std::option::Option::Some(&self.kind));
-        check.nested("price", self.price.as_ref());
+impl rt::Validate for PetRequest {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("kind", &self.kind);
+        check.nested("price", &self.price);
     }
 }
 
@@ -455,19 +381,11 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-impl crate::support::Validate for Shape {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
+impl rt::Validate for Shape {
+    fn check(&self, check: &mut rt::Checker<'_>) {
         match self {
-            Self::Circle(value) => {
-                crate::support::Validate::validate_into(value, path, errors)
-            }
-            Self::Square(value) => {
-                crate::support::Validate::validate_into(value, path, errors)
-            }
+            Self::Circle(value) => check.nested("", value),
+            Self::Square(value) => check.nested("", value),
         }
     }
 }
@@ -482,7 +400,7 @@ pub struct Square {
 
 ::openapi_runtime::json_object!(Square);
 
-impl crate::support::Validate for Square {}
+impl rt::Validate for Square {}
 
 /// allOf merges the parts into one struct.
 ///
@@ -496,7 +414,7 @@ pub struct Timestamped {
 
 ::openapi_runtime::json_object!(Timestamped);
 
-impl crate::support::Validate for Timestamped {}
+impl rt::Validate for Timestamped {}
 
 /// A recursive type.
 ///
@@ -505,31 +423,20 @@ impl crate::support::Validate for Timestamped {}
 #[serde(remote = "Self")]
 pub struct Tree {
     pub value: i64,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub left: ::std::option::Option<::std::boxed::Box<Tree>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<Tree>>,
 }
 
 ::openapi_runtime::json_object!(Tree);
 
-impl crate::support::Validate for Tree {
-    fn validate_into(
-        &self,
-        path: &str,
-        errors: &mut ::std::vec::Vec<crate::support::Violation>,
-    ) {
-        let mut check = crate::support::Checker::new(path, errors);
-        check.nested("left", self.left.as_ref());
-        check.nested("children", self.children.as_ref());
+impl rt::Validate for Tree {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("left", &self.left);
+        check.nested("children", &self.children);
     }
 }
 
@@ -538,16 +445,14 @@ impl crate::support::Validate for Tree {
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePetBody {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::support::deserialize_some",
-    )]
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "crate::support::Nullable::is_absent")]
-    pub nickname: crate::support::Nullable<::std::string::String>,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub nickname: rt::Nullable<::std::string::String>,
 }
 
 ::openapi_runtime::json_object!(UpdatePetBody);
 
-impl crate::support::Validate for UpdatePetBody {}
+impl rt::Validate for UpdatePetBody {}

@@ -20,6 +20,7 @@ pub enum Credential {}
 pub trait ApiBase: Send + Sync + 'static {
     /// Who is calling, as the implementation understands it (a user, a session, …).
     type Principal: Send + 'static;
+
     /// Checks one credential. `None` refuses it; the router then tries the operation's
     /// other accepted schemes and answers 401 when none is accepted.
     fn authenticate(
@@ -32,6 +33,7 @@ pub trait ApiBase: Send + Sync + 'static {
         let _ = (credential, meta);
         async { ::std::option::Option::None }
     }
+
     /// The body of an error the router answers by itself: invalid requests (400),
     /// missing credentials (401), unknown paths (404), undeclared methods (405) and
     /// oversized bodies (413).
@@ -41,6 +43,7 @@ pub trait ApiBase: Send + Sync + 'static {
 /// Lets an application keep a handle on the implementation it serves.
 impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
     type Principal = T::Principal;
+
     fn authenticate(
         &self,
         credential: Credential,
@@ -50,6 +53,7 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
     > + Send {
         (**self).authenticate(credential, meta)
     }
+
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
         (**self).error_body(problem)
     }
@@ -76,6 +80,7 @@ pub trait DefaultApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: CreatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::CreatePetResponse> + Send;
+
     /// `PATCH /pets/{id}`
     fn update_pet(
         &self,
@@ -92,6 +97,7 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<Output = crate::models::CreatePetResponse> + Send {
         (**self).create_pet(meta, request)
     }
+
     fn update_pet(
         &self,
         meta: &crate::support::RequestMeta,

@@ -59,6 +59,7 @@ pub fn router_with<S: crate::api::DefaultApi>(
         router = router
             .route(path, ::axum::routing::get(serve).fallback(method_not_allowed::<S>));
     }
+
     #[cfg(feature = "swagger-ui")]
     if let (Some(ui), Some(json)) = (&config.swagger_ui_path, &config.openapi_path) {
         let ui = ::utoipa_swagger_ui::SwaggerUi::new(ui.clone())
@@ -99,9 +100,7 @@ async fn create_pet<S: DefaultApi>(
             Problem,
         >(
             match response {
-                crate::models::CreatePetResponse::Created(body) => {
-                    rt::json(201u16, &body)
-                }
+                crate::models::CreatePetResponse::Created(body) => rt::json(201, &body),
             },
         )
     };
@@ -126,7 +125,7 @@ async fn update_pet<S: DefaultApi>(
             Problem,
         >(
             match response {
-                crate::models::UpdatePetResponse::Ok(body) => rt::json(200u16, &body),
+                crate::models::UpdatePetResponse::Ok(body) => rt::json(200, &body),
             },
         )
     };
