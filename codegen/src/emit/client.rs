@@ -54,7 +54,7 @@ pub fn emit(
         pub use ::openapi_runtime::client as support;
         pub use client::*;
         pub use resources::*;
-        pub use support::{ApiResponse, Error};
+        pub use support::{ApiResponse, ApiResult, Error};
 
         /// The models crate the client speaks.
         pub mod models {
@@ -66,6 +66,9 @@ pub fn emit(
         ("client.rs", format_rust(client_module(ir), spec_label)?),
         ("resources.rs", format_rust(resources_module(ir), spec_label)?),
     ];
+    // Untyped bodies are `serde_json` values in method signatures.
+    let serde_json =
+        if files.iter().any(|(_, text)| text.contains("::serde_json::")) { "serde_json = \"1\"\n" } else { "" };
     let version = ir.crate_version.clone();
     let package = super::Package {
         name: &settings.crate_name,
@@ -78,7 +81,7 @@ pub fn emit(
     };
     let manifest = format!(
         "{header}\n{package}\n[dependencies]\n{models} = {{ path = \"{models_dir}\", version = \"{version}\" }}\n\
-         {runtime}reqwest = {{ version = \"0.13\", default-features = false }}\n\n\
+         {runtime}reqwest = {{ version = \"0.13\", default-features = false }}\n{serde_json}\n\
          [features]\ndefault = [\"rustls\"]\n# HTTPS through rustls (no OpenSSL). Without it the client speaks plain HTTP only.\n\
          rustls = [\"reqwest/rustls\"]\n",
         header = header("#", spec_label),

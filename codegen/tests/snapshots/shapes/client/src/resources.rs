@@ -89,4 +89,32 @@ impl<'a> DefaultResource<'a> {
         };
         Ok(response.decoded(value))
     }
+
+    /// `PUT /pets/{id}/labels`.
+    ///
+    /// An untyped object body, optional (a client crate then needs `serde_json` itself).
+    ///
+    /// Public: no credential is sent.
+    pub async fn set_pet_labels(
+        &self,
+        id: &str,
+        body: Option<&::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    ) -> rt::ApiResult<models::SetPetLabelsResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "setPetLabels",
+            method: ::reqwest::Method::PUT,
+            path: "/pets/{id}/labels",
+            security: &[],
+        };
+        let mut call = self.call(&OPERATION).path_param("id", id);
+        if let Some(body) = body {
+            call = call.json("application/json", body);
+        }
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            204 => models::SetPetLabelsResponse::NoContent,
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
 }

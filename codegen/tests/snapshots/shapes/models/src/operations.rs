@@ -65,3 +65,32 @@ impl UpdatePetResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Path parameters of `setPetLabels` — `PUT /pets/{id}/labels`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetPetLabelsPath {
+    pub id: ::std::string::String,
+}
+
+impl rt::Validate for SetPetLabelsPath {}
+
+/// Responses of `setPetLabels` — `PUT /pets/{id}/labels`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetPetLabelsResponse {
+    /// 204: Set.
+    NoContent,
+}
+
+impl SetPetLabelsResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

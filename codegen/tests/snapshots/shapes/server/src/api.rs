@@ -72,6 +72,15 @@ pub struct UpdatePetRequest {
     pub body: crate::models::UpdatePetBody,
 }
 
+/// What `setPetLabels` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetPetLabelsRequest {
+    pub path: crate::models::SetPetLabelsPath,
+    pub body: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+}
+
 /// The operations tagged `Default`.
 pub trait DefaultApi: ApiBase {
     /// `POST /pets`
@@ -87,6 +96,15 @@ pub trait DefaultApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send;
+
+    /// `PUT /pets/{id}/labels`
+    ///
+    /// An untyped object body, optional (a client crate then needs `serde_json` itself).
+    fn set_pet_labels(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: SetPetLabelsRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::SetPetLabelsResponse> + Send;
 }
 
 impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
@@ -104,5 +122,15 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send {
         (**self).update_pet(meta, request)
+    }
+
+    fn set_pet_labels(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: SetPetLabelsRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::SetPetLabelsResponse,
+    > + Send {
+        (**self).set_pet_labels(meta, request)
     }
 }

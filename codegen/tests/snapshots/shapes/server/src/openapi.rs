@@ -205,6 +205,67 @@ pub fn openapi() -> OpenApi {
                         )
                         .build(),
                 )
+                .path(
+                    "/pets/{id}/labels",
+                    PathItemBuilder::new()
+                        .operation(
+                            HttpMethod::Put,
+                            OperationBuilder::new()
+                                .operation_id(Some("setPetLabels"))
+                                .tags(Some(::std::vec::Vec::<&str>::from([])))
+                                .parameter(
+                                    ParameterBuilder::new()
+                                        .name("id")
+                                        .parameter_in(ParameterIn::Path)
+                                        .required(Required::True)
+                                        .schema(
+                                            Some(
+                                                RefOr::from(
+                                                    ObjectBuilder::new().schema_type(Type::String).build(),
+                                                ),
+                                            ),
+                                        )
+                                        .build(),
+                                )
+                                .request_body(
+                                    Some(
+                                        RequestBodyBuilder::new()
+                                            .content(
+                                                "application/json",
+                                                ContentBuilder::new()
+                                                    .schema(
+                                                        Some(
+                                                            RefOr::from(
+                                                                ObjectBuilder::new()
+                                                                    .schema_type(Type::Object)
+                                                                    .additional_properties(
+                                                                        Some(AdditionalProperties::<Schema>::FreeForm(true)),
+                                                                    )
+                                                                    .build(),
+                                                            ),
+                                                        ),
+                                                    )
+                                                    .build(),
+                                            )
+                                            .required(Some(Required::False))
+                                            .build(),
+                                    ),
+                                )
+                                .responses(
+                                    ResponsesBuilder::new()
+                                        .response(
+                                            "204",
+                                            ResponseBuilder::new().description("Set.").build(),
+                                        )
+                                        .build(),
+                                )
+                                .securities(
+                                    Some(::std::vec::Vec::<SecurityRequirement>::from([])),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
                 .build(),
         )
         .components(

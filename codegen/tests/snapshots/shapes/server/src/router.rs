@@ -47,6 +47,12 @@ pub fn router_with<S: crate::api::DefaultApi>(
         .route(
             "/pets/{id}",
             MethodRouter::new().patch(update_pet::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/pets/{id}/labels",
+            MethodRouter::new()
+                .put(set_pet_labels::<S>)
+                .fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -126,6 +132,31 @@ async fn update_pet<S: DefaultApi>(
         >(
             match response {
                 crate::models::UpdatePetResponse::Ok(body) => rt::json(200, &body),
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `PUT /pets/{id}/labels` (`setPetLabels`).
+async fn set_pet_labels<S: DefaultApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let path = request.path().await?;
+        let body = request.optional_json().await?;
+        let response = shared
+            .api
+            .set_pet_labels(request.meta(), SetPetLabelsRequest { path, body })
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::SetPetLabelsResponse::NoContent => rt::empty(204),
             },
         )
     };
