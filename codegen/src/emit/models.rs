@@ -314,6 +314,20 @@ fn emit_type(def: &TypeDef) -> TokenStream {
 }
 
 pub(crate) fn field_tokens(field: &Field) -> TokenStream {
+    field_tokens_in(field, FieldSource::Json)
+}
+
+/// Where a field's value is read from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldSource {
+    /// A JSON object: an explicit `null` exists and is refused for a non-nullable field.
+    Json,
+    /// Parameters and headers: text has no `null`, and serde reads a missing `Option` as
+    /// `None` by itself.
+    Text,
+}
+
+pub(crate) fn field_tokens_in(field: &Field, source: FieldSource) -> TokenStream {
     let doc = {
         let mut text = field.doc.clone().unwrap_or_default();
         if let Some(default) = &field.default {
@@ -335,6 +349,7 @@ pub(crate) fn field_tokens(field: &Field) -> TokenStream {
         Presence::Required => (ty, quote!(#rename)),
         Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), quote!(#rename)),
         // Two attributes, reading and writing, so each stays on one line.
+        Presence::Optional if source == FieldSource::Text => (quote!(::std::option::Option<#ty>), quote!(#rename)),
         Presence::Optional => {
             (quote!(::std::option::Option<#ty>), quote!(#rename default, deserialize_with = "rt::deserialize_some"))
         }

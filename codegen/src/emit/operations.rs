@@ -92,7 +92,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
 
 fn params_struct(name: &RustIdent, fields: &[Field], doc: &str, deny_unknown: bool) -> TokenStream {
     let ident = name.ident();
-    let field_tokens = fields.iter().map(super::models::field_tokens);
+    let field_tokens = fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Text));
     let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
     let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     let validate = super::validate::impl_with(&ident, fields.iter().filter_map(super::validate::field_check).collect());

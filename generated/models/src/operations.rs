@@ -82,7 +82,7 @@ impl PostAuthResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthOkHeaders {
     /// The session cookie `connect.sid`, HttpOnly, SameSite=Lax.
-    #[serde(rename = "Set-Cookie", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(rename = "Set-Cookie")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
@@ -93,7 +93,7 @@ impl rt::Validate for PostAuthOkHeaders {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(rename = "Retry-After")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_after: ::std::option::Option<i64>,
 }
@@ -131,7 +131,7 @@ impl DeleteAuthResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteAuthOkHeaders {
     /// Expires the session cookie `connect.sid`.
-    #[serde(rename = "Set-Cookie", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(rename = "Set-Cookie")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
@@ -177,7 +177,7 @@ impl PostTokenResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(rename = "Retry-After")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_after: ::std::option::Option<i64>,
 }
@@ -401,41 +401,33 @@ impl PostInvitesInviteResendResponse {
 #[serde(deny_unknown_fields)]
 pub struct GetUsersQuery {
     /// Case-insensitive substring searched in first name, last name and email.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub q: ::std::option::Option<::std::string::String>,
     /// Only the user with this email (case-insensitive).
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::openapi_runtime::models::Email>,
     /// Only users with this first name.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Only users with this last name.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Only users with this role.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<UserRole>,
     /// The field to sort by; a leading `-` sorts in descending order.
     ///
     /// Default: `"-created_at"`.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<GetUsersOrder>,
     /// The number of users to skip.
     ///
     /// Default: `0`.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i64>,
     /// The maximum number of users to return.
     ///
     /// Default: `50`.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
 }
