@@ -128,3 +128,17 @@ fn all_of_merges_parts_and_other_files_are_bundled() {
     let money = json!({"amount": 250, "currency": "EUR"});
     assert_eq!(round_trip::<shapes::Money>(money.clone()), money);
 }
+
+/// Schemas named like serde's generic parameters (`D`, `S`, `A`), the generator's old visitor
+/// (`Object`) and prelude types (`Option`, `Result`) compile, parse only objects and validate
+/// through one another.
+#[test]
+fn names_of_generic_parameters_and_prelude_types_are_ordinary_types() {
+    use naming::support::Validate;
+    let value = json!({"s": {"a": {"object": {"option": {"result": {"name": ""}}}}}});
+    let parsed: naming::D = serde_json::from_value(value.clone()).expect("a D");
+    assert_eq!(serde_json::to_value(&parsed).expect("serialises"), value);
+    let violations = parsed.validate().expect_err("an empty name is too short");
+    assert_eq!(violations[0].path, "s.a.object.option.result.name");
+    assert!(rejects::<naming::D>(json!([{"a": {}}])).contains("expected"), "an array is not a D");
+}

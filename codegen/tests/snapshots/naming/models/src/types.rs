@@ -19,6 +19,40 @@
 
 use crate::support as rt;
 
+/// Generated from `#/components/schemas/A`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct A {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<Object>,
+}
+
+::openapi_runtime::json_object!(A);
+
+impl rt::Validate for A {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("object", &self.object);
+    }
+}
+
+/// Named like a generic parameter of serde's derives (E0401 before the runtime's `json_object!`).
+///
+/// Generated from `#/components/schemas/D`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct D {
+    pub s: S,
+}
+
+::openapi_runtime::json_object!(D);
+
+impl rt::Validate for D {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("s", &self.s);
+    }
+}
+
 /// A declared property named like the generated catch-all field.
 ///
 /// Generated from `#/components/schemas/Labels`.
@@ -77,6 +111,25 @@ impl ::std::fmt::Display for N2faMethod {
 }
 
 impl rt::Validate for N2faMethod {}
+
+/// Named like the visitor the generator used to write into every struct.
+///
+/// Generated from `#/components/schemas/Object`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Object {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub option: ::std::option::Option<Option>,
+}
+
+::openapi_runtime::json_object!(Object);
+
+impl rt::Validate for Object {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("option", &self.option);
+    }
+}
 
 /// Enum values that collide after case conversion.
 ///
@@ -144,6 +197,25 @@ impl ::std::fmt::Display for Operator {
 
 impl rt::Validate for Operator {}
 
+/// Named like a prelude type the generated code uses.
+///
+/// Generated from `#/components/schemas/Option`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Option {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<Result>,
+}
+
+::openapi_runtime::json_object!(Option);
+
+impl rt::Validate for Option {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("result", &self.result);
+    }
+}
+
 /// Property names that differ only in symbols, case or keywords.
 ///
 /// Generated from `#/components/schemas/Reactions`.
@@ -197,6 +269,40 @@ pub struct Reactions2 {
 ::openapi_runtime::json_object!(Reactions2);
 
 impl rt::Validate for Reactions2 {}
+
+/// Generated from `#/components/schemas/Result`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Result {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Result);
+
+impl rt::Validate for Result {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("name", &self.name, &rt::Limits::NONE.min_length(1));
+    }
+}
+
+/// Generated from `#/components/schemas/S`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct S {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub a: ::std::option::Option<A>,
+}
+
+::openapi_runtime::json_object!(S);
+
+impl rt::Validate for S {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("a", &self.a);
+    }
+}
 
 /// Generated from `#/components/schemas/Self`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
