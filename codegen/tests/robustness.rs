@@ -30,7 +30,10 @@ fn run(spec: &Path) -> Result<usize, usize> {
     let outcome = catch_unwind(AssertUnwindSafe(|| generate(spec, &settings)));
     match outcome {
         Err(_) => panic!("the generator panicked on {}", spec.display()),
-        Ok(Ok(generated)) => Ok(generated.files.len()),
+        Ok(Ok(generated)) => {
+            reads_back(spec, &generated.files);
+            Ok(generated.files.len())
+        }
         Ok(Err(failure)) => {
             let errors: Vec<_> = failure.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(!errors.is_empty(), "{}: refused without an error", spec.display());
@@ -40,6 +43,18 @@ fn run(spec: &Path) -> Result<usize, usize> {
             }
             Err(errors.len())
         }
+    }
+}
+
+/// The generated server's `openapi()` reads `openapi.json` back into utoipa's type: it must
+/// read, and say the same.
+fn reads_back(spec: &Path, files: &[codegen::GeneratedFile]) {
+    for file in files.iter().filter(|f| f.path.ends_with("/openapi.json")) {
+        let read: utoipa::openapi::OpenApi = serde_json::from_str(&file.contents)
+            .unwrap_or_else(|e| panic!("{}: utoipa does not read {}: {e}", spec.display(), file.path));
+        let again: Value = serde_json::to_value(&read).expect("serialises");
+        let written: Value = serde_json::from_str(&file.contents).expect("is JSON");
+        assert!(again == written, "{}: {} changes when read back", spec.display(), file.path);
     }
 }
 

@@ -62,6 +62,12 @@ fn check(fixture: &str) {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         remove_empty_dirs(&snapshots.join(fixture));
     }
+    // The server's `openapi()` reads its `openapi.json` back with utoipa, unchanged.
+    for file in generated.files.iter().filter(|f| f.path.ends_with("/openapi.json")) {
+        let read: utoipa::openapi::OpenApi = serde_json::from_str(&file.contents).expect("utoipa reads it");
+        let written: serde_json::Value = serde_json::from_str(&file.contents).expect("is JSON");
+        assert_eq!(serde_json::to_value(&read).expect("serialises"), written, "{}", file.path);
+    }
     // Same input, same bytes.
     let again = codegen::generate(&spec, &settings).map(|g| g.files).unwrap_or_default();
     assert_eq!(again, generated.files, "{fixture}: generation is deterministic");

@@ -1,86 +1,126 @@
-//! The server's description of itself: a function building a `utoipa` OpenAPI document from the
-//! IR, i.e. from what the generator understood and generated, not from a copy of the input. The
-//! router serves it as JSON (with Swagger UI behind a feature), and a contract test compares it
-//! with the canonical spec, so a generator that drops or misreads something is caught.
+//! The server's description of itself, built from the IR — from what the generator understood
+//! and generated, not from a copy of the input — with utoipa's own builders at generation time
+//! and written as `openapi.json` beside the module, which `openapi()` reads back into
+//! `utoipa::openapi::OpenApi`. Data rather than builder code: Stripe's description as builder
+//! calls was 114k lines of Rust for the compiler to check. The router serves it (with Swagger
+//! UI behind a feature), and a contract test compares it with the canonical spec, so a
+//! generator that drops or misreads something is caught.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Ref, SchemaFormat, SchemaType,
+    Type as JsonType,
+};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, RefOr, Required,
+    ResponseBuilder, ResponsesBuilder, Schema,
+};
 
 use super::operations::body_type;
+use crate::diagnostic::Diagnostic;
 use crate::ir::{
     FloatWidth, IntegerWidth, Ir, Operation, ParamLocation, Presence, SecurityKind, Status, Type, TypeDef, TypeKind,
     UnknownFields, primary_content,
 };
 use crate::naming::RustIdent;
 
-/// Builds the module with `pub fn openapi() -> utoipa::openapi::OpenApi`.
-pub fn module(ir: &Ir) -> TokenStream {
-    let describer = Describer::new(ir);
-    let title = &ir.title;
-    let version = &ir.version;
-    let paths = describer.paths();
-    let schemas = describer.component_schemas();
-    let schemes = ir.security_schemes.iter().map(|scheme| {
-        let name = &scheme.name;
-        let value = match &scheme.kind {
-            SecurityKind::ApiKey { location, name } => {
-                let variant = match location {
-                    ParamLocation::Header => quote!(Header),
-                    ParamLocation::Cookie => quote!(Cookie),
-                    ParamLocation::Query | ParamLocation::Path => quote!(Query),
-                };
-                quote!(SecurityScheme::ApiKey(ApiKey::#variant(ApiKeyValue::new(#name))))
-            }
-            SecurityKind::Http { scheme, bearer_format } => {
-                let auth = match scheme.as_str() {
-                    "basic" => quote!(HttpAuthScheme::Basic),
-                    "digest" => quote!(HttpAuthScheme::Digest),
-                    _ => quote!(HttpAuthScheme::Bearer),
-                };
-                let format = bearer_format.as_ref().map(|f| quote!(.bearer_format(#f)));
-                quote!(SecurityScheme::Http(HttpBuilder::new().scheme(#auth)#format.build()))
-            }
-            SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
-                quote!(SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()))
-            }
-        };
-        quote! { .security_scheme(#name, #value) }
-    });
+/// The module with `pub fn openapi() -> utoipa::openapi::OpenApi`, which reads `openapi.json`.
+pub fn module() -> TokenStream {
     quote! {
-        //! The server's own OpenAPI description, built from what was generated.
-        // Which builders are needed depends on the spec.
-        #![allow(unused_imports)]
+        //! The server's own OpenAPI description, written by the generator from what it generated.
 
-        use ::utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder};
-        use ::utoipa::openapi::request_body::RequestBodyBuilder;
-        use ::utoipa::openapi::schema::{
-            AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Ref, SchemaFormat, SchemaType,
-            Type,
-        };
-        use ::utoipa::openapi::security::{
-            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
-        };
-        use ::utoipa::openapi::{
-            ComponentsBuilder, ContentBuilder, HttpMethod, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, RefOr,
-            Required, ResponseBuilder, ResponsesBuilder, Schema,
-        };
+        /// The description as utoipa writes it (OpenAPI 3.1), generated beside this module.
+        pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
         /// The API as this server implements it: paths, operations, statuses and schemas.
-        pub fn openapi() -> OpenApi {
-            OpenApiBuilder::new()
-                .info(InfoBuilder::new().title(#title).version(#version).build())
-                .paths(PathsBuilder::new() #(#paths)* .build())
-                .components(Some(ComponentsBuilder::new() #(#schemas)* #(#schemes)* .build()))
-                .build()
-        }
-
-        #[allow(dead_code)]
-        fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
-            RefOr::<Schema>::from(OneOfBuilder::new().item(schema).item(ObjectBuilder::new().schema_type(Type::Null)))
+        ///
+        /// utoipa itself wrote `openapi.json` when the crate was generated, and the generator's
+        /// tests read back every fixture's and every real-world document's, so reading it
+        /// cannot fail short of a utoipa release that breaks its own format.
+        pub fn openapi() -> ::utoipa::openapi::OpenApi {
+            ::serde_json::from_str(OPENAPI_JSON).expect("utoipa reads the description it wrote") // ok: see the doc
         }
     }
+}
+
+/// `openapi.json`: the description, pretty-printed so a change reads as a diff.
+pub fn json(ir: &Ir) -> Result<String, Diagnostic> {
+    let mut text = serde_json::to_string_pretty(&describe(ir)).map_err(|e| {
+        Diagnostic::error("#", format!("internal error: the server's description does not serialise: {e}"))
+            .with_hint("this is a bug in the generator; please report it with the spec")
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The description as a utoipa value.
+pub fn describe(ir: &Ir) -> OpenApi {
+    let describer = Describer::new(ir);
+    let mut components = ComponentsBuilder::new();
+    for (name, schema) in describer.component_schemas() {
+        components = components.schema(name, schema);
+    }
+    for scheme in &ir.security_schemes {
+        let value = match &scheme.kind {
+            SecurityKind::ApiKey { location, name } => SecurityScheme::ApiKey(match location {
+                ParamLocation::Header => ApiKey::Header(ApiKeyValue::new(name)),
+                ParamLocation::Cookie => ApiKey::Cookie(ApiKeyValue::new(name)),
+                ParamLocation::Query | ParamLocation::Path => ApiKey::Query(ApiKeyValue::new(name)),
+            }),
+            SecurityKind::Http { scheme, bearer_format } => {
+                let auth = match scheme.as_str() {
+                    "basic" => HttpAuthScheme::Basic,
+                    "digest" => HttpAuthScheme::Digest,
+                    _ => HttpAuthScheme::Bearer,
+                };
+                let mut http = HttpBuilder::new().scheme(auth);
+                if let Some(format) = bearer_format {
+                    http = http.bearer_format(format);
+                }
+                SecurityScheme::Http(http.build())
+            }
+            SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build())
+            }
+        };
+        components = components.security_scheme(&scheme.name, value);
+    }
+    OpenApiBuilder::new()
+        .info(InfoBuilder::new().title(&ir.title).version(&ir.version).build())
+        .paths(describer.paths())
+        .components(Some(components.build()))
+        .build()
+}
+
+fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
+    RefOr::from(OneOfBuilder::new().item(schema).item(ObjectBuilder::new().schema_type(JsonType::Null)))
+}
+
+fn scalar(ty: JsonType, format: Option<SchemaFormat>) -> RefOr<Schema> {
+    RefOr::from(ObjectBuilder::new().schema_type(ty).format(format).build())
+}
+
+/// Any JSON value. Spelled as the list of every type rather than `{}`: utoipa 6 writes a
+/// typeless schema as `{}` but cannot read `{}` back (its `Object` has no default `type`).
+fn any_value() -> RefOr<Schema> {
+    let every = [
+        JsonType::Array,
+        JsonType::Boolean,
+        JsonType::Integer,
+        JsonType::Null,
+        JsonType::Number,
+        JsonType::Object,
+        JsonType::String,
+    ];
+    RefOr::from(ObjectBuilder::new().schema_type(SchemaType::from_iter(every)).build())
 }
 
 struct Describer<'a> {
@@ -105,66 +145,58 @@ impl<'a> Describer<'a> {
         Describer { ir, by_name, components }
     }
 
-    fn component_schemas(&self) -> Vec<TokenStream> {
-        let mut out: Vec<(&String, TokenStream)> = Vec::new();
-        for def in &self.ir.types {
-            if let Some(name) = self.components.get(&def.name) {
-                let schema = self.definition(def, &mut BTreeSet::new());
-                out.push((name, quote! { .schema(#name, #schema) }));
-            }
-        }
-        out.sort_by(|a, b| a.0.cmp(b.0));
-        out.into_iter().map(|(_, tokens)| tokens).collect()
+    fn component_schemas(&self) -> Vec<(String, RefOr<Schema>)> {
+        let mut out: Vec<(String, RefOr<Schema>)> = self
+            .ir
+            .types
+            .iter()
+            .filter_map(|def| {
+                let name = self.components.get(&def.name)?;
+                Some((name.clone(), self.definition(def, &mut BTreeSet::new())))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
-    /// A schema for a type, as an expression of type `RefOr<Schema>`. Component types are
-    /// references; other named types are expanded inline (`stack` stops recursion).
-    fn schema(&self, ty: &Type, stack: &mut BTreeSet<RustIdent>) -> TokenStream {
-        let scalar = |t: TokenStream, format: Option<TokenStream>| {
-            let format = format.map(|f| quote!(.format(Some(#f))));
-            quote!(RefOr::from(ObjectBuilder::new().schema_type(Type::#t)#format.build()))
-        };
+    /// A schema for a type. Component types are references; other named types are expanded
+    /// inline (`stack` stops recursion).
+    fn schema(&self, ty: &Type, stack: &mut BTreeSet<RustIdent>) -> RefOr<Schema> {
+        let known = |format| Some(SchemaFormat::KnownFormat(format));
         match ty {
-            Type::String => scalar(quote!(String), None),
-            Type::Email => scalar(quote!(String), Some(quote!(SchemaFormat::Custom("email".to_owned())))),
-            Type::DateTime => scalar(quote!(String), Some(quote!(SchemaFormat::KnownFormat(KnownFormat::DateTime)))),
-            Type::Date => scalar(quote!(String), Some(quote!(SchemaFormat::KnownFormat(KnownFormat::Date)))),
+            Type::String => scalar(JsonType::String, None),
+            Type::Email => scalar(JsonType::String, Some(SchemaFormat::Custom("email".to_owned()))),
+            Type::DateTime => scalar(JsonType::String, known(KnownFormat::DateTime)),
+            Type::Date => scalar(JsonType::String, known(KnownFormat::Date)),
             Type::Integer(width) => {
                 let format = match width {
-                    IntegerWidth::I32 => Some(quote!(SchemaFormat::KnownFormat(KnownFormat::Int32))),
-                    IntegerWidth::I64 => Some(quote!(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+                    IntegerWidth::I32 => known(KnownFormat::Int32),
+                    IntegerWidth::I64 => known(KnownFormat::Int64),
                     _ => None,
                 };
-                scalar(quote!(Integer), format)
+                scalar(JsonType::Integer, format)
             }
-            Type::Float(width) => {
-                let format = match width {
-                    FloatWidth::F32 => quote!(SchemaFormat::KnownFormat(KnownFormat::Float)),
-                    FloatWidth::F64 => quote!(SchemaFormat::KnownFormat(KnownFormat::Double)),
-                };
-                scalar(quote!(Number), Some(format))
-            }
-            Type::Boolean => scalar(quote!(Boolean), None),
+            Type::Float(FloatWidth::F32) => scalar(JsonType::Number, known(KnownFormat::Float)),
+            Type::Float(FloatWidth::F64) => scalar(JsonType::Number, known(KnownFormat::Double)),
+            Type::Boolean => scalar(JsonType::Boolean, None),
             // A user type: its wire form is the schema's, a string.
-            Type::Custom(_) => scalar(quote!(String), None),
-            Type::Any => quote!(RefOr::from(ObjectBuilder::new().schema_type(SchemaType::AnyValue).build())),
-            Type::FreeObject => quote! {
-                RefOr::from(ObjectBuilder::new().schema_type(Type::Object)
-                    .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(true))).build())
-            },
-            Type::Array(inner) => {
-                let inner = self.schema(inner, stack);
-                quote!(RefOr::from(ArrayBuilder::new().items(#inner).build()))
-            }
-            Type::Map(inner) => {
-                let inner = self.schema(inner, stack);
-                quote! {
-                    RefOr::from(ObjectBuilder::new().schema_type(Type::Object)
-                        .additional_properties(Some(AdditionalProperties::RefOr(#inner))).build())
-                }
-            }
+            Type::Custom(_) => scalar(JsonType::String, None),
+            Type::Any => any_value(),
+            Type::FreeObject => RefOr::from(
+                ObjectBuilder::new()
+                    .schema_type(JsonType::Object)
+                    .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(true)))
+                    .build(),
+            ),
+            Type::Array(inner) => RefOr::from(ArrayBuilder::new().items(self.schema(inner, stack)).build()),
+            Type::Map(inner) => RefOr::from(
+                ObjectBuilder::new()
+                    .schema_type(JsonType::Object)
+                    .additional_properties(Some(AdditionalProperties::RefOr(self.schema(inner, stack))))
+                    .build(),
+            ),
             Type::Named(name) => match self.components.get(name) {
-                Some(component) => quote!(RefOr::from(Ref::from_schema_name(#component))),
+                Some(component) => RefOr::from(Ref::from_schema_name(component.as_str())),
                 None => match self.by_name.get(name) {
                     Some(def) if !stack.contains(name) => {
                         stack.insert(name.clone());
@@ -172,60 +204,54 @@ impl<'a> Describer<'a> {
                         stack.remove(name);
                         schema
                     }
-                    _ => quote!(RefOr::from(ObjectBuilder::new().schema_type(SchemaType::AnyValue).build())),
+                    _ => any_value(),
                 },
             },
         }
     }
 
-    fn definition(&self, def: &TypeDef, stack: &mut BTreeSet<RustIdent>) -> TokenStream {
+    fn definition(&self, def: &TypeDef, stack: &mut BTreeSet<RustIdent>) -> RefOr<Schema> {
         match &def.kind {
             TypeKind::Struct(s) => {
-                let properties: Vec<TokenStream> = s
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let wire = &f.wire_name;
-                        let schema = self.schema(&f.ty, stack);
-                        let schema = if f.nullable { quote!(nullable(#schema)) } else { schema };
-                        quote! { .property(#wire, #schema) }
-                    })
-                    .collect();
-                let required = s
-                    .fields
-                    .iter()
-                    .filter(|f| matches!(f.presence(), Presence::Required | Presence::RequiredNullable))
-                    .map(|f| {
-                        let wire = &f.wire_name;
-                        quote! { .required(#wire) }
-                    });
-                let additional = match &s.unknown_fields {
-                    UnknownFields::Ignore => TokenStream::new(),
+                let mut object = ObjectBuilder::new().schema_type(JsonType::Object);
+                for field in &s.fields {
+                    let schema = self.schema(&field.ty, stack);
+                    object = object.property(&field.wire_name, if field.nullable { nullable(schema) } else { schema });
+                }
+                for field in &s.fields {
+                    if matches!(field.presence(), Presence::Required | Presence::RequiredNullable) {
+                        object = object.required(&field.wire_name);
+                    }
+                }
+                object = match &s.unknown_fields {
+                    UnknownFields::Ignore => object,
                     UnknownFields::Deny => {
-                        quote!(.additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false))))
+                        object.additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)))
                     }
                     UnknownFields::Collect(ty) => {
-                        let schema = self.schema(ty, stack);
-                        quote!(.additional_properties(Some(AdditionalProperties::RefOr(#schema))))
+                        object.additional_properties(Some(AdditionalProperties::RefOr(self.schema(ty, stack))))
                     }
                 };
-                quote! {
-                    RefOr::from(ObjectBuilder::new().schema_type(Type::Object) #(#properties)* #(#required)* #additional .build())
-                }
+                RefOr::from(object.build())
             }
-            TypeKind::Enum(e) => {
-                let values = e.variants.iter().map(|v| &v.wire_name);
-                quote!(RefOr::from(ObjectBuilder::new().schema_type(Type::String).enum_values(Some([#(#values),*])).build()))
-            }
+            TypeKind::Enum(e) => RefOr::from(
+                ObjectBuilder::new()
+                    .schema_type(JsonType::String)
+                    .enum_values(Some(e.variants.iter().map(|v| v.wire_name.as_str())))
+                    .build(),
+            ),
             TypeKind::Union(u) => {
-                let items: Vec<TokenStream> = u.variants.iter().map(|v| self.schema(&v.ty, stack)).collect();
-                quote!(RefOr::<Schema>::from(OneOfBuilder::new() #(.item(#items))*))
+                let mut one_of = OneOfBuilder::new();
+                for variant in &u.variants {
+                    one_of = one_of.item(self.schema(&variant.ty, stack));
+                }
+                RefOr::from(one_of)
             }
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => self.schema(ty, stack),
         }
     }
 
-    fn paths(&self) -> Vec<TokenStream> {
+    fn paths(&self) -> utoipa::openapi::Paths {
         let mut grouped: Vec<(&str, Vec<&Operation>)> = Vec::new();
         for op in &self.ir.operations {
             match grouped.iter_mut().find(|(p, _)| *p == op.path) {
@@ -233,90 +259,91 @@ impl<'a> Describer<'a> {
                 None => grouped.push((&op.path, vec![op])),
             }
         }
-        grouped
-            .into_iter()
-            .map(|(path, ops)| {
-                let operations = ops.iter().map(|op| {
-                    let method = match op.method.as_str() {
-                        "GET" => quote!(HttpMethod::Get),
-                        "PUT" => quote!(HttpMethod::Put),
-                        "POST" => quote!(HttpMethod::Post),
-                        "DELETE" => quote!(HttpMethod::Delete),
-                        "OPTIONS" => quote!(HttpMethod::Options),
-                        "HEAD" => quote!(HttpMethod::Head),
-                        "PATCH" => quote!(HttpMethod::Patch),
-                        _ => quote!(HttpMethod::Trace),
-                    };
-                    let operation = self.operation(op);
-                    quote! { .operation(#method, #operation) }
-                });
-                quote! { .path(#path, PathItemBuilder::new() #(#operations)* .build()) }
-            })
-            .collect()
+        let mut paths = PathsBuilder::new();
+        for (path, ops) in grouped {
+            let mut item = PathItemBuilder::new();
+            for op in ops {
+                let method = match op.method.as_str() {
+                    "GET" => HttpMethod::Get,
+                    "PUT" => HttpMethod::Put,
+                    "POST" => HttpMethod::Post,
+                    "DELETE" => HttpMethod::Delete,
+                    "OPTIONS" => HttpMethod::Options,
+                    "HEAD" => HttpMethod::Head,
+                    "PATCH" => HttpMethod::Patch,
+                    _ => HttpMethod::Trace,
+                };
+                item = item.operation(method, self.operation(op));
+            }
+            paths = paths.path(path, item.build());
+        }
+        paths.build()
     }
 
-    fn operation(&self, op: &Operation) -> TokenStream {
-        let id = &op.id;
-        let tags = &op.tags;
-        let summary = op.summary.as_ref().map(|s| quote!(.summary(Some(#s))));
-        let parameters = op.params.iter().map(|p| {
-            let name = &p.wire_name;
-            let location = match p.location {
-                ParamLocation::Path => quote!(ParameterIn::Path),
-                ParamLocation::Query => quote!(ParameterIn::Query),
-                ParamLocation::Header => quote!(ParameterIn::Header),
-                ParamLocation::Cookie => quote!(ParameterIn::Cookie),
+    fn operation(&self, op: &Operation) -> utoipa::openapi::path::Operation {
+        let required = |yes: bool| if yes { Required::True } else { Required::False };
+        let mut operation = OperationBuilder::new()
+            .operation_id(Some(op.id.as_str()))
+            .tags(Some(op.tags.clone()))
+            .summary(op.summary.as_deref());
+        for param in &op.params {
+            let location = match param.location {
+                ParamLocation::Path => ParameterIn::Path,
+                ParamLocation::Query => ParameterIn::Query,
+                ParamLocation::Header => ParameterIn::Header,
+                ParamLocation::Cookie => ParameterIn::Cookie,
             };
-            let required = if p.required { quote!(Required::True) } else { quote!(Required::False) };
-            let schema = self.schema(&p.ty, &mut BTreeSet::new());
-            quote! {
-                .parameter(ParameterBuilder::new().name(#name).parameter_in(#location).required(#required).schema(Some(#schema)).build())
-            }
-        });
-        let body = op.body.as_ref().and_then(|body| {
-            let content = primary_content(&body.content)?;
-            let media = &content.media_type;
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name(&param.wire_name)
+                    .parameter_in(location)
+                    .required(required(param.required))
+                    .schema(Some(self.schema(&param.ty, &mut BTreeSet::new())))
+                    .build(),
+            );
+        }
+        if let Some(body) = &op.body
+            && let Some(content) = primary_content(&body.content)
+        {
             let schema = match &content.ty {
                 Some(ty) if content.is_json() => self.schema(ty, &mut BTreeSet::new()),
                 _ => self.schema(&Type::String, &mut BTreeSet::new()),
             };
-            let required = if body.required { quote!(Required::True) } else { quote!(Required::False) };
-            Some(quote! {
-                .request_body(Some(RequestBodyBuilder::new()
-                    .content(#media, ContentBuilder::new().schema(Some(#schema)).build())
-                    .required(Some(#required)).build()))
-            })
-        });
-        let responses = op.responses.iter().map(|response| {
+            operation = operation.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content(&content.media_type, ContentBuilder::new().schema(Some(schema)).build())
+                    .required(Some(required(body.required)))
+                    .build(),
+            ));
+        }
+        let mut responses = ResponsesBuilder::new();
+        for response in &op.responses {
             let status = match &response.status {
                 Status::Code(code) => code.to_string(),
                 Status::Range(digit) => format!("{digit}XX"),
                 Status::Default => "default".to_owned(),
             };
-            let description = &response.description;
-            let content = body_type(response).and_then(|ty| {
-                let media = &primary_content(&response.content)?.media_type;
+            let mut built = ResponseBuilder::new().description(&response.description);
+            if let Some(ty) = body_type(response)
+                && let Some(content) = primary_content(&response.content)
+            {
                 let schema = self.schema(&ty, &mut BTreeSet::new());
-                Some(quote!(.content(#media, ContentBuilder::new().schema(Some(#schema)).build())))
-            });
-            quote! { .response(#status, ResponseBuilder::new().description(#description) #content .build()) }
-        });
-        let security = op.security.iter().map(|alternative| match alternative.split_first() {
-            None => quote!(SecurityRequirement::default()),
-            Some((first, rest)) => {
-                quote!(SecurityRequirement::new(#first, ::std::vec::Vec::<::std::string::String>::new()) #(.add(#rest, ::std::vec::Vec::<::std::string::String>::new()))*)
+                built = built.content(&content.media_type, ContentBuilder::new().schema(Some(schema)).build());
             }
-        });
-        quote! {
-            OperationBuilder::new()
-                .operation_id(Some(#id))
-                .tags(Some(::std::vec::Vec::<&str>::from([#(#tags),*])))
-                #summary
-                #(#parameters)*
-                #body
-                .responses(ResponsesBuilder::new() #(#responses)* .build())
-                .securities(Some(::std::vec::Vec::<SecurityRequirement>::from([#(#security),*])))
-                .build()
+            responses = responses.response(status, built.build());
         }
+        let security: Vec<SecurityRequirement> = op
+            .security
+            .iter()
+            .map(|alternative| match alternative.split_first() {
+                None => SecurityRequirement::default(),
+                Some((first, rest)) => {
+                    rest.iter().fold(SecurityRequirement::new(first, Vec::<String>::new()), |requirement, name| {
+                        requirement.add(name, Vec::<String>::new())
+                    })
+                }
+            })
+            .collect();
+        operation.responses(responses.build()).securities(Some(security)).build()
     }
 }

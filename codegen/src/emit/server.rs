@@ -63,7 +63,8 @@ pub fn emit(
     let files = [
         ("lib.rs", format_rust(lib, spec_label)?),
         ("api.rs", format_rust(api_module(ir), spec_label)?),
-        ("openapi.rs", format_rust(super::openapi::module(ir), spec_label)?),
+        ("openapi.rs", format_rust(super::openapi::module(), spec_label)?),
+        ("openapi.json", super::openapi::json(ir)?),
         ("router.rs", format_rust(router_module(ir), spec_label)?),
     ];
     let version = ir.crate_version.clone();
