@@ -349,7 +349,7 @@ fn resources_module(ir: &Ir) -> TokenStream {
     let resources = resources(ir).into_iter().map(|(tag, ops)| {
         let (_, resource) = resource_names(&tag);
         let doc = format!(" The operations tagged `{tag}`: `client.{}()`.", field_name(&tag));
-        let methods = ops.iter().map(|(name, op)| method(name, op));
+        let methods = ops.iter().map(|(name, op)| method(name, op, !ir.security_schemes.is_empty()));
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
@@ -397,7 +397,7 @@ fn resources_module(ir: &Ir) -> TokenStream {
     }
 }
 
-fn method(name: &RustIdent, op: &Operation) -> TokenStream {
+fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
     let method_ident = name.ident();
     let id = &op.id;
     let response = op.types.response.ident();
@@ -409,7 +409,8 @@ fn method(name: &RustIdent, op: &Operation) -> TokenStream {
         doc_text.push_str("\n\n");
         doc_text.push_str(description);
     }
-    if op.security.is_empty() {
+    // Worth saying only where some operations do take credentials.
+    if op.security.is_empty() && has_schemes {
         doc_text.push_str("\n\nPublic: no credential is sent.");
     }
     let doc = doc_attrs(Some(&doc_text));

@@ -43,8 +43,6 @@ impl<'a> DefaultResource<'a> {
     }
 
     /// `POST /pets`.
-    ///
-    /// Public: no credential is sent.
     pub async fn create_pet(
         &self,
         body: &models::PetRequest,
@@ -65,8 +63,6 @@ impl<'a> DefaultResource<'a> {
     }
 
     /// `PATCH /pets/{id}`.
-    ///
-    /// Public: no credential is sent.
     pub async fn update_pet(
         &self,
         id: &str,
@@ -93,8 +89,6 @@ impl<'a> DefaultResource<'a> {
     /// `PUT /pets/{id}/labels`.
     ///
     /// An untyped object body, optional (a client crate then needs `serde_json` itself).
-    ///
-    /// Public: no credential is sent.
     pub async fn set_pet_labels(
         &self,
         id: &str,
