@@ -392,3 +392,9 @@ pub enum SecurityKind {
     OAuth2,
     OpenIdConnect,
 }
+
+/// Whether `pattern` compiles with the engine the generated code uses. An ECMA-262 construct it
+/// lacks (look-around, backreferences) means the check is left out, with a warning upstream.
+pub fn pattern_supported(pattern: &str) -> bool {
+    regex_lite::Regex::new(pattern).is_ok()
+}

@@ -19,6 +19,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub(crate) mod resolve;
 pub mod validate;
 
 use std::path::Path;

@@ -184,7 +184,7 @@ fn check_operations(api: &OpenAPI, diagnostics: &mut Diagnostics) {
             let mut declared = BTreeSet::new();
             for (i, param) in item.parameters.iter().chain(&op.parameters).enumerate() {
                 if let Some((openapiv3::Parameter::Path { parameter_data, .. }, _)) =
-                    crate::lower::resolve_at(api, param)
+                    crate::resolve::resolve_at(api, param)
                 {
                     declared.insert(parameter_data.name.as_str());
                     if !templated.contains(parameter_data.name.as_str()) {

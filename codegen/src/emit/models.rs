@@ -208,22 +208,6 @@ pub fn emit(
     .collect())
 }
 
-/// `info.version` as a semver version Cargo accepts (`1.0` → `1.0.0`; anything else → `0.0.0`).
-pub(crate) fn cargo_version(version: &str) -> String {
-    let core: Vec<&str> = version.split(['-', '+']).next().unwrap_or("").split('.').collect();
-    if core.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) && (1..=3).contains(&core.len()) {
-        let mut parts: Vec<String> = core
-            .iter()
-            .map(|p| p.trim_start_matches('0').to_owned())
-            .map(|p| if p.is_empty() { "0".into() } else { p })
-            .collect();
-        parts.resize(3, "0".to_owned());
-        parts.join(".")
-    } else {
-        "0.0.0".to_owned()
-    }
-}
-
 /// Whether `pred` holds for a type or anything it contains.
 fn deep(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
     pred(ty) || matches!(ty, Type::Array(inner) | Type::Map(inner) if deep(inner, pred))

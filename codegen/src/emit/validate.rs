@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Constraints, Field, Type, TypeDef, TypeKind, UnknownFields};
+use crate::ir::{Constraints, Field, Type, TypeDef, TypeKind, UnknownFields, pattern_supported};
 
 /// Whether a type can contain something with constraints (a named type might).
 fn reaches_named(ty: &Type) -> bool {
@@ -16,12 +16,6 @@ fn reaches_named(ty: &Type) -> bool {
         Type::Array(inner) | Type::Map(inner) => reaches_named(inner),
         _ => false,
     }
-}
-
-/// Whether `pattern` compiles with the engine the generated code uses. An ECMA-262 construct it
-/// lacks (look-around, backreferences) means the check is left out, with a warning upstream.
-pub fn pattern_supported(pattern: &str) -> bool {
-    regex_lite::Regex::new(pattern).is_ok()
 }
 
 /// `&rt::Limits::NONE.min_length(1)…` with the constraints that apply to a value of type `ty`,

@@ -1,0 +1,225 @@
+//! Phase 3: lower a validated `openapiv3` document to the IR.
+//!
+//! Component schemas keep their names; inline schemas that need a named Rust type (objects,
+//! enums, unions) are named after where they appear (`ParentField`, `OperationBody`, …). Where a
+//! component is used both in requests and in responses and its `readOnly`/`writeOnly` fields
+//! differ between the two, it is lowered twice: `Name` (response view, no `writeOnly` fields) and
+//! `NameRequest` (request view, no `readOnly` fields). Constructs that cannot be represented
+//! faithfully become `serde_json::Value` with a warning; nothing here panics on input.
+//!
+//! One `Lowerer`, its methods split by concern: `directions` (which views a component needs),
+//! `schemas` (shapes), `cycles` (boxing and newtypes), `operations`, `security`. Following
+//! `$ref`s is `crate::resolve`, shared with `validate`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Schema, SchemaKind,
+    StatusCode, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostics, pointer_push};
+use crate::ir::{
+    Body, Constraints, Content, Discriminator, Enum, EnumVariant, Field, FloatWidth, IntegerWidth, Ir, Operation,
+    OperationTypes, Param, ParamLocation, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type,
+    TypeDef, TypeKind, Union, UnionVariant, UnknownFields,
+};
+use crate::naming::{Namer, RustIdent, field_name, type_name};
+use crate::resolve::{MAX_DEPTH, component_schema_name, resolve_at};
+
+mod cycles;
+mod directions;
+mod operations;
+mod schemas;
+mod security;
+
+use schemas::*;
+
+/// Which side of the wire a schema is seen from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum View {
+    Request,
+    Response,
+    /// Not reachable from any operation: all fields kept.
+    Neutral,
+}
+
+/// Where a schema is being lowered.
+#[derive(Clone)]
+struct Site {
+    pointer: String,
+    /// Base name for a named type created here.
+    hint: String,
+    view: View,
+    depth: usize,
+    /// A component's reserved name: a named type created here takes it instead of the hint.
+    fixed: Option<RustIdent>,
+}
+
+impl Site {
+    fn child(&self, segment: &str, hint: String) -> Site {
+        Site {
+            pointer: pointer_push(&self.pointer, segment),
+            hint,
+            view: self.view,
+            depth: self.depth + 1,
+            fixed: None,
+        }
+    }
+}
+
+/// A lowered schema: its type plus the facts a field or parameter needs.
+struct Lowered {
+    ty: Type,
+    nullable: bool,
+    constraints: Constraints,
+    doc: Option<String>,
+    default: Option<Value>,
+    read_only: bool,
+    write_only: bool,
+}
+
+impl Lowered {
+    fn of(ty: Type) -> Self {
+        Lowered {
+            ty,
+            nullable: false,
+            constraints: Constraints::default(),
+            doc: None,
+            default: None,
+            read_only: false,
+            write_only: false,
+        }
+    }
+}
+
+/// The names a component schema is generated under.
+struct ComponentNames {
+    main: RustIdent,
+    request: Option<RustIdent>,
+    nullable: bool,
+}
+
+struct Lowerer<'a> {
+    api: &'a OpenAPI,
+    diagnostics: Diagnostics,
+    type_names: Namer,
+    components: BTreeMap<String, ComponentNames>,
+    /// Per component schema: reachable from (requests, responses).
+    directions: BTreeMap<String, (bool, bool)>,
+    types: Vec<TypeDef>,
+    /// Inline schemas already lowered, by pointer and view, so a shared component response or
+    /// request body becomes one type.
+    cache: BTreeMap<(String, View), Type>,
+    options: &'a Options,
+}
+
+/// Choices that change what is lowered.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only operations with one of these tags (all when empty).
+    pub tags: Vec<String>,
+    /// Only these operations by operationId (all when empty).
+    pub operations: Vec<String>,
+    /// `format` → Rust type path for strings with that format.
+    pub type_overrides: BTreeMap<String, String>,
+    pub crate_version: Option<String>,
+}
+
+/// Lowers the document. Warnings (approximations) come back with the IR.
+pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
+    let mut lowerer = Lowerer {
+        api,
+        diagnostics: Diagnostics::default(),
+        type_names: Namer::default(),
+        components: BTreeMap::new(),
+        directions: BTreeMap::new(),
+        types: Vec::new(),
+        cache: BTreeMap::new(),
+        options,
+    };
+    lowerer.reserve_component_names();
+    lowerer.lower_components();
+    let operations = lowerer.lower_operations();
+    let security_schemes = lowerer.lower_security_schemes();
+    lowerer.finish_discriminators();
+    lowerer.break_cycles();
+    let Lowerer { mut types, diagnostics, .. } = lowerer;
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let ir = Ir {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        crate_version: options.crate_version.clone().unwrap_or_else(|| cargo_version(&api.info.version)),
+        description: api.info.description.clone(),
+        types,
+        operations,
+        security_schemes,
+    };
+    (ir, diagnostics)
+}
+
+fn json_media(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+}
+
+impl<'a> Lowerer<'a> {
+    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
+        self.api.components.iter().flat_map(|c| c.schemas.iter())
+    }
+
+    fn component(&self, name: &str) -> Option<&'a ReferenceOr<Schema>> {
+        self.api.components.as_ref()?.schemas.get(name)
+    }
+
+    /// Follows a schema reference chain to a schema (validation ruled out dangling and cyclic
+    /// chains, but this stays total anyway).
+    fn resolve_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let mut current = reference.to_owned();
+        for _ in 0..MAX_DEPTH {
+            match self.component(component_schema_name(&current)?)? {
+                ReferenceOr::Item(schema) => return Some(schema),
+                ReferenceOr::Reference { reference } => current = reference.clone(),
+            }
+        }
+        None
+    }
+
+    fn reserve_component_names(&mut self) {
+        let mut names: Vec<&String> = self.schemas().map(|(name, _)| name).collect();
+        names.sort();
+        self.directions = self.compute_directions();
+        let split = self.needs_split(&self.directions);
+        for name in names {
+            let main = RustIdent::new(&self.type_names.claim(type_name(name)));
+            let nullable = match self.component(name) {
+                Some(ReferenceOr::Item(schema)) => schema.schema_data.nullable,
+                _ => false,
+            };
+            self.components.insert(name.clone(), ComponentNames { main, request: None, nullable });
+        }
+        for name in split {
+            let request = RustIdent::new(&self.type_names.claim(format!("{}Request", type_name(&name))));
+            if let Some(names) = self.components.get_mut(&name) {
+                names.request = Some(request);
+            }
+        }
+    }
+}
+
+/// `info.version` as a semver version Cargo accepts (`1.0` → `1.0.0`; anything else → `0.0.0`).
+fn cargo_version(version: &str) -> String {
+    let core: Vec<&str> = version.split(['-', '+']).next().unwrap_or("").split('.').collect();
+    if core.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) && (1..=3).contains(&core.len()) {
+        let mut parts: Vec<String> = core
+            .iter()
+            .map(|p| p.trim_start_matches('0').to_owned())
+            .map(|p| if p.is_empty() { "0".into() } else { p })
+            .collect();
+        parts.resize(3, "0".to_owned());
+        parts.join(".")
+    } else {
+        "0.0.0".to_owned()
+    }
+}

@@ -1,0 +1,254 @@
+//! Operations: parameters, request bodies, responses and their headers, each resolved through
+//! its component references.
+
+use super::*;
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn resolve_parameter(&self, param: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+        resolve_at(self.api, param).map(|(p, _)| p)
+    }
+
+    pub(super) fn resolve_request_body(&self, body: &'a ReferenceOr<RequestBody>) -> Option<&'a RequestBody> {
+        resolve_at(self.api, body).map(|(b, _)| b)
+    }
+
+    pub(super) fn resolve_response(
+        &self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+    ) -> Option<&'a openapiv3::Response> {
+        resolve_at(self.api, response).map(|(r, _)| r)
+    }
+
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut names = Namer::default();
+        let mut out = Vec::new();
+        for (path, item) in &self.api.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let path_pointer = pointer_push("#/paths", path);
+            for (method, op) in item.iter() {
+                let pointer = pointer_push(&path_pointer, method);
+                let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+                let by_tag = self.options.tags.is_empty() || op.tags.iter().any(|t| self.options.tags.contains(t));
+                let by_id = self.options.operations.is_empty() || self.options.operations.contains(&id);
+                if !(by_tag && by_id) {
+                    continue;
+                }
+                let name = RustIdent::new(&names.claim(field_name(&id)));
+                let hint = type_name(&id);
+                let site =
+                    Site { pointer: pointer.clone(), hint: hint.clone(), view: View::Request, depth: 0, fixed: None };
+                let params = self.lower_params(item.parameters.iter().chain(&op.parameters), &site);
+                let body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &site));
+                let responses = self.lower_responses(op, &Site { view: View::Response, ..site.clone() });
+                let mut claim = |suffix: &str| RustIdent::new(&self.type_names.claim(format!("{hint}{suffix}")));
+                let has = |location| params.iter().any(|p: &Param| p.location == location);
+                let types = OperationTypes {
+                    response: claim("Response"),
+                    path: has(ParamLocation::Path).then(|| claim("Path")),
+                    query: has(ParamLocation::Query).then(|| claim("Query")),
+                    headers: has(ParamLocation::Header).then(|| claim("Headers")),
+                    request: claim("Request"),
+                };
+                let responses = responses
+                    .into_iter()
+                    .map(|r| Response {
+                        headers_type: (!r.headers.is_empty()).then(|| {
+                            RustIdent::new(&self.type_names.claim(format!("{hint}{}Headers", r.status.variant_name())))
+                        }),
+                        ..r
+                    })
+                    .collect();
+                let client_method = op
+                    .extensions
+                    .get("x-codegen")
+                    .and_then(|x| x.get("method"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let security = op
+                    .security
+                    .as_ref()
+                    .or(self.api.security.as_ref())
+                    .map(|reqs| reqs.iter().map(|req| req.keys().cloned().collect()).collect())
+                    .unwrap_or_default();
+                out.push(Operation {
+                    id,
+                    name,
+                    types,
+                    pointer,
+                    method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    tags: op.tags.clone(),
+                    client_method,
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    params,
+                    body,
+                    responses,
+                    security,
+                });
+            }
+        }
+        out
+    }
+
+    pub(super) fn lower_params(
+        &mut self,
+        params: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
+        site: &Site,
+    ) -> Vec<Param> {
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut by_key: Vec<((String, ParamLocation), Param)> = Vec::new();
+        let mut namer = Namer::default();
+        for (i, param) in params.enumerate() {
+            let Some(param) = self.resolve_parameter(param) else {
+                continue;
+            };
+            let (data, location) = match param {
+                Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+                Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
+            };
+            let child = site
+                .child("parameters", String::new())
+                .child(&i.to_string(), format!("{}{}", site.hint, type_name(&data.name)));
+            let lowered = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
+                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                    Some((media, m)) if json_media(media) => match &m.schema {
+                        Some(schema) => self.lower_schema_ref(schema, &child),
+                        None => Lowered::of(Type::Any),
+                    },
+                    _ => Lowered::of(Type::String),
+                },
+            };
+            let key = (data.name.clone(), location);
+            let lowered_param = Param {
+                wire_name: data.name.clone(),
+                name: RustIdent::new(&namer.claim(field_name(&data.name))),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty: lowered.ty,
+                doc: data.description.clone().or(lowered.doc),
+                default: lowered.default,
+                constraints: lowered.constraints,
+            };
+            match by_key.iter_mut().find(|(k, _)| *k == key) {
+                Some(existing) => existing.1 = lowered_param,
+                None => by_key.push((key, lowered_param)),
+            }
+        }
+        by_key.into_iter().map(|(_, p)| p).collect()
+    }
+
+    pub(super) fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, site: &Site) -> Option<Body> {
+        let (body, defined_at) = resolve_at(self.api, body)?;
+        let (pointer, hint) = match &defined_at {
+            Some(reference) => {
+                (reference.clone(), format!("{}Body", type_name(reference.rsplit('/').next().unwrap_or("Request"))))
+            }
+            None => (pointer_push(&site.pointer, "requestBody"), format!("{}Body", site.hint)),
+        };
+        let body_site = Site { pointer, hint, ..site.clone() };
+        let content = self.lower_content(&body.content, &body_site);
+        Some(Body { required: body.required, content })
+    }
+
+    pub(super) fn lower_content(&mut self, content: &'a openapiv3::Content, site: &Site) -> Vec<Content> {
+        let content_site = site.child("content", String::new());
+        let several = content.iter().filter(|(m, s)| json_media(m) && s.schema.is_some()).count() > 1;
+        content
+            .iter()
+            .map(|(media_type, media)| {
+                let hint = if several { format!("{}{}", site.hint, type_name(media_type)) } else { site.hint.clone() };
+                let media_site = content_site.child(media_type, hint.clone()).child("schema", hint);
+                let ty = match &media.schema {
+                    None => None,
+                    Some(schema) if json_media(media_type) => Some(self.lower_schema_ref(schema, &media_site).ty),
+                    // Text and binary bodies are carried as text whatever their schema says.
+                    Some(_) => Some(Type::String),
+                };
+                Content { media_type: media_type.clone(), ty }
+            })
+            .collect()
+    }
+
+    pub(super) fn lower_responses(&mut self, op: &'a openapiv3::Operation, site: &Site) -> Vec<Response> {
+        let mut out = Vec::new();
+        let statuses = op
+            .responses
+            .responses
+            .iter()
+            .map(|(s, r)| (Some(s), r))
+            .chain(op.responses.default.iter().map(|r| (None, r)));
+        for (status, response) in statuses {
+            let status = match status {
+                Some(StatusCode::Code(code)) => Status::Code(*code),
+                Some(StatusCode::Range(range)) => Status::Range(*range),
+                None => Status::Default,
+            };
+            let label = match &status {
+                Status::Code(code) => code.to_string(),
+                Status::Range(range) => format!("{range}XX"),
+                Status::Default => "default".to_owned(),
+            };
+            let Some((response, defined_at)) = resolve_at(self.api, response) else {
+                continue;
+            };
+            let (pointer, hint) = match &defined_at {
+                Some(reference) => (
+                    reference.clone(),
+                    format!("{}Body", type_name(reference.rsplit('/').next().unwrap_or("Response"))),
+                ),
+                None => (
+                    pointer_push(&pointer_push(&site.pointer, "responses"), &label),
+                    format!("{}Response{label}", site.hint),
+                ),
+            };
+            let response_site = Site { pointer, hint, ..site.clone() };
+            let content = self.lower_content(&response.content, &response_site);
+            let headers = self.lower_response_headers(response, &response_site);
+            out.push(Response {
+                status,
+                description: response.description.clone(),
+                content,
+                headers,
+                headers_type: None,
+            });
+        }
+        out
+    }
+
+    pub(super) fn lower_response_headers(
+        &mut self,
+        response: &'a openapiv3::Response,
+        site: &Site,
+    ) -> Vec<ResponseHeader> {
+        let mut namer = Namer::default();
+        let headers_site = site.child("headers", String::new());
+        let mut out = Vec::new();
+        for (wire, header) in &response.headers {
+            // OpenAPI: a `Content-Type` response header is ignored.
+            if wire.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let resolved = resolve_at(self.api, header).map(|(h, _)| h);
+            let Some(header) = resolved else { continue };
+            let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
+            let lowered = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
+                ParameterSchemaOrContent::Content(_) => Lowered::of(Type::String),
+            };
+            out.push(ResponseHeader {
+                wire_name: wire.clone(),
+                name: RustIdent::new(&namer.claim(field_name(wire))),
+                required: header.required,
+                ty: lowered.ty,
+                doc: header.description.clone().or(lowered.doc),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,682 @@
+//! Schema shapes: components and inline schemas to IR types — objects and their fields, enums,
+//! unions (with their discriminators) and `allOf` merges, constraints and documentation.
+
+use super::*;
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_components(&mut self) {
+        let names: Vec<(String, &'a ReferenceOr<Schema>)> = self.schemas().map(|(n, s)| (n.clone(), s)).collect();
+        for (name, schema) in names {
+            let Some(names) = self.components.get(&name) else {
+                continue;
+            };
+            let (main, request) = (names.main.clone(), names.request.clone());
+            let pointer = pointer_push("#/components/schemas", &name);
+            let view = match (self.directions.get(&name), &request) {
+                (_, Some(_)) => View::Response,
+                (Some((true, false)), None) => View::Request,
+                (Some((false, true)), None) => View::Response,
+                _ => View::Neutral,
+            };
+            self.lower_component(schema, &pointer, main, view);
+            if let Some(request) = request {
+                self.lower_component(schema, &pointer, request.clone(), View::Request);
+                if let Some(def) = self.types.iter_mut().find(|t| t.name == request) {
+                    def.request_view = true;
+                }
+            }
+        }
+    }
+
+    pub(super) fn lower_component(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        name: RustIdent,
+        view: View,
+    ) {
+        let site = Site {
+            pointer: pointer.to_owned(),
+            hint: name.unraw().to_owned(),
+            view,
+            depth: 0,
+            fixed: Some(name.clone()),
+        };
+        let lowered = self.lower_schema_ref(schema, &site);
+        // A struct, enum or union took the fixed name itself; anything else is an alias.
+        if !self.types.iter().any(|t| t.name == name) {
+            let doc = match schema {
+                ReferenceOr::Item(s) => doc_of(s),
+                ReferenceOr::Reference { .. } => None,
+            };
+            self.types.push(TypeDef {
+                request_view: false,
+                name,
+                pointer: pointer.to_owned(),
+                doc,
+                kind: TypeKind::Alias(lowered.ty),
+            });
+        }
+    }
+
+    pub(super) fn lower_schema_ref(&mut self, schema: &'a ReferenceOr<Schema>, site: &Site) -> Lowered {
+        match schema {
+            ReferenceOr::Item(schema) => self.lower_schema(schema, site),
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, site),
+        }
+    }
+
+    pub(super) fn lower_boxed_ref(&mut self, schema: &'a ReferenceOr<Box<Schema>>, site: &Site) -> Lowered {
+        match schema {
+            ReferenceOr::Item(schema) => self.lower_schema(schema, site),
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, site),
+        }
+    }
+
+    pub(super) fn lower_reference(&mut self, reference: &str, site: &Site) -> Lowered {
+        let Some(names) = component_schema_name(reference).and_then(|n| self.components.get(n)) else {
+            self.diagnostics.warning(
+                pointer_push(&site.pointer, "$ref"),
+                format!("reference {reference} does not name a component schema; using an untyped JSON value"),
+            );
+            return Lowered::of(Type::Any);
+        };
+        let name = match (site.view, &names.request) {
+            (View::Request, Some(request)) => request.clone(),
+            _ => names.main.clone(),
+        };
+        let (read_only, write_only) = match self.resolve_schema(reference) {
+            Some(s) => (s.schema_data.read_only, s.schema_data.write_only),
+            None => (false, false),
+        };
+        Lowered { nullable: names.nullable, read_only, write_only, ..Lowered::of(Type::Named(name)) }
+    }
+
+    /// Claims a name for a named type created at `site`.
+    pub(super) fn name_for(&mut self, site: &Site) -> RustIdent {
+        match &site.fixed {
+            Some(name) => name.clone(),
+            None => RustIdent::new(&self.type_names.claim(type_name(&site.hint))),
+        }
+    }
+
+    pub(super) fn lower_schema(&mut self, schema: &'a Schema, site: &Site) -> Lowered {
+        if site.depth > MAX_DEPTH {
+            self.diagnostics.warning(&site.pointer, "schema nested too deeply; using an untyped JSON value");
+            return Lowered::of(Type::Any);
+        }
+        if site.fixed.is_none()
+            && let Some(ty) = self.cache.get(&(site.pointer.clone(), site.view)).cloned()
+        {
+            return self.decorate(schema, Lowered::of(ty));
+        }
+        let lowered = match shape(schema) {
+            Shape::String { format, enumeration } => {
+                let strings: Vec<&String> = enumeration.iter().flatten().collect();
+                if let Some(custom) = format.and_then(|f| self.options.type_overrides.get(f)) {
+                    Lowered::of(Type::Custom(custom.clone()))
+                } else if strings.is_empty() {
+                    Lowered::of(match format {
+                        Some("date-time") => Type::DateTime,
+                        Some("date") => Type::Date,
+                        Some("email") => Type::Email,
+                        _ => Type::String,
+                    })
+                } else {
+                    let nullable = enumeration.iter().any(Option::is_none);
+                    let ty = self.lower_enum(schema, &strings, site);
+                    Lowered { nullable, ..Lowered::of(ty) }
+                }
+            }
+            Shape::Integer { format } => Lowered::of(Type::Integer(match format {
+                Some("int32") => IntegerWidth::I32,
+                Some("uint8") => IntegerWidth::U8,
+                Some("uint16") => IntegerWidth::U16,
+                Some("uint32") => IntegerWidth::U32,
+                Some("uint64") => IntegerWidth::U64,
+                _ => IntegerWidth::I64,
+            })),
+            Shape::Number { format } => {
+                Lowered::of(Type::Float(if format == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 }))
+            }
+            Shape::Boolean => Lowered::of(Type::Boolean),
+            Shape::Object(object) => self.lower_object(schema, object, site),
+            Shape::Array { items } => {
+                let ty = match items {
+                    Some(items) => {
+                        let item = self.lower_boxed_ref(items, &site.child("items", format!("{}Item", site.hint)));
+                        if item.nullable { Type::Array(Box::new(Type::Any)) } else { Type::Array(Box::new(item.ty)) }
+                    }
+                    None => Type::Array(Box::new(Type::Any)),
+                };
+                Lowered::of(ty)
+            }
+            Shape::OneOf(variants) => self.lower_union(schema, variants, "oneOf", site),
+            Shape::AnyOf(variants) => self.lower_union(schema, variants, "anyOf", site),
+            Shape::AllOf(parts) => self.lower_all_of(schema, parts, site),
+            Shape::Any => Lowered::of(Type::Any),
+            Shape::Unsupported(what) => {
+                self.diagnostics
+                    .warning(&site.pointer, format!("{what} is not supported; using an untyped JSON value"));
+                Lowered::of(Type::Any)
+            }
+        };
+        if site.fixed.is_none() && matches!(lowered.ty, Type::Named(_)) {
+            self.cache.insert((site.pointer.clone(), site.view), lowered.ty.clone());
+        }
+        let lowered = self.decorate(schema, lowered);
+        if let Some(pattern) = &lowered.constraints.pattern
+            && !crate::ir::pattern_supported(pattern)
+        {
+            self.diagnostics.warning(
+                pointer_push(&site.pointer, "pattern"),
+                format!("the pattern {pattern:?} uses syntax the generated validation cannot run; it is not checked"),
+            );
+        }
+        lowered
+    }
+
+    /// Adds what every schema carries: nullability, constraints, docs, default, direction.
+    pub(super) fn decorate(&self, schema: &Schema, mut lowered: Lowered) -> Lowered {
+        let data = &schema.schema_data;
+        lowered.nullable |= data.nullable;
+        lowered.constraints = constraints_of(schema);
+        lowered.doc = doc_of(schema);
+        lowered.default = data.default.clone();
+        lowered.read_only = data.read_only;
+        lowered.write_only = data.write_only;
+        lowered
+    }
+
+    pub(super) fn lower_enum(&mut self, schema: &Schema, values: &[&String], site: &Site) -> Type {
+        let name = self.name_for(site);
+        let mut namer = Namer::default();
+        let variants: Vec<EnumVariant> = values
+            .iter()
+            .map(|wire| {
+                let base = if wire.is_empty() { "Empty".to_owned() } else { type_name(wire) };
+                EnumVariant { wire_name: (*wire).clone(), name: RustIdent::new(&namer.claim(base)) }
+            })
+            .collect();
+        let default = schema
+            .schema_data
+            .default
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(|d| variants.iter().position(|v| v.wire_name == d));
+        self.types.push(TypeDef {
+            request_view: false,
+            name: name.clone(),
+            pointer: site.pointer.clone(),
+            doc: doc_of(schema),
+            kind: TypeKind::Enum(Enum { variants, default }),
+        });
+        Type::Named(name)
+    }
+
+    pub(super) fn lower_object(&mut self, schema: &'a Schema, object: ObjectShape<'a>, site: &Site) -> Lowered {
+        let additional = self.lower_additional(object.additional, site);
+        if object.properties.is_empty() {
+            // A map, not a struct; a named component still becomes an alias for it.
+            return Lowered::of(match additional {
+                UnknownFields::Collect(ty) => Type::Map(Box::new(ty)),
+                UnknownFields::Ignore | UnknownFields::Deny => Type::FreeObject,
+            });
+        }
+        let name = self.name_for(site);
+        let fields = self.lower_fields(&object.properties, object.required, name.unraw(), site);
+        self.types.push(TypeDef {
+            request_view: false,
+            name: name.clone(),
+            pointer: site.pointer.clone(),
+            doc: doc_of(schema),
+            kind: TypeKind::Struct(Struct { fields, unknown_fields: additional }),
+        });
+        Lowered::of(Type::Named(name))
+    }
+
+    pub(super) fn lower_additional(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        site: &Site,
+    ) -> UnknownFields {
+        match additional {
+            None | Some(AdditionalProperties::Any(true)) => UnknownFields::Ignore,
+            Some(AdditionalProperties::Any(false)) => UnknownFields::Deny,
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value =
+                    self.lower_schema_ref(schema, &site.child("additionalProperties", format!("{}Value", site.hint)));
+                if value.nullable || value.ty == Type::Any {
+                    UnknownFields::Collect(Type::Any)
+                } else {
+                    UnknownFields::Collect(value.ty)
+                }
+            }
+        }
+    }
+
+    pub(super) fn lower_fields(
+        &mut self,
+        properties: &[(&'a String, &'a ReferenceOr<Box<Schema>>)],
+        required: &[String],
+        parent: &str,
+        site: &Site,
+    ) -> Vec<Field> {
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        let properties_site = site.child("properties", String::new());
+        for (wire, schema) in properties {
+            let child = properties_site.child(wire, format!("{parent}{}", type_name(wire)));
+            let lowered = self.lower_boxed_ref(schema, &child);
+            let dropped = match site.view {
+                View::Request => lowered.read_only,
+                View::Response => lowered.write_only,
+                View::Neutral => false,
+            };
+            if dropped {
+                continue;
+            }
+            let name = namer.claim(field_name(wire));
+            fields.push(Field {
+                wire_name: (*wire).clone(),
+                name: RustIdent::new(&name),
+                ty: lowered.ty,
+                required: required.iter().any(|r| r == *wire),
+                nullable: lowered.nullable,
+                boxed: false,
+                doc: lowered.doc,
+                default: lowered.default,
+                constraints: lowered.constraints,
+            });
+        }
+        fields
+    }
+
+    pub(super) fn lower_union(
+        &mut self,
+        schema: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        site: &Site,
+    ) -> Lowered {
+        let is_null = |v: &ReferenceOr<Schema>| matches!(v, ReferenceOr::Item(s) if is_null_schema(s));
+        let nullable = variants.iter().any(is_null);
+        let real: Vec<(usize, &'a ReferenceOr<Schema>)> =
+            variants.iter().enumerate().filter(|(_, v)| !is_null(v)).collect();
+        if let [(i, only)] = real.as_slice() {
+            // The one real variant is the type itself, so it may take a component's name.
+            let child = site.child(keyword, site.hint.clone()).child(&i.to_string(), site.hint.clone());
+            let lowered = self.lower_schema_ref(only, &Site { fixed: site.fixed.clone(), ..child });
+            return Lowered { nullable: nullable || lowered.nullable, ..Lowered::of(lowered.ty) };
+        }
+        if real.is_empty() {
+            return Lowered { nullable, ..Lowered::of(Type::Any) };
+        }
+        let name = self.name_for(site);
+        let keyword_site = site.child(keyword, String::new());
+        let mut namer = Namer::default();
+        let mut out = Vec::new();
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut all_refs = true;
+        for (i, variant) in &real {
+            let base = match variant {
+                ReferenceOr::Reference { reference } => component_schema_name(reference).map(type_name),
+                ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(type_name),
+            }
+            .unwrap_or_else(|| variant_kind_name(variant));
+            let variant_name = namer.claim(base);
+            let lowered = self.lower_schema_ref(
+                variant,
+                &keyword_site.child(&i.to_string(), format!("{}{variant_name}", name.unraw())),
+            );
+            let tags = match (variant, discriminator) {
+                (ReferenceOr::Reference { reference }, Some(d)) => {
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference)
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    if mapped.is_empty() {
+                        component_schema_name(reference).map(|n| vec![n.to_owned()]).unwrap_or_default()
+                    } else {
+                        mapped
+                    }
+                }
+                _ => {
+                    all_refs = false;
+                    Vec::new()
+                }
+            };
+            out.push(UnionVariant { name: RustIdent::new(&variant_name), ty: lowered.ty, boxed: false, tags });
+        }
+        let discriminator = match discriminator {
+            Some(d) if all_refs => Some(Discriminator { property: d.property_name.clone(), in_variants: false }),
+            Some(_) => {
+                self.diagnostics.warning(
+                    pointer_push(&site.pointer, "discriminator"),
+                    "a discriminator needs every variant to be a `$ref`; the union is matched by shape instead",
+                );
+                None
+            }
+            None => None,
+        };
+        self.types.push(TypeDef {
+            request_view: false,
+            name: name.clone(),
+            pointer: site.pointer.clone(),
+            doc: doc_of(schema),
+            kind: TypeKind::Union(Union { variants: out, discriminator }),
+        });
+        Lowered { nullable, ..Lowered::of(Type::Named(name)) }
+    }
+
+    /// `allOf` of objects becomes one struct with the properties of all parts; a single part is
+    /// that part (a common way to attach a description to a reference).
+    pub(super) fn lower_all_of(
+        &mut self,
+        schema: &'a Schema,
+        parts: &'a [ReferenceOr<Schema>],
+        site: &Site,
+    ) -> Lowered {
+        if let [only] = parts {
+            let child = site.child("allOf", site.hint.clone()).child("0", site.hint.clone());
+            let lowered = self.lower_schema_ref(only, &Site { fixed: site.fixed.clone(), ..child });
+            return Lowered { nullable: lowered.nullable, ..Lowered::of(lowered.ty) };
+        }
+        let mut properties: Vec<(&'a String, &'a ReferenceOr<Box<Schema>>)> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        let mut pending: Vec<&'a ReferenceOr<Schema>> = parts.iter().rev().collect();
+        let mut steps = 0;
+        while let Some(part) = pending.pop() {
+            steps += 1;
+            let resolved = match part {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { reference } => self.resolve_schema(reference),
+            };
+            let Some(part_schema) = resolved.filter(|_| steps < 256) else {
+                self.diagnostics
+                    .warning(&site.pointer, "an `allOf` part cannot be resolved; using an untyped JSON value");
+                return Lowered::of(Type::Any);
+            };
+            match shape(part_schema) {
+                Shape::Object(object) => {
+                    for (name, prop) in object.properties {
+                        if let Some(existing) = properties.iter_mut().find(|(n, _)| *n == name) {
+                            existing.1 = prop;
+                        } else {
+                            properties.push((name, prop));
+                        }
+                    }
+                    required.extend(object.required.iter().cloned());
+                    if object.additional.is_some() {
+                        additional = object.additional;
+                    }
+                }
+                Shape::AllOf(inner) => pending.extend(inner.iter().rev()),
+                Shape::Any => {}
+                _ => {
+                    self.diagnostics.warning(
+                        &site.pointer,
+                        "`allOf` mixes objects with other kinds of schema; using an untyped JSON value",
+                    );
+                    return Lowered::of(Type::Any);
+                }
+            }
+        }
+        // `additionalProperties: false` on one part would reject the other parts' properties.
+        if matches!(additional, Some(AdditionalProperties::Any(false))) {
+            additional = None;
+        }
+        let object = ObjectShape { properties, required: &[], additional };
+        let name = self.name_for(site);
+        let additional = self.lower_additional(object.additional, site);
+        let fields = self.lower_fields(&object.properties, &required, name.unraw(), site);
+        self.types.push(TypeDef {
+            request_view: false,
+            name: name.clone(),
+            pointer: site.pointer.clone(),
+            doc: doc_of(schema),
+            kind: TypeKind::Struct(Struct { fields, unknown_fields: additional }),
+        });
+        Lowered::of(Type::Named(name))
+    }
+
+    /// Decides, once every type exists, whether each discriminated union's variants carry the
+    /// tag property themselves.
+    pub(super) fn finish_discriminators(&mut self) {
+        let structs: BTreeMap<RustIdent, BTreeSet<String>> = self
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Struct(s) => Some((t.name.clone(), s.fields.iter().map(|f| f.wire_name.clone()).collect())),
+                _ => None,
+            })
+            .collect();
+        for def in &mut self.types {
+            let TypeKind::Union(union) = &mut def.kind else {
+                continue;
+            };
+            let Some(discriminator) = &mut union.discriminator else {
+                continue;
+            };
+            let mut all_structs = true;
+            let mut all_have_tag = true;
+            for variant in &union.variants {
+                match &variant.ty {
+                    Type::Named(name) => match structs.get(name) {
+                        Some(fields) => all_have_tag &= fields.contains(&discriminator.property),
+                        None => all_structs = false,
+                    },
+                    _ => all_structs = false,
+                }
+            }
+            if !all_structs {
+                self.diagnostics.warning(
+                    pointer_push(&def.pointer, "discriminator"),
+                    "a discriminator needs every variant to be an object; the union is matched by shape instead",
+                );
+                union.discriminator = None;
+            } else {
+                discriminator.in_variants = all_have_tag;
+            }
+        }
+    }
+}
+
+/// The parts of an object schema the lowering needs.
+pub(super) struct ObjectShape<'a> {
+    pub(super) properties: Vec<(&'a String, &'a ReferenceOr<Box<Schema>>)>,
+    pub(super) required: &'a [String],
+    pub(super) additional: Option<&'a AdditionalProperties>,
+}
+
+/// One view over `openapiv3`'s typed schemas and its catch-all `AnySchema`.
+pub(super) enum Shape<'a> {
+    String { format: Option<&'a str>, enumeration: Vec<Option<String>> },
+    Integer { format: Option<&'a str> },
+    Number { format: Option<&'a str> },
+    Boolean,
+    Object(ObjectShape<'a>),
+    Array { items: Option<&'a ReferenceOr<Box<Schema>>> },
+    OneOf(&'a [ReferenceOr<Schema>]),
+    AnyOf(&'a [ReferenceOr<Schema>]),
+    AllOf(&'a [ReferenceOr<Schema>]),
+    Any,
+    Unsupported(&'static str),
+}
+
+pub(super) fn format_str<T>(format: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<&str> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(item) => Some(known(item)),
+        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.as_str()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+pub(super) fn shape(schema: &Schema) -> Shape<'_> {
+    use openapiv3::{IntegerFormat, NumberFormat, StringFormat, Type as T};
+    match &schema.schema_kind {
+        SchemaKind::Type(T::String(s)) => Shape::String {
+            format: format_str(&s.format, |f| match f {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            }),
+            enumeration: s.enumeration.clone(),
+        },
+        SchemaKind::Type(T::Integer(i)) => Shape::Integer {
+            format: format_str(&i.format, |f| match f {
+                IntegerFormat::Int32 => "int32",
+                IntegerFormat::Int64 => "int64",
+            }),
+        },
+        SchemaKind::Type(T::Number(n)) => Shape::Number {
+            format: format_str(&n.format, |f| match f {
+                NumberFormat::Float => "float",
+                NumberFormat::Double => "double",
+            }),
+        },
+        SchemaKind::Type(T::Boolean(_)) => Shape::Boolean,
+        SchemaKind::Type(T::Object(o)) => Shape::Object(ObjectShape {
+            properties: o.properties.iter().collect(),
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+        }),
+        SchemaKind::Type(T::Array(a)) => Shape::Array { items: a.items.as_ref() },
+        SchemaKind::OneOf { one_of } => Shape::OneOf(one_of),
+        SchemaKind::AnyOf { any_of } => Shape::AnyOf(any_of),
+        SchemaKind::AllOf { all_of } => Shape::AllOf(all_of),
+        SchemaKind::Not { .. } => Shape::Unsupported("`not`"),
+        SchemaKind::Any(any) => {
+            if !any.one_of.is_empty() {
+                return Shape::OneOf(&any.one_of);
+            }
+            if !any.any_of.is_empty() {
+                return Shape::AnyOf(&any.any_of);
+            }
+            if !any.all_of.is_empty() {
+                return Shape::AllOf(&any.all_of);
+            }
+            let format = any.format.as_deref();
+            match any.typ.as_deref() {
+                Some("string") => Shape::String {
+                    format,
+                    enumeration: any.enumeration.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+                },
+                Some("integer") => Shape::Integer { format },
+                Some("number") => Shape::Number { format },
+                Some("boolean") => Shape::Boolean,
+                Some("array") => Shape::Array { items: any.items.as_ref() },
+                Some("object") | None
+                    if !any.properties.is_empty() || any.additional_properties.is_some() || any.typ.is_some() =>
+                {
+                    Shape::Object(ObjectShape {
+                        properties: any.properties.iter().collect(),
+                        required: &any.required,
+                        additional: any.additional_properties.as_ref(),
+                    })
+                }
+                None if any.items.is_some() => Shape::Array { items: any.items.as_ref() },
+                None if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+                    Shape::String {
+                        format,
+                        enumeration: any.enumeration.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+                    }
+                }
+                None if any.not.is_some() => Shape::Unsupported("`not`"),
+                _ => Shape::Any,
+            }
+        }
+    }
+}
+
+/// A schema that only admits `null` (3.0 has no `type: null`; `enum: [null]` is the idiom).
+pub(super) fn is_null_schema(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none() && any.enumeration.len() == 1 && any.enumeration.iter().all(Value::is_null)
+        }
+        SchemaKind::Type(openapiv3::Type::String(s)) => {
+            !s.enumeration.is_empty() && s.enumeration.iter().all(Option::is_none)
+        }
+        _ => false,
+    }
+}
+
+pub(super) fn variant_kind_name(variant: &ReferenceOr<Schema>) -> String {
+    let ReferenceOr::Item(schema) = variant else {
+        return "Variant".to_owned();
+    };
+    match shape(schema) {
+        Shape::String { .. } => "String",
+        Shape::Integer { .. } => "Integer",
+        Shape::Number { .. } => "Number",
+        Shape::Boolean => "Boolean",
+        Shape::Object(_) => "Object",
+        Shape::Array { .. } => "Array",
+        _ => "Variant",
+    }
+    .to_owned()
+}
+
+pub(super) fn doc_of(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (Some(title), Some(description)) if !description.starts_with(title.as_str()) => {
+            Some(format!("{title}\n\n{description}"))
+        }
+        (_, Some(description)) => Some(description.clone()),
+        (Some(title), None) => Some(title.clone()),
+        (None, None) => None,
+    }
+}
+
+pub(super) fn constraints_of(schema: &Schema) -> Constraints {
+    use openapiv3::Type as T;
+    let mut c = Constraints::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(T::String(s)) => {
+            c.min_length = s.min_length;
+            c.max_length = s.max_length;
+            c.pattern = s.pattern.clone();
+        }
+        SchemaKind::Type(T::Integer(i)) => {
+            c.minimum = i.minimum.map(|v| v as f64);
+            c.maximum = i.maximum.map(|v| v as f64);
+            c.exclusive_minimum = i.exclusive_minimum;
+            c.exclusive_maximum = i.exclusive_maximum;
+            c.multiple_of = i.multiple_of.map(|v| v as f64);
+        }
+        SchemaKind::Type(T::Number(n)) => {
+            c.minimum = n.minimum;
+            c.maximum = n.maximum;
+            c.exclusive_minimum = n.exclusive_minimum;
+            c.exclusive_maximum = n.exclusive_maximum;
+            c.multiple_of = n.multiple_of;
+        }
+        SchemaKind::Type(T::Array(a)) => {
+            c.min_items = a.min_items;
+            c.max_items = a.max_items;
+            c.unique_items = a.unique_items;
+        }
+        SchemaKind::Any(any) => {
+            c.min_length = any.min_length;
+            c.max_length = any.max_length;
+            c.pattern = any.pattern.clone();
+            c.minimum = any.minimum;
+            c.maximum = any.maximum;
+            c.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
+            c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
+            c.multiple_of = any.multiple_of;
+            c.min_items = any.min_items;
+            c.max_items = any.max_items;
+            c.unique_items = any.unique_items.unwrap_or(false);
+        }
+        _ => {}
+    }
+    c
+}
