@@ -110,41 +110,68 @@ enum LoginRefusal {
 }
 
 impl App {
-    /// Checks email and password, counting failures per account and per client address.
+    /// Checks email and password under the login limits.
+    ///
+    /// Each attempt is counted before the password is checked, in one statement per key
+    /// (`Store::reserve_attempt`), so parallel guesses cannot pass the limit; an attempt that
+    /// succeeds is given back. The keys are the account *from this address* and the address
+    /// alone: a guesser locks out only itself, and the real user, from anywhere else, can still
+    /// log in (see the spec's description of `POST /admin/auth`).
     async fn login(&self, email: &Email, password: &str, meta: &RequestMeta) -> Result<UserRow, LoginRefusal> {
         let email = email.as_str().to_lowercase();
         let now = now();
         let window = self.config.login_window;
         let since = now - window;
-        let mut keys = vec![(format!("account:{email}"), self.config.login_limit_per_account)];
-        if let Some(addr) = meta.remote_addr {
-            keys.push((format!("address:{}", addr.ip()), self.config.login_limit_per_address));
-        }
+        let address = meta.remote_addr.map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into());
+        let keys = [
+            (format!("account:{email}|address:{address}"), self.config.login_limit_per_account),
+            (format!("address:{address}"), self.config.login_limit_per_address),
+        ];
+        let mut reserved: Vec<&str> = Vec::new();
+        let mut refusal = None;
         for (key, limit) in &keys {
-            match self.store.failures(key, since).await {
-                Ok(Some((count, started))) if count >= *limit => {
-                    let retry = (started + window - now).num_seconds().max(1);
-                    return Err(LoginRefusal::Limited(retry));
-                }
-                Ok(_) => {}
-                Err(e) => return Err(LoginRefusal::Failed(e.to_string())),
-            }
-        }
-        let user = self.store.user_by_email(&email).await.map_err(|e| LoginRefusal::Failed(e.to_string()))?;
-        let verified = secrets::verify_password(password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
-        match user {
-            Some(user) if verified => {
-                let _ = self.store.clear_failures(&format!("account:{email}")).await;
-                Ok(user)
-            }
-            _ => {
-                for (key, _) in &keys {
-                    if let Err(e) = self.store.record_failure(key, now, since).await {
-                        return Err(LoginRefusal::Failed(e.to_string()));
+            match self.store.reserve_attempt(key, now, since).await {
+                Ok((count, started)) => {
+                    reserved.push(key);
+                    if count > *limit {
+                        refusal = Some(LoginRefusal::Limited((started + window - now).num_seconds().max(1)));
+                        break;
                     }
                 }
-                Err(LoginRefusal::Wrong)
+                Err(e) => {
+                    refusal = Some(LoginRefusal::Failed(e.to_string()));
+                    break;
+                }
             }
+        }
+        let outcome = match refusal {
+            Some(refusal) => Err(refusal),
+            None => self.check_password(&email, password).await,
+        };
+        // Only wrong passwords (and refusals over the limit) stay counted; a success also
+        // forgets this account's earlier failures from this address.
+        if outcome.is_ok()
+            && let Err(e) = self.store.clear_attempts(&keys[0].0).await
+        {
+            tracing::warn!(error = %e, "earlier login failures could not be forgotten");
+        }
+        if !matches!(outcome, Err(LoginRefusal::Wrong | LoginRefusal::Limited(_))) {
+            for key in reserved {
+                if let Err(e) = self.store.release_attempt(key).await {
+                    tracing::warn!(error = %e, "a login attempt could not be given back");
+                }
+            }
+        }
+        outcome
+    }
+
+    async fn check_password(&self, email: &str, password: &str) -> Result<UserRow, LoginRefusal> {
+        let user = self.store.user_by_email(email).await.map_err(|e| LoginRefusal::Failed(e.to_string()))?;
+        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+        let verified = self.verify_password(password, hash).await.map_err(|e| LoginRefusal::Failed(e.to_string()))?;
+        match user {
+            Some(user) if verified => Ok(user),
+            _ => Err(LoginRefusal::Wrong),
         }
     }
 
@@ -348,7 +375,7 @@ impl InvitesApi for App {
             return R::BadRequest(invalid("The invite has expired"));
         }
         let password_hash =
-            attempt!("AcceptInvite", secrets::hash_password(&body.user.password), R::InternalServerError);
+            attempt!("AcceptInvite", self.hash_password(&body.user.password).await, R::InternalServerError);
         let user = UserRow {
             id: new_id("usr"),
             email: invite.user_email.clone(),
@@ -489,7 +516,7 @@ impl UsersApi for App {
         let body = request.body;
         let email = body.email.as_str().to_lowercase();
         let password_hash =
-            attempt!("PostUsers", secrets::hash_password(&body.password), m::PostUsersResponse::InternalServerError);
+            attempt!("PostUsers", self.hash_password(&body.password).await, m::PostUsersResponse::InternalServerError);
         let now = now();
         let user = UserRow {
             id: new_id("usr"),
@@ -613,10 +640,15 @@ impl UsersApi for App {
     ) -> m::PostUsersUserPasswordResponse {
         use m::PostUsersUserPasswordResponse as R;
         let body = request.body;
-        let password_hash = attempt!("ResetPassword", secrets::hash_password(&body.password), R::InternalServerError);
+        let token_hash = secrets::hash_token(&body.token);
+        // The token is checked before the password is hashed: an invalid token costs one
+        // indexed lookup, not an Argon2 run. `use_reset` checks it again, atomically.
+        if !attempt!("ResetPassword", self.store.reset_is_live(&token_hash, now()).await, R::InternalServerError) {
+            return R::BadRequest(invalid("Invalid or expired password reset token"));
+        }
+        let password_hash = attempt!("ResetPassword", self.hash_password(&body.password).await, R::InternalServerError);
         let email = body.email.map(|e| e.as_str().to_lowercase());
-        let used =
-            self.store.use_reset(&secrets::hash_token(&body.token), email.as_deref(), &password_hash, now()).await;
+        let used = self.store.use_reset(&token_hash, email.as_deref(), &password_hash, now()).await;
         match used {
             Ok(Some(user)) => {
                 R::Ok(m::AdminUserRes { user: attempt!("ResetPassword", user_body(&user), R::InternalServerError) })

@@ -8,6 +8,7 @@ pub mod secrets;
 pub mod store;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::Duration;
 
@@ -62,11 +63,49 @@ pub struct App {
     pub store: Store,
     pub config: Config,
     pub notifier: Arc<dyn Notifier>,
+    /// Argon2 runs on blocking threads, at most one per core at a time.
+    hashing: tokio::sync::Semaphore,
+    /// Password hashes and checks started, for tests and metrics.
+    hashes: AtomicU64,
 }
 
 impl App {
     pub fn new(store: Store, config: Config, notifier: Arc<dyn Notifier>) -> Arc<App> {
-        Arc::new(App { store, config, notifier })
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+        Arc::new(App {
+            store,
+            config,
+            notifier,
+            hashing: tokio::sync::Semaphore::new(cores),
+            hashes: AtomicU64::new(0),
+        })
+    }
+
+    /// Hashes a password off the async workers, queueing behind at most one hash per core: a
+    /// flood of requests that hash cannot starve requests that do not.
+    pub async fn hash_password(&self, password: &str) -> Result<String, secrets::SecretError> {
+        let password = password.to_owned();
+        self.hashing_job(move || secrets::hash_password(&password)).await?
+    }
+
+    /// Checks a password the same way (`None`: no such user; the same work is spent).
+    pub async fn verify_password(&self, password: &str, hash: Option<String>) -> Result<bool, secrets::SecretError> {
+        let password = password.to_owned();
+        self.hashing_job(move || secrets::verify_password(&password, hash.as_deref())).await
+    }
+
+    /// How many password hashes and checks have started since the app was made.
+    pub fn hashes_started(&self) -> u64 {
+        self.hashes.load(Ordering::Relaxed)
+    }
+
+    async fn hashing_job<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, secrets::SecretError> {
+        let _permit = self.hashing.acquire().await.map_err(|e| secrets::SecretError(format!("hashing: {e}")))?;
+        self.hashes.fetch_add(1, Ordering::Relaxed);
+        tokio::task::spawn_blocking(job).await.map_err(|e| secrets::SecretError(format!("hashing: {e}")))
     }
 
     /// The HTTP router: every operation of the spec, `/openapi.json` and Swagger UI at `/docs`.
@@ -89,7 +128,7 @@ impl App {
         if password.chars().count() < 8 {
             return Err("the admin password must be at least 8 characters long".into());
         }
-        let password_hash = secrets::hash_password(password)?;
+        let password_hash = self.hash_password(password).await?;
         let now = chrono::Utc::now();
         let id = match self.store.user_by_email(&email).await? {
             Some(mut user) => {

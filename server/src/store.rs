@@ -572,36 +572,54 @@ impl Store {
     // Login failures (rate limiting).
 
     /// Failures counted for `key` in the window that started after `since`.
-    pub async fn failures(&self, key: &str, since: DateTime<Utc>) -> Result<Option<(i64, DateTime<Utc>)>> {
-        let row = sqlx::query("SELECT failures, window_start FROM login_failures WHERE key = $1 AND window_start > $2")
-            .bind(key)
-            .bind(time_text(since))
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            None => Ok(None),
-            Some(row) => Ok(Some((row.try_get("failures")?, parse_time(&row.try_get::<String, _>("window_start")?)?))),
-        }
-    }
-
-    /// Counts a failure for `key`, starting a new window when the last one is older than `since`.
-    pub async fn record_failure(&self, key: &str, now: DateTime<Utc>, since: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
+    /// Counts an attempt for `key` and returns the count in the current window with the window's
+    /// start, in one statement: parallel attempts each get their own count, so no more than the
+    /// limit pass a check on it. A window older than `since` starts over.
+    pub async fn reserve_attempt(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, DateTime<Utc>)> {
+        let row = sqlx::query(
             "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2)
              ON CONFLICT (key) DO UPDATE SET
                  failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END,
-                 window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END",
+                 window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END
+             RETURNING failures, window_start",
         )
         .bind(key)
         .bind(time_text(now))
         .bind(time_text(since))
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
+        Ok((row.try_get("failures")?, parse_time(&row.try_get::<String, _>("window_start")?)?))
+    }
+
+    /// Gives back an attempt counted by `reserve_attempt` that turned out not to be a failure.
+    pub async fn release_attempt(&self, key: &str) -> Result<()> {
+        sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    pub async fn clear_failures(&self, key: &str) -> Result<()> {
+    /// Forgets the attempts counted for `key` (a successful login from that account and address).
+    pub async fn clear_attempts(&self, key: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Whether a reset token is live (unused, unexpired): checked before any password is hashed.
+    pub async fn reset_is_live(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS live FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(time_text(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
     }
 }

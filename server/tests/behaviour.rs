@@ -187,6 +187,63 @@ async fn failed_logins_are_rate_limited_per_account() {
     ));
 }
 
+/// 200 parallel wrong guesses from one address: the limit holds, because each attempt is
+/// counted before its password is checked, and the real user still logs in from elsewhere.
+#[tokio::test]
+async fn parallel_login_guesses_neither_pass_the_limit_nor_lock_out_the_user() {
+    let server = TestServer::start().await;
+    let user = server.create_user("guessed", "right-password").await;
+    let client = server.anonymous();
+    let checks_before = server.app.hashes_started();
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..200 {
+        let (client, body) = (client.clone(), login(&user.email, "wrong-password"));
+        guesses.spawn(async move { client.auth().create_session(&body).await.expect("sent").value });
+    }
+    let (mut refused, mut limited) = (0, 0);
+    while let Some(answer) = guesses.join_next().await {
+        match answer.expect("joined") {
+            m::PostAuthResponse::Unauthorized(_) => refused += 1,
+            m::PostAuthResponse::TooManyRequests(..) => limited += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((refused, limited), (5, 195), "the per-account limit is 5");
+    assert_eq!(server.app.hashes_started() - checks_before, 5, "only the guesses within the limit were checked");
+    // The guesser locked out itself, not the user: from another address the password works.
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("a reqwest client");
+    let real_user = Client::builder(&server.base).http_client(elsewhere).build().expect("a client");
+    assert!(matches!(
+        real_user.auth().create_session(&login(&user.email, "right-password")).await.expect("sent").value,
+        m::PostAuthResponse::Ok(..)
+    ));
+}
+
+/// A flood of forged reset tokens costs lookups, not Argon2 runs.
+#[tokio::test]
+async fn forged_reset_tokens_are_refused_before_any_hashing() {
+    let server = TestServer::start().await;
+    let client = server.anonymous();
+    let hashes_before = server.app.hashes_started();
+    let mut resets = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let client = client.clone();
+        let body = m::AdminResetPasswordRequest {
+            email: None,
+            token: format!("forged-token-{i}"),
+            password: "new-password".into(),
+        };
+        resets.spawn(async move { client.users().reset_password(&body).await.expect("sent").value });
+    }
+    while let Some(answer) = resets.join_next().await {
+        assert!(matches!(answer.expect("joined"), m::PostUsersUserPasswordResponse::BadRequest(_)));
+    }
+    assert_eq!(server.app.hashes_started(), hashes_before, "no password was hashed for a forged token");
+}
+
 #[tokio::test]
 async fn failed_logins_are_rate_limited_per_address() {
     if std::env::var("DATABASE_URL").is_ok() {
