@@ -199,8 +199,14 @@ impl ApiBase for App {
                 self.store.session_user(&hash, now).await.map(|u| u.map(|u| (u.id, Some(hash))))
             }
             Credential::JwtToken(token) => match secrets::verify_jwt(token, &self.config.jwt_secret) {
-                // The user must still exist: deleting a user ends their tokens too.
-                Some(user_id) => self.store.user(&user_id).await.map(|u| u.map(|u| (u.id, None))),
+                // The user must still exist (deleting a user ends their tokens too), and the
+                // token must be of the current credential generation (a password reset ends
+                // every JWT issued before it).
+                Some((user_id, generation)) => self
+                    .store
+                    .credential_generation(&user_id)
+                    .await
+                    .map(|current| (current == Some(generation)).then_some((user_id, None))),
                 None => Ok(None),
             },
         };
@@ -266,12 +272,19 @@ impl AuthApi for App {
         m::PostAuthResponse::Ok(body, m::PostAuthOkHeaders { set_cookie: Some(self.session_cookie(&token)) })
     }
 
-    async fn delete_auth(&self, principal: Principal, _meta: &RequestMeta) -> m::DeleteAuthResponse {
-        let Some(session) = principal.session else {
+    async fn delete_auth(&self, principal: Principal, meta: &RequestMeta) -> m::DeleteAuthResponse {
+        // The request may have been authenticated by an API token or a JWT sent along with the
+        // session cookie: the session still ends (when it is the same user's).
+        let cookie = session_cookie_in(meta).map(|token| secrets::hash_token(&token));
+        let Some(session) = principal.session.or(cookie) else {
             // API tokens and JWTs are not sessions: nothing to end.
             return m::DeleteAuthResponse::Ok("OK".into(), m::DeleteAuthOkHeaders::default());
         };
-        attempt!("DeleteAuth", self.store.delete_session(&session).await, m::DeleteAuthResponse::InternalServerError);
+        attempt!(
+            "DeleteAuth",
+            self.store.delete_session_of(&session, &principal.user_id).await,
+            m::DeleteAuthResponse::InternalServerError
+        );
         let expired = format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax", crate::SESSION_COOKIE);
         m::DeleteAuthResponse::Ok("OK".into(), m::DeleteAuthOkHeaders { set_cookie: Some(expired) })
     }
@@ -300,9 +313,15 @@ impl AuthApi for App {
                 return m::PostTokenResponse::InternalServerError(internal("PostToken", &cause));
             }
         };
+        let generation = attempt!(
+            "PostToken",
+            self.store.credential_generation(&user.id).await,
+            m::PostTokenResponse::InternalServerError
+        )
+        .unwrap_or_default();
         let token = attempt!(
             "PostToken",
-            secrets::issue_jwt(&user.id, &self.config.jwt_secret, self.config.jwt_ttl),
+            secrets::issue_jwt(&user.id, generation, &self.config.jwt_secret, self.config.jwt_ttl),
             m::PostTokenResponse::InternalServerError
         );
         m::PostTokenResponse::Ok(m::AdminBearerAuthRes { access_token: token })
@@ -446,6 +465,18 @@ impl InvitesApi for App {
 
 /// Applies an update's metadata to the stored metadata: `null` clears it; otherwise keys are
 /// merged and a key whose value is the empty string is removed.
+/// The session cookie's value, if the request carries one.
+fn session_cookie_in(meta: &RequestMeta) -> Option<String> {
+    let prefix = format!("{}=", crate::SESSION_COOKIE);
+    meta.headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(prefix.as_str()).map(str::to_owned))
+        .filter(|token| !token.is_empty())
+}
+
 fn merge_metadata(
     stored: Option<Map<String, Value>>,
     update: Nullable<Map<String, Value>>,
@@ -567,31 +598,31 @@ impl UsersApi for App {
     ) -> m::PostUsersUserResponse {
         use m::PostUsersUserResponse as R;
         let (id, body) = (request.path.id, request.body);
-        let Some(mut user) = attempt!("UpdateUser", self.store.user(&id).await, R::InternalServerError) else {
+        let api_token = body.api_token.into_option();
+        // Applied to the row as stored when the update runs, inside its transaction: parallel
+        // updates (two metadata merges, first and last name) all take effect.
+        let change = |user: &mut UserRow| {
+            if let Some(first_name) = body.first_name.into_option() {
+                user.first_name = first_name;
+            }
+            if let Some(last_name) = body.last_name.into_option() {
+                user.last_name = last_name;
+            }
+            if let Some(role) = body.role {
+                user.role = role_text(role);
+            }
+            user.metadata = merge_metadata(user.metadata.take(), body.metadata);
+            user.updated_at = now();
+        };
+        let Some(user) = attempt!("UpdateUser", self.store.modify_user(&id, change).await, R::InternalServerError)
+        else {
             return R::NotFound(not_found(format!("User with id {id} was not found")));
         };
-        if let Some(first_name) = body.first_name.into_option() {
-            user.first_name = first_name;
-        }
-        if let Some(last_name) = body.last_name.into_option() {
-            user.last_name = last_name;
-        }
-        if let Some(role) = body.role {
-            user.role = role_text(role);
-        }
-        user.metadata = merge_metadata(user.metadata, body.metadata);
-        user.updated_at = now();
-        if let Some(token) = body.api_token.into_option() {
+        if let Some(token) = api_token {
             let hash = token.as_deref().map(secrets::hash_token);
             attempt!("UpdateUser", self.store.set_api_token(&id, hash.as_deref()).await, R::InternalServerError);
         }
-        match self.store.update_user(&user).await {
-            Ok(true) => {
-                R::Ok(m::AdminUserRes { user: attempt!("UpdateUser", user_body(&user), R::InternalServerError) })
-            }
-            Ok(false) => R::NotFound(not_found(format!("User with id {id} was not found"))),
-            Err(cause) => R::InternalServerError(internal("UpdateUser", &cause)),
-        }
+        R::Ok(m::AdminUserRes { user: attempt!("UpdateUser", user_body(&user), R::InternalServerError) })
     }
 
     async fn delete_users_user(

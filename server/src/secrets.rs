@@ -62,16 +62,21 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
 struct Claims {
     user_id: String,
     domain: String,
+    /// The user's credential generation when issued; tokens from before it was bumped (a
+    /// password reset) are refused. Absent in tokens issued before generations existed.
+    #[serde(default)]
+    generation: i64,
     iat: i64,
     exp: i64,
 }
 
-/// A signed HS256 JWT for a user, valid for `ttl`.
-pub fn issue_jwt(user_id: &str, secret: &[u8], ttl: Duration) -> Result<String, SecretError> {
+/// A signed HS256 JWT for a user's credential `generation`, valid for `ttl`.
+pub fn issue_jwt(user_id: &str, generation: i64, secret: &[u8], ttl: Duration) -> Result<String, SecretError> {
     let now = Utc::now();
     let claims = Claims {
         user_id: user_id.to_owned(),
         domain: "admin".to_owned(),
+        generation,
         iat: now.timestamp(),
         exp: (now + ttl).timestamp(),
     };
@@ -79,12 +84,12 @@ pub fn issue_jwt(user_id: &str, secret: &[u8], ttl: Duration) -> Result<String, 
         .map_err(|e| SecretError(format!("JWT: {e}")))
 }
 
-/// The user of a valid, unexpired admin JWT signed with `secret`.
-pub fn verify_jwt(token: &str, secret: &[u8]) -> Option<String> {
+/// The user and credential generation of a valid, unexpired admin JWT signed with `secret`.
+pub fn verify_jwt(token: &str, secret: &[u8]) -> Option<(String, i64)> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation).ok()?;
-    (data.claims.domain == "admin").then_some(data.claims.user_id)
+    (data.claims.domain == "admin").then_some((data.claims.user_id, data.claims.generation))
 }
 
 #[cfg(test)]
@@ -107,10 +112,10 @@ mod tests {
 
     #[test]
     fn jwts() {
-        let token = issue_jwt("usr_1", b"secret", Duration::hours(24)).expect("signs");
-        assert_eq!(verify_jwt(&token, b"secret").as_deref(), Some("usr_1"));
+        let token = issue_jwt("usr_1", 3, b"secret", Duration::hours(24)).expect("signs");
+        assert_eq!(verify_jwt(&token, b"secret"), Some(("usr_1".to_owned(), 3)));
         assert_eq!(verify_jwt(&token, b"other"), None);
-        let expired = issue_jwt("usr_1", b"secret", Duration::seconds(-10)).expect("signs");
+        let expired = issue_jwt("usr_1", 0, b"secret", Duration::seconds(-10)).expect("signs");
         assert_eq!(verify_jwt(&expired, b"secret"), None);
         assert_eq!(verify_jwt("not.a.jwt", b"secret"), None);
     }

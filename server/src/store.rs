@@ -56,9 +56,10 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>> {
 
 /// Migrations, in order. Each is idempotent so that instances starting together cannot trip
 /// over each other.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE IF NOT EXISTS users (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE IF NOT EXISTS users (
         id TEXT PRIMARY KEY,
         email TEXT NOT NULL,
         first_name TEXT,
@@ -102,7 +103,13 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         failures BIGINT NOT NULL,
         window_start TEXT NOT NULL
     )",
-)];
+    ),
+    (
+        2,
+        // Bumped when the password changes: JWTs carry the generation they were issued in.
+        "ALTER TABLE users ADD COLUMN credential_generation BIGINT NOT NULL DEFAULT 0",
+    ),
+];
 
 /// A user row. The password and API token hashes stay in the store's callers' hands only for
 /// verification; they are never part of a response.
@@ -220,6 +227,7 @@ async fn insert_user_with<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(execu
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    postgres: bool,
 }
 
 impl Store {
@@ -235,8 +243,9 @@ impl Store {
             // Readers do not wait for the writer; the setting persists in the file.
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
         }
-        let store = Store { pool };
-        store.migrate(url.starts_with("postgres")).await?;
+        let postgres = url.starts_with("postgres");
+        let store = Store { pool, postgres };
+        store.migrate(postgres).await?;
         Ok(store)
     }
 
@@ -433,8 +442,13 @@ impl Store {
             .transpose()
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+    /// Ends a session of `user_id` (a session of another user is left alone).
+    pub async fn delete_session_of(&self, token_hash: &str, user_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND user_id = $2")
+            .bind(token_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -484,14 +498,66 @@ impl Store {
             // The claim is rolled back with the transaction: a wrong email does not burn the token.
             return Ok(None);
         }
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2, credential_generation = credential_generation + 1
+             WHERE id = $3",
+        )
+        .bind(password_hash)
+        .bind(time_text(now))
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+        // A new password ends what the old one opened: other reset tokens and every session
+        // (JWTs end with the generation above).
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
             .bind(time_text(now))
             .bind(&user.id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
         tx.commit().await?;
         user.updated_at = now;
+        Ok(Some(user))
+    }
+
+    /// The generation of a user's credentials (see migration 2), `None` for no live user.
+    pub async fn credential_generation(&self, user_id: &str) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT credential_generation FROM users WHERE id = $1 AND deleted_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| row.try_get("credential_generation")).transpose().map_err(Into::into)
+    }
+
+    /// Reads a user, lets `change` edit it and saves it in one transaction that holds the row
+    /// (`BEGIN IMMEDIATE` takes SQLite's write lock at once; `FOR UPDATE` locks the row on
+    /// PostgreSQL), so concurrent updates apply one after the other instead of overwriting each
+    /// other. `None` when there is no such live user.
+    pub async fn modify_user(&self, id: &str, change: impl FnOnce(&mut UserRow)) -> Result<Option<UserRow>> {
+        let mut tx =
+            if self.postgres { self.pool.begin().await? } else { self.pool.begin_with("BEGIN IMMEDIATE").await? };
+        let lock = if self.postgres { " FOR UPDATE" } else { "" };
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL{lock}");
+        let Some(mut user) =
+            sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?.as_ref().map(user_from).transpose()?
+        else {
+            return Ok(None);
+        };
+        change(&mut user);
+        sqlx::query(
+            "UPDATE users SET first_name = $1, last_name = $2, role = $3, metadata = $4, password_hash = $5, updated_at = $6
+             WHERE id = $7",
+        )
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.role)
+        .bind(metadata_text(&user.metadata))
+        .bind(&user.password_hash)
+        .bind(time_text(user.updated_at))
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(Some(user))
     }
 

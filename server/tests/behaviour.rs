@@ -262,6 +262,100 @@ async fn failed_logins_are_rate_limited_per_address() {
     assert!(matches!(response.value, m::PostAuthResponse::TooManyRequests(..)), "{response:?}");
 }
 
+/// Logout sent with an API token and the session cookie ends the session all the same.
+#[tokio::test]
+async fn logout_ends_the_session_whatever_else_the_request_carries() {
+    let server = TestServer::start().await;
+    let client = server.anonymous();
+    let admin_email = Email::parse(server.admin_email.clone()).expect("valid");
+    client.auth().create_session(&login(&admin_email, ADMIN_PASSWORD)).await.expect("sent");
+    let session = client.credential(admin_api_client::Scheme::CookieAuth).expect("a session cookie");
+    let both = Client::builder(&server.base)
+        .api_token(&server.admin_token)
+        .default_header("cookie", &format!("connect.sid={session}"))
+        .build()
+        .expect("a client");
+    assert!(matches!(both.auth().delete_session().await.expect("sent").value, m::DeleteAuthResponse::Ok(..)));
+    let replay = Client::builder(&server.base).cookie_auth(session).build().expect("a client");
+    assert!(matches!(replay.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Unauthorized(_)));
+}
+
+/// 40 parallel metadata merges and parallel first/last name updates: every change survives.
+#[tokio::test]
+async fn parallel_updates_of_one_user_all_take_effect() {
+    let server = TestServer::start().await;
+    let user = server.create_user("busy", "supersecret").await;
+    let admin = server.admin();
+    let mut updates = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (admin, id) = (admin.clone(), user.id.clone());
+        let mut metadata = serde_json::Map::new();
+        metadata.insert(format!("key-{i}"), json!(i));
+        let body = m::AdminUpdateUserRequest { metadata: Nullable::Value(metadata), ..Default::default() };
+        updates.spawn(async move { admin.users().update(&id, &body).await.expect("sent").value });
+    }
+    for (first, last) in [(Some("Ada"), None), (None, Some("Lovelace"))] {
+        let (admin, id) = (admin.clone(), user.id.clone());
+        let body = m::AdminUpdateUserRequest {
+            first_name: first.map(|f| Nullable::Value(f.to_owned())).unwrap_or_default(),
+            last_name: last.map(|l| Nullable::Value(l.to_owned())).unwrap_or_default(),
+            ..Default::default()
+        };
+        updates.spawn(async move { admin.users().update(&id, &body).await.expect("sent").value });
+    }
+    while let Some(answer) = updates.join_next().await {
+        assert!(matches!(answer.expect("joined"), m::PostUsersUserResponse::Ok(_)));
+    }
+    let stored = match admin.users().retrieve(&user.id).await.expect("sent").value {
+        m::GetUsersUserResponse::Ok(res) => res.user,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stored.metadata.map(|m| m.len()), Some(40), "every merge kept its key");
+    assert_eq!((stored.first_name.as_deref(), stored.last_name.as_deref()), (Some("Ada"), Some("Lovelace")));
+}
+
+/// A reset with one token ends the other reset tokens, every session and every earlier JWT.
+#[tokio::test]
+async fn a_password_reset_revokes_other_tokens_sessions_and_jwts() {
+    let server = TestServer::start().await;
+    let user = server.create_user("revoked", "old-password").await;
+    let anonymous = server.anonymous();
+    let ask = m::AdminResetPasswordTokenRequest { email: user.email.clone() };
+    anonymous.users().send_reset_password_token(&ask).await.expect("sent");
+    let token_a = server.notifier.last(Delivery::PasswordReset, user.email.as_str()).expect("token A");
+    anonymous.users().send_reset_password_token(&ask).await.expect("sent");
+    let token_b = server.notifier.last(Delivery::PasswordReset, user.email.as_str()).expect("token B");
+    assert_ne!(token_a, token_b);
+    let session = server.anonymous();
+    session.auth().create_session(&login(&user.email, "old-password")).await.expect("sent");
+    let jwt = match anonymous.auth().get_token(&login(&user.email, "old-password")).await.expect("sent").value {
+        m::PostTokenResponse::Ok(res) => res.access_token,
+        other => panic!("{other:?}"),
+    };
+    let bearer = Client::builder(&server.base).jwt_token(&jwt).build().expect("a client");
+    assert!(matches!(bearer.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Ok(_)));
+
+    let reset = |token: &str| m::AdminResetPasswordRequest {
+        email: None,
+        token: token.to_owned(),
+        password: "new-password".into(),
+    };
+    assert!(matches!(
+        anonymous.users().reset_password(&reset(&token_b)).await.expect("sent").value,
+        m::PostUsersUserPasswordResponse::Ok(_)
+    ));
+    assert!(matches!(
+        anonymous.users().reset_password(&reset(&token_a)).await.expect("sent").value,
+        m::PostUsersUserPasswordResponse::BadRequest(_)
+    ));
+    assert!(matches!(session.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Unauthorized(_)));
+    assert!(matches!(bearer.auth().get_session().await.expect("sent").value, m::GetAuthResponse::Unauthorized(_)));
+    assert!(matches!(
+        anonymous.auth().create_session(&login(&user.email, "new-password")).await.expect("sent").value,
+        m::PostAuthResponse::Ok(..)
+    ));
+}
+
 #[tokio::test]
 async fn users_are_created_listed_retrieved_updated_and_deleted() {
     let server = TestServer::start().await;

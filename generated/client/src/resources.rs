@@ -113,8 +113,9 @@ impl<'a> AuthResource<'a> {
 
     /// User Logout: `DELETE /admin/auth`.
     ///
-    /// Ends the current cookie session. Only the cookie session is affected: an API token or a
-    /// bearer JWT sent with the request keeps working until it is removed or expires.
+    /// Ends the current cookie session, also when the request is authenticated by an API
+    /// token or a bearer JWT sent along with the cookie. Only the cookie session is affected:
+    /// the API token or JWT keeps working until it is removed or expires.
     pub async fn delete_session(&self) -> rt::ApiResult<models::DeleteAuthResponse> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "DeleteAuth",
@@ -506,6 +507,8 @@ impl<'a> UsersResource<'a> {
     ///
     /// Sets a new password with a token from Request Password Reset. A token works once and
     /// for 15 minutes; when `email` is given it must be the email the token was issued for.
+    /// A successful reset ends what the old password opened: the user's other reset tokens,
+    /// every cookie session and every bearer JWT issued before it.
     ///
     /// Departures from Medusa v1: every token that cannot be used (malformed, forged, expired,
     /// already used, or for another email) is answered 400 `invalid_data`
