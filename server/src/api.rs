@@ -463,6 +463,10 @@ impl InvitesApi for App {
     }
 }
 
+/// The most a user's stored metadata may take, as JSON (stated on `metadata` in the spec), so
+/// no page of users grows without bound.
+const METADATA_LIMIT: usize = 16 * 1024;
+
 /// Applies an update's metadata to the stored metadata: `null` clears it; otherwise keys are
 /// merged and a key whose value is the empty string is removed.
 /// The session cookie's value, if the request carries one.
@@ -611,12 +615,19 @@ impl UsersApi for App {
             if let Some(role) = body.role {
                 user.role = role_text(role);
             }
-            user.metadata = merge_metadata(user.metadata.take(), body.metadata);
+            let merged = merge_metadata(user.metadata.take(), body.metadata);
+            let size = merged.as_ref().map_or(0, |m| serde_json::to_string(m).map_or(usize::MAX, |t| t.len()));
+            if size > METADATA_LIMIT {
+                return Err(format!("metadata must take at most {METADATA_LIMIT} bytes as JSON once merged"));
+            }
+            user.metadata = merged;
             user.updated_at = now();
+            Ok(())
         };
-        let Some(user) = attempt!("UpdateUser", self.store.modify_user(&id, change).await, R::InternalServerError)
-        else {
-            return R::NotFound(not_found(format!("User with id {id} was not found")));
+        let user = match attempt!("UpdateUser", self.store.modify_user(&id, change).await, R::InternalServerError) {
+            Some(Ok(user)) => user,
+            Some(Err(message)) => return R::BadRequest(invalid(&message)),
+            None => return R::NotFound(not_found(format!("User with id {id} was not found"))),
         };
         if let Some(token) = api_token {
             let hash = token.as_deref().map(secrets::hash_token);

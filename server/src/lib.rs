@@ -108,9 +108,10 @@ impl App {
         tokio::task::spawn_blocking(job).await.map_err(|e| secrets::SecretError(format!("hashing: {e}")))
     }
 
-    /// The HTTP router: every operation of the spec, `/openapi.json` and Swagger UI at `/docs`.
+    /// The HTTP router: every operation of the spec, `/openapi.json` and Swagger UI at `/docs`,
+    /// with the security headers of [`security_headers`].
     pub fn router(self: &Arc<Self>) -> axum::Router {
-        admin_api_server::router(self.clone())
+        admin_api_server::router(self.clone()).layer(axum::middleware::from_fn(security_headers))
     }
 
     /// Creates the first admin, or gives an existing one a new password and API token, so a
@@ -161,4 +162,22 @@ impl App {
         }
         Ok(id)
     }
+}
+
+/// `X-Content-Type-Options: nosniff` on every response (no browser guesses a type from a body),
+/// and `Cache-Control: no-store` on the API's: they carry user data, sessions and tokens, which
+/// no cache may keep. The description and Swagger UI stay cacheable.
+pub async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let api = request.uri().path().starts_with("/admin/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }

@@ -532,8 +532,13 @@ impl Store {
     /// Reads a user, lets `change` edit it and saves it in one transaction that holds the row
     /// (`BEGIN IMMEDIATE` takes SQLite's write lock at once; `FOR UPDATE` locks the row on
     /// PostgreSQL), so concurrent updates apply one after the other instead of overwriting each
-    /// other. `None` when there is no such live user.
-    pub async fn modify_user(&self, id: &str, change: impl FnOnce(&mut UserRow)) -> Result<Option<UserRow>> {
+    /// other. `None` when there is no such live user; `Some(Err(_))`, with nothing written,
+    /// when `change` refuses.
+    pub async fn modify_user<E>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut UserRow) -> std::result::Result<(), E>,
+    ) -> Result<Option<std::result::Result<UserRow, E>>> {
         let mut tx =
             if self.postgres { self.pool.begin().await? } else { self.pool.begin_with("BEGIN IMMEDIATE").await? };
         let lock = if self.postgres { " FOR UPDATE" } else { "" };
@@ -543,7 +548,10 @@ impl Store {
         else {
             return Ok(None);
         };
-        change(&mut user);
+        if let Err(refusal) = change(&mut user) {
+            // Dropping the transaction rolls it back.
+            return Ok(Some(Err(refusal)));
+        }
         sqlx::query(
             "UPDATE users SET first_name = $1, last_name = $2, role = $3, metadata = $4, password_hash = $5, updated_at = $6
              WHERE id = $7",
@@ -558,7 +566,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Some(user))
+        Ok(Some(Ok(user)))
     }
 
     // Invites.

@@ -356,6 +356,82 @@ async fn a_password_reset_revokes_other_tokens_sessions_and_jwts() {
     ));
 }
 
+/// Metadata is bounded once merged: an update past 16 KiB is refused and changes nothing.
+#[tokio::test]
+async fn metadata_is_bounded_and_an_oversized_update_changes_nothing() {
+    let server = TestServer::start().await;
+    let user = server.create_user("hoarder", "supersecret").await;
+    let admin = server.admin();
+    let chunk = |key: &str| {
+        let mut metadata = serde_json::Map::new();
+        metadata.insert(key.to_owned(), json!("x".repeat(6000)));
+        metadata
+    };
+    for key in ["a", "b"] {
+        let body = m::AdminUpdateUserRequest { metadata: Nullable::Value(chunk(key)), ..Default::default() };
+        assert!(matches!(
+            admin.users().update(&user.id, &body).await.expect("sent").value,
+            m::PostUsersUserResponse::Ok(_)
+        ));
+    }
+    let body = m::AdminUpdateUserRequest {
+        first_name: Nullable::Value("Changed".into()),
+        metadata: Nullable::Value(chunk("c")),
+        ..Default::default()
+    };
+    match admin.users().update(&user.id, &body).await.expect("sent").value {
+        m::PostUsersUserResponse::BadRequest(e) => assert!(e.message.contains("16384 bytes"), "{}", e.message),
+        other => panic!("{other:?}"),
+    }
+    let stored = match admin.users().retrieve(&user.id).await.expect("sent").value {
+        m::GetUsersUserResponse::Ok(res) => res.user,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stored.first_name.as_deref(), Some("hoarder"), "the refused update changed nothing");
+    assert_eq!(stored.metadata.map(|m| m.len()), Some(2));
+}
+
+/// Every response says `nosniff`; the API's (tokens, sessions, user data) are never stored.
+#[tokio::test]
+async fn responses_carry_nosniff_and_api_responses_no_store() {
+    let server = TestServer::start().await;
+    let admin_email = Email::parse(server.admin_email.clone()).expect("valid");
+    let token = server.anonymous().auth().get_token(&login(&admin_email, ADMIN_PASSWORD)).await.expect("sent");
+    assert!(matches!(token.value, m::PostTokenResponse::Ok(_)));
+    assert_eq!(token.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    assert_eq!(token.headers.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+    let raw = reqwest::Client::new();
+    for path in ["/admin/users", "/admin/nowhere", "/openapi.json"] {
+        let response = raw.get(format!("{}{path}", server.base)).send().await.expect("sent");
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"), "{path}");
+        let stored = header("cache-control").as_deref() != Some("no-store");
+        assert_eq!(stored, path == "/openapi.json", "{path}");
+    }
+}
+
+/// Ids are opaque: unknown ids of any shape (Medusa v1 databases hold `usr_admin_01`) are 404.
+#[tokio::test]
+async fn unknown_ids_of_any_shape_are_not_found() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    for id in ["usr_doesnotexist", "usr_admin_01", "42"] {
+        let found = admin.users().retrieve(id).await.expect("sent").value;
+        assert!(matches!(found, m::GetUsersUserResponse::NotFound(_)), "{id}: {found:?}");
+        let body = m::AdminUpdateUserRequest::default();
+        let updated = admin.users().update(id, &body).await.expect("sent").value;
+        assert!(matches!(updated, m::PostUsersUserResponse::NotFound(_)), "{id}: {updated:?}");
+        let deleted = admin.users().delete(id).await.expect("sent").value;
+        assert!(matches!(deleted, m::DeleteUsersUserResponse::NotFound(_)), "{id}: {deleted:?}");
+    }
+    for id in ["invite_doesnotexist", "invite_1"] {
+        let resent = admin.invites().resend(id).await.expect("sent").value;
+        assert!(matches!(resent, m::PostInvitesInviteResendResponse::NotFound(_)), "{id}: {resent:?}");
+        let deleted = admin.invites().delete(id).await.expect("sent").value;
+        assert!(matches!(deleted, m::DeleteInvitesInviteResponse::NotFound(_)), "{id}: {deleted:?}");
+    }
+}
+
 #[tokio::test]
 async fn users_are_created_listed_retrieved_updated_and_deleted() {
     let server = TestServer::start().await;

@@ -281,7 +281,8 @@ impl PostInvitesInviteAcceptResponse {
 /// Path parameters of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteInvitesInvitePath {
-    /// The ID of the Invite.
+    /// The ID of the Invite. Opaque like user ids: an unknown id of any shape is 404; ids this
+    /// server makes are `invite_` and a ULID.
     pub invite_id: ::std::string::String,
 }
 
@@ -291,13 +292,7 @@ impl rt::Validate for DeleteInvitesInvitePath {
             .text(
                 "invite_id",
                 &self.invite_id,
-                &rt::Limits::NONE
-                    .pattern({
-                        static PATTERN: rt::Pattern = rt::Pattern::new(
-                            "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
-                        );
-                        &PATTERN
-                    }),
+                &rt::Limits::NONE.min_length(1).max_length(100),
             );
     }
 }
@@ -340,7 +335,8 @@ impl DeleteInvitesInviteResponse {
 /// Path parameters of `PostInvitesInviteResend` — `POST /admin/invites/{invite_id}/resend`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostInvitesInviteResendPath {
-    /// The ID of the Invite.
+    /// The ID of the Invite. Opaque like user ids: an unknown id of any shape is 404; ids this
+    /// server makes are `invite_` and a ULID.
     pub invite_id: ::std::string::String,
 }
 
@@ -350,13 +346,7 @@ impl rt::Validate for PostInvitesInviteResendPath {
             .text(
                 "invite_id",
                 &self.invite_id,
-                &rt::Limits::NONE
-                    .pattern({
-                        static PATTERN: rt::Pattern = rt::Pattern::new(
-                            "^invite_[0-9A-HJKMNP-TV-Z]{26}$",
-                        );
-                        &PATTERN
-                    }),
+                &rt::Limits::NONE.min_length(1).max_length(100),
             );
     }
 }
@@ -578,24 +568,15 @@ impl PostUsersUserPasswordResponse {
 /// Path parameters of `GetUsersUser` — `GET /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUsersUserPath {
-    /// The ID of the User.
+    /// The ID of the User. Ids are opaque: an unknown id of any shape is 404, as in Medusa v1
+    /// (whose databases hold ids like `usr_admin_01`); ids this server makes are `usr_` and a
+    /// ULID.
     pub id: ::std::string::String,
 }
 
 impl rt::Validate for GetUsersUserPath {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "id",
-                &self.id,
-                &rt::Limits::NONE
-                    .pattern({
-                        static PATTERN: rt::Pattern = rt::Pattern::new(
-                            "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
-                        );
-                        &PATTERN
-                    }),
-            );
+        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
 }
 
@@ -637,24 +618,15 @@ impl GetUsersUserResponse {
 /// Path parameters of `PostUsersUser` — `POST /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostUsersUserPath {
-    /// The ID of the User.
+    /// The ID of the User. Ids are opaque: an unknown id of any shape is 404, as in Medusa v1
+    /// (whose databases hold ids like `usr_admin_01`); ids this server makes are `usr_` and a
+    /// ULID.
     pub id: ::std::string::String,
 }
 
 impl rt::Validate for PostUsersUserPath {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "id",
-                &self.id,
-                &rt::Limits::NONE
-                    .pattern({
-                        static PATTERN: rt::Pattern = rt::Pattern::new(
-                            "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
-                        );
-                        &PATTERN
-                    }),
-            );
+        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
 }
 
@@ -696,24 +668,15 @@ impl PostUsersUserResponse {
 /// Path parameters of `DeleteUsersUser` — `DELETE /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteUsersUserPath {
-    /// The ID of the User.
+    /// The ID of the User. Ids are opaque: an unknown id of any shape is 404, as in Medusa v1
+    /// (whose databases hold ids like `usr_admin_01`); ids this server makes are `usr_` and a
+    /// ULID.
     pub id: ::std::string::String,
 }
 
 impl rt::Validate for DeleteUsersUserPath {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "id",
-                &self.id,
-                &rt::Limits::NONE
-                    .pattern({
-                        static PATTERN: rt::Pattern = rt::Pattern::new(
-                            "^usr_[0-9A-HJKMNP-TV-Z]{26}$",
-                        );
-                        &PATTERN
-                    }),
-            );
+        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
 }
 

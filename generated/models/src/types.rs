@@ -428,7 +428,9 @@ pub struct AdminUpdateUserRequest {
     #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub api_token: rt::Nullable<::std::string::String>,
     /// Key-value pairs merged into the stored metadata; a key whose value is the empty
-    /// string is removed; null removes all metadata.
+    /// string is removed; null removes all metadata. The merged metadata may take at most
+    /// 16384 bytes as JSON; an update that would exceed it is refused with 400 and changes
+    /// nothing.
     #[serde(default)]
     #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<
