@@ -602,7 +602,22 @@ impl UsersApi for App {
     ) -> m::PostUsersUserResponse {
         use m::PostUsersUserResponse as R;
         let (id, body) = (request.path.id, request.body);
-        let api_token = body.api_token.into_option();
+        // The token first: when it is refused, nothing else has changed.
+        if let Some(token) = body.api_token.into_option() {
+            if let Some(token) = &token
+                && let Err(message) = crate::secrets::check_api_token(token)
+            {
+                return R::BadRequest(invalid(message));
+            }
+            let hash = token.as_deref().map(secrets::hash_token);
+            match self.store.set_api_token(&id, hash.as_deref()).await {
+                Ok(()) => {}
+                Err(StoreError::Conflict) => {
+                    return R::BadRequest(invalid("This API token cannot be used; choose another"));
+                }
+                Err(cause) => return R::InternalServerError(internal("UpdateUser", &cause)),
+            }
+        }
         // Applied to the row as stored when the update runs, inside its transaction: parallel
         // updates (two metadata merges, first and last name) all take effect.
         let change = |user: &mut UserRow| {
@@ -629,10 +644,6 @@ impl UsersApi for App {
             Some(Err(message)) => return R::BadRequest(invalid(&message)),
             None => return R::NotFound(not_found(format!("User with id {id} was not found"))),
         };
-        if let Some(token) = api_token {
-            let hash = token.as_deref().map(secrets::hash_token);
-            attempt!("UpdateUser", self.store.set_api_token(&id, hash.as_deref()).await, R::InternalServerError);
-        }
         R::Ok(m::AdminUserRes { user: attempt!("UpdateUser", user_body(&user), R::InternalServerError) })
     }
 

@@ -155,9 +155,7 @@ impl App {
             }
         };
         if let Some(token) = api_token {
-            if token.chars().count() < 16 {
-                return Err("the admin API token must be at least 16 characters long".into());
-            }
+            secrets::check_api_token(token).map_err(|reason| format!("the admin API token is too weak: {reason}"))?;
             self.store.set_api_token(&id, Some(&secrets::hash_token(token))).await?;
         }
         Ok(id)

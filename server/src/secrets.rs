@@ -58,6 +58,19 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
 }
 
+/// Whether `token` is strong enough to be an API token: at least 16 characters, at least 8 of
+/// them different (so `aaaaaaaaaaaaaaaa` and `abababab…` are refused). The reason otherwise.
+pub fn check_api_token(token: &str) -> Result<(), &'static str> {
+    let distinct: std::collections::BTreeSet<char> = token.chars().collect();
+    if token.chars().count() < 16 {
+        Err("api_token must be at least 16 characters long")
+    } else if distinct.len() < 8 {
+        Err("api_token must use at least 8 different characters")
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     user_id: String,
@@ -88,7 +101,12 @@ pub fn issue_jwt(user_id: &str, generation: i64, secret: &[u8], ttl: Duration) -
 pub fn verify_jwt(token: &str, secret: &[u8]) -> Option<(String, i64)> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
+    // `nbf`, when present, must have passed; a token issued in the future was not issued here.
+    validation.validate_nbf = true;
     let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation).ok()?;
+    if data.claims.iat > Utc::now().timestamp() {
+        return None;
+    }
     (data.claims.domain == "admin").then_some((data.claims.user_id, data.claims.generation))
 }
 
@@ -118,5 +136,32 @@ mod tests {
         let expired = issue_jwt("usr_1", 0, b"secret", Duration::seconds(-10)).expect("signs");
         assert_eq!(verify_jwt(&expired, b"secret"), None);
         assert_eq!(verify_jwt("not.a.jwt", b"secret"), None);
+    }
+
+    #[test]
+    fn jwts_from_the_future_are_refused() {
+        let now = Utc::now().timestamp();
+        let sign = |claims: serde_json::Value| {
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"secret"))
+                .expect("signs")
+        };
+        let claims = |iat: i64, nbf: Option<i64>| {
+            let mut claims = serde_json::json!({"user_id": "usr_1", "domain": "admin", "iat": iat, "exp": now + 3600});
+            if let Some(nbf) = nbf {
+                claims["nbf"] = nbf.into();
+            }
+            claims
+        };
+        assert!(verify_jwt(&sign(claims(now, None)), b"secret").is_some());
+        assert_eq!(verify_jwt(&sign(claims(now + 600, None)), b"secret"), None, "issued in the future");
+        assert_eq!(verify_jwt(&sign(claims(now, Some(now + 600))), b"secret"), None, "not yet valid");
+    }
+
+    #[test]
+    fn weak_api_tokens_are_refused() {
+        assert!(check_api_token("short").is_err());
+        assert!(check_api_token("aaaaaaaaaaaaaaaa").is_err());
+        assert!(check_api_token("abababababababab").is_err());
+        assert!(check_api_token("token-1234567890abcdef").is_ok());
     }
 }

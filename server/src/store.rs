@@ -109,6 +109,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         // Bumped when the password changes: JWTs carry the generation they were issued in.
         "ALTER TABLE users ADD COLUMN credential_generation BIGINT NOT NULL DEFAULT 0",
     ),
+    (
+        3,
+        // API tokens are unique: where two users shared one, only the first keeps it.
+        "UPDATE users SET api_token_hash = NULL WHERE api_token_hash IS NOT NULL AND id NOT IN
+             (SELECT MIN(id) FROM users WHERE api_token_hash IS NOT NULL GROUP BY api_token_hash);
+         DROP INDEX IF EXISTS users_api_token;
+         CREATE UNIQUE INDEX IF NOT EXISTS users_api_token_unique ON users (api_token_hash)
+             WHERE api_token_hash IS NOT NULL",
+    ),
 ];
 
 /// A user row. The password and API token hashes stay in the store's callers' hands only for
@@ -338,6 +347,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Sets or clears a user's API token; `Err(Conflict)` when another user has that token.
     pub async fn set_api_token(&self, user_id: &str, token_hash: Option<&str>) -> Result<()> {
         sqlx::query("UPDATE users SET api_token_hash = $1 WHERE id = $2")
             .bind(token_hash)

@@ -356,6 +356,33 @@ async fn a_password_reset_revokes_other_tokens_sessions_and_jwts() {
     ));
 }
 
+/// API tokens are unique and not trivially weak; a refused token changes nothing.
+#[tokio::test]
+async fn api_tokens_are_unique_and_strong() {
+    let server = TestServer::start().await;
+    let user = server.create_user("copycat", "supersecret").await;
+    let admin = server.admin();
+    for token in [server.admin_token.clone(), "aaaaaaaaaaaaaaaa".to_owned()] {
+        let body = m::AdminUpdateUserRequest {
+            first_name: Nullable::Value("Changed".into()),
+            api_token: Nullable::Value(token.clone()),
+            ..Default::default()
+        };
+        let answer = admin.users().update(&user.id, &body).await.expect("sent").value;
+        assert!(matches!(answer, m::PostUsersUserResponse::BadRequest(_)), "{token}: {answer:?}");
+    }
+    let stored = match admin.users().retrieve(&user.id).await.expect("sent").value {
+        m::GetUsersUserResponse::Ok(res) => res.user,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stored.first_name.as_deref(), Some("copycat"), "a refused token changed nothing");
+    // The admin's token still names the admin alone.
+    match admin.auth().get_session().await.expect("sent").value {
+        m::GetAuthResponse::Ok(res) => assert_eq!(res.user.email.as_str(), server.admin_email),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// Metadata is bounded once merged: an update past 16 KiB is refused and changes nothing.
 #[tokio::test]
 async fn metadata_is_bounded_and_an_oversized_update_changes_nothing() {

@@ -422,8 +422,9 @@ pub struct AdminUpdateUserRequest {
     #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<UserRole>,
-    /// A new API token for the user (at least 16 characters); null removes it. The token is
-    /// stored hashed and never returned.
+    /// A new API token for the user; null removes it. The token is stored hashed and never
+    /// returned. It must be at least 16 characters long with at least 8 different
+    /// characters, and not another user's token (both refused with 400, changing nothing).
     #[serde(default)]
     #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub api_token: rt::Nullable<::std::string::String>,
