@@ -119,6 +119,22 @@ impl Namer {
     }
 }
 
+/// Levenshtein distance, for suggestions.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0]; // ok: the row has b.len() + 1 >= 1 entries
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1]; // ok: j + 1 <= b.len()
+            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()] // ok: the row has b.len() + 1 entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,41 @@ pub fn validate(json: &Value) -> Result<OpenAPI, Diagnostics> {
         }
     };
     check_operations(&api, &mut diagnostics);
+    check_security_requirements(&api, &mut diagnostics);
     if diagnostics.has_errors() { Err(diagnostics) } else { Ok(api) }
+}
+
+/// Every security requirement names a declared scheme: an undeclared one could only be
+/// dropped, and a client would then call the operation without the credential it needs.
+fn check_security_requirements(api: &OpenAPI, diagnostics: &mut Diagnostics) {
+    let declared: Vec<&String> = api.components.iter().flat_map(|c| c.security_schemes.keys()).collect();
+    let mut check = |requirements: &[openapiv3::SecurityRequirement], at: &str| {
+        for (i, requirement) in requirements.iter().enumerate() {
+            for name in requirement.keys().filter(|name| !declared.contains(name)) {
+                let pointer = pointer_push(&pointer_push(at, &i.to_string()), name);
+                let mut error = Diagnostic::error(
+                    pointer,
+                    format!("security scheme {name:?} is not declared in `components.securitySchemes`"),
+                );
+                if let Some(close) = declared.iter().find(|d| crate::naming::edit_distance(d, name) <= 2) {
+                    error = error.with_hint(format!("did you mean {close:?}?"));
+                }
+                diagnostics.push(error);
+            }
+        }
+    };
+    if let Some(requirements) = &api.security {
+        check(requirements, "#/security");
+    }
+    for (path, item) in &api.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, op) in item.iter() {
+            if let Some(requirements) = &op.security {
+                let at = pointer_push(&pointer_push(&pointer_push("#/paths", path), method), "security");
+                check(requirements, &at);
+            }
+        }
+    }
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -129,27 +163,11 @@ fn closest_component(root: &Value, reference: &str) -> Option<String> {
     let limit = (wanted.len() / 3).max(2);
     let best = section
         .keys()
-        .map(|k| (edit_distance(&squash(k), &wanted), k))
+        .map(|k| (crate::naming::edit_distance(&squash(k), &wanted), k))
         .filter(|(distance, _)| *distance <= limit)
         .min()?;
     let parent = parent.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
     Some(pointer_push(&parent, best.1))
-}
-
-/// Levenshtein distance, for suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0]; // ok: the row has b.len() + 1 >= 1 entries
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1]; // ok: j + 1 <= b.len()
-            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
-        }
-    }
-    row[b.len()] // ok: the row has b.len() + 1 entries
 }
 
 /// Operation ids are unique; path template parameters and declared path parameters agree.

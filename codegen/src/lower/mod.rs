@@ -19,7 +19,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostics, pointer_push};
+use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push};
 use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Field, FloatWidth, IntegerWidth, Ir, Operation,
     OperationTypes, Param, ParamLocation, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type,
@@ -139,6 +139,7 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
         cache: BTreeMap::new(),
         options,
     };
+    lowerer.check_filters();
     lowerer.reserve_component_names();
     lowerer.lower_components();
     let operations = lowerer.lower_operations();

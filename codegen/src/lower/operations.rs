@@ -19,6 +19,38 @@ impl<'a> Lowerer<'a> {
         resolve_at(self.api, response).map(|(r, _)| r)
     }
 
+    /// Every tag and operationId a filter names must exist: a typo would otherwise generate
+    /// nothing, silently.
+    pub(super) fn check_filters(&mut self) {
+        let mut tags = Vec::new();
+        let mut ids = Vec::new();
+        for item in self.api.paths.paths.values() {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (_, op) in item.iter() {
+                tags.extend(op.tags.iter().cloned());
+                ids.extend(op.operation_id.iter().cloned());
+            }
+        }
+        tags.sort();
+        tags.dedup();
+        for (wanted, known, what) in
+            [(&self.options.tags, &tags, "tag"), (&self.options.operations, &ids, "operationId")]
+        {
+            for name in wanted.iter().filter(|name| !known.contains(name)) {
+                let close = known.iter().find(|k| crate::naming::edit_distance(k, name) <= 2);
+                let hint = match close {
+                    Some(close) => format!("did you mean {close:?}?"),
+                    None if what == "tag" => format!("the document's tags are: {}", known.join(", ")),
+                    None => "the filter names operations by their operationId".to_owned(),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error("#/paths", format!("the filter names {what} {name:?}, which no operation has"))
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut names = Namer::default();
         let mut out = Vec::new();

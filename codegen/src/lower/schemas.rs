@@ -147,7 +147,16 @@ impl<'a> Lowerer<'a> {
                         let item = self.lower_boxed_ref(items, &site.child("items", format!("{}Item", site.hint)));
                         if item.nullable { Type::Array(Box::new(Type::Any)) } else { Type::Array(Box::new(item.ty)) }
                     }
-                    None => Type::Array(Box::new(Type::Any)),
+                    None => {
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                &site.pointer,
+                                "an array without `items`; its items are untyped JSON values",
+                            )
+                            .with_hint("OpenAPI 3.0 requires `items` on an array; add `items: {}` to say any value"),
+                        );
+                        Type::Array(Box::new(Type::Any))
+                    }
                 };
                 Lowered::of(ty)
             }
@@ -155,6 +164,18 @@ impl<'a> Lowerer<'a> {
             Shape::AnyOf(variants) => self.lower_union(schema, variants, "anyOf", site),
             Shape::AllOf(parts) => self.lower_all_of(schema, parts, site),
             Shape::Any => Lowered::of(Type::Any),
+            Shape::UnknownType(name) => {
+                const TYPES: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
+                let mut error = Diagnostic::error(
+                    pointer_push(&site.pointer, "type"),
+                    format!("`{name}` is not a type; OpenAPI's are {}", TYPES.join(", ")),
+                );
+                if let Some(close) = TYPES.iter().find(|t| crate::naming::edit_distance(t, name) <= 2) {
+                    error = error.with_hint(format!("did you mean `{close}`?"));
+                }
+                self.diagnostics.push(error);
+                Lowered::of(Type::Any)
+            }
             Shape::Unsupported(what) => {
                 self.diagnostics
                     .warning(&site.pointer, format!("{what} is not supported; using an untyped JSON value"));
@@ -198,12 +219,16 @@ impl<'a> Lowerer<'a> {
                 EnumVariant { wire_name: (*wire).clone(), name: RustIdent::new(&namer.claim(base)) }
             })
             .collect();
-        let default = schema
-            .schema_data
-            .default
-            .as_ref()
-            .and_then(Value::as_str)
-            .and_then(|d| variants.iter().position(|v| v.wire_name == d));
+        let declared = schema.schema_data.default.as_ref().filter(|d| !d.is_null());
+        let default = declared.and_then(Value::as_str).and_then(|d| variants.iter().position(|v| v.wire_name == d));
+        if let Some(declared) = declared
+            && default.is_none()
+        {
+            self.diagnostics.warning(
+                pointer_push(&site.pointer, "default"),
+                format!("the default {declared} is not one of the enum's values; the type gets no default"),
+            );
+        }
         self.types.push(TypeDef {
             request_view: false,
             name: name.clone(),
@@ -404,6 +429,24 @@ impl<'a> Lowerer<'a> {
                 Shape::Object(object) => {
                     for (name, prop) in object.properties {
                         if let Some(existing) = properties.iter_mut().find(|(n, _)| *n == name) {
+                            let kind = |p: &ReferenceOr<Box<Schema>>| match p {
+                                ReferenceOr::Item(schema) => Some(variant_kind_name_of(schema)),
+                                ReferenceOr::Reference { .. } => None,
+                            };
+                            if let (Some(before), Some(after)) = (kind(existing.1), kind(prop))
+                                && before != after
+                                && before != "Variant"
+                                && after != "Variant"
+                            {
+                                self.diagnostics.warning(
+                                    &site.pointer,
+                                    format!(
+                                        "`allOf` parts give property `{name}` two types ({} and {}); the last part's is used",
+                                        before.to_lowercase(),
+                                        after.to_lowercase()
+                                    ),
+                                );
+                            }
                             existing.1 = prop;
                         } else {
                             properties.push((name, prop));
@@ -494,16 +537,27 @@ pub(super) struct ObjectShape<'a> {
 
 /// One view over `openapiv3`'s typed schemas and its catch-all `AnySchema`.
 pub(super) enum Shape<'a> {
-    String { format: Option<&'a str>, enumeration: Vec<Option<String>> },
-    Integer { format: Option<&'a str> },
-    Number { format: Option<&'a str> },
+    String {
+        format: Option<&'a str>,
+        enumeration: Vec<Option<String>>,
+    },
+    Integer {
+        format: Option<&'a str>,
+    },
+    Number {
+        format: Option<&'a str>,
+    },
     Boolean,
     Object(ObjectShape<'a>),
-    Array { items: Option<&'a ReferenceOr<Box<Schema>>> },
+    Array {
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+    },
     OneOf(&'a [ReferenceOr<Schema>]),
     AnyOf(&'a [ReferenceOr<Schema>]),
     AllOf(&'a [ReferenceOr<Schema>]),
     Any,
+    /// A `type` OpenAPI does not have (`integr`): refused, not guessed.
+    UnknownType(&'a str),
     Unsupported(&'static str),
 }
 
@@ -588,6 +642,7 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
                     }
                 }
                 None if any.not.is_some() => Shape::Unsupported("`not`"),
+                Some(other) if other != "null" => Shape::UnknownType(other),
                 _ => Shape::Any,
             }
         }
@@ -611,6 +666,11 @@ pub(super) fn variant_kind_name(variant: &ReferenceOr<Schema>) -> String {
     let ReferenceOr::Item(schema) = variant else {
         return "Variant".to_owned();
     };
+    variant_kind_name_of(schema)
+}
+
+/// The kind of a schema as a name (`String`, `Object`, …; `Variant` for anything else).
+pub(super) fn variant_kind_name_of(schema: &Schema) -> String {
     match shape(schema) {
         Shape::String { .. } => "String",
         Shape::Integer { .. } => "Integer",

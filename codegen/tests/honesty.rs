@@ -1,0 +1,76 @@
+//! What the generator cannot carry it says, located: constructs that used to pass silently
+//! (an unknown `type`, an array without `items`, an enum default that is not a value, `allOf`
+//! parts that disagree, an undeclared security scheme, a filter that matches nothing).
+
+use std::path::PathBuf;
+
+use codegen::{Diagnostic, Settings, generate};
+
+fn write(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("codegen-honesty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir is writable");
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, text).expect("writable");
+    path
+}
+
+/// A document with one operation and the given component schemas (indented YAML).
+fn document(schemas: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      tags: [Things]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\ncomponents:\n  schemas:\n{schemas}"
+    )
+}
+
+/// The one diagnostic at `pointer`, with a line, or a panic naming what there was.
+fn at<'a>(diagnostics: &'a [Diagnostic], pointer: &str) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.pointer == pointer).collect();
+    let [one] = found.as_slice() else { panic!("one diagnostic at {pointer} expected: {diagnostics:#?}") };
+    assert!(one.location.is_some(), "{one}: no file:line:col");
+    one
+}
+
+#[test]
+fn an_unknown_type_is_an_error_with_a_suggestion() {
+    let path =
+        write("type", &document("    Thing:\n      type: object\n      properties:\n        size: {type: integr}\n"));
+    let failure = generate(&path, &Settings::new("spec.yaml")).expect_err("refused");
+    let error = at(&failure.diagnostics, "#/components/schemas/Thing/properties/size/type");
+    assert!(error.is_error() && error.message.contains("`integr` is not a type"), "{error}");
+    assert_eq!(error.hint.as_deref(), Some("did you mean `integer`?"));
+}
+
+#[test]
+fn approximations_are_located_warnings() {
+    let schemas = "    Thing:\n      type: object\n      properties:\n        tags: {type: array}\n        mode: {type: string, enum: [fast, slow], default: medium}\n    Both:\n      allOf:\n        - {type: object, properties: {size: {type: integer}}}\n        - {type: object, properties: {size: {type: string}}}\n";
+    let path = write("warnings", &document(schemas));
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    let items = at(&generated.warnings, "#/components/schemas/Thing/properties/tags");
+    assert!(items.message.contains("without `items`"), "{items}");
+    let default = at(&generated.warnings, "#/components/schemas/Thing/properties/mode/default");
+    assert!(default.message.contains("not one of the enum's values"), "{default}");
+    let both = at(&generated.warnings, "#/components/schemas/Both");
+    assert!(both.message.contains("two types (integer and string)"), "{both}");
+}
+
+#[test]
+fn an_undeclared_security_scheme_is_an_error() {
+    let text = document("    Thing: {type: object}\n").replace(
+        "      operationId: listThings\n",
+        "      operationId: listThings\n      security: [{api_tokn: []}]\n",
+    ) + "  securitySchemes:\n    api_token: {type: apiKey, in: header, name: x-token}\n";
+    let path = write("security", &text);
+    let failure = generate(&path, &Settings::new("spec.yaml")).expect_err("refused");
+    let error = at(&failure.diagnostics, "#/paths/~1things/get/security/0/api_tokn");
+    assert_eq!(error.hint.as_deref(), Some("did you mean \"api_token\"?"));
+}
+
+#[test]
+fn a_filter_that_matches_nothing_is_an_error() {
+    let path = write("filter", &document("    Thing: {type: object}\n"));
+    let mut settings = Settings::new("spec.yaml");
+    settings.tags = vec!["Thngs".to_owned()];
+    let failure = generate(&path, &settings).expect_err("refused");
+    let error = at(&failure.diagnostics, "#/paths");
+    assert!(error.message.contains("tag \"Thngs\""), "{error}");
+    assert_eq!(error.hint.as_deref(), Some("did you mean \"Things\"?"));
+}
