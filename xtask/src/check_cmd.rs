@@ -99,7 +99,7 @@ pub fn run() -> ExitCode {
     };
 
     step("generated code is fresh");
-    match codegen_cmd::check(&root.join("generated"), &generated.files) {
+    match codegen_cmd::check(&root.join("generated"), &codegen_cmd::with_manifest(generated.files)) {
         Ok(Outcome::Fresh) => {}
         Ok(_) => {
             eprintln!("error: generated files are stale; run `cargo xtask codegen` and commit the result");
