@@ -424,7 +424,12 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
         let Some(end) = after.find('}') else { break };
         let param_name = &after[..end]; // ok: `find` returns a char boundary
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == param_name) {
-            let ident = param.name.ident();
+            // The method's own arguments keep their names; a path parameter that meets one
+            // gets a trailing `_`, as keywords do.
+            let ident = match param.name.unraw() {
+                name @ ("query" | "headers" | "body") => format_ident!("{name}_"),
+                _ => param.name.ident(),
+            };
             let ty = path_arg_type(&param.ty);
             args.push(quote!(#ident: #ty));
             let value = if param.ty == Type::String { quote!(#ident) } else { quote!(&#ident) };

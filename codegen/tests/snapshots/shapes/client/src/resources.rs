@@ -86,6 +86,36 @@ impl<'a> DefaultResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `PUT /notes/{body}/{query}`.
+    ///
+    /// Path parameters named like the client method's own arguments.
+    pub async fn put_note(
+        &self,
+        body_: &str,
+        query_: &str,
+        query: &models::PutNoteQuery,
+        body: &models::PutNoteBody,
+    ) -> rt::ApiResult<models::PutNoteResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "putNote",
+            method: ::reqwest::Method::PUT,
+            path: "/notes/{body}/{query}",
+            security: &[],
+        };
+        let call = self
+            .call(&OPERATION)
+            .path_param("body", body_)
+            .path_param("query", query_)
+            .query(query)
+            .json("application/json", body);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            204 => models::PutNoteResponse::NoContent,
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `PUT /pets/{id}/labels`.
     ///
     /// An untyped object body, optional (a client crate then needs `serde_json` itself).

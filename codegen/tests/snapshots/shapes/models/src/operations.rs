@@ -66,6 +66,46 @@ impl UpdatePetResponse {
     }
 }
 
+/// Path parameters of `putNote` — `PUT /notes/{body}/{query}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PutNotePath {
+    pub body: ::std::string::String,
+    pub query: ::std::string::String,
+}
+
+impl rt::Validate for PutNotePath {}
+
+/// Query parameters of `putNote` — `PUT /notes/{body}/{query}`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutNoteQuery {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub headers: ::std::option::Option<::std::string::String>,
+}
+
+impl rt::Validate for PutNoteQuery {}
+
+/// Responses of `putNote` — `PUT /notes/{body}/{query}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PutNoteResponse {
+    /// 204: Stored.
+    NoContent,
+}
+
+impl PutNoteResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
 /// Path parameters of `setPetLabels` — `PUT /pets/{id}/labels`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPetLabelsPath {

@@ -336,6 +336,19 @@ impl rt::Validate for PetRequest {
     }
 }
 
+/// Generated from `#/paths/~1notes~1{body}~1{query}/put/requestBody/content/application~1json/schema`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct PutNoteBody {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(PutNoteBody);
+
+impl rt::Validate for PutNoteBody {}
+
 /// A union whose variants carry the tag.
 ///
 /// Generated from `#/components/schemas/Shape`.

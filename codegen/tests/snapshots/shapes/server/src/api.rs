@@ -72,6 +72,14 @@ pub struct UpdatePetRequest {
     pub body: crate::models::UpdatePetBody,
 }
 
+/// What `putNote` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PutNoteRequest {
+    pub path: crate::models::PutNotePath,
+    pub query: crate::models::PutNoteQuery,
+    pub body: crate::models::PutNoteBody,
+}
+
 /// What `setPetLabels` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPetLabelsRequest {
@@ -96,6 +104,15 @@ pub trait DefaultApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send;
+
+    /// `PUT /notes/{body}/{query}`
+    ///
+    /// Path parameters named like the client method's own arguments.
+    fn put_note(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PutNoteRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PutNoteResponse> + Send;
 
     /// `PUT /pets/{id}/labels`
     ///
@@ -122,6 +139,14 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send {
         (**self).update_pet(meta, request)
+    }
+
+    fn put_note(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PutNoteRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PutNoteResponse> + Send {
+        (**self).put_note(meta, request)
     }
 
     fn set_pet_labels(

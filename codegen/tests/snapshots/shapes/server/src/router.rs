@@ -49,6 +49,10 @@ pub fn router_with<S: crate::api::DefaultApi>(
             MethodRouter::new().patch(update_pet::<S>).fallback(method_not_allowed::<S>),
         )
         .route(
+            "/notes/{body}/{query}",
+            MethodRouter::new().put(put_note::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
             "/pets/{id}/labels",
             MethodRouter::new()
                 .put(set_pet_labels::<S>)
@@ -132,6 +136,39 @@ async fn update_pet<S: DefaultApi>(
         >(
             match response {
                 crate::models::UpdatePetResponse::Ok(body) => rt::json(200, &body),
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `PUT /notes/{body}/{query}` (`putNote`).
+async fn put_note<S: DefaultApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let path = request.path().await?;
+        let query = request.query()?;
+        let body = request.json().await?;
+        let response = shared
+            .api
+            .put_note(
+                request.meta(),
+                PutNoteRequest {
+                    path,
+                    query,
+                    body,
+                },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::PutNoteResponse::NoContent => rt::empty(204),
             },
         )
     };
