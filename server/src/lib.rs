@@ -5,6 +5,7 @@
 pub mod api;
 pub mod notify;
 pub mod secrets;
+pub mod serve;
 pub mod store;
 
 use std::sync::Arc;

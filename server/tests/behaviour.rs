@@ -49,12 +49,14 @@ fn database() -> (String, Option<TempDir>) {
 }
 
 async fn serve(app: &Arc<App>) -> String {
+    serve_with(app, admin_server::serve::Limits::default()).await
+}
+
+/// Serves `app` on a loopback port the way `admin-server` does, with these connection limits.
+async fn serve_with(app: &Arc<App>, limits: admin_server::serve::Limits) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
     let addr: SocketAddr = listener.local_addr().expect("bound");
-    let router = app.router();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    tokio::spawn(admin_server::serve::serve(listener, app.router(), limits, std::future::pending()));
     format!("http://{addr}")
 }
 
@@ -435,6 +437,40 @@ async fn responses_carry_nosniff_and_api_responses_no_store() {
         let stored = header("cache-control").as_deref() != Some("no-store");
         assert_eq!(stored, path == "/openapi.json", "{path}");
     }
+}
+
+/// Reads until the server closes the connection, or fails after a generous deadline.
+async fn closed_by_server(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let read = stream.read_to_end(&mut received);
+    match tokio::time::timeout(std::time::Duration::from_secs(10), read).await {
+        Ok(_) => received,
+        Err(_) => panic!("the connection was still open after 10 s"),
+    }
+}
+
+/// A half-sent header and a silent keep-alive connection are closed after the header timeout,
+/// so idle sockets cannot pile up until no descriptor is left.
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start().await;
+    let limits = admin_server::serve::Limits {
+        header_timeout: std::time::Duration::from_millis(300),
+        ..admin_server::serve::Limits::default()
+    };
+    let base = serve_with(&server.app, limits).await;
+    let addr = base.trim_start_matches("http://").to_owned();
+
+    let mut half = tokio::net::TcpStream::connect(&addr).await.expect("connects");
+    half.write_all(b"GET /admin/users HTTP/1.1\r\nHost: test\r\nx-medusa-access-token: ").await.expect("sent");
+    closed_by_server(&mut half).await;
+
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.expect("connects");
+    idle.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: test\r\n\r\n").await.expect("sent");
+    let answer = closed_by_server(&mut idle).await;
+    assert!(answer.starts_with(b"HTTP/1.1 200"), "the request was answered before the idle close");
 }
 
 /// Ids are opaque: unknown ids of any shape (Medusa v1 databases hold `usr_admin_01`) are 404.
