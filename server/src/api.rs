@@ -175,6 +175,27 @@ impl App {
         }
     }
 
+    /// Counts one request of a public operation that costs (a hash, a row) against each key
+    /// and its limit, in the login window; the seconds to wait when one is over. Counted
+    /// before the work, in one statement per key, like login attempts.
+    async fn over_public_limit(&self, keys: &[(String, i64)]) -> Result<Option<i64>, StoreError> {
+        let now = now();
+        let window = self.config.login_window;
+        for (key, limit) in keys {
+            let (count, started) = self.store.reserve_attempt(key, now, now - window).await?;
+            if count > *limit {
+                return Ok(Some((started + window - now).num_seconds().max(1)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The per-address key of a public operation.
+    fn address_key(&self, operation: &str, meta: &RequestMeta) -> (String, i64) {
+        let address = meta.remote_addr.map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into());
+        (format!("{operation}:address:{address}"), self.config.public_limit_per_address)
+    }
+
     fn session_cookie(&self, token: &str) -> String {
         let secure = if self.config.production { "; Secure" } else { "" };
         format!(
@@ -376,10 +397,18 @@ impl InvitesApi for App {
 
     async fn post_invites_invite_accept(
         &self,
-        _meta: &RequestMeta,
+        meta: &RequestMeta,
         request: admin_api_server::PostInvitesInviteAcceptRequest,
     ) -> m::PostInvitesInviteAcceptResponse {
         use m::PostInvitesInviteAcceptResponse as R;
+        let keys = [self.address_key("accept-invite", meta)];
+        if let Some(seconds) = attempt!("AcceptInvite", self.over_public_limit(&keys).await, R::InternalServerError) {
+            let message = format!("Too many requests. Retry in {seconds} seconds.");
+            return R::TooManyRequests(
+                error(m::ErrorType::TooManyRequests, None, message),
+                m::PostInvitesInviteAcceptTooManyRequestsHeaders { retry_after: Some(seconds) },
+            );
+        }
         let body = request.body;
         let invite = attempt!(
             "AcceptInvite",
@@ -667,11 +696,24 @@ impl UsersApi for App {
 
     async fn post_users_user_password_token(
         &self,
-        _meta: &RequestMeta,
+        meta: &RequestMeta,
         request: admin_api_server::PostUsersUserPasswordTokenRequest,
     ) -> m::PostUsersUserPasswordTokenResponse {
         use m::PostUsersUserPasswordTokenResponse as R;
         let email = request.body.email.as_str().to_lowercase();
+        // Per address, and per email whether or not it is registered (the answer must not
+        // tell them apart), so nobody floods one mailbox or the reset table.
+        let keys = [
+            self.address_key("reset-request", meta),
+            (format!("reset-request:email:{email}"), self.config.reset_requests_per_email),
+        ];
+        if let Some(seconds) = attempt!("PasswordToken", self.over_public_limit(&keys).await, R::InternalServerError) {
+            let message = format!("Too many requests. Retry in {seconds} seconds.");
+            return R::TooManyRequests(
+                error(m::ErrorType::TooManyRequests, None, message),
+                m::PostUsersUserPasswordTokenTooManyRequestsHeaders { retry_after: Some(seconds) },
+            );
+        }
         // The answer is the same whether or not the email belongs to a user.
         if let Some(user) = attempt!("PasswordToken", self.store.user_by_email(&email).await, R::InternalServerError) {
             let token = attempt!("PasswordToken", secrets::new_token(), R::InternalServerError);
@@ -688,10 +730,18 @@ impl UsersApi for App {
 
     async fn post_users_user_password(
         &self,
-        _meta: &RequestMeta,
+        meta: &RequestMeta,
         request: admin_api_server::PostUsersUserPasswordRequest,
     ) -> m::PostUsersUserPasswordResponse {
         use m::PostUsersUserPasswordResponse as R;
+        let keys = [self.address_key("reset-password", meta)];
+        if let Some(seconds) = attempt!("ResetPassword", self.over_public_limit(&keys).await, R::InternalServerError) {
+            let message = format!("Too many requests. Retry in {seconds} seconds.");
+            return R::TooManyRequests(
+                error(m::ErrorType::TooManyRequests, None, message),
+                m::PostUsersUserPasswordTooManyRequestsHeaders { retry_after: Some(seconds) },
+            );
+        }
         let body = request.body;
         let token_hash = secrets::hash_token(&body.token);
         // The token is checked before the password is hashed: an invalid token costs one

@@ -34,6 +34,11 @@ pub struct Config {
     pub login_limit_per_account: i64,
     pub login_limit_per_address: i64,
     pub login_window: Duration,
+    /// Requests per client address, within `login_window`, of each public operation that
+    /// hashes a password or creates rows (password-token, reset-password, invite accept); and
+    /// reset tokens requested per email.
+    pub public_limit_per_address: i64,
+    pub reset_requests_per_email: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -55,6 +60,8 @@ impl Config {
             login_limit_per_account: 5,
             login_limit_per_address: 20,
             login_window: Duration::minutes(15),
+            public_limit_per_address: 30,
+            reset_requests_per_email: 5,
         }
     }
 }

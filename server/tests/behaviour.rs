@@ -72,6 +72,7 @@ impl TestServer {
         // Every test logs in from 127.0.0.1, and on PostgreSQL tests share one database: the
         // per-address limit is tested on its own.
         config.login_limit_per_address = 1_000_000;
+        config.public_limit_per_address = 1_000_000;
         adjust(&mut config);
         let notifier = Arc::new(MemoryNotifier::default());
         let app = App::new(store, config, notifier.clone());
@@ -222,6 +223,70 @@ async fn parallel_login_guesses_neither_pass_the_limit_nor_lock_out_the_user() {
         real_user.auth().create_session(&login(&user.email, "right-password")).await.expect("sent").value,
         m::PostAuthResponse::Ok(..)
     ));
+}
+
+/// A client at another loopback address, so a test's per-address counters are its own.
+fn client_from(server: &TestServer, last_octet: u8) -> Client {
+    let http = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
+        .build()
+        .expect("a reqwest client");
+    Client::builder(&server.base).http_client(http).build().expect("a client")
+}
+
+/// Public operations that hash or create rows are limited per address (and reset requests per
+/// email): 429 with `Retry-After`, counted before the work.
+#[tokio::test]
+async fn public_operations_that_cost_are_rate_limited() {
+    let server = TestServer::start_with(|config| {
+        config.public_limit_per_address = 3;
+        config.reset_requests_per_email = 2;
+    })
+    .await;
+    let limited = |retry_after: Option<i64>| retry_after.is_some_and(|s| (1..=900).contains(&s));
+
+    let requests = client_from(&server, 3);
+    for i in 0..4 {
+        let ask = m::AdminResetPasswordTokenRequest { email: server.email(&format!("someone-{i}")) };
+        match requests.users().send_reset_password_token(&ask).await.expect("sent").value {
+            m::PostUsersUserPasswordTokenResponse::NoContent => assert!(i < 3, "request {i} passed the limit"),
+            m::PostUsersUserPasswordTokenResponse::TooManyRequests(e, headers) => {
+                assert_eq!((i, e.r#type), (3, m::ErrorType::TooManyRequests));
+                assert!(limited(headers.retry_after), "{headers:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let one_mailbox = client_from(&server, 4);
+    let ask = m::AdminResetPasswordTokenRequest { email: server.email("flooded") };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(one_mailbox.users().send_reset_password_token(&ask).await.expect("sent").status);
+    }
+    assert_eq!(statuses, [204, 204, 429], "reset requests per email");
+
+    let resets = client_from(&server, 5);
+    let forged = m::AdminResetPasswordRequest { email: None, token: "forged".into(), password: "new-password".into() };
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(resets.users().reset_password(&forged).await.expect("sent").status);
+    }
+    assert_eq!(statuses, [400, 400, 400, 429]);
+
+    let accepts = client_from(&server, 6);
+    let accept = m::AdminPostInvitesInviteAcceptReq {
+        token: "forged".into(),
+        user: m::AdminPostInvitesInviteAcceptReqUser {
+            first_name: None,
+            last_name: None,
+            password: "supersecret".into(),
+        },
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(accepts.invites().accept(&accept).await.expect("sent").status);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 }
 
 /// A flood of forged reset tokens costs lookups, not Argon2 runs.

@@ -293,6 +293,12 @@ impl<'a> InvitesResource<'a> {
             200 => models::PostInvitesInviteAcceptResponse::Ok(response.text()?),
             400 => models::PostInvitesInviteAcceptResponse::BadRequest(response.json()?),
             409 => models::PostInvitesInviteAcceptResponse::Conflict(response.json()?),
+            429 => {
+                models::PostInvitesInviteAcceptResponse::TooManyRequests(
+                    response.json()?,
+                    response.header_params(&["Retry-After"])?,
+                )
+            }
             500 => {
                 models::PostInvitesInviteAcceptResponse::InternalServerError(
                     response.json()?,
@@ -493,6 +499,12 @@ impl<'a> UsersResource<'a> {
             400 => {
                 models::PostUsersUserPasswordTokenResponse::BadRequest(response.json()?)
             }
+            429 => {
+                models::PostUsersUserPasswordTokenResponse::TooManyRequests(
+                    response.json()?,
+                    response.header_params(&["Retry-After"])?,
+                )
+            }
             500 => {
                 models::PostUsersUserPasswordTokenResponse::InternalServerError(
                     response.json()?,
@@ -532,6 +544,12 @@ impl<'a> UsersResource<'a> {
         let value = match response.status() {
             200 => models::PostUsersUserPasswordResponse::Ok(response.json()?),
             400 => models::PostUsersUserPasswordResponse::BadRequest(response.json()?),
+            429 => {
+                models::PostUsersUserPasswordResponse::TooManyRequests(
+                    response.json()?,
+                    response.header_params(&["Retry-After"])?,
+                )
+            }
             500 => {
                 models::PostUsersUserPasswordResponse::InternalServerError(
                     response.json()?,

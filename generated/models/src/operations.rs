@@ -257,6 +257,10 @@ pub enum PostInvitesInviteAcceptResponse {
     BadRequest(Error),
     /// 409: The request conflicts with the current state, e.g. the email already belongs to a user.
     Conflict(Error),
+    /// 429: Too many requests of this kind from this address (or for this email) in the window;
+    /// retry after the given delay. Public operations that hash a password or create rows are
+    /// limited so that nobody can exhaust the server without credentials.
+    TooManyRequests(Error, PostInvitesInviteAcceptTooManyRequestsHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -268,6 +272,7 @@ impl PostInvitesInviteAcceptResponse {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Conflict(..) => 409,
+            Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
     }
@@ -277,6 +282,17 @@ impl PostInvitesInviteAcceptResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Headers of the 429 response of `PostInvitesInviteAccept` — `POST /admin/invites/accept`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostInvitesInviteAcceptTooManyRequestsHeaders {
+    /// Seconds to wait before the next attempt.
+    #[serde(rename = "Retry-After")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retry_after: ::std::option::Option<i64>,
+}
+
+impl rt::Validate for PostInvitesInviteAcceptTooManyRequestsHeaders {}
 
 /// Path parameters of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -516,6 +532,10 @@ pub enum PostUsersUserPasswordTokenResponse {
     /// ill-typed field, a value out of its bounds, or a token that cannot be used. The message
     /// names every offending field.
     BadRequest(Error),
+    /// 429: Too many requests of this kind from this address (or for this email) in the window;
+    /// retry after the given delay. Public operations that hash a password or create rows are
+    /// limited so that nobody can exhaust the server without credentials.
+    TooManyRequests(Error, PostUsersUserPasswordTokenTooManyRequestsHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -526,6 +546,7 @@ impl PostUsersUserPasswordTokenResponse {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
+            Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
     }
@@ -535,6 +556,17 @@ impl PostUsersUserPasswordTokenResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Headers of the 429 response of `PostUsersUserPasswordToken` — `POST /admin/users/password-token`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostUsersUserPasswordTokenTooManyRequestsHeaders {
+    /// Seconds to wait before the next attempt.
+    #[serde(rename = "Retry-After")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retry_after: ::std::option::Option<i64>,
+}
+
+impl rt::Validate for PostUsersUserPasswordTokenTooManyRequestsHeaders {}
 
 /// Responses of `PostUsersUserPassword` — `POST /admin/users/reset-password`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -545,6 +577,10 @@ pub enum PostUsersUserPasswordResponse {
     /// ill-typed field, a value out of its bounds, or a token that cannot be used. The message
     /// names every offending field.
     BadRequest(Error),
+    /// 429: Too many requests of this kind from this address (or for this email) in the window;
+    /// retry after the given delay. Public operations that hash a password or create rows are
+    /// limited so that nobody can exhaust the server without credentials.
+    TooManyRequests(Error, PostUsersUserPasswordTooManyRequestsHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -555,6 +591,7 @@ impl PostUsersUserPasswordResponse {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
+            Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
     }
@@ -564,6 +601,17 @@ impl PostUsersUserPasswordResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Headers of the 429 response of `PostUsersUserPassword` — `POST /admin/users/reset-password`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostUsersUserPasswordTooManyRequestsHeaders {
+    /// Seconds to wait before the next attempt.
+    #[serde(rename = "Retry-After")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retry_after: ::std::option::Option<i64>,
+}
+
+impl rt::Validate for PostUsersUserPasswordTooManyRequestsHeaders {}
 
 /// Path parameters of `GetUsersUser` — `GET /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -424,6 +424,10 @@ async fn post_invites_invite_accept<S: InvitesApi>(
                 crate::models::PostInvitesInviteAcceptResponse::Conflict(body) => {
                     rt::json(409, &body)
                 }
+                crate::models::PostInvitesInviteAcceptResponse::TooManyRequests(
+                    body,
+                    headers,
+                ) => rt::with_headers(rt::json(429, &body), &headers),
                 crate::models::PostInvitesInviteAcceptResponse::InternalServerError(
                     body,
                 ) => rt::json(500, &body),
@@ -642,6 +646,10 @@ async fn post_users_user_password_token<S: UsersApi>(
                 crate::models::PostUsersUserPasswordTokenResponse::BadRequest(body) => {
                     rt::json(400, &body)
                 }
+                crate::models::PostUsersUserPasswordTokenResponse::TooManyRequests(
+                    body,
+                    headers,
+                ) => rt::with_headers(rt::json(429, &body), &headers),
                 crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
                     body,
                 ) => rt::json(500, &body),
@@ -679,6 +687,10 @@ async fn post_users_user_password<S: UsersApi>(
                 crate::models::PostUsersUserPasswordResponse::BadRequest(body) => {
                     rt::json(400, &body)
                 }
+                crate::models::PostUsersUserPasswordResponse::TooManyRequests(
+                    body,
+                    headers,
+                ) => rt::with_headers(rt::json(429, &body), &headers),
                 crate::models::PostUsersUserPasswordResponse::InternalServerError(
                     body,
                 ) => rt::json(500, &body),
