@@ -401,24 +401,33 @@ impl Store {
             conditions.push(format!("role = {}", bind(role.clone(), &mut binds)));
         }
         let filter = conditions.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM users WHERE {filter}");
-        let mut count = sqlx::query(&count_sql);
-        for value in &binds {
-            count = count.bind(value);
-        }
-        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
         let (column, descending) = query.order;
         let direction = if descending { "DESC" } else { "ASC" };
+        // One round trip: the page with the total on every row (a window function, on both
+        // databases). Only a page past the end, which has no rows, needs the count on its own.
         // `column` comes from a fixed list, never from the request text itself.
         let page_sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE {filter} ORDER BY {column} {direction}, id ASC LIMIT {} OFFSET {}",
+            "SELECT {USER_COLUMNS}, COUNT(*) OVER () AS total FROM users WHERE {filter} \
+             ORDER BY {column} {direction}, id ASC LIMIT {} OFFSET {}",
             query.limit, query.offset
         );
         let mut page = sqlx::query(&page_sql);
         for value in &binds {
             page = page.bind(value);
         }
-        let users = page.fetch_all(&self.pool).await?.iter().map(user_from).collect::<Result<Vec<_>>>()?;
+        let rows = page.fetch_all(&self.pool).await?;
+        let total: i64 = match rows.first() {
+            Some(row) => row.try_get("total")?,
+            None => {
+                let count_sql = format!("SELECT COUNT(*) AS n FROM users WHERE {filter}");
+                let mut count = sqlx::query(&count_sql);
+                for value in &binds {
+                    count = count.bind(value);
+                }
+                count.fetch_one(&self.pool).await?.try_get("n")?
+            }
+        };
+        let users = rows.iter().map(user_from).collect::<Result<Vec<_>>>()?;
         Ok((users, total))
     }
 
