@@ -214,6 +214,27 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// Inserts a user through any executor (the pool, or a transaction).
+/// The editable columns of a live user; false when there is none.
+async fn update_user_with<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    user: &UserRow,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET first_name = $1, last_name = $2, role = $3, metadata = $4, password_hash = $5, updated_at = $6
+         WHERE id = $7 AND deleted_at IS NULL",
+    )
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(&user.role)
+    .bind(metadata_text(&user.metadata))
+    .bind(&user.password_hash)
+    .bind(time_text(user.updated_at))
+    .bind(&user.id)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 async fn insert_user_with<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, user: &UserRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO users (id, email, first_name, last_name, role, password_hash, metadata, created_at, updated_at)
@@ -331,20 +352,7 @@ impl Store {
 
     /// Saves the editable columns of a user (names, role, metadata, password) and `updated_at`.
     pub async fn update_user(&self, user: &UserRow) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE users SET first_name = $1, last_name = $2, role = $3, metadata = $4, password_hash = $5, updated_at = $6
-             WHERE id = $7 AND deleted_at IS NULL",
-        )
-        .bind(&user.first_name)
-        .bind(&user.last_name)
-        .bind(&user.role)
-        .bind(metadata_text(&user.metadata))
-        .bind(&user.password_hash)
-        .bind(time_text(user.updated_at))
-        .bind(&user.id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        update_user_with(&self.pool, user).await
     }
 
     /// Sets or clears a user's API token; `Err(Conflict)` when another user has that token.
@@ -571,19 +579,7 @@ impl Store {
             // Dropping the transaction rolls it back.
             return Ok(Some(Err(refusal)));
         }
-        sqlx::query(
-            "UPDATE users SET first_name = $1, last_name = $2, role = $3, metadata = $4, password_hash = $5, updated_at = $6
-             WHERE id = $7",
-        )
-        .bind(&user.first_name)
-        .bind(&user.last_name)
-        .bind(&user.role)
-        .bind(metadata_text(&user.metadata))
-        .bind(&user.password_hash)
-        .bind(time_text(user.updated_at))
-        .bind(&user.id)
-        .execute(&mut *tx)
-        .await?;
+        update_user_with(&mut *tx, &user).await?;
         tx.commit().await?;
         Ok(Some(Ok(user)))
     }

@@ -239,6 +239,18 @@ impl<'a> Lowerer<'a> {
         Type::Named(name)
     }
 
+    /// Records a struct type made at `site` and refers to it.
+    fn push_struct(&mut self, name: RustIdent, schema: &Schema, site: &Site, shape: Struct) -> Lowered {
+        self.types.push(TypeDef {
+            request_view: false,
+            name: name.clone(),
+            pointer: site.pointer.clone(),
+            doc: doc_of(schema),
+            kind: TypeKind::Struct(shape),
+        });
+        Lowered::of(Type::Named(name))
+    }
+
     pub(super) fn lower_object(&mut self, schema: &'a Schema, object: ObjectShape<'a>, site: &Site) -> Lowered {
         let additional = self.lower_additional(object.additional, site);
         if object.properties.is_empty() {
@@ -250,14 +262,7 @@ impl<'a> Lowerer<'a> {
         }
         let name = self.name_for(site);
         let fields = self.lower_fields(&object.properties, object.required, name.unraw(), site);
-        self.types.push(TypeDef {
-            request_view: false,
-            name: name.clone(),
-            pointer: site.pointer.clone(),
-            doc: doc_of(schema),
-            kind: TypeKind::Struct(Struct { fields, unknown_fields: additional }),
-        });
-        Lowered::of(Type::Named(name))
+        self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional })
     }
 
     pub(super) fn lower_additional(
@@ -476,14 +481,7 @@ impl<'a> Lowerer<'a> {
         let name = self.name_for(site);
         let additional = self.lower_additional(object.additional, site);
         let fields = self.lower_fields(&object.properties, &required, name.unraw(), site);
-        self.types.push(TypeDef {
-            request_view: false,
-            name: name.clone(),
-            pointer: site.pointer.clone(),
-            doc: doc_of(schema),
-            kind: TypeKind::Struct(Struct { fields, unknown_fields: additional }),
-        });
-        Lowered::of(Type::Named(name))
+        self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional })
     }
 
     /// Decides, once every type exists, whether each discriminated union's variants carry the
