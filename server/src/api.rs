@@ -4,7 +4,9 @@
 
 use admin_api_server::models::support::{Email, Nullable};
 use admin_api_server::models::{self as m};
-use admin_api_server::{ApiBase, AuthApi, Credential, InvitesApi, Problem, ProblemKind, RequestMeta, UsersApi};
+use admin_api_server::{
+    ApiBase, AuthApi, Credential, InvitesApi, Problem, ProblemKind, RequestMeta, Unavailable, UsersApi,
+};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{Map, Value};
 
@@ -209,7 +211,11 @@ impl App {
 impl ApiBase for App {
     type Principal = Principal;
 
-    async fn authenticate(&self, credential: Credential, _meta: &RequestMeta) -> Option<Principal> {
+    async fn authenticate(
+        &self,
+        credential: Credential,
+        _meta: &RequestMeta,
+    ) -> Result<Option<Principal>, Unavailable> {
         let now = now();
         let found = match &credential {
             Credential::ApiToken(token) => {
@@ -232,11 +238,11 @@ impl ApiBase for App {
             },
         };
         match found {
-            Ok(Some((user_id, session))) => Some(Principal { user_id, session }),
-            Ok(None) => None,
+            Ok(found) => Ok(found.map(|(user_id, session)| Principal { user_id, session })),
+            // 503, not 401: the credential may well be valid, and a client told 401 drops it.
             Err(e) => {
                 tracing::error!(error = %e, "authentication lookup failed");
-                None
+                Err(Unavailable)
             }
         }
     }
@@ -247,6 +253,9 @@ impl ApiBase for App {
             ProblemKind::Unauthorized => unauthorized("User is not authorized. Must log in first"),
             ProblemKind::NotFound => not_found(&problem.message),
             ProblemKind::MethodNotAllowed => error(m::ErrorType::NotAllowed, None, &problem.message),
+            ProblemKind::Unavailable => {
+                error(m::ErrorType::DatabaseError, None, "Credentials cannot be checked right now")
+            }
         }
     }
 }

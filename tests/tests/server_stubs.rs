@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use admin_api_server::models::support::Email;
 use admin_api_server::models::{self as m};
 use admin_api_server::{
-    ApiBase, AuthApi, Credential, InvitesApi, Problem, ProblemKind, RequestMeta, ServerConfig, UsersApi,
+    ApiBase, AuthApi, Credential, InvitesApi, Problem, ProblemKind, RequestMeta, ServerConfig, Unavailable, UsersApi,
 };
 use serde_json::{Value, json};
 
@@ -45,13 +45,19 @@ fn error(kind: m::ErrorType, message: &str) -> m::Error {
 impl ApiBase for TestApi {
     type Principal = &'static str;
 
-    async fn authenticate(&self, credential: Credential, _meta: &RequestMeta) -> Option<&'static str> {
-        match credential {
+    async fn authenticate(
+        &self,
+        credential: Credential,
+        _meta: &RequestMeta,
+    ) -> Result<Option<&'static str>, Unavailable> {
+        Ok(match credential {
             Credential::ApiToken(token) if token == "token-1234567890abcdef" => Some("api-token"),
+            // Stands for a credential store that is down.
+            Credential::ApiToken(token) if token == "token-store-is-down" => return Err(Unavailable),
             Credential::JwtToken(token) if token == "jwt-1" => Some("jwt"),
             Credential::CookieAuth(session) if session == "session-1" => Some("cookie"),
             _ => None,
-        }
+        })
     }
 
     fn error_body(&self, problem: &Problem) -> m::Error {
@@ -60,6 +66,7 @@ impl ApiBase for TestApi {
             ProblemKind::Unauthorized => m::ErrorType::Unauthorized,
             ProblemKind::NotFound => m::ErrorType::NotFound,
             ProblemKind::MethodNotAllowed => m::ErrorType::NotAllowed,
+            ProblemKind::Unavailable => m::ErrorType::DatabaseError,
         };
         error(kind, &problem.message)
     }
@@ -393,6 +400,14 @@ async fn malformed_bodies_get_the_spec_error_body_naming_the_problem() {
     let (status, _, body, _) =
         send(json_body(create(), r#"{"email":"Zed@Example.com","password":"supersecret"}"#)).await;
     assert_eq!((status, body["user"]["email"].as_str()), (200, Some("Zed@Example.com")));
+}
+
+/// A credential the implementation cannot check (its store is down) is 503, not 401.
+#[tokio::test]
+async fn a_credential_that_cannot_be_checked_is_503() {
+    let server = Server::start(ServerConfig::default()).await;
+    let request = server.request("GET", "/admin/users").header("x-medusa-access-token", "token-store-is-down");
+    expect_error(request, 503, "database_error", "cannot be checked").await;
 }
 
 #[tokio::test]

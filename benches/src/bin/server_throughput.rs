@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use admin_api_server::models as m;
-use admin_api_server::{ApiBase, AuthApi, Credential, InvitesApi, Problem, RequestMeta, UsersApi};
+use admin_api_server::{ApiBase, AuthApi, Credential, InvitesApi, Problem, RequestMeta, Unavailable, UsersApi};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::Response;
@@ -47,8 +47,8 @@ struct Generated;
 
 impl ApiBase for Generated {
     type Principal = ();
-    async fn authenticate(&self, credential: Credential, _meta: &RequestMeta) -> Option<()> {
-        matches!(credential, Credential::ApiToken(token) if token == TOKEN).then_some(())
+    async fn authenticate(&self, credential: Credential, _meta: &RequestMeta) -> Result<Option<()>, Unavailable> {
+        Ok(matches!(credential, Credential::ApiToken(token) if token == TOKEN).then_some(()))
     }
     fn error_body(&self, problem: &Problem) -> m::Error {
         error(&problem.message)

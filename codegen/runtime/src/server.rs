@@ -73,6 +73,8 @@ pub enum ProblemKind {
     MethodNotAllowed,
     /// The body is larger than [`ServerConfig::body_limit`]: 413.
     PayloadTooLarge,
+    /// A credential could not be checked (its store is down): 503, so clients keep it.
+    Unavailable,
 }
 
 /// A request the router refused, with a message for the caller.
@@ -93,6 +95,7 @@ impl Problem {
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -104,6 +107,11 @@ impl Problem {
     /// The 401 of a request without an accepted credential.
     pub fn unauthorized() -> Self {
         Problem { kind: ProblemKind::Unauthorized, message: "missing or invalid credentials".to_owned() }
+    }
+
+    /// 503: credentials could not be checked right now.
+    pub fn unavailable() -> Self {
+        Problem { kind: ProblemKind::Unavailable, message: "credentials cannot be checked right now".to_owned() }
     }
 
     /// The 404 of a path no route matches.
@@ -148,36 +156,44 @@ pub trait Authenticate: Send + Sync {
     /// Every security scheme of the API.
     const SCHEMES: &'static [Scheme];
 
-    /// Checks one credential of the named scheme; `None` refuses it.
+    /// Checks one credential of the named scheme; `Ok(None)` refuses it, `Err` says it could
+    /// not be checked.
     fn check(
         &self,
         scheme: &'static str,
         credential: String,
         meta: &RequestMeta,
-    ) -> impl Future<Output = Option<Self::Principal>> + Send;
+    ) -> impl Future<Output = Result<Option<Self::Principal>, Unavailable>> + Send;
 }
+
+/// A credential could not be checked (the store that holds credentials is down). The router
+/// answers 503, not 401: a client that met 401 would drop a credential that is still valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unavailable;
 
 /// The caller, by the first of `alternatives` (each a list of scheme names, all required) whose
 /// every credential is present and accepted; the principal of its first scheme. `None` when no
-/// alternative is met, including one that names a scheme the API does not declare.
+/// alternative is met, including one that names a scheme the API does not declare; the 503
+/// problem when a credential could not be checked.
 pub async fn authenticate<A: Authenticate>(
     auth: &A,
     request: &Incoming,
     alternatives: &[&[&'static str]],
-) -> Option<A::Principal> {
+) -> Result<Option<A::Principal>, Problem> {
     'alternatives: for alternative in alternatives {
         let mut first = None;
         for name in *alternative {
             let Some(scheme) = A::SCHEMES.iter().find(|s| s.name == *name) else { continue 'alternatives };
             let Some(credential) = request.credential(scheme.carrier) else { continue 'alternatives };
-            let Some(who) = auth.check(scheme.name, credential, request.meta()).await else { continue 'alternatives };
+            let checked = auth.check(scheme.name, credential, request.meta()).await;
+            let Some(who) = checked.map_err(|Unavailable| Problem::unavailable())? else { continue 'alternatives };
             first.get_or_insert(who);
         }
         if first.is_some() {
-            return first;
+            return Ok(first);
         }
     }
-    None
+    Ok(None)
 }
 
 /// A request being read by a generated handler: its head (as [`RequestMeta`]) and its body,
@@ -486,21 +502,37 @@ mod tests {
             Scheme { name: "jwt", carrier: Carrier::Authorization("Bearer") },
         ];
 
-        async fn check(&self, scheme: &'static str, credential: String, _: &RequestMeta) -> Option<String> {
-            (credential == "good").then(|| format!("{scheme}:{credential}"))
+        async fn check(
+            &self,
+            scheme: &'static str,
+            credential: String,
+            _: &RequestMeta,
+        ) -> Result<Option<String>, Unavailable> {
+            if credential == "store-down" {
+                return Err(Unavailable);
+            }
+            Ok((credential == "good").then(|| format!("{scheme}:{credential}")))
         }
     }
 
     #[tokio::test]
     async fn the_first_alternative_met_wins() {
         let both = incoming("/", &[("x-key", "bad"), ("authorization", "Bearer good")], "");
-        assert_eq!(authenticate(&Tokens, &both, &[&["key"], &["jwt"]]).await.as_deref(), Some("jwt:good"));
+        let who = |result: Result<Option<String>, Problem>| result.expect("checked");
+        assert_eq!(who(authenticate(&Tokens, &both, &[&["key"], &["jwt"]]).await).as_deref(), Some("jwt:good"));
         // Every scheme of an alternative must be accepted.
-        assert_eq!(authenticate(&Tokens, &both, &[&["key", "jwt"]]).await, None);
+        assert_eq!(who(authenticate(&Tokens, &both, &[&["key", "jwt"]]).await), None);
         // An undeclared scheme can never be met.
-        assert_eq!(authenticate(&Tokens, &both, &[&["nope"]]).await, None);
+        assert_eq!(who(authenticate(&Tokens, &both, &[&["nope"]]).await), None);
         let good = incoming("/", &[("x-key", "good"), ("authorization", "Bearer good")], "");
-        assert_eq!(authenticate(&Tokens, &good, &[&["key", "jwt"]]).await.as_deref(), Some("key:good"));
+        assert_eq!(who(authenticate(&Tokens, &good, &[&["key", "jwt"]]).await).as_deref(), Some("key:good"));
+    }
+
+    #[tokio::test]
+    async fn a_credential_that_cannot_be_checked_is_503_not_401() {
+        let down = incoming("/", &[("x-key", "store-down")], "");
+        let problem = authenticate(&Tokens, &down, &[&["key"]]).await.expect_err("not checked");
+        assert_eq!((problem.kind, problem.status()), (ProblemKind::Unavailable, StatusCode::SERVICE_UNAVAILABLE));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn emit(
         pub use api::*;
         pub use openapi::openapi;
         pub use router::{router, router_with};
-        pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
+        pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig, Unavailable};
 
         /// The models crate the server speaks.
         pub mod models {
@@ -99,10 +99,10 @@ pub fn emit(
          Axum 0.8 server stubs of **{title} {api_version}**, generated from `{spec_label}`: one trait per tag \
          ({traits}), one method per operation, each returning the operation's response enum from `{models}`, and a \
          router that authenticates, parses and validates every request first and answers failures with the API's own \
-         error body.\n\n```rust,ignore\nuse {ident}::{{ApiBase, Credential, Problem, RequestMeta}};\n\n\
+         error body.\n\n```rust,ignore\nuse {ident}::{{ApiBase, Credential, Problem, RequestMeta, Unavailable}};\n\n\
          struct MyApi; // + one `impl …Api for MyApi` per tag, with `async fn`s\n\n\
          impl ApiBase for MyApi {{\n    type Principal = String;\n    \
-         async fn authenticate(&self, credential: Credential, _: &RequestMeta) -> Option<String> {{ /* … */ None }}\n    \
+         async fn authenticate(&self, credential: Credential, _: &RequestMeta) -> Result<Option<String>, Unavailable> {{ /* … */ Ok(None) }}\n    \
          fn error_body(&self, problem: &Problem) -> {ident}::ErrorBody {{ my_error_body(problem) }}\n}}\n\n\
          let listener = tokio::net::TcpListener::bind(\"127.0.0.1:9000\").await?;\n\
          axum::serve(listener, {ident}::router(MyApi)).await?;\n```\n\n\
@@ -237,16 +237,16 @@ fn api_module(ir: &Ir) -> TokenStream {
         quote! { #[doc = #doc] #variant(::std::string::String), }
     });
     let authenticate_default = ir.security_schemes.is_empty().then(|| {
-        quote! { { let _ = (credential, meta); async { ::std::option::Option::None } } }
+        quote! { { let _ = (credential, meta); async { ::std::result::Result::Ok(::std::option::Option::None) } } }
     });
     let authenticate = match authenticate_default {
         Some(body) => quote! {
             fn authenticate(&self, credential: Credential, meta: &crate::support::RequestMeta)
-                -> impl ::std::future::Future<Output = ::std::option::Option<Self::Principal>> + Send #body
+                -> impl ::std::future::Future<Output = ::std::result::Result<::std::option::Option<Self::Principal>, crate::support::Unavailable>> + Send #body
         },
         None => quote! {
             fn authenticate(&self, credential: Credential, meta: &crate::support::RequestMeta)
-                -> impl ::std::future::Future<Output = ::std::option::Option<Self::Principal>> + Send;
+                -> impl ::std::future::Future<Output = ::std::result::Result<::std::option::Option<Self::Principal>, crate::support::Unavailable>> + Send;
         },
     };
     let requests = ir.operations.iter().filter(|op| has_request(op)).map(|op| {
@@ -357,13 +357,15 @@ fn api_module(ir: &Ir) -> TokenStream {
             /// Who is calling, as the implementation understands it (a user, a session, …).
             type Principal: Send + 'static;
 
-            /// Checks one credential. `None` refuses it; the router then tries the operation's
-            /// other accepted schemes and answers 401 when none is accepted.
+            /// Checks one credential. `Ok(None)` refuses it; the router then tries the
+            /// operation's other accepted schemes and answers 401 when none is accepted.
+            /// `Err(Unavailable)` (the credential store is down) answers 503 instead, so that
+            /// clients keep credentials that are still valid.
             #authenticate
 
             /// The body of an error the router answers by itself: invalid requests (400),
-            /// missing credentials (401), unknown paths (404), undeclared methods (405) and
-            /// oversized bodies (413).
+            /// missing credentials (401), unknown paths (404), undeclared methods (405),
+            /// oversized bodies (413) and credentials that cannot be checked (503).
             fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
         }
 
@@ -372,7 +374,7 @@ fn api_module(ir: &Ir) -> TokenStream {
             type Principal = T::Principal;
 
             fn authenticate(&self, credential: Credential, meta: &crate::support::RequestMeta)
-                -> impl ::std::future::Future<Output = ::std::option::Option<Self::Principal>> + Send {
+                -> impl ::std::future::Future<Output = ::std::result::Result<::std::option::Option<Self::Principal>, crate::support::Unavailable>> + Send {
                 (**self).authenticate(credential, meta)
             }
 
@@ -446,10 +448,10 @@ fn authenticate_impl(ir: &Ir) -> TokenStream {
             const SCHEMES: &'static [rt::Scheme] = &[#(#schemes),*];
 
             async fn check(&self, scheme: &'static str, credential: ::std::string::String, meta: &RequestMeta)
-                -> ::std::option::Option<S::Principal> {
+                -> ::std::result::Result<::std::option::Option<S::Principal>, rt::Unavailable> {
                 let credential = match scheme {
                     #(#arms)*
-                    _ => return ::std::option::Option::None,
+                    _ => return ::std::result::Result::Ok(::std::option::Option::None),
                 };
                 self.api.authenticate(credential, meta).await
             }
@@ -570,10 +572,10 @@ fn handler(op: &Operation) -> TokenStream {
     match caller(op) {
         Caller::Public => {}
         Caller::Required => steps.push(quote! {
-            let principal = rt::authenticate(&*shared, &request, #alternatives).await.ok_or_else(Problem::unauthorized)?;
+            let principal = rt::authenticate(&*shared, &request, #alternatives).await?.ok_or_else(Problem::unauthorized)?;
         }),
         Caller::Optional => steps.push(quote! {
-            let principal = rt::authenticate(&*shared, &request, #alternatives).await;
+            let principal = rt::authenticate(&*shared, &request, #alternatives).await?;
         }),
     }
     let principal_arg = match caller(op) {

@@ -5,7 +5,9 @@
 use std::sync::Mutex;
 
 use admin_api_server::models::{self as m, support::Email};
-use admin_api_server::{self as api, ApiBase, AuthApi, Credential, InvitesApi, Problem, RequestMeta as Meta, UsersApi};
+use admin_api_server::{
+    self as api, ApiBase, AuthApi, Credential, InvitesApi, Problem, RequestMeta as Meta, Unavailable, UsersApi,
+};
 
 #[derive(Default)]
 struct InMemory {
@@ -22,8 +24,8 @@ fn unsupported() -> m::Error {
 
 impl ApiBase for InMemory {
     type Principal = ();
-    async fn authenticate(&self, credential: Credential, _: &Meta) -> Option<()> {
-        matches!(credential, Credential::ApiToken(token) if token == "secret-token-123456").then_some(())
+    async fn authenticate(&self, credential: Credential, _: &Meta) -> Result<Option<()>, Unavailable> {
+        Ok(matches!(credential, Credential::ApiToken(token) if token == "secret-token-123456").then_some(()))
     }
     fn error_body(&self, problem: &Problem) -> m::Error {
         error(m::ErrorType::InvalidData, &problem.message)

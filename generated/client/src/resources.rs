@@ -62,6 +62,7 @@ impl<'a> AuthResource<'a> {
             200 => models::GetAuthResponse::Ok(response.json()?),
             401 => models::GetAuthResponse::Unauthorized(response.json()?),
             500 => models::GetAuthResponse::InternalServerError(response.json()?),
+            503 => models::GetAuthResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -134,6 +135,7 @@ impl<'a> AuthResource<'a> {
             }
             401 => models::DeleteAuthResponse::Unauthorized(response.json()?),
             500 => models::DeleteAuthResponse::InternalServerError(response.json()?),
+            503 => models::DeleteAuthResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -227,6 +229,7 @@ impl<'a> InvitesResource<'a> {
             200 => models::GetInvitesResponse::Ok(response.json()?),
             401 => models::GetInvitesResponse::Unauthorized(response.json()?),
             500 => models::GetInvitesResponse::InternalServerError(response.json()?),
+            503 => models::GetInvitesResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -259,6 +262,7 @@ impl<'a> InvitesResource<'a> {
             401 => models::PostInvitesResponse::Unauthorized(response.json()?),
             409 => models::PostInvitesResponse::Conflict(response.json()?),
             500 => models::PostInvitesResponse::InternalServerError(response.json()?),
+            503 => models::PostInvitesResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -337,6 +341,9 @@ impl<'a> InvitesResource<'a> {
                     response.json()?,
                 )
             }
+            503 => {
+                models::DeleteInvitesInviteResponse::ServiceUnavailable(response.json()?)
+            }
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -370,6 +377,11 @@ impl<'a> InvitesResource<'a> {
             404 => models::PostInvitesInviteResendResponse::NotFound(response.json()?),
             500 => {
                 models::PostInvitesInviteResendResponse::InternalServerError(
+                    response.json()?,
+                )
+            }
+            503 => {
+                models::PostInvitesInviteResendResponse::ServiceUnavailable(
                     response.json()?,
                 )
             }
@@ -435,6 +447,7 @@ impl<'a> UsersResource<'a> {
             400 => models::GetUsersResponse::BadRequest(response.json()?),
             401 => models::GetUsersResponse::Unauthorized(response.json()?),
             500 => models::GetUsersResponse::InternalServerError(response.json()?),
+            503 => models::GetUsersResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -466,6 +479,7 @@ impl<'a> UsersResource<'a> {
             401 => models::PostUsersResponse::Unauthorized(response.json()?),
             422 => models::PostUsersResponse::UnprocessableEntity(response.json()?),
             500 => models::PostUsersResponse::InternalServerError(response.json()?),
+            503 => models::PostUsersResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -581,6 +595,7 @@ impl<'a> UsersResource<'a> {
             401 => models::GetUsersUserResponse::Unauthorized(response.json()?),
             404 => models::GetUsersUserResponse::NotFound(response.json()?),
             500 => models::GetUsersUserResponse::InternalServerError(response.json()?),
+            503 => models::GetUsersUserResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -618,6 +633,7 @@ impl<'a> UsersResource<'a> {
             401 => models::PostUsersUserResponse::Unauthorized(response.json()?),
             404 => models::PostUsersUserResponse::NotFound(response.json()?),
             500 => models::PostUsersUserResponse::InternalServerError(response.json()?),
+            503 => models::PostUsersUserResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))
@@ -648,6 +664,7 @@ impl<'a> UsersResource<'a> {
             401 => models::DeleteUsersUserResponse::Unauthorized(response.json()?),
             404 => models::DeleteUsersUserResponse::NotFound(response.json()?),
             500 => models::DeleteUsersUserResponse::InternalServerError(response.json()?),
+            503 => models::DeleteUsersUserResponse::ServiceUnavailable(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))

@@ -25,6 +25,10 @@ pub enum GetAuthResponse {
     Unauthorized(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl GetAuthResponse {
@@ -34,6 +38,7 @@ impl GetAuthResponse {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -109,6 +114,10 @@ pub enum DeleteAuthResponse {
     Unauthorized(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl DeleteAuthResponse {
@@ -118,6 +127,7 @@ impl DeleteAuthResponse {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -193,6 +203,10 @@ pub enum GetInvitesResponse {
     Unauthorized(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl GetInvitesResponse {
@@ -202,6 +216,7 @@ impl GetInvitesResponse {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -226,6 +241,10 @@ pub enum PostInvitesResponse {
     Conflict(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl PostInvitesResponse {
@@ -237,6 +256,7 @@ impl PostInvitesResponse {
             Self::Unauthorized(..) => 401,
             Self::Conflict(..) => 409,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -328,6 +348,10 @@ pub enum DeleteInvitesInviteResponse {
     NotFound(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl DeleteInvitesInviteResponse {
@@ -339,6 +363,7 @@ impl DeleteInvitesInviteResponse {
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -382,6 +407,10 @@ pub enum PostInvitesInviteResendResponse {
     NotFound(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl PostInvitesInviteResendResponse {
@@ -393,6 +422,7 @@ impl PostInvitesInviteResendResponse {
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -469,6 +499,10 @@ pub enum GetUsersResponse {
     Unauthorized(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl GetUsersResponse {
@@ -479,6 +513,7 @@ impl GetUsersResponse {
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -503,6 +538,10 @@ pub enum PostUsersResponse {
     UnprocessableEntity(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl PostUsersResponse {
@@ -514,6 +553,7 @@ impl PostUsersResponse {
             Self::Unauthorized(..) => 401,
             Self::UnprocessableEntity(..) => 422,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -643,6 +683,10 @@ pub enum GetUsersUserResponse {
     NotFound(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl GetUsersUserResponse {
@@ -654,6 +698,7 @@ impl GetUsersUserResponse {
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -693,6 +738,10 @@ pub enum PostUsersUserResponse {
     NotFound(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl PostUsersUserResponse {
@@ -704,6 +753,7 @@ impl PostUsersUserResponse {
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 
@@ -743,6 +793,10 @@ pub enum DeleteUsersUserResponse {
     NotFound(Error),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
+    /// 503: The request's credential could not be checked right now (the store that holds
+    /// credentials is unavailable). Unlike 401, it says nothing about the credential: keep it
+    /// and retry later. Medusa v1 answers 500 here.
+    ServiceUnavailable(Error),
 }
 
 impl DeleteUsersUserResponse {
@@ -754,6 +808,7 @@ impl DeleteUsersUserResponse {
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
             Self::InternalServerError(..) => 500,
+            Self::ServiceUnavailable(..) => 503,
         }
     }
 

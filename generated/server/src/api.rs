@@ -28,19 +28,24 @@ pub trait ApiBase: Send + Sync + 'static {
     /// Who is calling, as the implementation understands it (a user, a session, …).
     type Principal: Send + 'static;
 
-    /// Checks one credential. `None` refuses it; the router then tries the operation's
-    /// other accepted schemes and answers 401 when none is accepted.
+    /// Checks one credential. `Ok(None)` refuses it; the router then tries the
+    /// operation's other accepted schemes and answers 401 when none is accepted.
+    /// `Err(Unavailable)` (the credential store is down) answers 503 instead, so that
+    /// clients keep credentials that are still valid.
     fn authenticate(
         &self,
         credential: Credential,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<
-        Output = ::std::option::Option<Self::Principal>,
+        Output = ::std::result::Result<
+            ::std::option::Option<Self::Principal>,
+            crate::support::Unavailable,
+        >,
     > + Send;
 
     /// The body of an error the router answers by itself: invalid requests (400),
-    /// missing credentials (401), unknown paths (404), undeclared methods (405) and
-    /// oversized bodies (413).
+    /// missing credentials (401), unknown paths (404), undeclared methods (405),
+    /// oversized bodies (413) and credentials that cannot be checked (503).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 }
 
@@ -53,7 +58,10 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
         credential: Credential,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<
-        Output = ::std::option::Option<Self::Principal>,
+        Output = ::std::result::Result<
+            ::std::option::Option<Self::Principal>,
+            crate::support::Unavailable,
+        >,
     > + Send {
         (**self).authenticate(credential, meta)
     }

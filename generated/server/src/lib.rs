@@ -16,7 +16,7 @@ pub use ::openapi_runtime::server as support;
 pub use api::*;
 pub use openapi::openapi;
 pub use router::{router, router_with};
-pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig};
+pub use support::{Problem, ProblemKind, RequestMeta, ServerConfig, Unavailable};
 
 /// The models crate the server speaks.
 pub mod models {

@@ -52,12 +52,12 @@ impl<S: ApiBase> rt::Authenticate for Shared<S> {
         scheme: &'static str,
         credential: ::std::string::String,
         meta: &RequestMeta,
-    ) -> ::std::option::Option<S::Principal> {
+    ) -> ::std::result::Result<::std::option::Option<S::Principal>, rt::Unavailable> {
         let credential = match scheme {
             "api_token" => Credential::ApiToken(credential),
             "jwt_token" => Credential::JwtToken(credential),
             "cookie_auth" => Credential::CookieAuth(credential),
-            _ => return ::std::option::Option::None,
+            _ => return ::std::result::Result::Ok(::std::option::Option::None),
         };
         self.api.authenticate(credential, meta).await
     }
@@ -187,7 +187,7 @@ async fn get_auth<S: AuthApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let response = shared.api.get_auth(principal, request.meta()).await;
         ::std::result::Result::Ok::<
@@ -201,6 +201,9 @@ async fn get_auth<S: AuthApi>(
                 }
                 crate::models::GetAuthResponse::InternalServerError(body) => {
                     rt::json(500, &body)
+                }
+                crate::models::GetAuthResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
                 }
             },
         )
@@ -256,7 +259,7 @@ async fn delete_auth<S: AuthApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let response = shared.api.delete_auth(principal, request.meta()).await;
         ::std::result::Result::Ok::<
@@ -272,6 +275,9 @@ async fn delete_auth<S: AuthApi>(
                 }
                 crate::models::DeleteAuthResponse::InternalServerError(body) => {
                     rt::json(500, &body)
+                }
+                crate::models::DeleteAuthResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
                 }
             },
         )
@@ -327,7 +333,7 @@ async fn get_invites<S: InvitesApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let response = shared.api.get_invites(principal, request.meta()).await;
         ::std::result::Result::Ok::<
@@ -341,6 +347,9 @@ async fn get_invites<S: InvitesApi>(
                 }
                 crate::models::GetInvitesResponse::InternalServerError(body) => {
                     rt::json(500, &body)
+                }
+                crate::models::GetInvitesResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
                 }
             },
         )
@@ -360,7 +369,7 @@ async fn post_invites<S: InvitesApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let body = request.json().await?;
         let response = shared
@@ -386,6 +395,9 @@ async fn post_invites<S: InvitesApi>(
                 }
                 crate::models::PostInvitesResponse::InternalServerError(body) => {
                     rt::json(500, &body)
+                }
+                crate::models::PostInvitesResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
                 }
             },
         )
@@ -449,7 +461,7 @@ async fn delete_invites_invite<S: InvitesApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let response = shared
@@ -480,6 +492,9 @@ async fn delete_invites_invite<S: InvitesApi>(
                 crate::models::DeleteInvitesInviteResponse::InternalServerError(body) => {
                     rt::json(500, &body)
                 }
+                crate::models::DeleteInvitesInviteResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
+                }
             },
         )
     };
@@ -498,7 +513,7 @@ async fn post_invites_invite_resend<S: InvitesApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let response = shared
@@ -531,6 +546,9 @@ async fn post_invites_invite_resend<S: InvitesApi>(
                 crate::models::PostInvitesInviteResendResponse::InternalServerError(
                     body,
                 ) => rt::json(500, &body),
+                crate::models::PostInvitesInviteResendResponse::ServiceUnavailable(
+                    body,
+                ) => rt::json(503, &body),
             },
         )
     };
@@ -549,7 +567,7 @@ async fn get_users<S: UsersApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let query = request.query()?;
         let response = shared
@@ -569,6 +587,9 @@ async fn get_users<S: UsersApi>(
                 crate::models::GetUsersResponse::InternalServerError(body) => {
                     rt::json(500, &body)
                 }
+                crate::models::GetUsersResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
+                }
             },
         )
     };
@@ -587,7 +608,7 @@ async fn post_users<S: UsersApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let body = request.json().await?;
         let response = shared
@@ -611,6 +632,9 @@ async fn post_users<S: UsersApi>(
                 }
                 crate::models::PostUsersResponse::InternalServerError(body) => {
                     rt::json(500, &body)
+                }
+                crate::models::PostUsersResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
                 }
             },
         )
@@ -712,7 +736,7 @@ async fn get_users_user<S: UsersApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let response = shared
@@ -737,6 +761,9 @@ async fn get_users_user<S: UsersApi>(
                 crate::models::GetUsersUserResponse::InternalServerError(body) => {
                     rt::json(500, &body)
                 }
+                crate::models::GetUsersUserResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
+                }
             },
         )
     };
@@ -755,7 +782,7 @@ async fn post_users_user<S: UsersApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let body = request.json().await?;
@@ -785,6 +812,9 @@ async fn post_users_user<S: UsersApi>(
                 crate::models::PostUsersUserResponse::InternalServerError(body) => {
                     rt::json(500, &body)
                 }
+                crate::models::PostUsersUserResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
+                }
             },
         )
     };
@@ -803,7 +833,7 @@ async fn delete_users_user<S: UsersApi>(
                 &request,
                 &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
             )
-            .await
+            .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let response = shared
@@ -831,6 +861,9 @@ async fn delete_users_user<S: UsersApi>(
                 }
                 crate::models::DeleteUsersUserResponse::InternalServerError(body) => {
                     rt::json(500, &body)
+                }
+                crate::models::DeleteUsersUserResponse::ServiceUnavailable(body) => {
+                    rt::json(503, &body)
                 }
             },
         )
