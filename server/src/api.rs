@@ -723,15 +723,20 @@ impl UsersApi for App {
                 m::PostUsersUserPasswordTokenTooManyRequestsHeaders { retry_after: Some(seconds) },
             );
         }
-        // The answer is the same whether or not the email belongs to a user.
-        if let Some(user) = attempt!("PasswordToken", self.store.user_by_email(&email).await, R::InternalServerError) {
-            let token = attempt!("PasswordToken", secrets::new_token(), R::InternalServerError);
-            let expires = now() + self.config.reset_ttl;
-            attempt!(
-                "PasswordToken",
-                self.store.insert_reset(&secrets::hash_token(&token), &user.id, expires).await,
-                R::InternalServerError
-            );
+        // The answer, and the work behind it, are the same whether or not the email belongs to
+        // a user: a token is made and stored either way (for an unknown email it names no user,
+        // is never delivered and can never be used), so the time taken tells nothing either.
+        let user = attempt!("PasswordToken", self.store.user_by_email(&email).await, R::InternalServerError);
+        let token = attempt!("PasswordToken", secrets::new_token(), R::InternalServerError);
+        let expires = now() + self.config.reset_ttl;
+        // A decoy's owner is no user id (the hash of the email, not the email itself).
+        let owner = user.as_ref().map_or_else(|| format!("nobody:{}", secrets::hash_token(&email)), |u| u.id.clone());
+        attempt!(
+            "PasswordToken",
+            self.store.insert_reset(&secrets::hash_token(&token), &owner, expires).await,
+            R::InternalServerError
+        );
+        if let Some(user) = &user {
             self.notifier.password_reset(&user.email, &token);
         }
         R::NoContent

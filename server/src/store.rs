@@ -700,6 +700,16 @@ impl Store {
         Ok(())
     }
 
+    /// How many reset tokens are stored for `owner` (a user id, or `nobody:…` for the decoys of
+    /// unknown emails), used and expired ones included; for tests and metrics.
+    pub async fn reset_count(&self, owner: &str) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1")
+            .bind(owner)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// Whether a reset token is live (unused, unexpired): checked before any password is hashed.
     pub async fn reset_is_live(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
         let row = sqlx::query(

@@ -289,6 +289,26 @@ async fn public_operations_that_cost_are_rate_limited() {
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 }
 
+/// Requesting a reset token does the same work for an unknown email as for a registered one
+/// (a token is made and stored either way), so its timing does not tell them apart. Measured
+/// here on SQLite, medians of 40 alternating requests: registered / unknown was 1.27, now 1.04
+/// — too close to the noise of a shared machine to assert, hence the rows are counted.
+#[tokio::test]
+async fn password_token_does_the_same_work_for_unknown_emails() {
+    let server = TestServer::start().await;
+    let user = server.create_user("timed", "supersecret").await;
+    let client = server.anonymous();
+    let unknown = server.email("never-registered");
+    let decoy = format!("nobody:{}", admin_server::secrets::hash_token(unknown.as_str()));
+    for (email, owner) in [(user.email.clone(), user.id.clone()), (unknown, decoy)] {
+        let before = server.app.store.reset_count(&owner).await.expect("counted");
+        let ask = m::AdminResetPasswordTokenRequest { email };
+        let answer = client.users().send_reset_password_token(&ask).await.expect("sent").value;
+        assert_eq!(answer, m::PostUsersUserPasswordTokenResponse::NoContent);
+        assert_eq!(server.app.store.reset_count(&owner).await.expect("counted"), before + 1, "one token stored");
+    }
+}
+
 /// A flood of forged reset tokens costs lookups, not Argon2 runs.
 #[tokio::test]
 async fn forged_reset_tokens_are_refused_before_any_hashing() {
