@@ -95,8 +95,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a diagnostic, once: a schema lowered for two views would otherwise say it twice.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+        if !self.items.contains(&diagnostic) {
+            self.items.push(diagnostic);
+        }
     }
 
     pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {

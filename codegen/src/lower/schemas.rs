@@ -260,6 +260,12 @@ impl<'a> Lowerer<'a> {
                 UnknownFields::Ignore | UnknownFields::Deny => Type::FreeObject,
             });
         }
+        for (i, wanted) in object.required.iter().enumerate() {
+            if !object.properties.iter().any(|(name, _)| *name == wanted) {
+                let at = pointer_push(&pointer_push(&site.pointer, "required"), &i.to_string());
+                self.diagnostics.warning(at, unenforced(wanted));
+            }
+        }
         let name = self.name_for(site);
         let fields = self.lower_fields(&object.properties, object.required, name.unraw(), site);
         self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional })
@@ -477,6 +483,10 @@ impl<'a> Lowerer<'a> {
         if matches!(additional, Some(AdditionalProperties::Any(false))) {
             additional = None;
         }
+        // Parts may require what another part declares: only the merged whole is checked.
+        for wanted in required.iter().filter(|wanted| !properties.iter().any(|(name, _)| name == wanted)) {
+            self.diagnostics.warning(&site.pointer, unenforced(wanted));
+        }
         let object = ObjectShape { properties, required: &[], additional };
         let name = self.name_for(site);
         let additional = self.lower_additional(object.additional, site);
@@ -531,6 +541,11 @@ pub(super) struct ObjectShape<'a> {
     pub(super) properties: Vec<(&'a String, &'a ReferenceOr<Box<Schema>>)>,
     pub(super) required: &'a [String],
     pub(super) additional: Option<&'a AdditionalProperties>,
+}
+
+/// The warning for a `required` name no property has.
+fn unenforced(wanted: &str) -> String {
+    format!("`required` names `{wanted}`, which is not a property of this object; it is not enforced")
 }
 
 /// One view over `openapiv3`'s typed schemas and its catch-all `AnySchema`.
