@@ -41,13 +41,20 @@ fn an_unknown_type_is_an_error_with_a_suggestion() {
 
 #[test]
 fn approximations_are_located_warnings() {
-    let schemas = "    Thing:\n      type: object\n      required: [tags, tag]\n      properties:\n        tags: {type: array}\n        mode: {type: string, enum: [fast, slow], default: medium}\n    Both:\n      allOf:\n        - {type: object, properties: {size: {type: integer}}}\n        - {type: object, properties: {size: {type: string}}}\n";
+    let schemas = "    Thing:\n      type: object\n      required: [tags, tag]\n      properties:\n        tags: {type: array}\n        codes: {type: array, uniqueItems: true, items: {type: string}}\n        extra: {type: object, minProperties: 1, additionalProperties: {type: string}}\n        mode: {type: string, enum: [fast, slow], default: medium}\n    Both:\n      allOf:\n        - {type: object, properties: {size: {type: integer}}}\n        - {type: object, properties: {size: {type: string}}}\n";
     let path = write("warnings", &document(schemas));
     let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
     let items = at(&generated.warnings, "#/components/schemas/Thing/properties/tags");
     assert!(items.message.contains("without `items`"), "{items}");
     let default = at(&generated.warnings, "#/components/schemas/Thing/properties/mode/default");
     assert!(default.message.contains("not one of the enum's values"), "{default}");
+    for (pointer, keyword) in [
+        ("#/components/schemas/Thing/properties/codes/uniqueItems", "uniqueItems"),
+        ("#/components/schemas/Thing/properties/extra/minProperties", "minProperties"),
+    ] {
+        let unchecked = at(&generated.warnings, pointer);
+        assert!(unchecked.message.contains(&format!("`{keyword}` is not checked")), "{unchecked}");
+    }
     let missing = at(&generated.warnings, "#/components/schemas/Thing/required/1");
     assert!(missing.message.contains("`tag`, which is not a property"), "{missing}");
     let both = at(&generated.warnings, "#/components/schemas/Both");

@@ -110,6 +110,12 @@ impl<'a> Lowerer<'a> {
         {
             return self.decorate(schema, Lowered::of(ty));
         }
+        for keyword in unchecked_keywords(schema) {
+            self.diagnostics.warning(
+                pointer_push(&site.pointer, keyword),
+                format!("`{keyword}` is not checked: the generated validation does not enforce it"),
+            );
+        }
         let lowered = match shape(schema) {
             Shape::String { format, enumeration } => {
                 let strings: Vec<&String> = enumeration.iter().flatten().collect();
@@ -706,6 +712,29 @@ pub(super) fn doc_of(schema: &Schema) -> Option<String> {
         (Some(title), None) => Some(title.clone()),
         (None, None) => None,
     }
+}
+
+/// The constraints of a schema that `Validate` does not check (it checks lengths, patterns,
+/// bounds, steps and item counts).
+fn unchecked_keywords(schema: &Schema) -> Vec<&'static str> {
+    use openapiv3::Type as T;
+    let (min_properties, max_properties, unique_items) = match &schema.schema_kind {
+        SchemaKind::Type(T::Object(o)) => (o.min_properties, o.max_properties, false),
+        SchemaKind::Type(T::Array(a)) => (None, None, a.unique_items),
+        SchemaKind::Any(any) => (any.min_properties, any.max_properties, any.unique_items.unwrap_or(false)),
+        _ => (None, None, false),
+    };
+    let mut out = Vec::new();
+    if min_properties.is_some_and(|n| n > 0) {
+        out.push("minProperties");
+    }
+    if max_properties.is_some() {
+        out.push("maxProperties");
+    }
+    if unique_items {
+        out.push("uniqueItems");
+    }
+    out
 }
 
 pub(super) fn constraints_of(schema: &Schema) -> Constraints {
