@@ -180,10 +180,46 @@ fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
     if let Some(license) = root.get_mut("info").and_then(|i| i.get_mut("license")).and_then(Value::as_object_mut) {
         license.remove("identifier");
     }
+    let mut mutual_tls = Vec::new();
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
         components.remove("pathItems");
+        if let Some(schemes) = components.get_mut("securitySchemes").and_then(Value::as_object_mut) {
+            mutual_tls = schemes
+                .iter()
+                .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+                .map(|(name, _)| name.clone())
+                .collect();
+            for name in &mutual_tls {
+                schemes.remove(name);
+                diagnostics.warning(
+                    format!("#/components/securitySchemes/{}", name.replace('~', "~0").replace('/', "~1")),
+                    "mutualTLS is the TLS layer's to check, not the generated code's: the scheme is dropped, and \
+                     a requirement that named only it asks for no credential",
+                );
+            }
+        }
+    }
+    if !mutual_tls.is_empty() {
+        strip_schemes(root, &mutual_tls);
     }
     normalise_node(json, &mut Vec::new());
+}
+
+/// Removes `names` from every security requirement (the document's and each operation's).
+fn strip_schemes(root: &mut serde_json::Map<String, Value>, names: &[String]) {
+    let strip = |security: Option<&mut Value>| {
+        for requirement in security.and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(requirement) = requirement.as_object_mut() {
+                requirement.retain(|name, _| !names.contains(name));
+            }
+        }
+    };
+    strip(root.get_mut("security"));
+    for item in root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|paths| paths.values_mut()) {
+        for op in item.as_object_mut().into_iter().flat_map(|item| item.values_mut()) {
+            strip(op.get_mut("security"));
+        }
+    }
 }
 
 fn normalise_node(value: &mut Value, path: &mut Vec<String>) {

@@ -83,3 +83,12 @@ fn a_filter_that_matches_nothing_is_an_error() {
     assert!(error.message.contains("tag \"Thngs\""), "{error}");
     assert_eq!(error.hint.as_deref(), Some("did you mean \"Things\"?"));
 }
+
+#[test]
+fn mutual_tls_in_a_3_1_document_is_left_to_the_tls_layer_and_said() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      security: [{mtls: []}, {key: []}]\n      responses:\n        '204': {description: ok}\ncomponents:\n  securitySchemes:\n    mtls: {type: mutualTLS}\n    key: {type: apiKey, in: header, name: x-key}\n";
+    let path = write("mtls", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("a valid 3.1 document generates");
+    let warning = at(&generated.warnings, "#/components/securitySchemes/mtls");
+    assert!(warning.message.contains("TLS layer"), "{warning}");
+}
