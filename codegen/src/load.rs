@@ -202,8 +202,27 @@ fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
     if !mutual_tls.is_empty() {
         strip_schemes(root, &mutual_tls);
     }
-    normalise_node(json, &mut Vec::new());
+    normalise_node(json, &mut Vec::new(), diagnostics);
 }
+
+/// JSON Schema 2020-12 keywords with meaning that OpenAPI 3.0 (and so the generated code) does
+/// not have: each one met is said, not dropped silently.
+const UNCARRIED: [&str; 14] = [
+    "$defs",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "patternProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+];
 
 /// Removes `names` from every security requirement (the document's and each operation's).
 fn strip_schemes(root: &mut serde_json::Map<String, Value>, names: &[String]) {
@@ -222,11 +241,21 @@ fn strip_schemes(root: &mut serde_json::Map<String, Value>, names: &[String]) {
     }
 }
 
-fn normalise_node(value: &mut Value, path: &mut Vec<String>) {
+fn normalise_node(value: &mut Value, path: &mut Vec<String>, diagnostics: &mut Diagnostics) {
     match value {
         Value::Object(map) => {
             if !is_name_map(path) {
                 normalise_schema_keywords(map);
+                for keyword in UNCARRIED.iter().filter(|k| map.contains_key(**k)) {
+                    let pointer = path
+                        .iter()
+                        .chain([&keyword.to_string()])
+                        .fold(String::from("#"), |acc, s| pointer_push(&acc, s));
+                    diagnostics.warning(
+                        pointer,
+                        format!("`{keyword}` (JSON Schema 2020-12) is not carried: the generated code ignores it"),
+                    );
+                }
             }
             let keys: Vec<String> = map.keys().cloned().collect();
             for key in keys {
@@ -235,7 +264,7 @@ fn normalise_node(value: &mut Value, path: &mut Vec<String>) {
                 }
                 if let Some(child) = map.get_mut(&key) {
                     path.push(key);
-                    normalise_node(child, path);
+                    normalise_node(child, path, diagnostics);
                     path.pop();
                 }
             }
@@ -243,7 +272,7 @@ fn normalise_node(value: &mut Value, path: &mut Vec<String>) {
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(i.to_string());
-                normalise_node(item, path);
+                normalise_node(item, path, diagnostics);
                 path.pop();
             }
         }

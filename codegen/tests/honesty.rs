@@ -92,3 +92,18 @@ fn mutual_tls_in_a_3_1_document_is_left_to_the_tls_layer_and_said() {
     let warning = at(&generated.warnings, "#/components/securitySchemes/mtls");
     assert!(warning.message.contains("TLS layer"), "{warning}");
 }
+
+#[test]
+fn json_schema_2020_keywords_the_code_ignores_are_said() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pair:\n      type: array\n      prefixItems: [{type: string}, {type: integer}]\n    Tagged:\n      type: object\n      properties:\n        if: {type: string}\n      dependentRequired: {if: [then]}\n";
+    let path = write("2020", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    let prefix = at(&generated.warnings, "#/components/schemas/Pair/prefixItems");
+    assert!(prefix.message.contains("not carried"), "{prefix}");
+    at(&generated.warnings, "#/components/schemas/Tagged/dependentRequired");
+    assert!(
+        !generated.warnings.iter().any(|w| w.pointer.ends_with("/properties/if")),
+        "a property named `if` is a name, not a keyword: {:?}",
+        generated.warnings
+    );
+}
