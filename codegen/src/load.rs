@@ -334,6 +334,17 @@ fn normalise_schema_keywords(map: &mut serde_json::Map<String, Value>) {
     }
 }
 
+/// JSON pointers in URI fragments may be percent-encoded (RFC 6901, section 6): `#/a%20b`
+/// names the key `a b`. Decoded once here, so later phases see plain pointers.
+fn decode_fragment(reference: &mut String) {
+    if let Some((base, fragment)) = reference.split_once('#')
+        && fragment.contains('%')
+        && let Ok(decoded) = percent_encoding::percent_decode_str(fragment).decode_utf8()
+    {
+        *reference = format!("{base}#{decoded}");
+    }
+}
+
 struct Loader {
     sources: Vec<Source>,
     parsed: Vec<Value>,
@@ -374,7 +385,10 @@ impl Loader {
             Value::Object(map) => {
                 if !is_name_map(context)
                     && let Some(Value::String(reference)) = map.get_mut("$ref")
-                    && !reference.starts_with('#')
+                    && {
+                        decode_fragment(reference);
+                        !reference.starts_with('#')
+                    }
                 {
                     let ref_pointer = pointer_push(pointer, "$ref");
                     match self.import(reference, file, &ref_pointer, context, imported) {

@@ -107,3 +107,14 @@ fn json_schema_2020_keywords_the_code_ignores_are_said() {
         generated.warnings
     );
 }
+
+#[test]
+fn percent_encoded_pointers_resolve() {
+    let text = document(
+        "    Thing:\n      type: object\n      properties:\n        inner: {$ref: '#/components/schemas/With%20Space'}\n    With Space:\n      type: object\n      properties:\n        size: {type: integer}\n",
+    );
+    let path = write("percent", &text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("a percent-encoded pointer resolves");
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
+    assert!(types.contents.contains("pub inner: ::std::option::Option<WithSpace>"), "{}", types.contents);
+}
