@@ -104,6 +104,21 @@ fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", ulid::Ulid::new())
 }
 
+/// The client's address as limit keys name it.
+fn client_address(meta: &RequestMeta) -> String {
+    meta.remote_addr.map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Seconds until a limit window that began at `started` ends (at least one).
+fn retry_after(started: DateTime<Utc>, window: chrono::Duration, now: DateTime<Utc>) -> i64 {
+    (started + window - now).num_seconds().max(1)
+}
+
+/// The 429 body of a rate-limited public operation.
+fn rate_limited(seconds: i64) -> m::Error {
+    error(m::ErrorType::TooManyRequests, None, format!("Too many requests. Retry in {seconds} seconds."))
+}
+
 /// Why a login was refused.
 enum LoginRefusal {
     Limited(i64),
@@ -124,7 +139,7 @@ impl App {
         let now = now();
         let window = self.config.login_window;
         let since = now - window;
-        let address = meta.remote_addr.map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into());
+        let address = client_address(meta);
         let keys = [
             (format!("account:{email}|address:{address}"), self.config.login_limit_per_account),
             (format!("address:{address}"), self.config.login_limit_per_address),
@@ -136,7 +151,7 @@ impl App {
                 Ok((count, started)) => {
                     reserved.push(key);
                     if count > *limit {
-                        refusal = Some(LoginRefusal::Limited((started + window - now).num_seconds().max(1)));
+                        refusal = Some(LoginRefusal::Limited(retry_after(started, window, now)));
                         break;
                     }
                 }
@@ -186,7 +201,7 @@ impl App {
         for (key, limit) in keys {
             let (count, started) = self.store.reserve_attempt(key, now, now - window).await?;
             if count > *limit {
-                return Ok(Some((started + window - now).num_seconds().max(1)));
+                return Ok(Some(retry_after(started, window, now)));
             }
         }
         Ok(None)
@@ -194,8 +209,7 @@ impl App {
 
     /// The per-address key of a public operation.
     fn address_key(&self, operation: &str, meta: &RequestMeta) -> (String, i64) {
-        let address = meta.remote_addr.map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into());
-        (format!("{operation}:address:{address}"), self.config.public_limit_per_address)
+        (format!("{operation}:address:{}", client_address(meta)), self.config.public_limit_per_address)
     }
 
     fn session_cookie(&self, token: &str) -> String {
@@ -412,9 +426,8 @@ impl InvitesApi for App {
         use m::PostInvitesInviteAcceptResponse as R;
         let keys = [self.address_key("accept-invite", meta)];
         if let Some(seconds) = attempt!("AcceptInvite", self.over_public_limit(&keys).await, R::InternalServerError) {
-            let message = format!("Too many requests. Retry in {seconds} seconds.");
             return R::TooManyRequests(
-                error(m::ErrorType::TooManyRequests, None, message),
+                rate_limited(seconds),
                 m::PostInvitesInviteAcceptTooManyRequestsHeaders { retry_after: Some(seconds) },
             );
         }
@@ -717,9 +730,8 @@ impl UsersApi for App {
             (format!("reset-request:email:{email}"), self.config.reset_requests_per_email),
         ];
         if let Some(seconds) = attempt!("PasswordToken", self.over_public_limit(&keys).await, R::InternalServerError) {
-            let message = format!("Too many requests. Retry in {seconds} seconds.");
             return R::TooManyRequests(
-                error(m::ErrorType::TooManyRequests, None, message),
+                rate_limited(seconds),
                 m::PostUsersUserPasswordTokenTooManyRequestsHeaders { retry_after: Some(seconds) },
             );
         }
@@ -750,9 +762,8 @@ impl UsersApi for App {
         use m::PostUsersUserPasswordResponse as R;
         let keys = [self.address_key("reset-password", meta)];
         if let Some(seconds) = attempt!("ResetPassword", self.over_public_limit(&keys).await, R::InternalServerError) {
-            let message = format!("Too many requests. Retry in {seconds} seconds.");
             return R::TooManyRequests(
-                error(m::ErrorType::TooManyRequests, None, message),
+                rate_limited(seconds),
                 m::PostUsersUserPasswordTooManyRequestsHeaders { retry_after: Some(seconds) },
             );
         }
