@@ -229,6 +229,8 @@ pub struct OperationTypes {
     pub path: Option<RustIdent>,
     pub query: Option<RustIdent>,
     pub headers: Option<RustIdent>,
+    /// `<Op>Cookies`.
+    pub cookies: Option<RustIdent>,
     /// `<Op>Request`: everything the handler receives (server side).
     pub request: RustIdent,
 }
@@ -251,6 +253,46 @@ pub struct Param {
     pub doc: Option<String>,
     pub default: Option<Value>,
     pub constraints: Constraints,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// How the value is taken apart on the wire; known once every type is lowered.
+    pub shape: ParamShape,
+}
+
+/// OpenAPI's parameter serialisation styles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
+}
+
+impl ParamStyle {
+    /// The style a location uses when the parameter names none.
+    pub fn default_for(location: ParamLocation) -> Self {
+        match location {
+            ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+        }
+    }
+}
+
+/// What kind of value a parameter (or response header) holds, as its style sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamShape {
+    Scalar,
+    Array,
+    /// An object with these properties (wire names, declared order).
+    Object(Vec<String>),
+    /// An object with any properties.
+    Map,
+    /// `content: application/json`: the value's JSON text.
+    Json,
 }
 
 #[derive(Debug)]
@@ -376,6 +418,8 @@ pub struct ResponseHeader {
     pub required: bool,
     pub ty: Type,
     pub doc: Option<String>,
+    pub explode: bool,
+    pub shape: ParamShape,
 }
 
 #[derive(Debug)]

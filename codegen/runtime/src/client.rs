@@ -18,6 +18,8 @@ use reqwest::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::params;
+pub use crate::params::{Param, Params, Shape, Style};
 pub use crate::security::{Carrier, Scheme};
 
 /// One operation of the API, as the generated client describes it.
@@ -149,6 +151,7 @@ pub struct Call {
     path: String,
     query: Option<String>,
     headers: HeaderMap,
+    cookies: Vec<String>,
     body: Option<(&'static str, Vec<u8>)>,
     /// The first encoding failure; reported by `send`, so the builder methods chain.
     error: Option<String>,
@@ -162,6 +165,7 @@ impl Call {
             path: operation.path.to_owned(),
             query: None,
             headers: HeaderMap::new(),
+            cookies: Vec::new(),
             body: None,
             error: None,
         }
@@ -171,19 +175,19 @@ impl Call {
         self.error.get_or_insert(message);
     }
 
-    /// Fills `{name}` in the path with `value`'s text (its JSON form, without quotes for
-    /// strings), percent-encoded so it stays one segment.
-    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        match path_text(value) {
-            Ok(text) => self.path = self.path.replace(&format!("{{{name}}}"), &encode_segment(&text)),
-            Err(message) => self.fail(format!("path parameter {name}: {message}")),
+    /// Fills `{name}` in the path with `value` written in `param`'s style, percent-encoded so
+    /// it stays one segment.
+    pub fn path_param<T: Serialize + ?Sized>(mut self, param: Param, value: &T) -> Self {
+        match params::encode_path(param, value) {
+            Ok(text) => self.path = self.path.replace(&format!("{{{}}}", param.name), &text),
+            Err(message) => self.fail(format!("path parameter {}: {message}", param.name)),
         }
         self
     }
 
-    /// The query parameters, from the operation's query struct.
-    pub fn query<T: Serialize>(mut self, query: &T) -> Self {
-        match serde_urlencoded::to_string(query) {
+    /// The query parameters, from the operation's query struct, each in its style.
+    pub fn query<T: Serialize + Params>(mut self, query: &T) -> Self {
+        match params::encode_query(query) {
             Ok(text) if text.is_empty() => {}
             Ok(text) => self.query = Some(text),
             Err(e) => self.fail(format!("query: {e}")),
@@ -192,15 +196,10 @@ impl Call {
     }
 
     /// The header parameters, from the operation's headers struct.
-    pub fn header_params<T: Serialize>(mut self, headers: &T) -> Self {
-        match serde_json::to_value(headers) {
-            Ok(serde_json::Value::Object(map)) => {
-                for (name, value) in map {
-                    let text = match value {
-                        serde_json::Value::Null => continue,
-                        serde_json::Value::String(text) => text,
-                        other => other.to_string(),
-                    };
+    pub fn header_params<T: Serialize + Params>(mut self, headers: &T) -> Self {
+        match params::encode_headers(headers) {
+            Ok(encoded) => {
+                for (name, text) in encoded {
                     match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
                         (Ok(name), Ok(value)) => {
                             self.headers.insert(name, value);
@@ -209,8 +208,17 @@ impl Call {
                     }
                 }
             }
-            Ok(_) => self.fail("headers: not a struct".to_owned()),
             Err(e) => self.fail(format!("headers: {e}")),
+        }
+        self
+    }
+
+    /// The cookie parameters, from the operation's cookies struct; sent beside the session
+    /// cookie and cookie credentials.
+    pub fn cookies<T: Serialize + Params>(mut self, cookies: &T) -> Self {
+        match params::encode_cookies(cookies) {
+            Ok(pairs) => self.cookies = pairs,
+            Err(e) => self.fail(format!("cookies: {e}")),
         }
         self
     }
@@ -235,29 +243,6 @@ impl Call {
         self.body = Some((media_type, body.as_bytes().to_vec()));
         self
     }
-}
-
-/// The text of a path parameter: its JSON form, without quotes for strings.
-fn path_text<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => Ok(text),
-        Ok(value @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => Ok(value.to_string()),
-        Ok(other) => Err(format!("cannot be {other}")),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn encode_segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// A response as received, for the generated decoding function of one operation.
@@ -294,14 +279,10 @@ impl Response {
         Ok(self.body_text())
     }
 
-    /// The documented response headers (`names`), as the generated headers struct.
-    pub fn header_params<T: DeserializeOwned>(&self, names: &[&str]) -> Result<T, Error> {
-        let pairs: Vec<(&str, &str)> = names
-            .iter()
-            .filter_map(|name| self.headers.get(*name).and_then(|v| v.to_str().ok()).map(|v| (*name, v)))
-            .collect();
-        let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        serde_urlencoded::from_str(&encoded).map_err(|e| Error::Decode {
+    /// The documented response headers, as the generated headers struct.
+    pub fn header_params<T: DeserializeOwned + Params>(&self) -> Result<T, Error> {
+        let lookup = |name: &str| self.headers.get(name).and_then(|v| v.to_str().ok());
+        params::decode_headers(lookup).map_err(|e| Error::Decode {
             operation: self.operation,
             status: self.status,
             body: String::new(),
@@ -516,7 +497,7 @@ impl ClientCore {
                 if !query.is_empty() {
                     query.push('&');
                 }
-                query.push_str(&format!("{}={}", encode_segment(name), encode_segment(value)));
+                query.push_str(&params::encode_query_pair(name, value));
             }
         }
         if !query.is_empty() {
@@ -533,7 +514,7 @@ impl ClientCore {
             .request(call.operation.method.clone(), url)
             .headers(self.inner.default_headers.clone())
             .headers(call.headers.clone());
-        let mut cookies = Vec::new();
+        let mut cookies = call.cookies.clone();
         for (carrier, value) in credentials {
             match carrier {
                 Carrier::Header(name) => request = request.header(*name, value.as_str()),
@@ -661,11 +642,11 @@ mod tests {
 
     #[test]
     fn path_parameters_are_encoded_as_one_segment() {
-        let call = Call::new(&GET_THING).path_param("id", "a/b c");
+        let call = Call::new(&GET_THING).path_param(Param::path("id"), "a/b c");
         assert_eq!(call.path, "/things/a%2Fb%20c");
-        assert_eq!(Call::new(&GET_THING).path_param("id", &42).path, "/things/42");
-        let call = Call::new(&GET_THING).path_param("id", &vec![1]);
-        assert_eq!(call.error.as_deref(), Some("path parameter id: cannot be [1]"));
+        assert_eq!(Call::new(&GET_THING).path_param(Param::path("id"), &42).path, "/things/42");
+        let label = Param::path("id").style(Style::Label).shape(Shape::Array);
+        assert_eq!(Call::new(&GET_THING).path_param(label, &vec![1, 2]).path, "/things/.1,2");
     }
 
     #[test]
@@ -693,9 +674,16 @@ mod tests {
 
     #[test]
     fn query_credentials_join_the_query_string() {
-        let call = Call::new(&GET_THING).path_param("id", "1").query(&[("q", "a b")]);
+        #[derive(Serialize)]
+        struct Query {
+            q: &'static str,
+        }
+        impl Params for Query {
+            const PARAMS: &'static [Param] = &[Param::query("q")];
+        }
+        let call = Call::new(&GET_THING).path_param(Param::path("id"), "1").query(&Query { q: "a b" });
         let url = client().url(&call, &[(Carrier::Query("api key"), "v&1".into())]);
-        assert_eq!(url, "http://localhost:1/things/1?q=a+b&api%20key=v%261");
+        assert_eq!(url, "http://localhost:1/things/1?q=a%20b&api%20key=v%261");
     }
 
     #[test]

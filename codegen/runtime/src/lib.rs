@@ -8,6 +8,8 @@
 //!   [`Email`](models::Email), the [`Validate`](models::Validate) trait with its
 //!   [`Checker`](models::Checker), and [`json_object!`] which makes a derived struct accept only
 //!   JSON objects;
+//! - [`params`] (always): how path, query, header and cookie parameters are written and read in
+//!   every OpenAPI style, shared by both sides;
 //! - [`server`] (feature `server`): what generated axum routers call to read, authenticate and
 //!   answer requests;
 //! - [`client`] (feature `client`): the reqwest executor generated clients hand their
@@ -20,6 +22,7 @@
 mod email;
 mod nullable;
 mod object;
+pub mod params;
 #[cfg(any(feature = "server", feature = "client"))]
 mod security;
 mod validate;
@@ -34,6 +37,7 @@ pub mod models {
     pub use crate::email::{Email, InvalidEmail};
     pub use crate::nullable::{Nullable, deserialize_some};
     pub use crate::object::{FromObject, deserialize_object};
+    pub use crate::params::{Param, Params, Shape, Style};
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;
     pub use crate::validate::{Checker, Limits, Number, Present, Validate, Violation};

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::models::Validate;
+use crate::params::{self, Param, Params};
 pub use crate::security::{Carrier, Scheme};
 
 /// Settings of the generated router.
@@ -232,34 +233,35 @@ impl Incoming {
         }
     }
 
-    /// The path parameters, parsed into the operation's struct and validated.
-    pub async fn path<T: DeserializeOwned + Validate>(&mut self) -> Result<T, Problem> {
+    /// The path parameters, parsed into the operation's struct by its styles and validated.
+    pub async fn path<T: DeserializeOwned + Params + Validate>(&mut self) -> Result<T, Problem> {
         let params = RawPathParams::from_request_parts(&mut self.parts, &())
             .await
             .map_err(|error| Problem::invalid(format!("invalid path: {error}")))?;
-        let pairs: Vec<(&str, &str)> = params.iter().collect();
-        checked(parse_pairs(&pairs, "path")?)
+        let segments: Vec<(&str, &str)> = params.iter().collect();
+        checked(params::decode_path(&segments).map_err(|e| Problem::invalid(format!("path: {e}")))?)
     }
 
-    /// The query string, parsed into the operation's struct and validated.
-    pub fn query<T: DeserializeOwned + Validate>(&self) -> Result<T, Problem> {
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            self.parts.uri.query().unwrap_or("").as_bytes(),
-        ));
-        let query =
-            serde_path_to_error::deserialize(deserializer).map_err(|e| Problem::invalid(describe(&e, "query")))?;
-        checked(query)
+    /// The query string, parsed into the operation's struct by its styles and validated.
+    /// Parameters the operation does not declare are refused.
+    pub fn query<T: DeserializeOwned + Params + Validate>(&self) -> Result<T, Problem> {
+        let query = self.parts.uri.query().unwrap_or("");
+        checked(params::decode_query(query).map_err(|e| Problem::invalid(format!("query: {e}")))?)
     }
 
-    /// The declared header parameters (`names`), parsed into the operation's struct and
-    /// validated.
-    pub fn headers<T: DeserializeOwned + Validate>(&self, names: &[&str]) -> Result<T, Problem> {
+    /// The declared header parameters, parsed into the operation's struct and validated.
+    pub fn headers<T: DeserializeOwned + Params + Validate>(&self) -> Result<T, Problem> {
         let headers = &self.meta.headers;
-        let values: Vec<(&str, &str)> = names
-            .iter()
-            .filter_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(|v| (*name, v)))
-            .collect();
-        checked(parse_pairs(&values, "headers")?)
+        let joined = header_lookup(headers, T::PARAMS);
+        let lookup = |name: &str| joined.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        checked(params::decode_headers(lookup).map_err(|e| Problem::invalid(format!("headers: {e}")))?)
+    }
+
+    /// The declared cookie parameters, parsed into the operation's struct and validated; other
+    /// cookies are left alone.
+    pub fn cookies<T: DeserializeOwned + Params + Validate>(&self) -> Result<T, Problem> {
+        let values = self.meta.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+        checked(params::decode_cookies(values).map_err(|e| Problem::invalid(format!("cookies: {e}")))?)
     }
 
     /// A required JSON body, parsed and validated.
@@ -332,12 +334,15 @@ fn describe(error: &serde_path_to_error::Error<impl std::fmt::Display>, what: &s
     }
 }
 
-/// Parses name/value pairs (path parameters, headers) into a generated struct, so every
-/// location is typed and checked the same way as the query string.
-fn parse_pairs<T: DeserializeOwned>(pairs: &[(&str, &str)], what: &str) -> Result<T, Problem> {
-    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
-    serde_path_to_error::deserialize(deserializer).map_err(|e| Problem::invalid(describe(&e, what)))
+/// The value of each described header (repeated header lines joined with `,`, as HTTP allows).
+fn header_lookup(headers: &HeaderMap, described: &[Param]) -> Vec<(&'static str, String)> {
+    described
+        .iter()
+        .filter_map(|param| {
+            let values: Vec<&str> = headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).collect();
+            (!values.is_empty()).then(|| (param.name, values.join(",")))
+        })
+        .collect()
 }
 
 /// A cookie's value from the `Cookie` headers.
@@ -354,7 +359,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A query parameter's value.
 fn query_value(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v.into_owned())
+    params::query_pairs(query.unwrap_or("")).ok()?.into_iter().find(|(key, _)| key == name).map(|(_, v)| v)
 }
 
 /// The credentials of an `Authorization: <scheme> <credentials>` header.
@@ -413,14 +418,9 @@ pub fn openapi_json(description: Bytes) -> Response {
 
 /// Adds a generated response-headers struct to a response; values that are not valid header
 /// text are left out.
-pub fn with_headers(mut response: Response, headers: &impl Serialize) -> Response {
-    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(headers) else { return response };
-    for (name, value) in map {
-        let text = match value {
-            serde_json::Value::Null => continue,
-            serde_json::Value::String(text) => text,
-            other => other.to_string(),
-        };
+pub fn with_headers<T: Serialize + Params>(mut response: Response, headers: &T) -> Response {
+    let Ok(encoded) = params::encode_headers(headers) else { return response };
+    for (name, text) in encoded {
         if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
             response.headers_mut().append(name, value);
         }
@@ -444,6 +444,10 @@ mod tests {
     #[serde(deny_unknown_fields)]
     struct Query {
         limit: Option<u32>,
+    }
+
+    impl Params for Query {
+        const PARAMS: &'static [Param] = &[Param::query("limit")];
     }
 
     impl Validate for Query {
@@ -541,7 +545,17 @@ mod tests {
         assert_eq!(response.status(), 201);
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         assert_eq!(text(200, "text/plain", "OK".into()).headers()[header::CONTENT_TYPE], "text/plain; charset=utf-8");
-        let response = with_headers(empty(429), &serde_json::json!({"Retry-After": 3, "X-None": null}));
+        #[derive(Serialize)]
+        struct Headers {
+            #[serde(rename = "Retry-After")]
+            retry_after: u32,
+            #[serde(rename = "X-None")]
+            none: Option<String>,
+        }
+        impl Params for Headers {
+            const PARAMS: &'static [Param] = &[Param::header("Retry-After"), Param::header("X-None")];
+        }
+        let response = with_headers(empty(429), &Headers { retry_after: 3, none: None });
         assert_eq!(response.headers()["retry-after"], "3");
         assert!(!response.headers().contains_key("x-none"));
     }

@@ -415,7 +415,7 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
     }
     let doc = doc_attrs(Some(&doc_text));
 
-    // Arguments: path parameters in path order, then query, headers, body.
+    // Arguments: path parameters in path order, then query, headers, cookies, body.
     let mut args = Vec::new();
     let mut steps = Vec::new();
     let mut rest = op.path.as_str();
@@ -427,13 +427,14 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
             // The method's own arguments keep their names; a path parameter that meets one
             // gets a trailing `_`, as keywords do.
             let ident = match param.name.unraw() {
-                name @ ("query" | "headers" | "body") => format_ident!("{name}_"),
+                name @ ("query" | "headers" | "cookies" | "body") => format_ident!("{name}_"),
                 _ => param.name.ident(),
             };
             let ty = path_arg_type(&param.ty);
             args.push(quote!(#ident: #ty));
             let value = if param.ty == Type::String { quote!(#ident) } else { quote!(&#ident) };
-            steps.push(quote!(.path_param(#param_name, #value)));
+            let entry = super::operations::param_entry(param);
+            steps.push(quote!(.path_param(#entry, #value)));
         }
         rest = &after[end + 1..]; // ok: `}` is one byte
     }
@@ -446,6 +447,11 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
         let ty = headers.ident();
         args.push(quote!(headers: &models::#ty));
         steps.push(quote!(.header_params(headers)));
+    }
+    if let Some(cookies) = &op.types.cookies {
+        let ty = cookies.ident();
+        args.push(quote!(cookies: &models::#ty));
+        steps.push(quote!(.cookies(cookies)));
     }
     let mut optional_body = TokenStream::new();
     if let Some((ty, is_json, media, required)) = request_body(op) {
@@ -502,10 +508,7 @@ fn decode(op: &Operation) -> TokenStream {
             (Some(_), Some(_)) => Some(quote!(response.text()?)),
             _ => None,
         };
-        let headers = response.headers_type.as_ref().map(|_| {
-            let names = response.headers.iter().map(|x| x.wire_name.as_str());
-            quote!(response.header_params(&[#(#names),*])?)
-        });
+        let headers = response.headers_type.as_ref().map(|_| quote!(response.header_params()?));
         match &response.status {
             Status::Code(code) => {
                 let fields: Vec<TokenStream> = body.into_iter().chain(headers).collect();

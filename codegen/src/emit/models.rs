@@ -86,7 +86,7 @@ pub fn emit(
             op.params.iter().any(|p| deep(&p.ty, &is_time))
                 || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
         });
-    let operations = super::operations::emit(&ir.operations);
+    let operations = super::operations::emit(ir);
     // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
     // moves few types between parts), which keeps files reviewable; small ones keep one file.
     let allows = quote! {

@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, ParameterStyle, PathItemBuilder,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Ref, SchemaFormat, SchemaType,
@@ -27,8 +29,8 @@ use utoipa::openapi::{
 use super::operations::body_type;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    FloatWidth, IntegerWidth, Ir, Operation, ParamLocation, Presence, SecurityKind, Status, Type, TypeDef, TypeKind,
-    UnknownFields, primary_content,
+    FloatWidth, IntegerWidth, Ir, Operation, ParamLocation, ParamStyle, Presence, SecurityKind, Status, Type, TypeDef,
+    TypeKind, UnknownFields, primary_content,
 };
 use crate::naming::RustIdent;
 
@@ -293,11 +295,27 @@ impl<'a> Describer<'a> {
                 ParamLocation::Header => ParameterIn::Header,
                 ParamLocation::Cookie => ParameterIn::Cookie,
             };
+            // Only what differs from the location's defaults, so the description reads like
+            // the spec; a `content`-encoded parameter keeps its schema (utoipa has no `content`
+            // for parameters) and is marked by the JSON shape in the generated code only.
+            let style = (param.style != ParamStyle::default_for(param.location)).then_some(match param.style {
+                ParamStyle::Form => ParameterStyle::Form,
+                ParamStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+                ParamStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+                ParamStyle::DeepObject => ParameterStyle::DeepObject,
+                ParamStyle::Simple => ParameterStyle::Simple,
+                ParamStyle::Label => ParameterStyle::Label,
+                ParamStyle::Matrix => ParameterStyle::Matrix,
+            });
+            let explode = (param.explode != (param.style == ParamStyle::Form)).then_some(param.explode);
             operation = operation.parameter(
                 ParameterBuilder::new()
                     .name(&param.wire_name)
                     .parameter_in(location)
                     .required(required(param.required))
+                    .style(style)
+                    .explode(explode)
+                    .allow_reserved(param.allow_reserved.then_some(true))
                     .schema(Some(self.schema(&param.ty, &mut BTreeSet::new())))
                     .build(),
             );

@@ -1,18 +1,35 @@
 //! The per-operation types of the models crate, shared by server and client so the two can never
-//! disagree: parameter structs (`<Op>Path`, `<Op>Query`, `<Op>Headers`) and the response enum
-//! (`<Op>Response`, one variant per documented status, each with its body type).
+//! disagree: parameter structs (`<Op>Path`, `<Op>Query`, `<Op>Headers`, `<Op>Cookies`), each with
+//! its wire description (`rt::Params`: style, explode and shape per field, which the runtime's
+//! `params` module encodes and decodes), and the response enum (`<Op>Response`, one variant per
+//! documented status, each with its body type).
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::doc_attrs;
 use super::models::type_tokens;
-use crate::ir::{Field, Operation, Param, ParamLocation, Response, Status, Type, primary_content};
+use crate::ir::{
+    Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, Response, SecurityKind, Status, Type,
+    primary_content,
+};
 use crate::naming::RustIdent;
 
 /// All operation types of the API.
-pub fn emit(operations: &[Operation]) -> TokenStream {
-    let items: Vec<TokenStream> = operations.iter().map(emit_operation).collect();
+pub fn emit(ir: &Ir) -> TokenStream {
+    // Query parameters that carry an API key are accepted by every query struct, though not
+    // decoded: clients commonly attach a key to every request, and the query refuses unknowns.
+    let credentials: Vec<TokenStream> = ir
+        .security_schemes
+        .iter()
+        .filter_map(|scheme| match &scheme.kind {
+            SecurityKind::ApiKey { location: ParamLocation::Query, name } => {
+                Some(quote!(rt::Param::query(#name).shape(rt::Shape::Credential)))
+            }
+            _ => None,
+        })
+        .collect();
+    let items: Vec<TokenStream> = ir.operations.iter().map(|op| emit_operation(op, &credentials)).collect();
     let rt = items.iter().any(super::uses_rt_alias).then(|| {
         quote!(
             use crate::support as rt;
@@ -46,24 +63,32 @@ fn param_field(param: &Param) -> Field {
     }
 }
 
-fn emit_operation(op: &Operation) -> TokenStream {
+fn emit_operation(op: &Operation, credentials: &[TokenStream]) -> TokenStream {
     let title = format!(" `{}` — `{} {}`.", op.id, op.method, op.path);
     let mut items = Vec::new();
     for (location, name) in [
         (ParamLocation::Path, &op.types.path),
         (ParamLocation::Query, &op.types.query),
         (ParamLocation::Header, &op.types.headers),
+        (ParamLocation::Cookie, &op.types.cookies),
     ] {
         let Some(name) = name else { continue };
-        let fields: Vec<Field> = op.params.iter().filter(|p| p.location == location).map(param_field).collect();
+        let params: Vec<&Param> = op.params.iter().filter(|p| p.location == location).collect();
+        let fields: Vec<Field> = params.iter().map(|p| param_field(p)).collect();
         let what = match location {
             ParamLocation::Path => "Path parameters of",
             ParamLocation::Query => "Query parameters of",
-            _ => "Header parameters of",
+            ParamLocation::Header => "Header parameters of",
+            ParamLocation::Cookie => "Cookie parameters of",
         };
         let doc = format!(" {what}{title}");
-        // Unknown query parameters are refused like unknown body fields.
-        items.push(params_struct(name, &fields, &doc, location == ParamLocation::Query));
+        let mut described: Vec<TokenStream> = params.iter().map(|p| param_entry(p)).collect();
+        if location == ParamLocation::Query {
+            described.extend(credentials.iter().cloned());
+        }
+        // Unknown query parameters are refused like unknown body fields; the `Cookie` header
+        // carries whatever else the browser holds, so unknown cookies are left alone.
+        items.push(params_struct(name, &fields, &doc, location == ParamLocation::Query, &described));
     }
     items.push(response_enum(op, &title));
     for response in &op.responses {
@@ -83,14 +108,69 @@ fn emit_operation(op: &Operation) -> TokenStream {
                     constraints: Default::default(),
                 })
                 .collect();
+            let described: Vec<TokenStream> = response
+                .headers
+                .iter()
+                .map(|h| {
+                    let wire = &h.wire_name;
+                    let explode = h.explode.then(|| quote!(.explode(true)));
+                    let shape = shape_tokens(&h.shape);
+                    quote!(rt::Param::header(#wire) #explode #shape)
+                })
+                .collect();
             let doc = format!(" Headers of the {} response of{title}", status_label(&response.status));
-            items.push(params_struct(name, &fields, &doc, false));
+            items.push(params_struct(name, &fields, &doc, false, &described));
         }
     }
     quote! { #(#items)* }
 }
 
-fn params_struct(name: &RustIdent, fields: &[Field], doc: &str, deny_unknown: bool) -> TokenStream {
+/// `rt::Param::<location>("name")` and the builder calls for what differs from its defaults.
+pub(crate) fn param_entry(param: &Param) -> TokenStream {
+    let wire = &param.wire_name;
+    let mut tokens = match param.location {
+        ParamLocation::Path => quote!(rt::Param::path(#wire)),
+        ParamLocation::Query => quote!(rt::Param::query(#wire)),
+        ParamLocation::Header => quote!(rt::Param::header(#wire)),
+        ParamLocation::Cookie => quote!(rt::Param::cookie(#wire)),
+    };
+    if param.style != ParamStyle::default_for(param.location) {
+        let style = format_ident!("{}", format!("{:?}", param.style));
+        tokens.extend(quote!(.style(rt::Style::#style)));
+    }
+    // `.style()` and the constructors set OpenAPI's default explode: true for form only.
+    if param.explode != (param.style == ParamStyle::Form) {
+        let explode = param.explode;
+        tokens.extend(quote!(.explode(#explode)));
+    }
+    if param.allow_reserved {
+        tokens.extend(quote!(.reserved()));
+    }
+    tokens.extend(shape_tokens(&param.shape));
+    if let Some(default) = &param.default {
+        let json = default.to_string();
+        tokens.extend(quote!(.default(#json)));
+    }
+    tokens
+}
+
+fn shape_tokens(shape: &ParamShape) -> Option<TokenStream> {
+    Some(match shape {
+        ParamShape::Scalar => return None,
+        ParamShape::Array => quote!(.shape(rt::Shape::Array)),
+        ParamShape::Object(props) => quote!(.shape(rt::Shape::Object(&[#(#props),*]))),
+        ParamShape::Map => quote!(.shape(rt::Shape::Map)),
+        ParamShape::Json => quote!(.shape(rt::Shape::Json)),
+    })
+}
+
+fn params_struct(
+    name: &RustIdent,
+    fields: &[Field],
+    doc: &str,
+    deny_unknown: bool,
+    described: &[TokenStream],
+) -> TokenStream {
     let ident = name.ident();
     let field_tokens = fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Text));
     let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
@@ -105,6 +185,10 @@ fn params_struct(name: &RustIdent, fields: &[Field], doc: &str, deny_unknown: bo
         }
 
         #validate
+
+        impl rt::Params for #ident {
+            const PARAMS: &'static [rt::Param] = &[#(#described),*];
+        }
     }
 }
 

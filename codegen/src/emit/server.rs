@@ -208,12 +208,16 @@ fn param_struct(op: &Operation, location: ParamLocation) -> Option<&RustIdent> {
         ParamLocation::Path => op.types.path.as_ref(),
         ParamLocation::Query => op.types.query.as_ref(),
         ParamLocation::Header => op.types.headers.as_ref(),
-        ParamLocation::Cookie => None,
+        ParamLocation::Cookie => op.types.cookies.as_ref(),
     }
 }
 
 fn has_request(op: &Operation) -> bool {
-    op.types.path.is_some() || op.types.query.is_some() || op.types.headers.is_some() || request_body(op).is_some()
+    op.types.path.is_some()
+        || op.types.query.is_some()
+        || op.types.headers.is_some()
+        || op.types.cookies.is_some()
+        || request_body(op).is_some()
 }
 
 fn api_module(ir: &Ir) -> TokenStream {
@@ -253,9 +257,12 @@ fn api_module(ir: &Ir) -> TokenStream {
         let ident = op.types.request.ident();
         let doc = format!(" What `{}` receives: its parameters and body, parsed and validated.", op.id);
         let mut fields = Vec::new();
-        for (location, field) in
-            [(ParamLocation::Path, "path"), (ParamLocation::Query, "query"), (ParamLocation::Header, "headers")]
-        {
+        for (location, field) in [
+            (ParamLocation::Path, "path"),
+            (ParamLocation::Query, "query"),
+            (ParamLocation::Header, "headers"),
+            (ParamLocation::Cookie, "cookies"),
+        ] {
             if let Some(name) = param_struct(op, location) {
                 let ty = name.ident();
                 let field = format_ident!("{field}");
@@ -592,10 +599,12 @@ fn handler(op: &Operation) -> TokenStream {
         fields.push(quote!(query));
     }
     if op.types.headers.is_some() {
-        let names: Vec<&str> =
-            op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| p.wire_name.as_str()).collect();
-        steps.push(quote!(let headers = request.headers(&[#(#names),*])?;));
+        steps.push(quote!(let headers = request.headers()?;));
         fields.push(quote!(headers));
+    }
+    if op.types.cookies.is_some() {
+        steps.push(quote!(let cookies = request.cookies()?;));
+        fields.push(quote!(cookies));
     }
     if let Some((_, is_json, required)) = request_body(op) {
         let read = match (is_json, required) {

@@ -14,16 +14,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Schema, SchemaKind,
-    StatusCode, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+    RequestBody, Schema, SchemaKind, StatusCode, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push};
 use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Field, FloatWidth, IntegerWidth, Ir, Operation,
-    OperationTypes, Param, ParamLocation, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type,
-    TypeDef, TypeKind, Union, UnionVariant, UnknownFields,
+    OperationTypes, Param, ParamLocation, ParamShape, ParamStyle, Response, ResponseHeader, SecurityKind,
+    SecurityScheme, Status, Struct, Type, TypeDef, TypeKind, Union, UnionVariant, UnknownFields,
 };
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 use crate::resolve::{MAX_DEPTH, component_schema_name, resolve_at};
@@ -142,10 +142,11 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
     lowerer.check_filters();
     lowerer.reserve_component_names();
     lowerer.lower_components();
-    let operations = lowerer.lower_operations();
+    let mut operations = lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
     lowerer.finish_discriminators();
     lowerer.break_cycles();
+    lowerer.finish_params(&mut operations);
     let Lowerer { mut types, diagnostics, .. } = lowerer;
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let ir = Ir {

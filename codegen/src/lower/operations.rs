@@ -81,6 +81,7 @@ impl<'a> Lowerer<'a> {
                     path: has(ParamLocation::Path).then(|| claim("Path")),
                     query: has(ParamLocation::Query).then(|| claim("Query")),
                     headers: has(ParamLocation::Header).then(|| claim("Headers")),
+                    cookies: has(ParamLocation::Cookie).then(|| claim("Cookies")),
                     request: claim("Request"),
                 };
                 let responses = responses
@@ -137,22 +138,50 @@ impl<'a> Lowerer<'a> {
             let Some(param) = self.resolve_parameter(param) else {
                 continue;
             };
-            let (data, location) = match param {
-                Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
-                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
-                Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie),
+            let (data, location, style, allow_reserved) = match param {
+                Parameter::Path { parameter_data, style } => (
+                    parameter_data,
+                    ParamLocation::Path,
+                    match style {
+                        PathStyle::Simple => ParamStyle::Simple,
+                        PathStyle::Label => ParamStyle::Label,
+                        PathStyle::Matrix => ParamStyle::Matrix,
+                    },
+                    false,
+                ),
+                Parameter::Query { parameter_data, style, allow_reserved, .. } => (
+                    parameter_data,
+                    ParamLocation::Query,
+                    match style {
+                        QueryStyle::Form => ParamStyle::Form,
+                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    },
+                    *allow_reserved,
+                ),
+                Parameter::Header { parameter_data, .. } => {
+                    (parameter_data, ParamLocation::Header, ParamStyle::Simple, false)
+                }
+                Parameter::Cookie { parameter_data, .. } => {
+                    (parameter_data, ParamLocation::Cookie, ParamStyle::Form, false)
+                }
             };
             let child = site
                 .child("parameters", String::new())
                 .child(&i.to_string(), format!("{}{}", site.hint, type_name(&data.name)));
+            let mut json = false;
             let lowered = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
                 ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-                    Some((media, m)) if json_media(media) => match &m.schema {
-                        Some(schema) => self.lower_schema_ref(schema, &child),
-                        None => Lowered::of(Type::Any),
-                    },
+                    Some((media, m)) if json_media(media) => {
+                        json = true;
+                        match &m.schema {
+                            Some(schema) => self.lower_schema_ref(schema, &child),
+                            None => Lowered::of(Type::Any),
+                        }
+                    }
+                    // Any other media type: the parameter's text, as sent.
                     _ => Lowered::of(Type::String),
                 },
             };
@@ -166,6 +195,10 @@ impl<'a> Lowerer<'a> {
                 doc: data.description.clone().or(lowered.doc),
                 default: lowered.default,
                 constraints: lowered.constraints,
+                style,
+                explode: data.explode.unwrap_or(style == ParamStyle::Form),
+                allow_reserved,
+                shape: if json { ParamShape::Json } else { ParamShape::Scalar },
             };
             match by_key.iter_mut().find(|(k, _)| *k == key) {
                 Some(existing) => existing.1 = lowered_param,
@@ -269,9 +302,19 @@ impl<'a> Lowerer<'a> {
             let resolved = resolve_at(self.api, header).map(|(h, _)| h);
             let Some(header) = resolved else { continue };
             let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
+            let mut json = false;
             let lowered = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
-                ParameterSchemaOrContent::Content(_) => Lowered::of(Type::String),
+                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                    Some((media, m)) if json_media(media) => {
+                        json = true;
+                        match &m.schema {
+                            Some(schema) => self.lower_schema_ref(schema, &child),
+                            None => Lowered::of(Type::Any),
+                        }
+                    }
+                    _ => Lowered::of(Type::String),
+                },
             };
             out.push(ResponseHeader {
                 wire_name: wire.clone(),
@@ -279,8 +322,98 @@ impl<'a> Lowerer<'a> {
                 required: header.required,
                 ty: lowered.ty,
                 doc: header.description.clone().or(lowered.doc),
+                // openapiv3 does not keep a header's `explode`; simple style without it is the default.
+                explode: false,
+                shape: if json { ParamShape::Json } else { ParamShape::Scalar },
             });
         }
         out
+    }
+
+    /// Once every type is lowered: how each parameter and response header is taken apart on
+    /// the wire, and a warning for what its style cannot carry.
+    pub(super) fn finish_params(&mut self, operations: &mut [Operation]) {
+        for op in operations.iter_mut() {
+            for (i, param) in op.params.iter_mut().enumerate() {
+                if param.shape == ParamShape::Json {
+                    continue;
+                }
+                let pointer = format!("{}/parameters/{i}", op.pointer);
+                let (shape, nested) = self.param_shape(&param.ty);
+                if param.style == ParamStyle::DeepObject && !matches!(shape, ParamShape::Object(_) | ParamShape::Map) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &pointer,
+                            format!(
+                                "parameter {:?} has style deepObject but is not an object; it is sent in form style",
+                                param.wire_name
+                            ),
+                        )
+                        .with_hint("deepObject is defined for objects only"),
+                    );
+                    param.style = ParamStyle::Form;
+                    param.explode = true;
+                }
+                if matches!(param.style, ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited)
+                    && shape == ParamShape::Scalar
+                {
+                    param.style = ParamStyle::Form;
+                }
+                if nested {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &pointer,
+                            format!(
+                                "parameter {:?} holds arrays or objects inside its items; those are sent as JSON text",
+                                param.wire_name
+                            ),
+                        )
+                        .with_hint(
+                            "OpenAPI defines no style for nested values; use `content: application/json` to say so",
+                        ),
+                    );
+                }
+                param.shape = shape;
+            }
+            for response in op.responses.iter_mut() {
+                for header in response.headers.iter_mut() {
+                    if header.shape != ParamShape::Json {
+                        header.shape = self.param_shape(&header.ty).0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The wire shape of a parameter type, and whether its items or properties are themselves
+    /// arrays or objects.
+    fn param_shape(&self, ty: &Type) -> (ParamShape, bool) {
+        let mut ty = ty;
+        for _ in 0..MAX_DEPTH {
+            match ty {
+                Type::Array(item) => return (ParamShape::Array, !self.is_scalar(item)),
+                Type::Map(value) => return (ParamShape::Map, !self.is_scalar(value)),
+                Type::FreeObject => return (ParamShape::Map, false),
+                Type::Named(name) => match self.types.iter().find(|t| t.name == *name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => ty = inner,
+                    Some(TypeKind::Struct(s)) => {
+                        let props = s.fields.iter().map(|f| f.wire_name.clone()).collect();
+                        let nested = s.fields.iter().any(|f| !self.is_scalar(&f.ty));
+                        let shape = match s.unknown_fields {
+                            UnknownFields::Collect(_) => ParamShape::Map,
+                            _ => ParamShape::Object(props),
+                        };
+                        return (shape, nested);
+                    }
+                    _ => return (ParamShape::Scalar, false),
+                },
+                _ => return (ParamShape::Scalar, false),
+            }
+        }
+        (ParamShape::Scalar, false)
+    }
+
+    fn is_scalar(&self, ty: &Type) -> bool {
+        matches!(self.param_shape(ty).0, ParamShape::Scalar)
     }
 }

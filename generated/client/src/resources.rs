@@ -93,17 +93,14 @@ impl<'a> AuthResource<'a> {
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
             200 => {
-                models::PostAuthResponse::Ok(
-                    response.json()?,
-                    response.header_params(&["Set-Cookie"])?,
-                )
+                models::PostAuthResponse::Ok(response.json()?, response.header_params()?)
             }
             400 => models::PostAuthResponse::BadRequest(response.json()?),
             401 => models::PostAuthResponse::Unauthorized(response.json()?),
             429 => {
                 models::PostAuthResponse::TooManyRequests(
                     response.json()?,
-                    response.header_params(&["Retry-After"])?,
+                    response.header_params()?,
                 )
             }
             500 => models::PostAuthResponse::InternalServerError(response.json()?),
@@ -130,7 +127,7 @@ impl<'a> AuthResource<'a> {
             200 => {
                 models::DeleteAuthResponse::Ok(
                     response.text()?,
-                    response.header_params(&["Set-Cookie"])?,
+                    response.header_params()?,
                 )
             }
             401 => models::DeleteAuthResponse::Unauthorized(response.json()?),
@@ -171,7 +168,7 @@ impl<'a> AuthResource<'a> {
             429 => {
                 models::PostTokenResponse::TooManyRequests(
                     response.json()?,
-                    response.header_params(&["Retry-After"])?,
+                    response.header_params()?,
                 )
             }
             500 => models::PostTokenResponse::InternalServerError(response.json()?),
@@ -300,7 +297,7 @@ impl<'a> InvitesResource<'a> {
             429 => {
                 models::PostInvitesInviteAcceptResponse::TooManyRequests(
                     response.json()?,
-                    response.header_params(&["Retry-After"])?,
+                    response.header_params()?,
                 )
             }
             500 => {
@@ -329,7 +326,9 @@ impl<'a> InvitesResource<'a> {
             path: "/admin/invites/{invite_id}",
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
-        let call = self.call(&OPERATION).path_param("invite_id", invite_id);
+        let call = self
+            .call(&OPERATION)
+            .path_param(rt::Param::path("invite_id"), invite_id);
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
             200 => models::DeleteInvitesInviteResponse::Ok(response.json()?),
@@ -366,7 +365,9 @@ impl<'a> InvitesResource<'a> {
             path: "/admin/invites/{invite_id}/resend",
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
-        let call = self.call(&OPERATION).path_param("invite_id", invite_id);
+        let call = self
+            .call(&OPERATION)
+            .path_param(rt::Param::path("invite_id"), invite_id);
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
             200 => models::PostInvitesInviteResendResponse::Ok(response.text()?),
@@ -516,7 +517,7 @@ impl<'a> UsersResource<'a> {
             429 => {
                 models::PostUsersUserPasswordTokenResponse::TooManyRequests(
                     response.json()?,
-                    response.header_params(&["Retry-After"])?,
+                    response.header_params()?,
                 )
             }
             500 => {
@@ -561,7 +562,7 @@ impl<'a> UsersResource<'a> {
             429 => {
                 models::PostUsersUserPasswordResponse::TooManyRequests(
                     response.json()?,
-                    response.header_params(&["Retry-After"])?,
+                    response.header_params()?,
                 )
             }
             500 => {
@@ -587,7 +588,7 @@ impl<'a> UsersResource<'a> {
             path: "/admin/users/{id}",
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
-        let call = self.call(&OPERATION).path_param("id", id);
+        let call = self.call(&OPERATION).path_param(rt::Param::path("id"), id);
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
             200 => models::GetUsersUserResponse::Ok(response.json()?),
@@ -624,7 +625,7 @@ impl<'a> UsersResource<'a> {
         };
         let call = self
             .call(&OPERATION)
-            .path_param("id", id)
+            .path_param(rt::Param::path("id"), id)
             .json("application/json", body);
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
@@ -656,7 +657,7 @@ impl<'a> UsersResource<'a> {
             path: "/admin/users/{id}",
             security: &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
         };
-        let call = self.call(&OPERATION).path_param("id", id);
+        let call = self.call(&OPERATION).path_param(rt::Param::path("id"), id);
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
             200 => models::DeleteUsersUserResponse::Ok(response.json()?),

@@ -94,6 +94,10 @@ pub struct PostAuthOkHeaders {
 
 impl rt::Validate for PostAuthOkHeaders {}
 
+impl rt::Params for PostAuthOkHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Set-Cookie")];
+}
+
 /// Headers of the 429 response of `PostAuth` — `POST /admin/auth`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostAuthTooManyRequestsHeaders {
@@ -104,6 +108,10 @@ pub struct PostAuthTooManyRequestsHeaders {
 }
 
 impl rt::Validate for PostAuthTooManyRequestsHeaders {}
+
+impl rt::Params for PostAuthTooManyRequestsHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+}
 
 /// Responses of `DeleteAuth` — `DELETE /admin/auth`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,6 +155,10 @@ pub struct DeleteAuthOkHeaders {
 }
 
 impl rt::Validate for DeleteAuthOkHeaders {}
+
+impl rt::Params for DeleteAuthOkHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Set-Cookie")];
+}
 
 /// Responses of `PostToken` — `POST /admin/auth/token`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +205,10 @@ pub struct PostTokenTooManyRequestsHeaders {
 }
 
 impl rt::Validate for PostTokenTooManyRequestsHeaders {}
+
+impl rt::Params for PostTokenTooManyRequestsHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+}
 
 /// Responses of `GetInvites` — `GET /admin/invites`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -314,6 +330,10 @@ pub struct PostInvitesInviteAcceptTooManyRequestsHeaders {
 
 impl rt::Validate for PostInvitesInviteAcceptTooManyRequestsHeaders {}
 
+impl rt::Params for PostInvitesInviteAcceptTooManyRequestsHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+}
+
 /// Path parameters of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteInvitesInvitePath {
@@ -331,6 +351,10 @@ impl rt::Validate for DeleteInvitesInvitePath {
                 &rt::Limits::NONE.min_length(1).max_length(100),
             );
     }
+}
+
+impl rt::Params for DeleteInvitesInvitePath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("invite_id")];
 }
 
 /// Responses of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`. Each variant is one documented status.
@@ -390,6 +414,10 @@ impl rt::Validate for PostInvitesInviteResendPath {
                 &rt::Limits::NONE.min_length(1).max_length(100),
             );
     }
+}
+
+impl rt::Params for PostInvitesInviteResendPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("invite_id")];
 }
 
 /// Responses of `PostInvitesInviteResend` — `POST /admin/invites/{invite_id}/resend`. Each variant is one documented status.
@@ -484,6 +512,19 @@ impl rt::Validate for GetUsersQuery {
                 &rt::Limits::NONE.minimum(1.0).maximum(1000.0),
             );
     }
+}
+
+impl rt::Params for GetUsersQuery {
+    const PARAMS: &'static [rt::Param] = &[
+        rt::Param::query("q"),
+        rt::Param::query("email"),
+        rt::Param::query("first_name"),
+        rt::Param::query("last_name"),
+        rt::Param::query("role"),
+        rt::Param::query("order").default("\"-created_at\""),
+        rt::Param::query("offset").default("0"),
+        rt::Param::query("limit").default("50"),
+    ];
 }
 
 /// Responses of `GetUsers` — `GET /admin/users`. Each variant is one documented status.
@@ -608,6 +649,10 @@ pub struct PostUsersUserPasswordTokenTooManyRequestsHeaders {
 
 impl rt::Validate for PostUsersUserPasswordTokenTooManyRequestsHeaders {}
 
+impl rt::Params for PostUsersUserPasswordTokenTooManyRequestsHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+}
+
 /// Responses of `PostUsersUserPassword` — `POST /admin/users/reset-password`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersUserPasswordResponse {
@@ -653,6 +698,10 @@ pub struct PostUsersUserPasswordTooManyRequestsHeaders {
 
 impl rt::Validate for PostUsersUserPasswordTooManyRequestsHeaders {}
 
+impl rt::Params for PostUsersUserPasswordTooManyRequestsHeaders {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+}
+
 /// Path parameters of `GetUsersUser` — `GET /admin/users/{id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUsersUserPath {
@@ -666,6 +715,10 @@ impl rt::Validate for GetUsersUserPath {
     fn check(&self, check: &mut rt::Checker<'_>) {
         check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
+}
+
+impl rt::Params for GetUsersUserPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
 }
 
 /// Responses of `GetUsersUser` — `GET /admin/users/{id}`. Each variant is one documented status.
@@ -723,6 +776,10 @@ impl rt::Validate for PostUsersUserPath {
     }
 }
 
+impl rt::Params for PostUsersUserPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+}
+
 /// Responses of `PostUsersUser` — `POST /admin/users/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersUserResponse {
@@ -776,6 +833,10 @@ impl rt::Validate for DeleteUsersUserPath {
     fn check(&self, check: &mut rt::Checker<'_>) {
         check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
+}
+
+impl rt::Params for DeleteUsersUserPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
 }
 
 /// Responses of `DeleteUsersUser` — `DELETE /admin/users/{id}`. Each variant is one documented status.

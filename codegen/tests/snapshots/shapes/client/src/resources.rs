@@ -76,7 +76,7 @@ impl<'a> DefaultResource<'a> {
         };
         let call = self
             .call(&OPERATION)
-            .path_param("id", id)
+            .path_param(rt::Param::path("id"), id)
             .json("application/json", body);
         let response = self.client.core.send(call).await?;
         let value = match response.status() {
@@ -104,8 +104,8 @@ impl<'a> DefaultResource<'a> {
         };
         let call = self
             .call(&OPERATION)
-            .path_param("body", body_)
-            .path_param("query", query_)
+            .path_param(rt::Param::path("body"), body_)
+            .path_param(rt::Param::path("query"), query_)
             .query(query)
             .json("application/json", body);
         let response = self.client.core.send(call).await?;
@@ -130,7 +130,7 @@ impl<'a> DefaultResource<'a> {
             path: "/pets/{id}/labels",
             security: &[],
         };
-        let mut call = self.call(&OPERATION).path_param("id", id);
+        let mut call = self.call(&OPERATION).path_param(rt::Param::path("id"), id);
         if let Some(body) = body {
             call = call.json("application/json", body);
         }

@@ -45,6 +45,10 @@ pub struct UpdatePetPath {
 
 impl rt::Validate for UpdatePetPath {}
 
+impl rt::Params for UpdatePetPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+}
+
 /// Responses of `updatePet` — `PATCH /pets/{id}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdatePetResponse {
@@ -75,6 +79,13 @@ pub struct PutNotePath {
 
 impl rt::Validate for PutNotePath {}
 
+impl rt::Params for PutNotePath {
+    const PARAMS: &'static [rt::Param] = &[
+        rt::Param::path("body"),
+        rt::Param::path("query"),
+    ];
+}
+
 /// Query parameters of `putNote` — `PUT /notes/{body}/{query}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +95,10 @@ pub struct PutNoteQuery {
 }
 
 impl rt::Validate for PutNoteQuery {}
+
+impl rt::Params for PutNoteQuery {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::query("headers")];
+}
 
 /// Responses of `putNote` — `PUT /notes/{body}/{query}`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,6 +128,10 @@ pub struct SetPetLabelsPath {
 }
 
 impl rt::Validate for SetPetLabelsPath {}
+
+impl rt::Params for SetPetLabelsPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+}
 
 /// Responses of `setPetLabels` — `PUT /pets/{id}/labels`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
