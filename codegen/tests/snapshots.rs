@@ -107,6 +107,11 @@ fn shapes() {
     check("shapes");
 }
 
+#[test]
+fn wire() {
+    check("wire");
+}
+
 /// Removes directories left empty by deleted snapshots (a workspace glob would trip on them).
 fn remove_empty_dirs(dir: &Path) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

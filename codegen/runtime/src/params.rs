@@ -384,11 +384,21 @@ impl<'de> de::Deserializer<'de> for Text {
 
 /// Deserialises a parameter struct from its decoded fields, naming the field that failed.
 fn from_fields<T: DeserializeOwned>(fields: Vec<(String, Text)>) -> Result<T, ParamError> {
+    from_fields_at(fields).map_err(|(_, error)| error)
+}
+
+/// As [`from_fields`], also giving the name of the field that failed.
+fn from_fields_at<T: DeserializeOwned>(fields: Vec<(String, Text)>) -> Result<T, (Option<String>, ParamError)> {
     let deserializer = MapDeserializer::new(fields.into_iter());
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().iter().next().and_then(|segment| match segment {
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            _ => None,
+        });
         let path = error.path().to_string();
         let inner = error.into_inner();
-        if path.is_empty() || path == "." { inner } else { ParamError(format!("{path}: {inner}")) }
+        let error = if path.is_empty() || path == "." { inner } else { ParamError(format!("{path}: {inner}")) };
+        (field, error)
     })
 }
 
@@ -439,10 +449,49 @@ fn json_text(name: &str, text: &str) -> Result<Text, ParamError> {
 /// Decodes `name=value` pairs (the query string, or cookies) by the form-family styles. With
 /// `refuse_unknown`, pairs no parameter claims are handed on, so a struct that denies unknown
 /// fields names them.
+///
+/// An exploded `form` array is written `name=a&name=b`, yet many clients write `name=a,b`.
+/// Read strictly, that is one item `a,b`; only where the strict reading of that very array
+/// fails (an enum or a number cannot be `a,b`) is it read again split at commas, so an item
+/// that really holds a comma keeps it. The first error is the one reported.
 fn decode_form<T: DeserializeOwned + Params>(
     pairs: Vec<(String, String)>,
     refuse_unknown: bool,
 ) -> Result<T, ParamError> {
+    let splittable = |name: &str| {
+        T::PARAMS.iter().any(|p| {
+            p.name == name
+                && p.shape == Shape::Array
+                && p.style == Style::Form
+                && p.explode
+                && pairs.iter().any(|(key, value)| key == name && value.contains(','))
+        })
+    };
+    let mut split: Vec<String> = Vec::new();
+    let mut first_error = None;
+    loop {
+        let attempt = form_fields::<T>(pairs.clone(), refuse_unknown, &split)
+            .map_err(|error| (None, error))
+            .and_then(from_fields_at);
+        match attempt {
+            Ok(value) => return Ok(value),
+            Err((field, error)) => {
+                let first = first_error.get_or_insert(error);
+                match field {
+                    Some(field) if !split.contains(&field) && splittable(&field) => split.push(field),
+                    _ => return Err(first.clone()),
+                }
+            }
+        }
+    }
+}
+
+/// The fields of a form-family struct, each claimed from `pairs` by its description.
+fn form_fields<T: Params>(
+    pairs: Vec<(String, String)>,
+    refuse_unknown: bool,
+    split_commas: &[String],
+) -> Result<Vec<(String, Text)>, ParamError> {
     let mut claimed = vec![false; pairs.len()];
     let mut fields = Vec::with_capacity(T::PARAMS.len());
     // Free-form objects take whatever the others leave, so they come last.
@@ -497,6 +546,9 @@ fn decode_form<T: DeserializeOwned + Params>(
                 } else if param.explode || shape == Shape::Scalar {
                     let mut found = found;
                     Some(match shape {
+                        Shape::Array if split_commas.iter().any(|n| n == name) => {
+                            Text::Many(found.iter().flat_map(|text| split(text, ',')).collect())
+                        }
                         Shape::Array => Text::Many(found),
                         _ if found.len() == 1 => Text::One(found.remove(0)),
                         _ => Text::Many(found),
@@ -526,7 +578,7 @@ fn decode_form<T: DeserializeOwned + Params>(
             }
         }
     }
-    from_fields(fields)
+    Ok(fields)
 }
 
 /// Percent-decodes one `application/x-www-form-urlencoded` component (`+` is a space).
@@ -944,6 +996,35 @@ mod tests {
         assert_eq!(query.limit, Some(20));
         let query: Query = decode_query("ids=3%2C4").unwrap();
         assert_eq!(query.ids, Some(vec![3, 4]), "a percent-encoded delimiter is a delimiter");
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Status {
+        Active,
+        OnHold,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Listing {
+        status: Option<Vec<Status>>,
+        names: Option<Vec<String>>,
+    }
+
+    impl Params for Listing {
+        const PARAMS: &'static [Param] =
+            &[Param::query("status").shape(Shape::Array), Param::query("names").shape(Shape::Array)];
+    }
+
+    #[test]
+    fn an_exploded_array_written_with_commas_is_split_only_where_it_must_be() {
+        let listing: Listing = decode_query("status=active,on_hold&names=Doe,%20J.").unwrap();
+        assert_eq!(listing.status, Some(vec![Status::Active, Status::OnHold]));
+        assert_eq!(listing.names, Some(vec!["Doe, J.".to_owned()]), "only the array that fails is split");
+        let listing: Listing = decode_query("names=Doe,%20J.").unwrap();
+        assert_eq!(listing.names, Some(vec!["Doe, J.".to_owned()]), "read strictly when that works");
+        let error = decode_query::<Listing>("status=active,nope").unwrap_err();
+        assert!(error.0.starts_with("status[0]: unknown variant `active,nope`"), "the strict error: {}", error.0);
     }
 
     #[test]
