@@ -316,6 +316,46 @@ impl Content {
     }
 }
 
+/// How a body of some media type is carried in generated code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Typed from its schema, as JSON.
+    Json,
+    /// A `String`: `text/*`, XML, YAML, forms and multipart (not yet typed).
+    Text,
+    /// `Vec<u8>`, as sent: `application/octet-stream`, images, archives, any other media type.
+    Binary,
+}
+
+impl Content {
+    /// How this body is carried. Unknown media types are bytes: that loses nothing, where text
+    /// would refuse what is not UTF-8.
+    pub fn kind(&self) -> BodyKind {
+        if self.is_json() {
+            return BodyKind::Json;
+        }
+        let essence = self.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let textual = essence.starts_with("text/")
+            || essence.starts_with("multipart/")
+            || essence.ends_with("+xml")
+            || essence.ends_with("+yaml")
+            || matches!(
+                essence.as_str(),
+                "application/xml"
+                    | "application/yaml"
+                    | "application/x-yaml"
+                    | "application/x-www-form-urlencoded"
+                    | "application/javascript"
+                    | "application/graphql"
+                    | "application/sql"
+                    | "application/x-ndjson"
+                    | "application/jsonl"
+                    | "application/json-seq"
+            );
+        if textual { BodyKind::Text } else { BodyKind::Binary }
+    }
+}
+
 /// The media type a generated body uses: the first JSON one, else the first.
 pub fn primary_content(content: &[Content]) -> Option<&Content> {
     content.iter().find(|c| c.is_json()).or_else(|| content.first())

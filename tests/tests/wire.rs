@@ -24,8 +24,8 @@ fn echo<T: serde::Serialize>(value: &T) -> Value {
 impl ApiBase for Echo {
     type Principal = ();
 
-    fn error_body(&self, problem: &Problem) -> Value {
-        json!({ "message": problem.message })
+    fn error_body(&self, problem: &Problem) -> m::Problem {
+        m::Problem { title: problem.message.clone(), status: Some(i64::from(problem.status().as_u16())) }
     }
 }
 
@@ -57,6 +57,13 @@ impl WireApi for Echo {
     ) -> m::HeaderStylesResponse {
         let body = json!({ "headers": echo(&request.headers), "cookies": echo(&request.cookies) });
         m::HeaderStylesResponse::Ok(body, m::HeaderStylesOkHeaders { x_echo_ids: request.headers.x_ids.clone() })
+    }
+
+    async fn put_file(&self, _meta: &RequestMeta, request: wire_server::PutFileRequest) -> m::PutFileResponse {
+        if request.path.name == "missing" {
+            return m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) });
+        }
+        m::PutFileResponse::Ok(request.body)
     }
 }
 
@@ -132,7 +139,7 @@ async fn array_query_parameters_travel_in_every_form_clients_write() {
     assert_eq!((status, &body["status"]), (200, &json!(["active"])), "a single value is a one-element array");
     let (status, body) = server.get("/query?status=paused", &[]).await;
     assert_eq!(status, 400, "{body}");
-    assert!(body["message"].as_str().unwrap_or("").contains("status[0]"), "names the item: {body}");
+    assert!(body["title"].as_str().unwrap_or("").contains("status[0]"), "names the item: {body}");
 
     let query = m::QueryStylesQuery { status: Some(vec![m::Status::Active, m::Status::OnHold]), ..Default::default() };
     let answer = server.client().wire().query_styles(&query).await.expect("the client encodes arrays");
@@ -178,7 +185,7 @@ async fn query_styles_decode_as_the_specification_writes_them() {
     ] {
         let (status, body) = server.get(target, &[]).await;
         assert_eq!(status, 400, "{target}: {body}");
-        assert!(body["message"].as_str().unwrap_or("").contains(fragment), "{target}: {body}");
+        assert!(body["title"].as_str().unwrap_or("").contains(fragment), "{target}: {body}");
     }
 }
 
@@ -298,5 +305,34 @@ async fn header_and_cookie_parameters_are_carried() {
     );
     let (status, body) = server.get("/headers", &[("X-Count", "many")]).await;
     assert_eq!(status, 400, "{body}");
-    assert!(body["message"].as_str().unwrap_or("").contains("X-Count"), "{body}");
+    assert!(body["title"].as_str().unwrap_or("").contains("X-Count"), "{body}");
+}
+
+/// Binary bodies are bytes on both sides (they were text, and non-UTF-8 uploads got 400), and a
+/// response documented as `application/problem+json` is sent as such.
+#[tokio::test]
+async fn binary_bodies_travel_as_bytes_and_problem_json_keeps_its_media_type() {
+    let server = Server::start().await;
+    let bytes: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0x00, 0xff, 0xfe, b'\n'];
+    let answer = server.client().wire().put_file("a.png", &bytes).await.expect("answers");
+    assert_eq!(answer.headers["content-type"], "image/png");
+    assert_eq!(answer.value, m::PutFileResponse::Ok(bytes.clone()));
+
+    let raw = server
+        .http
+        .put(format!("{}/files/raw", server.base))
+        .header("content-type", "application/octet-stream")
+        .body(bytes.clone())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(raw.status(), 200);
+    assert_eq!(raw.bytes().await.expect("body").to_vec(), bytes, "the handler saw the bytes as sent");
+
+    let answer = server.client().wire().put_file("missing", b"x").await.expect("answers");
+    assert_eq!(answer.headers["content-type"], "application/problem+json");
+    assert_eq!(
+        answer.value,
+        m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) })
+    );
 }

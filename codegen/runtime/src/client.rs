@@ -243,6 +243,13 @@ impl Call {
         self.body = Some((media_type, body.as_bytes().to_vec()));
         self
     }
+
+    /// A binary body (`application/octet-stream`, an image, …) with this media type, sent as
+    /// it is.
+    pub fn binary(mut self, media_type: &'static str, body: &[u8]) -> Self {
+        self.body = Some((media_type, body.to_vec()));
+        self
+    }
 }
 
 /// A response as received, for the generated decoding function of one operation.
@@ -277,6 +284,11 @@ impl Response {
     /// The body as text (invalid UTF-8 replaced).
     pub fn text(&self) -> Result<String, Error> {
         Ok(self.body_text())
+    }
+
+    /// The body's bytes, as received, for a binary media type.
+    pub fn binary(&self) -> Result<Vec<u8>, Error> {
+        Ok(self.body.clone())
     }
 
     /// The documented response headers, as the generated headers struct.

@@ -303,6 +303,17 @@ impl Incoming {
         String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| Problem::invalid("the request body is not valid UTF-8"))
     }
 
+    /// A required binary body, its bytes as sent (any media type the operation declares).
+    pub async fn binary(&mut self) -> Result<Vec<u8>, Problem> {
+        self.optional_binary().await?.ok_or_else(|| Problem::invalid("a request body is required"))
+    }
+
+    /// An optional binary body: `None` when the request has no body.
+    pub async fn optional_binary(&mut self) -> Result<Option<Vec<u8>>, Problem> {
+        let bytes = self.bytes().await?;
+        Ok((!bytes.is_empty()).then(|| bytes.to_vec()))
+    }
+
     async fn bytes(&mut self) -> Result<Bytes, Problem> {
         let body = self.body.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         let Some(body) = body else { return Ok(Bytes::new()) };
@@ -378,8 +389,22 @@ fn status(code: u16) -> StatusCode {
 /// A JSON response. Serialising generated types cannot fail; if it ever did, the answer is an
 /// empty 500 rather than a panic.
 pub fn json(code: u16, body: &impl Serialize) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => with_content_type(code, Body::from(bytes), HeaderValue::from_static("application/json")),
+    json_as(code, "application/json", body)
+}
+
+/// A JSON response under another JSON media type the operation documents
+/// (`application/problem+json`, `application/vnd.api+json`, …).
+pub fn json_as(code: u16, media_type: &'static str, body: &impl Serialize) -> Response {
+    match (serde_json::to_vec(body), HeaderValue::from_str(media_type)) {
+        (Ok(bytes), Ok(value)) => with_content_type(code, Body::from(bytes), value),
+        _ => empty(500),
+    }
+}
+
+/// A binary response with the documented media type, its bytes as they are.
+pub fn binary(code: u16, media_type: &'static str, body: Vec<u8>) -> Response {
+    match HeaderValue::from_str(media_type) {
+        Ok(value) => with_content_type(code, Body::from(body), value),
         Err(_) => empty(500),
     }
 }
@@ -545,6 +570,9 @@ mod tests {
         assert_eq!(response.status(), 201);
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         assert_eq!(text(200, "text/plain", "OK".into()).headers()[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+        let problem = json_as(404, "application/problem+json", &serde_json::json!({"title": "x"}));
+        assert_eq!(problem.headers()[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(binary(200, "image/png", vec![0x89, 0]).headers()[header::CONTENT_TYPE], "image/png");
         #[derive(Serialize)]
         struct Headers {
             #[serde(rename = "Retry-After")]

@@ -10,7 +10,7 @@ use super::models::type_tokens;
 use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content};
+use crate::ir::{BodyKind, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content};
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 
 /// Settings of the client crate.
@@ -334,15 +334,16 @@ fn model_type(ty: &Type) -> TokenStream {
     }
 }
 
-fn request_body(op: &Operation) -> Option<(TokenStream, bool, &str, bool)> {
+fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
-    let ty = match &content.ty {
-        Some(ty) if content.is_json() => model_type(ty),
-        None if content.is_json() => quote!(::serde_json::Value),
-        _ => quote!(str),
+    let ty = match (content.kind(), &content.ty) {
+        (BodyKind::Json, Some(ty)) => model_type(ty),
+        (BodyKind::Json, None) => quote!(::serde_json::Value),
+        (BodyKind::Text, _) => quote!(str),
+        (BodyKind::Binary, _) => quote!([u8]),
     };
-    Some((ty, content.is_json(), content.media_type.as_str(), body.required))
+    Some((ty, content.kind(), content.media_type.as_str(), body.required))
 }
 
 fn resources_module(ir: &Ir) -> TokenStream {
@@ -454,8 +455,12 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
         steps.push(quote!(.cookies(cookies)));
     }
     let mut optional_body = TokenStream::new();
-    if let Some((ty, is_json, media, required)) = request_body(op) {
-        let encode = if is_json { quote!(json(#media, body)) } else { quote!(text(#media, body)) };
+    if let Some((ty, kind, media, required)) = request_body(op) {
+        let encode = match kind {
+            BodyKind::Json => quote!(json(#media, body)),
+            BodyKind::Text => quote!(text(#media, body)),
+            BodyKind::Binary => quote!(binary(#media, body)),
+        };
         if required {
             args.push(quote!(body: &#ty));
             steps.push(quote!(.#encode));
@@ -507,8 +512,11 @@ fn decode(op: &Operation) -> TokenStream {
     for response in &op.responses {
         let variant = RustIdent::new(&response.status.variant_name()).ident();
         let body = match (body_type(response), primary_content(&response.content)) {
-            (Some(_), Some(content)) if content.is_json() => Some(quote!(response.json()?)),
-            (Some(_), Some(_)) => Some(quote!(response.text()?)),
+            (Some(_), Some(content)) => Some(match content.kind() {
+                BodyKind::Json => quote!(response.json()?),
+                BodyKind::Text => quote!(response.text()?),
+                BodyKind::Binary => quote!(response.binary()?),
+            }),
             _ => None,
         };
         let headers = response.headers_type.as_ref().map(|_| quote!(response.header_params()?));

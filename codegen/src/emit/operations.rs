@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use super::doc_attrs;
 use super::models::type_tokens;
 use crate::ir::{
-    Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, Response, SecurityKind, Status, Type,
+    BodyKind, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, Response, SecurityKind, Status, Type,
     primary_content,
 };
 use crate::naming::RustIdent;
@@ -203,10 +203,11 @@ fn status_label(status: &Status) -> String {
 /// The Rust type of a response body, `None` for an empty body.
 pub fn body_type(response: &Response) -> Option<Type> {
     let content = primary_content(&response.content)?;
-    Some(match &content.ty {
-        Some(ty) if content.is_json() => ty.clone(),
-        None if content.is_json() => Type::Any,
-        _ => Type::String,
+    Some(match (content.kind(), &content.ty) {
+        (BodyKind::Json, Some(ty)) => ty.clone(),
+        (BodyKind::Json, None) => Type::Any,
+        (BodyKind::Text, _) => Type::String,
+        (BodyKind::Binary, _) => Type::Custom("::std::vec::Vec<u8>".to_owned()),
     })
 }
 

@@ -12,7 +12,7 @@ use super::models::type_tokens;
 use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content};
+use crate::ir::{BodyKind, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content};
 use crate::naming::{RustIdent, field_name, type_name};
 
 /// Settings of the server crate.
@@ -192,15 +192,16 @@ fn caller(op: &Operation) -> Caller {
 }
 
 /// The body type the handler receives, and whether it is JSON.
-fn request_body(op: &Operation) -> Option<(TokenStream, bool, bool)> {
+fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
-    let ty = match &content.ty {
-        Some(ty) if content.is_json() => model_type(ty),
-        None if content.is_json() => quote!(::serde_json::Value),
-        _ => quote!(::std::string::String),
+    let ty = match (content.kind(), &content.ty) {
+        (BodyKind::Json, Some(ty)) => model_type(ty),
+        (BodyKind::Json, None) => quote!(::serde_json::Value),
+        (BodyKind::Text, _) => quote!(::std::string::String),
+        (BodyKind::Binary, _) => quote!(::std::vec::Vec<u8>),
     };
-    Some((ty, content.is_json(), body.required))
+    Some((ty, content.kind(), body.required))
 }
 
 fn param_struct(op: &Operation, location: ParamLocation) -> Option<&RustIdent> {
@@ -606,12 +607,14 @@ fn handler(op: &Operation) -> TokenStream {
         steps.push(quote!(let cookies = request.cookies()?;));
         fields.push(quote!(cookies));
     }
-    if let Some((_, is_json, required)) = request_body(op) {
-        let read = match (is_json, required) {
-            (true, true) => quote!(json),
-            (true, false) => quote!(optional_json),
-            (false, true) => quote!(text),
-            (false, false) => quote!(optional_text),
+    if let Some((_, kind, required)) = request_body(op) {
+        let read = match (kind, required) {
+            (BodyKind::Json, true) => quote!(json),
+            (BodyKind::Json, false) => quote!(optional_json),
+            (BodyKind::Text, true) => quote!(text),
+            (BodyKind::Text, false) => quote!(optional_text),
+            (BodyKind::Binary, true) => quote!(binary),
+            (BodyKind::Binary, false) => quote!(optional_binary),
         };
         steps.push(quote!(let body = request.#read().await?;));
         fields.push(quote!(body));
@@ -665,14 +668,18 @@ fn respond(op: &Operation) -> TokenStream {
         let mut bindings = Vec::new();
         bindings.extend(status_binding);
         let make = match (&body, primary_content(&response.content)) {
-            (Some(_), Some(content)) if content.is_json() => {
-                bindings.push(quote!(body));
-                quote!(rt::json(#status, &body))
-            }
             (Some(_), Some(content)) => {
                 bindings.push(quote!(body));
                 let media = content.media_type.as_str();
-                quote!(rt::text(#status, #media, body))
+                match content.kind() {
+                    // `*/*` and `application/*` documented: JSON is what is sent.
+                    BodyKind::Json if media == "application/json" || !media.contains('+') => {
+                        quote!(rt::json(#status, &body))
+                    }
+                    BodyKind::Json => quote!(rt::json_as(#status, #media, &body)),
+                    BodyKind::Text => quote!(rt::text(#status, #media, body)),
+                    BodyKind::Binary => quote!(rt::binary(#status, #media, body)),
+                }
             }
             _ => quote!(rt::empty(#status)),
         };

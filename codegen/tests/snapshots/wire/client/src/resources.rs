@@ -167,4 +167,31 @@ impl<'a> WireResource<'a> {
         };
         Ok(response.decoded(value))
     }
+
+    /// `PUT /files/{name}`.
+    ///
+    /// A binary body in, the same bytes out; an unknown name is a problem+json 404.
+    pub async fn put_file(
+        &self,
+        name: &str,
+        body: &[u8],
+    ) -> rt::ApiResult<models::PutFileResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "putFile",
+            method: ::reqwest::Method::PUT,
+            path: "/files/{name}",
+            security: &[],
+        };
+        let call = self
+            .call(&OPERATION)
+            .path_param(rt::Param::path("name"), name)
+            .binary("application/octet-stream", body);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PutFileResponse::Ok(response.binary()?),
+            404 => models::PutFileResponse::NotFound(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
 }

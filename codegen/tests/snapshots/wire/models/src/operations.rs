@@ -287,3 +287,39 @@ impl rt::Params for HeaderStylesOkHeaders {
         rt::Param::header("X-Echo-Ids").shape(rt::Shape::Array),
     ];
 }
+
+/// Path parameters of `putFile` — `PUT /files/{name}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PutFilePath {
+    pub name: ::std::string::String,
+}
+
+impl rt::Validate for PutFilePath {}
+
+impl rt::Params for PutFilePath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("name")];
+}
+
+/// Responses of `putFile` — `PUT /files/{name}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PutFileResponse {
+    /// 200: The bytes received.
+    Ok(::std::vec::Vec<u8>),
+    /// 404: No such file.
+    NotFound(Problem),
+}
+
+impl PutFileResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+            Self::NotFound(..) => 404,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

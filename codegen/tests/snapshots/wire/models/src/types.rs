@@ -54,6 +54,20 @@ pub struct ExplodedObjectPoint {
 
 impl rt::Validate for ExplodedObjectPoint {}
 
+/// Generated from `#/components/schemas/Problem`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Problem {
+    pub title: ::std::string::String,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<i64>,
+}
+
+::openapi_runtime::json_object!(Problem);
+
+impl rt::Validate for Problem {}
+
 /// Generated from `#/paths/~1query/get/parameters/6`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]

@@ -9,7 +9,7 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
 /// The body of the errors the router answers by itself.
-pub type ErrorBody = ::serde_json::Value;
+pub type ErrorBody = crate::models::Problem;
 
 /// A credential found in a request, by security scheme.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +92,13 @@ pub struct HeaderStylesRequest {
     pub cookies: crate::models::HeaderStylesCookies,
 }
 
+/// What `putFile` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PutFileRequest {
+    pub path: crate::models::PutFilePath,
+    pub body: ::std::vec::Vec<u8>,
+}
+
 /// The operations tagged `wire`.
 pub trait WireApi: ApiBase {
     /// `GET /path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}`
@@ -123,6 +130,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: HeaderStylesRequest,
     ) -> impl ::std::future::Future<Output = crate::models::HeaderStylesResponse> + Send;
+
+    /// `PUT /files/{name}`
+    ///
+    /// A binary body in, the same bytes out; an unknown name is a problem+json 404.
+    fn put_file(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PutFileRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PutFileResponse> + Send;
 }
 
 impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
@@ -160,5 +176,13 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         Output = crate::models::HeaderStylesResponse,
     > + Send {
         (**self).header_styles(meta, request)
+    }
+
+    fn put_file(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PutFileRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PutFileResponse> + Send {
+        (**self).put_file(meta, request)
     }
 }

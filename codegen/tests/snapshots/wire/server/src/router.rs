@@ -57,6 +57,10 @@ pub fn router_with<S: crate::api::WireApi>(
         .route(
             "/headers",
             MethodRouter::new().get(header_styles::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/files/{name}",
+            MethodRouter::new().put(put_file::<S>).fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -191,6 +195,36 @@ async fn header_styles<S: WireApi>(
             match response {
                 crate::models::HeaderStylesResponse::Ok(body, headers) => {
                     rt::with_headers(rt::json(200, &body), &headers)
+                }
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `PUT /files/{name}` (`putFile`).
+async fn put_file<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let path = request.path().await?;
+        let body = request.binary().await?;
+        let response = shared
+            .api
+            .put_file(request.meta(), PutFileRequest { path, body })
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::PutFileResponse::Ok(body) => {
+                    rt::binary(200, "image/png", body)
+                }
+                crate::models::PutFileResponse::NotFound(body) => {
+                    rt::json_as(404, "application/problem+json", &body)
                 }
             },
         )
