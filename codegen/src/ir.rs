@@ -306,6 +306,23 @@ pub struct Content {
     pub media_type: String,
     /// `None` when the media type has no schema.
     pub ty: Option<Type>,
+    /// A form body (`application/x-www-form-urlencoded` with an object schema): how each
+    /// property is written, from the media type's `encoding` (else `form`, exploded). Known
+    /// once every type is lowered.
+    pub form: Vec<FormProperty>,
+    /// The `encoding` entries of a form body, as written: property, style, explode,
+    /// allowReserved.
+    pub encoding: Vec<(String, ParamStyle, bool, bool)>,
+}
+
+/// How one property of a form body is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormProperty {
+    pub wire_name: String,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    pub shape: ParamShape,
 }
 
 impl Content {
@@ -321,10 +338,18 @@ impl Content {
 pub enum BodyKind {
     /// Typed from its schema, as JSON.
     Json,
-    /// A `String`: `text/*`, XML, YAML, forms and multipart (not yet typed).
+    /// A `String`: `text/*`, XML, YAML, multipart (not yet typed), forms without a schema.
     Text,
     /// `Vec<u8>`, as sent: `application/octet-stream`, images, archives, any other media type.
     Binary,
+    /// `application/x-www-form-urlencoded` with a schema: typed from it, each property written
+    /// in its style.
+    Form,
+}
+
+/// Whether a media type is `application/x-www-form-urlencoded`.
+pub fn form_media(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 impl Content {
@@ -333,6 +358,9 @@ impl Content {
     pub fn kind(&self) -> BodyKind {
         if self.is_json() {
             return BodyKind::Json;
+        }
+        if self.ty.is_some() && form_media(&self.media_type) {
+            return BodyKind::Form;
         }
         let essence = self.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let textual = essence.starts_with("text/")

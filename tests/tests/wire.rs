@@ -59,6 +59,10 @@ impl WireApi for Echo {
         m::HeaderStylesResponse::Ok(body, m::HeaderStylesOkHeaders { x_echo_ids: request.headers.x_ids.clone() })
     }
 
+    async fn post_form(&self, _meta: &RequestMeta, request: wire_server::PostFormRequest) -> m::PostFormResponse {
+        m::PostFormResponse::Ok(echo(&request.body))
+    }
+
     async fn put_file(&self, _meta: &RequestMeta, request: wire_server::PutFileRequest) -> m::PutFileResponse {
         if request.path.name == "missing" {
             return m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) });
@@ -335,4 +339,54 @@ async fn binary_bodies_travel_as_bytes_and_problem_json_keeps_its_media_type() {
         answer.value,
         m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) })
     );
+}
+
+/// Form bodies are typed from their schema (they were `&str` / `String`), each property in the
+/// style its `encoding` gives.
+#[tokio::test]
+async fn form_bodies_are_typed_and_follow_their_encoding() {
+    let server = Server::start().await;
+    let body = m::PostFormBody {
+        name: "Ann & Bo".into(),
+        count: Some(2),
+        tags: Some(vec!["a".into(), "b c".into()]),
+        ids: Some(vec![1, 2]),
+        address: Some(m::Address { city: Some("Paris".into()), zip: None }),
+    };
+    let answer = server.client().wire().post_form(&body).await.expect("answers").value;
+    let m::PostFormResponse::Ok(echoed) = answer;
+    assert_eq!(serde_json::from_value::<m::PostFormBody>(echoed).expect("echo"), body);
+
+    let send = |text: &'static str| {
+        server
+            .http
+            .post(format!("{}/forms", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(text)
+            .send()
+    };
+    let response = send("name=Ann+%26+Bo&tags=a&tags=b+c&ids=1,2&address[city]=Paris&count=2").await.expect("answers");
+    assert_eq!(response.status(), 200);
+    let echoed: Value = serde_json::from_str(&response.text().await.expect("body")).expect("JSON");
+    assert_eq!(
+        echoed,
+        json!({"name": "Ann & Bo", "count": 2, "tags": ["a", "b c"], "ids": [1, 2], "address": {"city": "Paris"}})
+    );
+    for (text, fragment) in
+        [("count=1", "name"), ("name=x&count=-1", "count"), ("name=x&extra=1", "extra"), ("name=x&ids=1,y", "ids[1]")]
+    {
+        let response = send(text).await.expect("answers");
+        assert_eq!(response.status(), 400, "{text}");
+        let body: Value = serde_json::from_str(&response.text().await.expect("body")).expect("JSON");
+        assert!(body["title"].as_str().unwrap_or("").contains(fragment), "{text}: {body}");
+    }
+    let response = server
+        .http
+        .post(format!("{}/forms", server.base))
+        .header("content-type", "application/json")
+        .body(r#"{"name": "x"}"#)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 400, "JSON is not a form");
 }

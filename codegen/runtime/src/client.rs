@@ -244,6 +244,16 @@ impl Call {
         self
     }
 
+    /// An `application/x-www-form-urlencoded` body, its properties written by their description
+    /// (the media type's `encoding`).
+    pub fn form<T: Serialize + ?Sized>(mut self, media_type: &'static str, body: &T, described: &[Param]) -> Self {
+        match serde_json::to_value(body).map_err(|e| e.to_string()).and_then(|v| params::encode_form(&v, described)) {
+            Ok(text) => self.body = Some((media_type, text.into_bytes())),
+            Err(e) => self.fail(format!("body: {e}")),
+        }
+        self
+    }
+
     /// A binary body (`application/octet-stream`, an image, …) with this media type, sent as
     /// it is.
     pub fn binary(mut self, media_type: &'static str, body: &[u8]) -> Self {
@@ -284,6 +294,16 @@ impl Response {
     /// The body as text (invalid UTF-8 replaced).
     pub fn text(&self) -> Result<String, Error> {
         Ok(self.body_text())
+    }
+
+    /// An `application/x-www-form-urlencoded` body, read by the description of its properties.
+    pub fn form<T: DeserializeOwned>(&self, described: &[Param]) -> Result<T, Error> {
+        params::decode_form_body(&self.body_text(), described).map_err(|e| Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            body: self.body_text(),
+            message: e.to_string(),
+        })
     }
 
     /// The body's bytes, as received, for a binary media type.

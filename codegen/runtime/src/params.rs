@@ -454,12 +454,13 @@ fn json_text(name: &str, text: &str) -> Result<Text, ParamError> {
 /// Read strictly, that is one item `a,b`; only where the strict reading of that very array
 /// fails (an enum or a number cannot be `a,b`) is it read again split at commas, so an item
 /// that really holds a comma keeps it. The first error is the one reported.
-fn decode_form<T: DeserializeOwned + Params>(
+fn decode_form<T: DeserializeOwned>(
     pairs: Vec<(String, String)>,
+    described: &[Param],
     refuse_unknown: bool,
 ) -> Result<T, ParamError> {
     let splittable = |name: &str| {
-        T::PARAMS.iter().any(|p| {
+        described.iter().any(|p| {
             p.name == name
                 && p.shape == Shape::Array
                 && p.style == Style::Form
@@ -470,7 +471,7 @@ fn decode_form<T: DeserializeOwned + Params>(
     let mut split: Vec<String> = Vec::new();
     let mut first_error = None;
     loop {
-        let attempt = form_fields::<T>(pairs.clone(), refuse_unknown, &split)
+        let attempt = form_fields(pairs.clone(), described, refuse_unknown, &split)
             .map_err(|error| (None, error))
             .and_then(from_fields_at);
         match attempt {
@@ -487,16 +488,17 @@ fn decode_form<T: DeserializeOwned + Params>(
 }
 
 /// The fields of a form-family struct, each claimed from `pairs` by its description.
-fn form_fields<T: Params>(
+fn form_fields(
     pairs: Vec<(String, String)>,
+    described: &[Param],
     refuse_unknown: bool,
     split_commas: &[String],
 ) -> Result<Vec<(String, Text)>, ParamError> {
     let mut claimed = vec![false; pairs.len()];
-    let mut fields = Vec::with_capacity(T::PARAMS.len());
+    let mut fields = Vec::with_capacity(described.len());
     // Free-form objects take whatever the others leave, so they come last.
     let ordered =
-        T::PARAMS.iter().filter(|p| p.shape != Shape::Map).chain(T::PARAMS.iter().filter(|p| p.shape == Shape::Map));
+        described.iter().filter(|p| p.shape != Shape::Map).chain(described.iter().filter(|p| p.shape == Shape::Map));
     for param in ordered {
         let name = param.name;
         let mut take = |matches: &dyn Fn(&str) -> bool| -> Vec<(String, String)> {
@@ -572,10 +574,20 @@ fn form_fields<T: Params>(
         }
     }
     if refuse_unknown {
+        // Grouped by name, so a repeated one is a list (an undeclared array of a form body).
+        let mut rest: Vec<(String, Vec<String>)> = Vec::new();
         for (i, (key, value)) in pairs.into_iter().enumerate() {
-            if !claimed[i] {
-                fields.push((key, Text::One(value)));
+            if claimed[i] {
+                continue;
             }
+            match rest.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, values)) => values.push(value),
+                None => rest.push((key, vec![value])),
+            }
+        }
+        for (key, mut values) in rest {
+            let text = if values.len() == 1 { Text::One(values.remove(0)) } else { Text::Many(values) };
+            fields.push((key, text));
         }
     }
     Ok(fields)
@@ -606,7 +618,7 @@ pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ParamError> {
 /// Decodes a query string (without `?`) into the operation's query struct. Parameters the
 /// struct does not describe are handed to it, so one that denies unknown fields names them.
 pub fn decode_query<T: DeserializeOwned + Params>(query: &str) -> Result<T, ParamError> {
-    decode_form(query_pairs(query)?, true)
+    decode_form(query_pairs(query)?, T::PARAMS, true)
 }
 
 /// Decodes the values of `Cookie` headers into the operation's cookie struct; other cookies
@@ -623,7 +635,7 @@ pub fn decode_cookies<'a, T: DeserializeOwned + Params>(
             pairs.push((key.trim().to_owned(), value));
         }
     }
-    decode_form(pairs, false)
+    decode_form(pairs, T::PARAMS, false)
 }
 
 /// Decodes `simple`-family values (path segments, already percent-decoded, and headers) looked
@@ -773,9 +785,47 @@ fn fields_of<T: Serialize>(value: &T) -> Result<serde_json::Map<String, Value>, 
 /// The query string (without `?`) of the operation's query struct; empty when every field is
 /// absent.
 pub fn encode_query<T: Serialize + Params>(value: &T) -> Result<String, String> {
+    encode_form_pairs(fields_of(value)?, T::PARAMS)
+}
+
+/// An `application/x-www-form-urlencoded` body: each property described (by the media type's
+/// `encoding`, else `form` and exploded) is written as a query parameter would be; properties
+/// the description does not name (`additionalProperties`) follow as plain `name=value` pairs,
+/// arrays repeated and objects as JSON text.
+pub fn encode_form<T: Serialize>(value: &T, described: &[Param]) -> Result<String, String> {
     let mut fields = fields_of(value)?;
+    let mut out = encode_form_pairs_from(&mut fields, described)?;
+    for (name, value) in fields {
+        let key = encode(&name, false);
+        match value {
+            Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+                out.extend(items.into_iter().map(|item| format!("{key}={}", encode(&leaf_text(item), false))));
+            }
+            Value::Array(_) | Value::Object(_) => out.push(format!("{key}={}", encode(&value.to_string(), false))),
+            scalar => out.push(format!("{key}={}", encode(&leaf_text(scalar), false))),
+        }
+    }
+    Ok(out.join("&"))
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body by the description of its properties;
+/// pairs it does not describe are handed to the struct (which refuses them if it denies
+/// unknown fields).
+pub fn decode_form_body<T: DeserializeOwned>(body: &str, described: &[Param]) -> Result<T, ParamError> {
+    decode_form(query_pairs(body)?, described, true)
+}
+
+fn encode_form_pairs(mut fields: serde_json::Map<String, Value>, described: &[Param]) -> Result<String, String> {
+    Ok(encode_form_pairs_from(&mut fields, described)?.join("&"))
+}
+
+/// The pairs of the described fields, each removed from `fields`.
+fn encode_form_pairs_from(
+    fields: &mut serde_json::Map<String, Value>,
+    described: &[Param],
+) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
-    for param in T::PARAMS {
+    for param in described {
         let Some(value) = fields.remove(param.name) else { continue };
         let reserved = param.allow_reserved;
         let key = encode(param.name, false);
@@ -812,7 +862,7 @@ pub fn encode_query<T: Serialize + Params>(value: &T) -> Result<String, String> 
             }
         }
     }
-    Ok(out.join("&"))
+    Ok(out)
 }
 
 /// One `name=value` pair of a query string, both percent-encoded (a query credential, say).
@@ -1025,6 +1075,26 @@ mod tests {
         assert_eq!(listing.names, Some(vec!["Doe, J.".to_owned()]), "read strictly when that works");
         let error = decode_query::<Listing>("status=active,nope").unwrap_err();
         assert!(error.0.starts_with("status[0]: unknown variant `active,nope`"), "the strict error: {}", error.0);
+    }
+
+    #[test]
+    fn form_bodies_write_described_properties_in_style_and_the_rest_plainly() {
+        let described = [Param::query("ids").explode(false).shape(Shape::Array), Param::query("name")];
+        let body = serde_json::json!({"name": "a b", "ids": [1, 2], "extra": ["x", "y"], "deep": {"k": 1}});
+        let text = encode_form(&body, &described).unwrap();
+        let (described_part, rest) = text.split_at("ids=1,2&name=a%20b&".len());
+        assert_eq!(described_part, "ids=1,2&name=a%20b&", "described properties first, in their order");
+        let mut rest: Vec<&str> = rest.split('&').collect();
+        rest.sort_unstable();
+        assert_eq!(rest, ["deep=%7B%22k%22%3A1%7D", "extra=x", "extra=y"]);
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Body {
+            ids: Vec<u8>,
+            name: String,
+            extra: Vec<String>,
+        }
+        let back: Body = decode_form_body("ids=1,2&name=a+b&extra=x&extra=y", &described).unwrap();
+        assert_eq!(back, Body { ids: vec![1, 2], name: "a b".into(), extra: vec!["x".into(), "y".into()] });
     }
 
     #[test]

@@ -16,7 +16,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::models::Validate;
-use crate::params::{self, Param, Params};
+pub use crate::params::Param;
+use crate::params::{self, Params};
+pub use crate::params::{Shape, Style};
 pub use crate::security::{Carrier, Scheme};
 
 /// Settings of the generated router.
@@ -303,6 +305,29 @@ impl Incoming {
         String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| Problem::invalid("the request body is not valid UTF-8"))
     }
 
+    /// A required `application/x-www-form-urlencoded` body, parsed by the description of its
+    /// properties (`params::decode_form_body`) and validated.
+    pub async fn form<T: DeserializeOwned + Validate>(&mut self, described: &[Param]) -> Result<T, Problem> {
+        self.optional_form(described).await?.ok_or_else(|| Problem::invalid("a request body is required"))
+    }
+
+    /// An optional form body: `None` when the request has no body.
+    pub async fn optional_form<T: DeserializeOwned + Validate>(
+        &mut self,
+        described: &[Param],
+    ) -> Result<Option<T>, Problem> {
+        let Some(text) = self.optional_text().await? else { return Ok(None) };
+        let content_type = self.meta.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence != "application/x-www-form-urlencoded" {
+            return Err(Problem::invalid(format!(
+                "the request body must be a form (Content-Type: application/x-www-form-urlencoded), not {content_type:?}"
+            )));
+        }
+        let value = params::decode_form_body(&text, described).map_err(|e| Problem::invalid(format!("body: {e}")))?;
+        checked(value).map(Some)
+    }
+
     /// A required binary body, its bytes as sent (any media type the operation declares).
     pub async fn binary(&mut self) -> Result<Vec<u8>, Problem> {
         self.optional_binary().await?.ok_or_else(|| Problem::invalid("a request body is required"))
@@ -398,6 +423,17 @@ pub fn json_as(code: u16, media_type: &'static str, body: &impl Serialize) -> Re
     match (serde_json::to_vec(body), HeaderValue::from_str(media_type)) {
         (Ok(bytes), Ok(value)) => with_content_type(code, Body::from(bytes), value),
         _ => empty(500),
+    }
+}
+
+/// An `application/x-www-form-urlencoded` response, its properties written by their
+/// description.
+pub fn form(code: u16, body: &impl Serialize, described: &[Param]) -> Response {
+    match params::encode_form(body, described) {
+        Ok(text) => {
+            with_content_type(code, Body::from(text), HeaderValue::from_static("application/x-www-form-urlencoded"))
+        }
+        Err(_) => empty(500),
     }
 }
 

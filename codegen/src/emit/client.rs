@@ -10,7 +10,9 @@ use super::models::type_tokens;
 use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{BodyKind, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content};
+use crate::ir::{
+    BodyKind, Content, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content,
+};
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 
 /// Settings of the client crate.
@@ -334,16 +336,16 @@ fn model_type(ty: &Type) -> TokenStream {
     }
 }
 
-fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool)> {
+fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool, &Content)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
     let ty = match (content.kind(), &content.ty) {
-        (BodyKind::Json, Some(ty)) => model_type(ty),
+        (BodyKind::Json | BodyKind::Form, Some(ty)) => model_type(ty),
         (BodyKind::Json, None) => quote!(::serde_json::Value),
-        (BodyKind::Text, _) => quote!(str),
+        (BodyKind::Text | BodyKind::Form, _) => quote!(str),
         (BodyKind::Binary, _) => quote!([u8]),
     };
-    Some((ty, content.kind(), content.media_type.as_str(), body.required))
+    Some((ty, content.kind(), content.media_type.as_str(), body.required, content))
 }
 
 fn resources_module(ir: &Ir) -> TokenStream {
@@ -455,8 +457,12 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
         steps.push(quote!(.cookies(cookies)));
     }
     let mut optional_body = TokenStream::new();
-    if let Some((ty, kind, media, required)) = request_body(op) {
+    if let Some((ty, kind, media, required, content)) = request_body(op) {
         let encode = match kind {
+            BodyKind::Form => {
+                let described = super::operations::form_description(content);
+                quote!(form(#media, body, #described))
+            }
             BodyKind::Json => quote!(json(#media, body)),
             BodyKind::Text => quote!(text(#media, body)),
             BodyKind::Binary => quote!(binary(#media, body)),
@@ -516,6 +522,10 @@ fn decode(op: &Operation) -> TokenStream {
                 BodyKind::Json => quote!(response.json()?),
                 BodyKind::Text => quote!(response.text()?),
                 BodyKind::Binary => quote!(response.binary()?),
+                BodyKind::Form => {
+                    let described = super::operations::form_description(content);
+                    quote!(response.form(#described)?)
+                }
             }),
             _ => None,
         };

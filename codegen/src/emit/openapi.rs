@@ -29,8 +29,8 @@ use utoipa::openapi::{
 use super::operations::body_type;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    FloatWidth, IntegerWidth, Ir, Operation, ParamLocation, ParamStyle, Presence, SecurityKind, Status, Type, TypeDef,
-    TypeKind, UnknownFields, primary_content,
+    BodyKind, FloatWidth, IntegerWidth, Ir, Operation, ParamLocation, ParamStyle, Presence, SecurityKind, Status, Type,
+    TypeDef, TypeKind, UnknownFields, primary_content,
 };
 use crate::naming::RustIdent;
 
@@ -324,7 +324,9 @@ impl<'a> Describer<'a> {
             && let Some(content) = primary_content(&body.content)
         {
             let schema = match &content.ty {
-                Some(ty) if content.is_json() => self.schema(ty, &mut BTreeSet::new()),
+                Some(ty) if content.is_json() || content.kind() == BodyKind::Form => {
+                    self.schema(ty, &mut BTreeSet::new())
+                }
                 _ => self.schema(&Type::String, &mut BTreeSet::new()),
             };
             operation = operation.request_body(Some(

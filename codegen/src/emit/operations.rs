@@ -10,8 +10,8 @@ use quote::{format_ident, quote};
 use super::doc_attrs;
 use super::models::type_tokens;
 use crate::ir::{
-    BodyKind, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, Response, SecurityKind, Status, Type,
-    primary_content,
+    BodyKind, Content, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, Response, SecurityKind,
+    Status, Type, primary_content,
 };
 use crate::naming::RustIdent;
 
@@ -154,6 +154,28 @@ pub(crate) fn param_entry(param: &Param) -> TokenStream {
     tokens
 }
 
+/// `&[rt::Param::query("name")…, …]`: how each property of a form body is written.
+pub(crate) fn form_description(content: &Content) -> TokenStream {
+    let entries = content.form.iter().map(|property| {
+        let wire = &property.wire_name;
+        let mut tokens = quote!(rt::Param::query(#wire));
+        if property.style != ParamStyle::Form {
+            let style = format_ident!("{}", format!("{:?}", property.style));
+            tokens.extend(quote!(.style(rt::Style::#style)));
+        }
+        if property.explode != (property.style == ParamStyle::Form) {
+            let explode = property.explode;
+            tokens.extend(quote!(.explode(#explode)));
+        }
+        if property.allow_reserved {
+            tokens.extend(quote!(.reserved()));
+        }
+        tokens.extend(shape_tokens(&property.shape));
+        tokens
+    });
+    quote!(&[#(#entries),*])
+}
+
 fn shape_tokens(shape: &ParamShape) -> Option<TokenStream> {
     Some(match shape {
         ParamShape::Scalar => return None,
@@ -204,9 +226,9 @@ fn status_label(status: &Status) -> String {
 pub fn body_type(response: &Response) -> Option<Type> {
     let content = primary_content(&response.content)?;
     Some(match (content.kind(), &content.ty) {
-        (BodyKind::Json, Some(ty)) => ty.clone(),
+        (BodyKind::Json | BodyKind::Form, Some(ty)) => ty.clone(),
         (BodyKind::Json, None) => Type::Any,
-        (BodyKind::Text, _) => Type::String,
+        (BodyKind::Text | BodyKind::Form, _) => Type::String,
         (BodyKind::Binary, _) => Type::Custom("::std::vec::Vec<u8>".to_owned()),
     })
 }

@@ -12,7 +12,9 @@ use super::models::type_tokens;
 use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{BodyKind, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content};
+use crate::ir::{
+    BodyKind, Content, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content,
+};
 use crate::naming::{RustIdent, field_name, type_name};
 
 /// Settings of the server crate.
@@ -192,16 +194,16 @@ fn caller(op: &Operation) -> Caller {
 }
 
 /// The body type the handler receives, and whether it is JSON.
-fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool)> {
+fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
     let ty = match (content.kind(), &content.ty) {
-        (BodyKind::Json, Some(ty)) => model_type(ty),
+        (BodyKind::Json | BodyKind::Form, Some(ty)) => model_type(ty),
         (BodyKind::Json, None) => quote!(::serde_json::Value),
-        (BodyKind::Text, _) => quote!(::std::string::String),
+        (BodyKind::Text | BodyKind::Form, _) => quote!(::std::string::String),
         (BodyKind::Binary, _) => quote!(::std::vec::Vec<u8>),
     };
-    Some((ty, content.kind(), body.required))
+    Some((ty, content.kind(), body.required, content))
 }
 
 fn param_struct(op: &Operation, location: ParamLocation) -> Option<&RustIdent> {
@@ -270,7 +272,7 @@ fn api_module(ir: &Ir) -> TokenStream {
                 fields.push(quote! { pub #field: crate::models::#ty, });
             }
         }
-        if let Some((ty, _, required)) = request_body(op) {
+        if let Some((ty, _, required, _)) = request_body(op) {
             fields.push(if required { quote!(pub body: #ty,) } else { quote!(pub body: ::std::option::Option<#ty>,) });
         }
         quote! {
@@ -607,16 +609,19 @@ fn handler(op: &Operation) -> TokenStream {
         steps.push(quote!(let cookies = request.cookies()?;));
         fields.push(quote!(cookies));
     }
-    if let Some((_, kind, required)) = request_body(op) {
+    if let Some((_, kind, required, content)) = request_body(op) {
+        let described = super::operations::form_description(content);
         let read = match (kind, required) {
-            (BodyKind::Json, true) => quote!(json),
-            (BodyKind::Json, false) => quote!(optional_json),
-            (BodyKind::Text, true) => quote!(text),
-            (BodyKind::Text, false) => quote!(optional_text),
-            (BodyKind::Binary, true) => quote!(binary),
-            (BodyKind::Binary, false) => quote!(optional_binary),
+            (BodyKind::Form, true) => quote!(form(#described)),
+            (BodyKind::Form, false) => quote!(optional_form(#described)),
+            (BodyKind::Json, true) => quote!(json()),
+            (BodyKind::Json, false) => quote!(optional_json()),
+            (BodyKind::Text, true) => quote!(text()),
+            (BodyKind::Text, false) => quote!(optional_text()),
+            (BodyKind::Binary, true) => quote!(binary()),
+            (BodyKind::Binary, false) => quote!(optional_binary()),
         };
-        steps.push(quote!(let body = request.#read().await?;));
+        steps.push(quote!(let body = request.#read.await?;));
         fields.push(quote!(body));
     }
     let request_arg = has_request(op).then(|| {
@@ -679,6 +684,10 @@ fn respond(op: &Operation) -> TokenStream {
                     BodyKind::Json => quote!(rt::json_as(#status, #media, &body)),
                     BodyKind::Text => quote!(rt::text(#status, #media, body)),
                     BodyKind::Binary => quote!(rt::binary(#status, #media, body)),
+                    BodyKind::Form => {
+                        let described = super::operations::form_description(content);
+                        quote!(rt::form(#status, &body, #described))
+                    }
                 }
             }
             _ => quote!(rt::empty(#status)),

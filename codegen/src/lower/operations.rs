@@ -229,13 +229,36 @@ impl<'a> Lowerer<'a> {
             .map(|(media_type, media)| {
                 let hint = if several { format!("{}{}", site.hint, type_name(media_type)) } else { site.hint.clone() };
                 let media_site = content_site.child(media_type, hint.clone()).child("schema", hint);
+                let form = form_media(media_type);
                 let ty = match &media.schema {
                     None => None,
-                    Some(schema) if json_media(media_type) => Some(self.lower_schema_ref(schema, &media_site).ty),
-                    // Text and binary bodies are carried as text whatever their schema says.
+                    Some(schema) if json_media(media_type) || form => {
+                        Some(self.lower_schema_ref(schema, &media_site).ty)
+                    }
+                    // Text and binary bodies are carried as they are whatever their schema says.
                     Some(_) => Some(Type::String),
                 };
-                Content { media_type: media_type.clone(), ty }
+                let encoding = if form {
+                    media
+                        .encoding
+                        .iter()
+                        .map(|(property, encoding)| {
+                            let style = match encoding.style {
+                                None | Some(QueryStyle::Form) => ParamStyle::Form,
+                                Some(QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                                Some(QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                                Some(QueryStyle::DeepObject) => ParamStyle::DeepObject,
+                            };
+                            // openapiv3 reads an absent `explode` as false; without a `style`
+                            // either, OpenAPI's default (form, exploded) is meant.
+                            let explode = encoding.explode || encoding.style.is_none();
+                            (property.clone(), style, explode, encoding.allow_reserved)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Content { media_type: media_type.clone(), ty, form: Vec::new(), encoding }
             })
             .collect()
     }
@@ -375,6 +398,17 @@ impl<'a> Lowerer<'a> {
                 }
                 param.shape = shape;
             }
+            let bodies = op.body.iter_mut().flat_map(|b| b.content.iter_mut()).map(|c| ("requestBody", c));
+            let response_bodies = op.responses.iter_mut().flat_map(|r| r.content.iter_mut()).map(|c| ("responses", c));
+            for (at, content) in bodies.chain(response_bodies) {
+                let Some(ty) = content.ty.clone() else { continue };
+                if !form_media(&content.media_type) {
+                    continue;
+                }
+                let pointer =
+                    pointer_push(&pointer_push(&pointer_push(&op.pointer, at), "content"), &content.media_type);
+                content.form = self.form_properties(&ty, &content.encoding, &pointer);
+            }
             for response in op.responses.iter_mut() {
                 for header in response.headers.iter_mut() {
                     if header.shape != ParamShape::Json {
@@ -383,6 +417,46 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// How each property of a form body's object type is written; a warning for properties
+    /// whose values have no form style (arrays of objects, say: they travel as JSON text).
+    fn form_properties(
+        &mut self,
+        ty: &Type,
+        encoding: &[(String, ParamStyle, bool, bool)],
+        pointer: &str,
+    ) -> Vec<FormProperty> {
+        let fields = match ty {
+            Type::Named(name) => match self.types.iter().find(|t| t.name == *name).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| (f.wire_name.clone(), f.ty.clone())).collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for (wire_name, field_ty) in fields {
+            let (shape, nested) = self.param_shape(&field_ty);
+            let (style, explode, allow_reserved) = encoding
+                .iter()
+                .find(|(property, ..)| *property == wire_name)
+                .map(|(_, style, explode, reserved)| (*style, *explode, *reserved))
+                .unwrap_or((ParamStyle::Form, true, false));
+            // OpenAPI's default for an object property is `form`, exploded: its properties
+            // spread among the body's own. Styles for arrays or objects only fall back to form.
+            let style = match (&shape, style) {
+                (ParamShape::Scalar, _) => ParamStyle::Form,
+                _ => style,
+            };
+            if nested {
+                self.diagnostics.push(
+                    Diagnostic::warning(pointer, format!("form property {wire_name:?} holds arrays or objects inside its items; those are sent as JSON text"))
+                        .with_hint("a form has no style for nested values"),
+                );
+            }
+            out.push(FormProperty { wire_name, style, explode, allow_reserved, shape });
+        }
+        out
     }
 
     /// The wire shape of a parameter type, and whether its items or properties are themselves

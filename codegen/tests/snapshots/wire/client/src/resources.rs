@@ -194,4 +194,41 @@ impl<'a> WireResource<'a> {
         };
         Ok(response.decoded(value))
     }
+
+    /// `POST /forms`.
+    ///
+    /// A form body typed from its schema, each property in the style its encoding gives.
+    pub async fn post_form(
+        &self,
+        body: &models::PostFormBody,
+    ) -> rt::ApiResult<models::PostFormResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "postForm",
+            method: ::reqwest::Method::POST,
+            path: "/forms",
+            security: &[],
+        };
+        let call = self
+            .call(&OPERATION)
+            .form(
+                "application/x-www-form-urlencoded",
+                body,
+                &[
+                    rt::Param::query("name"),
+                    rt::Param::query("count"),
+                    rt::Param::query("tags").shape(rt::Shape::Array),
+                    rt::Param::query("ids").explode(false).shape(rt::Shape::Array),
+                    rt::Param::query("address")
+                        .style(rt::Style::DeepObject)
+                        .explode(true)
+                        .shape(rt::Shape::Object(&["city", "zip"])),
+                ],
+            );
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostFormResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
 }

@@ -323,3 +323,24 @@ impl PutFileResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Responses of `postForm` — `POST /forms`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PostFormResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+}
+
+impl PostFormResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

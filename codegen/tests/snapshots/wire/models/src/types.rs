@@ -19,6 +19,22 @@
 
 use crate::support as rt;
 
+/// Generated from `#/components/schemas/Address`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Address {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: ::std::option::Option<::std::string::String>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub zip: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Address);
+
+impl rt::Validate for Address {}
+
 /// Generated from `#/components/schemas/Color`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
@@ -53,6 +69,35 @@ pub struct ExplodedObjectPoint {
 ::openapi_runtime::json_object!(ExplodedObjectPoint);
 
 impl rt::Validate for ExplodedObjectPoint {}
+
+/// Generated from `#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
+pub struct PostFormBody {
+    pub name: ::std::string::String,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<i64>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<Address>,
+}
+
+::openapi_runtime::json_object!(PostFormBody);
+
+impl rt::Validate for PostFormBody {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.number("count", &self.count, &rt::Limits::NONE.minimum(0.0));
+        check.nested("address", &self.address);
+    }
+}
 
 /// Generated from `#/components/schemas/Problem`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -99,6 +99,12 @@ pub struct PutFileRequest {
     pub body: ::std::vec::Vec<u8>,
 }
 
+/// What `postForm` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostFormRequest {
+    pub body: crate::models::PostFormBody,
+}
+
 /// The operations tagged `wire`.
 pub trait WireApi: ApiBase {
     /// `GET /path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}`
@@ -139,6 +145,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PutFileRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PutFileResponse> + Send;
+
+    /// `POST /forms`
+    ///
+    /// A form body typed from its schema, each property in the style its encoding gives.
+    fn post_form(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostFormRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send;
 }
 
 impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
@@ -184,5 +199,13 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         request: PutFileRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PutFileResponse> + Send {
         (**self).put_file(meta, request)
+    }
+
+    fn post_form(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostFormRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send {
+        (**self).post_form(meta, request)
     }
 }

@@ -61,6 +61,10 @@ pub fn router_with<S: crate::api::WireApi>(
         .route(
             "/files/{name}",
             MethodRouter::new().put(put_file::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/forms",
+            MethodRouter::new().post(post_form::<S>).fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -226,6 +230,43 @@ async fn put_file<S: WireApi>(
                 crate::models::PutFileResponse::NotFound(body) => {
                     rt::json_as(404, "application/problem+json", &body)
                 }
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `POST /forms` (`postForm`).
+async fn post_form<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let body = request
+            .form(
+                &[
+                    rt::Param::query("name"),
+                    rt::Param::query("count"),
+                    rt::Param::query("tags").shape(rt::Shape::Array),
+                    rt::Param::query("ids").explode(false).shape(rt::Shape::Array),
+                    rt::Param::query("address")
+                        .style(rt::Style::DeepObject)
+                        .explode(true)
+                        .shape(rt::Shape::Object(&["city", "zip"])),
+                ],
+            )
+            .await?;
+        let response = shared
+            .api
+            .post_form(request.meta(), PostFormRequest { body })
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::PostFormResponse::Ok(body) => rt::json(200, &body),
             },
         )
     };
