@@ -118,3 +118,19 @@ fn percent_encoded_pointers_resolve() {
     let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
     assert!(types.contents.contains("pub inner: ::std::option::Option<WithSpace>"), "{}", types.contents);
 }
+
+#[test]
+fn what_the_wire_cannot_carry_yet_is_said_where_it_is_written() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n      operationId: postThing\n      parameters:\n        - {name: d, in: query, style: deepObject, schema: {type: string}}\n        - {name: grid, in: query, schema: {type: array, items: {type: array, items: {type: integer}}}}\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {file: {type: string, format: binary}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object}\n            application/xml:\n              schema: {type: object}\n";
+    let path = write("wire", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    let op = "#/paths/~1things/post";
+    let deep = at(&generated.warnings, &format!("{op}/parameters/0"));
+    assert!(deep.message.contains("deepObject but is not an object"), "{deep}");
+    let nested = at(&generated.warnings, &format!("{op}/parameters/1"));
+    assert!(nested.message.contains("sent as JSON text"), "{nested}");
+    let multipart = at(&generated.warnings, &format!("{op}/requestBody/content/multipart~1form-data"));
+    assert!(multipart.message.contains("raw text"), "{multipart}");
+    let xml = at(&generated.warnings, &format!("{op}/responses/200/content/application~1xml"));
+    assert!(xml.message.contains("only application/json is sent and read"), "{xml}");
+}

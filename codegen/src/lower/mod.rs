@@ -24,6 +24,7 @@ use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Field, FloatWidth, FormProperty, IntegerWidth, Ir,
     Operation, OperationTypes, Param, ParamLocation, ParamShape, ParamStyle, Response, ResponseHeader, SecurityKind,
     SecurityScheme, Status, Struct, Type, TypeDef, TypeKind, Union, UnionVariant, UnknownFields, form_media,
+    primary_content,
 };
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 use crate::resolve::{MAX_DEPTH, component_schema_name, resolve_at};

@@ -224,7 +224,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_content(&mut self, content: &'a openapiv3::Content, site: &Site) -> Vec<Content> {
         let content_site = site.child("content", String::new());
         let several = content.iter().filter(|(m, s)| json_media(m) && s.schema.is_some()).count() > 1;
-        content
+        let lowered = content
             .iter()
             .map(|(media_type, media)| {
                 let hint = if several { format!("{}{}", site.hint, type_name(media_type)) } else { site.hint.clone() };
@@ -258,9 +258,31 @@ impl<'a> Lowerer<'a> {
                 } else {
                     Vec::new()
                 };
+                if media.schema.is_some() && media_type.to_ascii_lowercase().starts_with("multipart/") {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &pointer_push(&content_site.pointer, media_type),
+                            format!("{media_type} bodies are carried as raw text: their parts are not typed"),
+                        )
+                        .with_hint("the handler (or caller) reads and writes the parts itself, boundary included"),
+                    );
+                }
                 Content { media_type: media_type.clone(), ty, form: Vec::new(), encoding }
             })
-            .collect()
+            .collect::<Vec<Content>>();
+        // One media type is generated: the first JSON one, else the first (`primary_content`).
+        if let Some(primary) = primary_content(&lowered).map(|c| c.media_type.clone()) {
+            for other in lowered.iter().filter(|c| c.media_type != primary) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        &pointer_push(&content_site.pointer, &other.media_type),
+                        format!("media type {} is not generated: only {primary} is sent and read", other.media_type),
+                    )
+                    .with_hint("several media types for one body are not carried yet"),
+                );
+            }
+        }
+        lowered
     }
 
     pub(super) fn lower_responses(&mut self, op: &'a openapiv3::Operation, site: &Site) -> Vec<Response> {
