@@ -261,7 +261,7 @@ impl<'a> Lowerer<'a> {
                 if media.schema.is_some() && media_type.to_ascii_lowercase().starts_with("multipart/") {
                     self.diagnostics.push(
                         Diagnostic::warning(
-                            &pointer_push(&content_site.pointer, media_type),
+                            pointer_push(&content_site.pointer, media_type),
                             format!("{media_type} bodies are carried as raw text: their parts are not typed"),
                         )
                         .with_hint("the handler (or caller) reads and writes the parts itself, boundary included"),
@@ -275,7 +275,7 @@ impl<'a> Lowerer<'a> {
             for other in lowered.iter().filter(|c| c.media_type != primary) {
                 self.diagnostics.push(
                     Diagnostic::warning(
-                        &pointer_push(&content_site.pointer, &other.media_type),
+                        pointer_push(&content_site.pointer, &other.media_type),
                         format!("media type {} is not generated: only {primary} is sent and read", other.media_type),
                     )
                     .with_hint("several media types for one body are not carried yet"),
