@@ -54,6 +54,8 @@ pub enum Type {
     DateTime,
     /// `format: date` (`YYYY-MM-DD`).
     Date,
+    /// `format: uuid` (`uuid::Uuid`, checked when parsed).
+    Uuid,
     Integer(IntegerWidth),
     Float(FloatWidth),
     Boolean,

@@ -179,6 +179,10 @@ async fn query_styles_decode_as_the_specification_writes_them() {
         }),
         "the schema default of `limit` reaches the handler"
     );
+    let (status, body) = server.get("/query?owner=67E55044-10B1-426F-9247-BB680E5FE0C8", &[]).await;
+    assert_eq!((status, &body["owner"]), (200, &json!("67e55044-10b1-426f-9247-bb680e5fe0c8")), "a uuid is parsed");
+    let (status, body) = server.get("/query?owner=67e55044", &[]).await;
+    assert_eq!(status, 400, "a malformed uuid is refused: {body}");
     let (status, body) = server.get("/exploded-object?x=1&y=2", &[]).await;
     assert_eq!((status, body), (200, json!({"point": {"x": 1, "y": 2}})));
     for (target, fragment) in [
@@ -207,6 +211,7 @@ async fn the_client_writes_each_query_style_and_the_server_reads_it_back() {
         redirect: Some("/a/b?c=d".into()),
         limit: Some(5),
         flag: Some(false),
+        owner: None,
     };
     let m::QueryStylesResponse::Ok(body) = server.client().wire().query_styles(&query).await.expect("answers").value;
     // The JSON parameter's key order depends on serde_json's `preserve_order` feature, so it

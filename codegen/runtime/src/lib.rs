@@ -15,7 +15,8 @@
 //! - [`client`] (feature `client`): the reqwest executor generated clients hand their
 //!   operations to (credentials, retries, the session cookie, encoding, decoding).
 //!
-//! Features `chrono` and `regex` add validation of `format: date-time` values and `pattern`s.
+//! Features `chrono`, `uuid` and `regex` add `format: date-time` / `date` and `uuid` values
+//! and `pattern` checks.
 //! Two APIs generated into one workspace that depend on the same copy of this crate share its
 //! types, so a `Nullable<T>` of one is a `Nullable<T>` of the other.
 
@@ -41,6 +42,10 @@ pub mod models {
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;
     pub use crate::validate::{Checker, Limits, Number, Present, Validate, Violation};
+    /// `format: uuid` (feature `uuid`), re-exported so server and client crates name it
+    /// through their models crate.
+    #[cfg(feature = "uuid")]
+    pub use uuid::Uuid;
 }
 
 /// Re-exported for [`json_object!`], so the expansion does not depend on the caller's imports.

@@ -158,6 +158,8 @@ leaves!(String, bool, i32, i64, u8, u16, u32, u64, f32, f64, Email, serde_json::
 leaves!(serde_json::Map<String, serde_json::Value>);
 #[cfg(feature = "chrono")]
 leaves!(chrono::DateTime<chrono::Utc>, chrono::NaiveDate);
+#[cfg(feature = "uuid")]
+leaves!(uuid::Uuid);
 
 /// `parent.child`, `child` at the root, and `parent` itself for an unnamed child.
 fn join(parent: &str, child: &str) -> String {

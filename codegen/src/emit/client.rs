@@ -328,6 +328,8 @@ fn model_type(ty: &Type) -> TokenStream {
             quote!(models::#ident)
         }
         Type::Email => quote!(&models::support::Email),
+        // Through the models crate, which depends on `uuid`; this crate need not.
+        Type::Uuid => quote!(models::support::Uuid),
         Type::Array(inner) => {
             let inner = model_type(inner);
             quote!(::std::vec::Vec<#inner>)

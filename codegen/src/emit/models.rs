@@ -7,7 +7,7 @@
 //!   optional → `Option<T>` (skipped when `None`; an explicit `null` is rejected);
 //!   optional + nullable → `support::Nullable<T>` (absent, `null` and a value stay distinct).
 //! - formats are types, checked when parsed: `date-time` → `chrono::DateTime<Utc>`,
-//!   `date` → `chrono::NaiveDate`, `email` → `support::Email`.
+//!   `date` → `chrono::NaiveDate`, `email` → `support::Email`, `uuid` → `uuid::Uuid`.
 //! - string enums are closed Rust enums: an unknown value is an error, not silently accepted.
 
 use proc_macro2::TokenStream;
@@ -86,6 +86,12 @@ pub fn emit(
             op.params.iter().any(|p| deep(&p.ty, &is_time))
                 || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
         });
+    let is_uuid = |ty: &Type| matches!(ty, Type::Uuid);
+    let uses_uuid = ir.types.iter().any(|t| mentions(t, &is_uuid))
+        || ir.operations.iter().any(|op| {
+            op.params.iter().any(|p| deep(&p.ty, &is_uuid))
+                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_uuid))
+        });
     let operations = super::operations::emit(ir);
     // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
     // moves few types between parts), which keeps files reviewable; small ones keep one file.
@@ -150,9 +156,13 @@ pub fn emit(
     } else {
         ""
     };
+    let uuid = if uses_uuid { "uuid = { version = \"1.26\", features = [\"serde\"] }\n" } else { "" };
     let mut features = Vec::new();
     if uses_chrono {
         features.push("chrono");
+    }
+    if uses_uuid {
+        features.push("uuid");
     }
     if with_patterns {
         features.push("regex");
@@ -169,7 +179,7 @@ pub fn emit(
         categories: &["api-bindings", "encoding"],
     };
     let manifest = format!(
-        "{}\n{}\n[dependencies]\n{chrono}{runtime_dependency}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+        "{}\n{}\n[dependencies]\n{chrono}{runtime_dependency}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{uuid}",
         header("#", spec_label),
         super::package_section(&package),
     );
@@ -232,6 +242,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Email => quote!(::openapi_runtime::models::Email),
         Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Type::Date => quote!(::chrono::NaiveDate),
+        Type::Uuid => quote!(::uuid::Uuid),
         Type::Integer(width) => match width {
             IntegerWidth::I32 => quote!(i32),
             IntegerWidth::I64 => quote!(i64),

@@ -170,6 +170,7 @@ impl<'a> Describer<'a> {
             Type::Email => scalar(JsonType::String, Some(SchemaFormat::Custom("email".to_owned()))),
             Type::DateTime => scalar(JsonType::String, known(KnownFormat::DateTime)),
             Type::Date => scalar(JsonType::String, known(KnownFormat::Date)),
+            Type::Uuid => scalar(JsonType::String, Some(SchemaFormat::Custom("uuid".to_owned()))),
             Type::Integer(width) => {
                 let format = match width {
                     IntegerWidth::I32 => known(KnownFormat::Int32),

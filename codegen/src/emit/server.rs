@@ -164,6 +164,8 @@ fn model_type(ty: &Type) -> TokenStream {
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Type::Email => quote!(crate::models::support::Email),
+        // Through the models crate, which depends on `uuid`; this crate need not.
+        Type::Uuid => quote!(crate::models::support::Uuid),
         other => type_tokens(other),
     }
 }

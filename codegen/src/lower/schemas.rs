@@ -126,6 +126,7 @@ impl<'a> Lowerer<'a> {
                         Some("date-time") => Type::DateTime,
                         Some("date") => Type::Date,
                         Some("email") => Type::Email,
+                        Some("uuid") => Type::Uuid,
                         _ => Type::String,
                     })
                 } else {

@@ -104,6 +104,8 @@ pub struct QueryStylesQuery {
     pub limit: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flag: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<::uuid::Uuid>,
 }
 
 impl rt::Validate for QueryStylesQuery {
@@ -137,6 +139,7 @@ impl rt::Params for QueryStylesQuery {
         rt::Param::query("redirect").reserved(),
         rt::Param::query("limit").default("20"),
         rt::Param::query("flag"),
+        rt::Param::query("owner"),
     ];
 }
 
