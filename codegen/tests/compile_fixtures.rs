@@ -111,6 +111,9 @@ fn unions_with_and_without_discriminator() {
     let message = rejects::<shapes::Shape>(json!({"shape": "hexagon", "side": 1.0}));
     assert!(message.contains("hexagon"), "{message}");
     rejects::<shapes::Shape>(json!({"side": 1.0}));
+    // The variant decides the tag: a Circle is written as `round` whatever its field says.
+    let wrong = shapes::Shape::Circle(shapes::Circle { shape: "square".into(), radius: 2.0 });
+    assert_eq!(serde_json::to_value(&wrong).expect("serialises"), json!({"shape": "round", "radius": 2.0}));
 
     let created = json!({"event": "Created", "at": "2024-01-02T03:04:05Z"});
     assert_eq!(round_trip::<shapes::Event>(created.clone()), created);

@@ -37,7 +37,7 @@ pub mod server;
 pub mod models {
     pub use crate::email::{Email, InvalidEmail};
     pub use crate::nullable::{Nullable, deserialize_some};
-    pub use crate::object::{FromObject, deserialize_object};
+    pub use crate::object::{FromObject, deserialize_object, serialize_tagged};
     pub use crate::params::{Param, Params, Shape, Style};
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;

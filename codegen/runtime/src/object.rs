@@ -31,6 +31,23 @@ impl<'de, T: FromObject<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
+/// Serialises a variant of a discriminated union whose structs carry the tag themselves, with
+/// the tag set to the variant's own: the field is the variant's to say, so a value built with
+/// another tag in it still goes out as what its type is.
+pub fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    value: &T,
+    property: &str,
+    tag: &str,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error as _;
+    let mut json = serde_json::to_value(value).map_err(S::Error::custom)?;
+    if let serde_json::Value::Object(map) = &mut json {
+        map.insert(property.to_owned(), serde_json::Value::String(tag.to_owned()));
+    }
+    serde::Serialize::serialize(&json, serializer)
+}
+
 /// Deserialises `T` from a map, and refuses anything else (arrays included).
 pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(ObjectVisitor(PhantomData))

@@ -485,12 +485,29 @@ fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
                     #(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),
                 }
             });
+            // Written with the variant's own tag, whatever its struct's field holds.
+            let serialize_arms = u.variants.iter().map(|v| {
+                let name = v.name.ident();
+                match v.tags.first() {
+                    Some(tag) => {
+                        quote! { Self::#name(value) => rt::serialize_tagged(serializer, value, #property, #tag), }
+                    }
+                    None => quote! { Self::#name(value) => ::serde::Serialize::serialize(value, serializer), },
+                }
+            });
             quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-                #[serde(untagged)]
+                #[derive(Clone, Debug, PartialEq)]
                 pub enum #ident {
                     #(#variants)*
+                }
+
+                impl ::serde::Serialize for #ident {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        match self {
+                            #(#serialize_arms)*
+                        }
+                    }
                 }
 
                 impl<'de> ::serde::Deserialize<'de> for #ident {

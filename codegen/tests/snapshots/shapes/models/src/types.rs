@@ -352,11 +352,26 @@ impl rt::Validate for PutNoteBody {}
 /// A union whose variants carry the tag.
 ///
 /// Generated from `#/components/schemas/Shape`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
     Circle(Circle),
     Square(Square),
+}
+
+impl ::serde::Serialize for Shape {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(value) => {
+                rt::serialize_tagged(serializer, value, "shape", "round")
+            }
+            Self::Square(value) => {
+                rt::serialize_tagged(serializer, value, "shape", "square")
+            }
+        }
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Shape {
