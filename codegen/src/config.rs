@@ -20,7 +20,21 @@ struct File {
     filter: Option<FilterSection>,
     /// `format` → Rust type path, e.g. `uuid = "::uuid::Uuid"`.
     types: Option<BTreeMap<String, String>>,
+    /// Crates the `[types]` overrides name, as in a Cargo manifest: `uuid = { version = "1",
+    /// features = ["serde"] }`. Every generated crate depends on them.
+    dependencies: Option<BTreeMap<String, toml::Value>>,
     runtime: Option<RuntimeSection>,
+}
+
+/// Crates a generated crate can name without declaring them.
+const KNOWN_CRATES: &[&str] = &["std", "core", "alloc", "serde", "serde_json"];
+
+/// The crate a type path starts with (`uuid` of `::uuid::Uuid`), if it is a path.
+fn first_crate(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.first().map(|s| s.ident.to_string()),
+        _ => None,
+    }
 }
 
 /// Where the generated crates find the runtime crate: at most one key.
@@ -101,9 +115,28 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
             "the models crate cannot be disabled: the others use it".into(),
         ));
     }
+    let declared = file.dependencies.as_ref();
     for (format, ty) in file.types.iter().flatten() {
-        if syn::parse_str::<syn::Type>(ty).is_err() {
-            problems.push(at(path, &text, locate(ty), format!("[types] {format} = {ty:?} is not a Rust type")));
+        match syn::parse_str::<syn::Type>(ty) {
+            Err(_) => {
+                problems.push(at(path, &text, locate(ty), format!("[types] {format} = {ty:?} is not a Rust type")))
+            }
+            Ok(parsed) => {
+                let Some(krate) = first_crate(&parsed) else { continue };
+                let known = KNOWN_CRATES.contains(&krate.as_str())
+                    || declared.is_some_and(|d| d.contains_key(&krate) || d.contains_key(&krate.replace('_', "-")));
+                if !known {
+                    problems.push(
+                        at(
+                            path,
+                            &text,
+                            locate(ty),
+                            format!("[types] {format} = {ty:?} names crate `{krate}`, which the generated crates do not depend on"),
+                        )
+                        .with_hint(format!("declare it under [dependencies], e.g. {krate} = {{ version = \"1\", features = [\"serde\"] }}")),
+                    );
+                }
+            }
         }
     }
     if let Some(runtime) = &file.runtime {
@@ -154,6 +187,8 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
         settings.operations = filter.operations.unwrap_or_default();
     }
     settings.type_overrides = file.types.unwrap_or_default();
+    settings.models.dependencies =
+        file.dependencies.unwrap_or_default().into_iter().map(|(name, spec)| format!("{name} = {spec}")).collect();
     if let Some(runtime) = file.runtime {
         settings.runtime = match (runtime.vendor, runtime.path, runtime.version) {
             (_, Some(path), _) => crate::Runtime::Path(path),

@@ -64,6 +64,7 @@ impl Settings {
                 dir: "models".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
                 repository: None,
+                dependencies: Vec::new(),
             },
             server: Some(ServerSettings {
                 crate_name: "api-server".to_owned(),

@@ -76,10 +76,34 @@ fn mistakes_are_located() {
     let error = refused("[types]\nuuid = \"not a type!\"\n");
     assert!(error.message.contains("is not a Rust type"), "{}", error.message);
     assert_eq!(error.location.as_ref().map(|l| l.line), Some(2));
+    let error = refused("[types]\ndate = \"time::Date\"\n");
+    assert!(error.message.contains("names crate `time`"), "{}", error.message);
+    assert!(error.hint.as_deref().unwrap_or("").contains("[dependencies]"), "{error:?}");
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(2));
     let error = refused("[models]\nenabled = false\n");
     assert!(error.message.contains("cannot be disabled"));
     let error = refused("[client]\ncrate = \"bad name\"\n");
     assert!(error.message.contains("not a valid package name"));
     let error = refused("[package]\nversion = 3\n");
     assert!(error.message.contains("invalid generator settings"), "{}", error.message);
+}
+
+/// A `[types]` override's crate reaches every generated manifest (without it the crates did not
+/// compile: the server and client name the type too).
+#[test]
+fn the_crates_type_overrides_name_are_dependencies_of_every_crate() {
+    let settings = config::apply(
+        &file(
+            "deps.toml",
+            "[types]\ndate-time = \"time::OffsetDateTime\"\n[dependencies]\ntime = { version = \"0.3\", features = [\"serde\"] }\n",
+        ),
+        Settings::new("shapes.yaml"),
+    )
+    .expect("valid settings");
+    let files = generate(&spec(), &settings).expect("generates").files;
+    for manifest in ["models/Cargo.toml", "server/Cargo.toml", "client/Cargo.toml"] {
+        let text = contents(&files, manifest);
+        let dependencies = text.split("[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
+        assert!(dependencies.contains("time = { features = [\"serde\"], version = \"0.3\" }"), "{manifest}:\n{text}");
+    }
 }

@@ -83,13 +83,14 @@ pub fn emit(
     };
     let manifest = format!(
         "{header}\n{package}\n[dependencies]\n{models} = {{ path = \"{models_dir}\", version = \"{version}\" }}\n\
-         {runtime}reqwest = {{ version = \"0.13\", default-features = false }}\n{serde_json}\n\
+         {runtime}reqwest = {{ version = \"0.13\", default-features = false }}\n{serde_json}{extra}\n\
          [features]\ndefault = [\"rustls\"]\n# HTTPS through rustls (no OpenSSL). Without it the client speaks plain HTTP only.\n\
          rustls = [\"reqwest/rustls\"]\n",
         header = header("#", spec_label),
         package = super::package_section(&package),
         models = models.crate_name,
         models_dir = super::relative_dir(&settings.dir, &models.dir),
+        extra = super::server::dependency_lines(&models.dependencies),
         runtime = super::runtime::dependency(runtime, &settings.dir, &["client"]),
     );
     let resources: Vec<String> = resources(ir).iter().map(|(tag, _)| format!("`{}()`", field_name(tag))).collect();

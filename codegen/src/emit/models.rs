@@ -33,6 +33,9 @@ pub struct ModelsSettings {
     pub license: String,
     /// Where the crate's source lives, for its manifest (`repository`).
     pub repository: Option<String>,
+    /// `[dependencies]` lines for the crates `[types]` overrides name (`uuid = { version = "1" }`).
+    /// Every generated crate gets them: server and client code names the types too.
+    pub dependencies: Vec<String>,
 }
 
 /// Emits `Cargo.toml` and `src/lib.rs` of the models crate.
@@ -156,6 +159,7 @@ pub fn emit(
     } else {
         ""
     };
+    let extra: String = settings.dependencies.iter().map(|line| format!("{line}\n")).collect();
     let uuid = if uses_uuid { "uuid = { version = \"1.26\", features = [\"serde\"] }\n" } else { "" };
     let mut features = Vec::new();
     if uses_chrono {
@@ -179,7 +183,7 @@ pub fn emit(
         categories: &["api-bindings", "encoding"],
     };
     let manifest = format!(
-        "{}\n{}\n[dependencies]\n{chrono}{runtime_dependency}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{uuid}",
+        "{}\n{}\n[dependencies]\n{chrono}{runtime_dependency}serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{uuid}{extra}",
         header("#", spec_label),
         super::package_section(&package),
     );

@@ -82,13 +82,14 @@ pub fn emit(
     let manifest = format!(
         "{header}\n{package}\n[dependencies]\n{models} = {{ path = \"{models_dir}\", version = \"{version}\" }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
-         {runtime}serde_json = \"1\"\n\
+         {runtime}serde_json = \"1\"\n{extra}\
          # utoipa 6.0.0 does not compile without its `macros` feature (lib.rs gates a module on it).\n\
          utoipa = {{ version = \"6\", default-features = false, features = [\"macros\", \"preserve_order\", \"preserve_path_order\"] }}\n\
          utoipa-swagger-ui = {{ version = \"10\", default-features = false, features = [\"axum\", \"vendored\"], optional = true }}\n\n\
          [features]\n\
          # Serves Swagger UI (bundled, nothing is downloaded) at ServerConfig::swagger_ui_path.\n\
          swagger-ui = [\"dep:utoipa-swagger-ui\"]\n",
+        extra = dependency_lines(&models.dependencies),
         header = header("#", spec_label),
         package = super::package_section(&package),
         models = models.crate_name,
@@ -206,6 +207,11 @@ fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content
         (BodyKind::Binary, _) => quote!(::std::vec::Vec<u8>),
     };
     Some((ty, content.kind(), body.required, content))
+}
+
+/// The `[dependencies]` lines of the crates `[types]` overrides name, one per line.
+pub(crate) fn dependency_lines(lines: &[String]) -> String {
+    lines.iter().map(|line| format!("{line}\n")).collect()
 }
 
 fn param_struct(op: &Operation, location: ParamLocation) -> Option<&RustIdent> {
