@@ -134,19 +134,13 @@ pub(crate) fn param_entry(param: &Param) -> TokenStream {
         ParamLocation::Header => quote!(rt::Param::header(#wire)),
         ParamLocation::Cookie => quote!(rt::Param::cookie(#wire)),
     };
-    if param.style != ParamStyle::default_for(param.location) {
-        let style = format_ident!("{}", format!("{:?}", param.style));
-        tokens.extend(quote!(.style(rt::Style::#style)));
-    }
-    // `.style()` and the constructors set OpenAPI's default explode: true for form only.
-    if param.explode != (param.style == ParamStyle::Form) {
-        let explode = param.explode;
-        tokens.extend(quote!(.explode(#explode)));
-    }
-    if param.allow_reserved {
-        tokens.extend(quote!(.reserved()));
-    }
-    tokens.extend(shape_tokens(&param.shape));
+    tokens.extend(builder_calls(
+        ParamStyle::default_for(param.location),
+        param.style,
+        param.explode,
+        param.allow_reserved,
+        &param.shape,
+    ));
     if let Some(default) = &param.default {
         let json = default.to_string();
         tokens.extend(quote!(.default(#json)));
@@ -158,22 +152,35 @@ pub(crate) fn param_entry(param: &Param) -> TokenStream {
 pub(crate) fn form_description(content: &Content) -> TokenStream {
     let entries = content.form.iter().map(|property| {
         let wire = &property.wire_name;
-        let mut tokens = quote!(rt::Param::query(#wire));
-        if property.style != ParamStyle::Form {
-            let style = format_ident!("{}", format!("{:?}", property.style));
-            tokens.extend(quote!(.style(rt::Style::#style)));
-        }
-        if property.explode != (property.style == ParamStyle::Form) {
-            let explode = property.explode;
-            tokens.extend(quote!(.explode(#explode)));
-        }
-        if property.allow_reserved {
-            tokens.extend(quote!(.reserved()));
-        }
-        tokens.extend(shape_tokens(&property.shape));
-        tokens
+        let calls =
+            builder_calls(ParamStyle::Form, property.style, property.explode, property.allow_reserved, &property.shape);
+        quote!(rt::Param::query(#wire) #calls)
     });
     quote!(&[#(#entries),*])
+}
+
+/// The `rt::Param` builder calls for what differs from a constructor's defaults.
+fn builder_calls(
+    default_style: ParamStyle,
+    style: ParamStyle,
+    explode: bool,
+    allow_reserved: bool,
+    shape: &ParamShape,
+) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    if style != default_style {
+        let style = format_ident!("{}", format!("{style:?}"));
+        tokens.extend(quote!(.style(rt::Style::#style)));
+    }
+    // `.style()` and the constructors set OpenAPI's default explode: true for form only.
+    if explode != (style == ParamStyle::Form) {
+        tokens.extend(quote!(.explode(#explode)));
+    }
+    if allow_reserved {
+        tokens.extend(quote!(.reserved()));
+    }
+    tokens.extend(shape_tokens(shape));
+    tokens
 }
 
 fn shape_tokens(shape: &ParamShape) -> Option<TokenStream> {

@@ -170,21 +170,7 @@ impl<'a> Lowerer<'a> {
             let child = site
                 .child("parameters", String::new())
                 .child(&i.to_string(), format!("{}{}", site.hint, type_name(&data.name)));
-            let mut json = false;
-            let lowered = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
-                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-                    Some((media, m)) if json_media(media) => {
-                        json = true;
-                        match &m.schema {
-                            Some(schema) => self.lower_schema_ref(schema, &child),
-                            None => Lowered::of(Type::Any),
-                        }
-                    }
-                    // Any other media type: the parameter's text, as sent.
-                    _ => Lowered::of(Type::String),
-                },
-            };
+            let (lowered, json) = self.lower_param_format(&data.format, &child);
             let key = (data.name.clone(), location);
             let lowered_param = Param {
                 wire_name: data.name.clone(),
@@ -206,6 +192,21 @@ impl<'a> Lowerer<'a> {
             }
         }
         by_key.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The type of a parameter or header, and whether it is `content: application/json` (its
+    /// JSON text on the wire). Any other media type is the value's text, as sent.
+    fn lower_param_format(&mut self, format: &'a ParameterSchemaOrContent, site: &Site) -> (Lowered, bool) {
+        match format {
+            ParameterSchemaOrContent::Schema(schema) => (self.lower_schema_ref(schema, site), false),
+            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((media, m)) if json_media(media) => match &m.schema {
+                    Some(schema) => (self.lower_schema_ref(schema, site), true),
+                    None => (Lowered::of(Type::Any), true),
+                },
+                _ => (Lowered::of(Type::String), false),
+            },
+        }
     }
 
     pub(super) fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, site: &Site) -> Option<Body> {
@@ -347,20 +348,7 @@ impl<'a> Lowerer<'a> {
             let resolved = resolve_at(self.api, header).map(|(h, _)| h);
             let Some(header) = resolved else { continue };
             let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
-            let mut json = false;
-            let lowered = match &header.format {
-                ParameterSchemaOrContent::Schema(schema) => self.lower_schema_ref(schema, &child),
-                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-                    Some((media, m)) if json_media(media) => {
-                        json = true;
-                        match &m.schema {
-                            Some(schema) => self.lower_schema_ref(schema, &child),
-                            None => Lowered::of(Type::Any),
-                        }
-                    }
-                    _ => Lowered::of(Type::String),
-                },
-            };
+            let (lowered, json) = self.lower_param_format(&header.format, &child);
             out.push(ResponseHeader {
                 wire_name: wire.clone(),
                 name: RustIdent::new(&namer.claim(field_name(wire))),
