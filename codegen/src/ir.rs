@@ -258,6 +258,8 @@ pub struct Param {
     pub style: ParamStyle,
     pub explode: bool,
     pub allow_reserved: bool,
+    /// `x-codegen: {brackets: true}`: an exploded form array also read from `name[]` / `name[N]`.
+    pub brackets: bool,
     /// How the value is taken apart on the wire; known once every type is lowered.
     pub shape: ParamShape,
 }

@@ -121,7 +121,7 @@ fn percent_encoded_pointers_resolve() {
 
 #[test]
 fn what_the_wire_cannot_carry_yet_is_said_where_it_is_written() {
-    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n      operationId: postThing\n      parameters:\n        - {name: d, in: query, style: deepObject, schema: {type: string}}\n        - {name: grid, in: query, schema: {type: array, items: {type: array, items: {type: integer}}}}\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {file: {type: string, format: binary}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object}\n            application/xml:\n              schema: {type: object}\n";
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n      operationId: postThing\n      parameters:\n        - {name: d, in: query, style: deepObject, schema: {type: string}}\n        - {name: grid, in: query, schema: {type: array, items: {type: array, items: {type: integer}}}}\n        - {name: one, in: query, schema: {type: string}, x-codegen: {brackets: true}}\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {file: {type: string, format: binary}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object}\n            application/xml:\n              schema: {type: object}\n";
     let path = write("wire", text);
     let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
     let op = "#/paths/~1things/post";
@@ -129,6 +129,8 @@ fn what_the_wire_cannot_carry_yet_is_said_where_it_is_written() {
     assert!(deep.message.contains("deepObject but is not an object"), "{deep}");
     let nested = at(&generated.warnings, &format!("{op}/parameters/1"));
     assert!(nested.message.contains("sent as JSON text"), "{nested}");
+    let brackets = at(&generated.warnings, &format!("{op}/parameters/2/x-codegen"));
+    assert!(brackets.message.contains("exploded form arrays only"), "{brackets}");
     let multipart = at(&generated.warnings, &format!("{op}/requestBody/content/multipart~1form-data"));
     assert!(multipart.message.contains("raw text"), "{multipart}");
     let xml = at(&generated.warnings, &format!("{op}/responses/200/content/application~1xml"));

@@ -139,6 +139,13 @@ async fn array_query_parameters_travel_in_every_form_clients_write() {
         let (status, body) = server.get(target, &[]).await;
         assert_eq!((status, &body["status"]), (200, &json!(["active", "on_hold"])), "{target}: {body}");
     }
+    // `x-codegen: {brackets: true}` on the parameter: the forms qs-based clients (Medusa JS) send.
+    for target in ["/query?status[]=active&status[]=on_hold", "/query?status[0]=active&status%5B1%5D=on_hold"] {
+        let (status, body) = server.get(target, &[]).await;
+        assert_eq!((status, &body["status"]), (200, &json!(["active", "on_hold"])), "{target}: {body}");
+    }
+    let (status, body) = server.get("/query?tags[]=a", &[]).await;
+    assert_eq!(status, 400, "brackets only where the spec asks: {body}");
     let (status, body) = server.get("/query?status=active", &[]).await;
     assert_eq!((status, &body["status"]), (200, &json!(["active"])), "a single value is a one-element array");
     let (status, body) = server.get("/query?status=paused", &[]).await;

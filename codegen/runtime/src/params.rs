@@ -89,11 +89,23 @@ pub struct Param {
     pub shape: Shape,
     /// The schema's `default`, as JSON text, applied by the decoder when the parameter is absent.
     pub default: Option<&'static str>,
+    /// `x-codegen: {brackets: true}`: an exploded `form` array is also read from `name[]=v` and
+    /// `name[0]=v` (what PHP, Rails and `qs`-based clients send); it is always written `name=v`.
+    pub brackets: bool,
 }
 
 impl Param {
     const fn new(name: &'static str, location: Location, style: Style, explode: bool) -> Self {
-        Param { name, location, style, explode, allow_reserved: false, shape: Shape::Scalar, default: None }
+        Param {
+            name,
+            location,
+            style,
+            explode,
+            allow_reserved: false,
+            shape: Shape::Scalar,
+            default: None,
+            brackets: false,
+        }
     }
 
     /// A path parameter, by default `simple`, not exploded.
@@ -138,6 +150,12 @@ impl Param {
     /// Sets the shape.
     pub const fn shape(mut self, shape: Shape) -> Self {
         self.shape = shape;
+        self
+    }
+
+    /// Also reads `name[]=v` and `name[N]=v` (an exploded `form` array).
+    pub const fn brackets(mut self) -> Self {
+        self.brackets = true;
         self
     }
 
@@ -542,7 +560,14 @@ fn form_fields(
                 (!taken.is_empty()).then_some(Text::Pairs(taken))
             }
             (shape, style) => {
-                let found = values(take(&|key| key == name));
+                let bracketed = |key: &str| {
+                    key.strip_prefix(name)
+                        .and_then(|rest| rest.strip_prefix('['))
+                        .and_then(|rest| rest.strip_suffix(']'))
+                        .is_some_and(|index| index.bytes().all(|b| b.is_ascii_digit()))
+                };
+                let brackets = param.brackets && shape == Shape::Array && param.explode;
+                let found = values(take(&|key| key == name || (brackets && bracketed(key))));
                 if found.is_empty() {
                     None
                 } else if param.explode || shape == Shape::Scalar {
@@ -1095,6 +1120,28 @@ mod tests {
         }
         let back: Body = decode_form_body("ids=1,2&name=a+b&extra=x&extra=y", &described).unwrap();
         assert_eq!(back, Body { ids: vec![1, 2], name: "a b".into(), extra: vec!["x".into(), "y".into()] });
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Roles {
+        role: Option<Vec<String>>,
+        plain: Option<Vec<String>>,
+    }
+
+    impl Params for Roles {
+        const PARAMS: &'static [Param] =
+            &[Param::query("role").shape(Shape::Array).brackets(), Param::query("plain").shape(Shape::Array)];
+    }
+
+    #[test]
+    fn bracket_forms_are_read_where_the_parameter_asks_for_them() {
+        let roles: Roles = decode_query("role[]=admin&role%5B1%5D=member&role=developer").unwrap();
+        assert_eq!(roles.role, Some(vec!["admin".to_owned(), "member".to_owned(), "developer".to_owned()]));
+        let error = decode_query::<Roles>("plain[]=x").unwrap_err();
+        assert!(error.0.contains("unknown field `plain[]`"), "only where asked: {}", error.0);
+        let error = decode_query::<Roles>("role[x]=admin").unwrap_err();
+        assert!(error.0.contains("role[x]"), "an index is digits: {}", error.0);
     }
 
     #[test]

@@ -141,6 +141,9 @@ pub(crate) fn param_entry(param: &Param) -> TokenStream {
         param.allow_reserved,
         &param.shape,
     ));
+    if param.brackets {
+        tokens.extend(quote!(.brackets()));
+    }
     if let Some(default) = &param.default {
         let json = default.to_string();
         tokens.extend(quote!(.default(#json)));

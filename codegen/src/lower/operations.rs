@@ -184,6 +184,8 @@ impl<'a> Lowerer<'a> {
                 style,
                 explode: data.explode.unwrap_or(style == ParamStyle::Form),
                 allow_reserved,
+                brackets: data.extensions.get("x-codegen").and_then(|x| x.get("brackets")).and_then(Value::as_bool)
+                    == Some(true),
                 shape: if json { ParamShape::Json } else { ParamShape::Scalar },
             };
             match by_key.iter_mut().find(|(k, _)| *k == key) {
@@ -391,6 +393,19 @@ impl<'a> Lowerer<'a> {
                     && shape == ParamShape::Scalar
                 {
                     param.style = ParamStyle::Form;
+                }
+                if param.brackets && !(shape == ParamShape::Array && param.style == ParamStyle::Form && param.explode) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            pointer_push(&pointer, "x-codegen"),
+                            format!(
+                                "parameter {:?}: `brackets` applies to exploded form arrays only; it is ignored",
+                                param.wire_name
+                            ),
+                        )
+                        .with_hint("name[]=v and name[N]=v are read for `style: form`, `explode: true` arrays"),
+                    );
+                    param.brackets = false;
                 }
                 if nested {
                     self.diagnostics.push(

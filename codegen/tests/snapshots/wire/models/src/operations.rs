@@ -82,7 +82,7 @@ impl PathStylesResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueryStylesQuery {
-    /// Exploded form array (the default), `status=a&status=b`.
+    /// Exploded form array (the default), `status=a&status=b`; also read as `status[]=a`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::vec::Vec<Status>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -120,7 +120,7 @@ impl rt::Validate for QueryStylesQuery {
 
 impl rt::Params for QueryStylesQuery {
     const PARAMS: &'static [rt::Param] = &[
-        rt::Param::query("status").shape(rt::Shape::Array),
+        rt::Param::query("status").shape(rt::Shape::Array).brackets(),
         rt::Param::query("tags").explode(false).shape(rt::Shape::Array),
         rt::Param::query("spaced")
             .style(rt::Style::SpaceDelimited)
