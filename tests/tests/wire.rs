@@ -63,6 +63,10 @@ impl WireApi for Echo {
         m::PostFormResponse::Ok(echo(&request.body))
     }
 
+    async fn get_day(&self, _meta: &RequestMeta, request: wire_server::GetDayRequest) -> m::GetDayResponse {
+        m::GetDayResponse::Ok(echo(&request.path))
+    }
+
     async fn put_file(&self, _meta: &RequestMeta, request: wire_server::PutFileRequest) -> m::PutFileResponse {
         if request.path.name == "missing" {
             return m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) });
@@ -401,4 +405,17 @@ async fn form_bodies_are_typed_and_follow_their_encoding() {
         .await
         .expect("answers");
     assert_eq!(response.status(), 400, "JSON is not a form");
+}
+
+/// A date path parameter: the client crate names the type through the models crate (it named
+/// `::chrono`, which it does not depend on, and did not compile).
+#[tokio::test]
+async fn date_path_parameters_travel() {
+    let server = Server::start().await;
+    let day = m::support::NaiveDate::from_ymd_opt(2024, 2, 29).expect("a leap day");
+    let m::GetDayResponse::Ok(body) = server.client().wire().get_day(day).await.expect("answers").value;
+    assert_eq!(server.last(), "/days/2024-02-29");
+    assert_eq!(body, json!({"day": "2024-02-29"}));
+    let (status, body) = server.get("/days/2024-02-30", &[]).await;
+    assert_eq!(status, 400, "not a date: {body}");
 }

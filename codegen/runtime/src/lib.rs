@@ -42,6 +42,9 @@ pub mod models {
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;
     pub use crate::validate::{Checker, Limits, Number, Present, Validate, Violation};
+    /// `format: date-time` / `date` (feature `chrono`), re-exported for the same reason.
+    #[cfg(feature = "chrono")]
+    pub use chrono::{DateTime, NaiveDate, Utc};
     /// `format: uuid` (feature `uuid`), re-exported so server and client crates name it
     /// through their models crate.
     #[cfg(feature = "uuid")]

@@ -329,8 +329,10 @@ fn model_type(ty: &Type) -> TokenStream {
             quote!(models::#ident)
         }
         Type::Email => quote!(&models::support::Email),
-        // Through the models crate, which depends on `uuid`; this crate need not.
+        // Through the models crate, which depends on `uuid` and `chrono`; this crate need not.
         Type::Uuid => quote!(models::support::Uuid),
+        Type::DateTime => quote!(models::support::DateTime<models::support::Utc>),
+        Type::Date => quote!(models::support::NaiveDate),
         Type::Array(inner) => {
             let inner = model_type(inner);
             quote!(::std::vec::Vec<#inner>)

@@ -165,8 +165,10 @@ fn model_type(ty: &Type) -> TokenStream {
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Type::Email => quote!(crate::models::support::Email),
-        // Through the models crate, which depends on `uuid`; this crate need not.
+        // Through the models crate, which depends on `uuid` and `chrono`; this crate need not.
         Type::Uuid => quote!(crate::models::support::Uuid),
+        Type::DateTime => quote!(crate::models::support::DateTime<crate::models::support::Utc>),
+        Type::Date => quote!(crate::models::support::NaiveDate),
         other => type_tokens(other),
     }
 }

@@ -168,6 +168,28 @@ impl<'a> WireResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `GET /days/{day}`.
+    ///
+    /// A date path parameter (the server and client crates name the type too).
+    pub async fn get_day(
+        &self,
+        day: models::support::NaiveDate,
+    ) -> rt::ApiResult<models::GetDayResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "getDay",
+            method: ::reqwest::Method::GET,
+            path: "/days/{day}",
+            security: &[],
+        };
+        let call = self.call(&OPERATION).path_param(rt::Param::path("day"), &day);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetDayResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `PUT /files/{name}`.
     ///
     /// A binary body in, the same bytes out; an unknown name is a problem+json 404.

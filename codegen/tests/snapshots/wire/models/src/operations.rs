@@ -291,6 +291,39 @@ impl rt::Params for HeaderStylesOkHeaders {
     ];
 }
 
+/// Path parameters of `getDay` — `GET /days/{day}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetDayPath {
+    pub day: ::chrono::NaiveDate,
+}
+
+impl rt::Validate for GetDayPath {}
+
+impl rt::Params for GetDayPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("day")];
+}
+
+/// Responses of `getDay` — `GET /days/{day}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetDayResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+}
+
+impl GetDayResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
 /// Path parameters of `putFile` — `PUT /files/{name}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutFilePath {

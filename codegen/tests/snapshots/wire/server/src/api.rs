@@ -92,6 +92,12 @@ pub struct HeaderStylesRequest {
     pub cookies: crate::models::HeaderStylesCookies,
 }
 
+/// What `getDay` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetDayRequest {
+    pub path: crate::models::GetDayPath,
+}
+
 /// What `putFile` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PutFileRequest {
@@ -136,6 +142,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: HeaderStylesRequest,
     ) -> impl ::std::future::Future<Output = crate::models::HeaderStylesResponse> + Send;
+
+    /// `GET /days/{day}`
+    ///
+    /// A date path parameter (the server and client crates name the type too).
+    fn get_day(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetDayRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetDayResponse> + Send;
 
     /// `PUT /files/{name}`
     ///
@@ -191,6 +206,14 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         Output = crate::models::HeaderStylesResponse,
     > + Send {
         (**self).header_styles(meta, request)
+    }
+
+    fn get_day(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetDayRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetDayResponse> + Send {
+        (**self).get_day(meta, request)
     }
 
     fn put_file(

@@ -59,6 +59,10 @@ pub fn router_with<S: crate::api::WireApi>(
             MethodRouter::new().get(header_styles::<S>).fallback(method_not_allowed::<S>),
         )
         .route(
+            "/days/{day}",
+            MethodRouter::new().get(get_day::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
             "/files/{name}",
             MethodRouter::new().put(put_file::<S>).fallback(method_not_allowed::<S>),
         )
@@ -200,6 +204,27 @@ async fn header_styles<S: WireApi>(
                 crate::models::HeaderStylesResponse::Ok(body, headers) => {
                     rt::with_headers(rt::json(200, &body), &headers)
                 }
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `GET /days/{day}` (`getDay`).
+async fn get_day<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let path = request.path().await?;
+        let response = shared.api.get_day(request.meta(), GetDayRequest { path }).await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::GetDayResponse::Ok(body) => rt::json(200, &body),
             },
         )
     };
