@@ -277,8 +277,7 @@ impl Incoming {
         if bytes.is_empty() {
             return Ok(None);
         }
-        let content_type = self.meta.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let (content_type, essence) = self.content_type();
         if essence != "application/json" && !essence.ends_with("+json") {
             return Err(Problem::invalid(format!(
                 "the request body must be JSON (Content-Type: application/json), not {content_type:?}"
@@ -317,8 +316,7 @@ impl Incoming {
         described: &[Param],
     ) -> Result<Option<T>, Problem> {
         let Some(text) = self.optional_text().await? else { return Ok(None) };
-        let content_type = self.meta.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let (content_type, essence) = self.content_type();
         if essence != "application/x-www-form-urlencoded" {
             return Err(Problem::invalid(format!(
                 "the request body must be a form (Content-Type: application/x-www-form-urlencoded), not {content_type:?}"
@@ -337,6 +335,12 @@ impl Incoming {
     pub async fn optional_binary(&mut self) -> Result<Option<Vec<u8>>, Problem> {
         let bytes = self.bytes().await?;
         Ok((!bytes.is_empty()).then(|| bytes.to_vec()))
+    }
+
+    /// The request's `Content-Type`, and its essence (lower case, without parameters).
+    fn content_type(&self) -> (&str, String) {
+        let content_type = self.meta.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        (content_type, content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
     }
 
     async fn bytes(&mut self) -> Result<Bytes, Problem> {

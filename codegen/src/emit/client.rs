@@ -90,7 +90,7 @@ pub fn emit(
         package = super::package_section(&package),
         models = models.crate_name,
         models_dir = super::relative_dir(&settings.dir, &models.dir),
-        extra = super::server::dependency_lines(&models.dependencies),
+        extra = super::dependency_lines(&models.dependencies),
         runtime = super::runtime::dependency(runtime, &settings.dir, &["client"]),
     );
     let resources: Vec<String> = resources(ir).iter().map(|(tag, _)| format!("`{}()`", field_name(tag))).collect();

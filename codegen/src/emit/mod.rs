@@ -168,6 +168,12 @@ pub(crate) fn package_section(package: &Package) -> String {
 }
 
 /// The path of directory `to` seen from directory `from` (both relative to the output directory).
+/// The `[dependencies]` lines of the crates `[types]` overrides name, one per line; every
+/// generated manifest carries them.
+pub(crate) fn dependency_lines(lines: &[String]) -> String {
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
 pub(crate) fn relative_dir(from: &str, to: &str) -> String {
     // `..` in `to` (a runtime outside the output directory) is kept as written after the climb.
     let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();

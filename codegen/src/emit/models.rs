@@ -83,18 +83,8 @@ pub fn emit(
         #operations_use
         pub use types::*;
     };
-    let is_time = |ty: &Type| matches!(ty, Type::DateTime | Type::Date);
-    let uses_chrono = ir.types.iter().any(|t| mentions(t, &is_time))
-        || ir.operations.iter().any(|op| {
-            op.params.iter().any(|p| deep(&p.ty, &is_time))
-                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_time))
-        });
-    let is_uuid = |ty: &Type| matches!(ty, Type::Uuid);
-    let uses_uuid = ir.types.iter().any(|t| mentions(t, &is_uuid))
-        || ir.operations.iter().any(|op| {
-            op.params.iter().any(|p| deep(&p.ty, &is_uuid))
-                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, &is_uuid))
-        });
+    let uses_chrono = uses(ir, &|ty| matches!(ty, Type::DateTime | Type::Date));
+    let uses_uuid = uses(ir, &|ty| matches!(ty, Type::Uuid));
     let operations = super::operations::emit(ir);
     // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
     // moves few types between parts), which keeps files reviewable; small ones keep one file.
@@ -159,7 +149,7 @@ pub fn emit(
     } else {
         ""
     };
-    let extra: String = settings.dependencies.iter().map(|line| format!("{line}\n")).collect();
+    let extra = super::dependency_lines(&settings.dependencies);
     let uuid = if uses_uuid { "uuid = { version = \"1.26\", features = [\"serde\"] }\n" } else { "" };
     let mut features = Vec::new();
     if uses_chrono {
@@ -223,6 +213,16 @@ pub fn emit(
 }
 
 /// Whether `pred` holds for a type or anything it contains.
+/// Whether any type of the models crate (schemas, parameters, response headers) contains a type
+/// `pred` picks: the crate then needs that type's dependency.
+fn uses(ir: &Ir, pred: &dyn Fn(&Type) -> bool) -> bool {
+    ir.types.iter().any(|t| mentions(t, pred))
+        || ir.operations.iter().any(|op| {
+            op.params.iter().any(|p| deep(&p.ty, pred))
+                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, pred))
+        })
+}
+
 fn deep(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
     pred(ty) || matches!(ty, Type::Array(inner) | Type::Map(inner) if deep(inner, pred))
 }

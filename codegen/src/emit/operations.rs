@@ -113,9 +113,8 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream]) -> TokenStream {
                 .iter()
                 .map(|h| {
                     let wire = &h.wire_name;
-                    let explode = h.explode.then(|| quote!(.explode(true)));
-                    let shape = shape_tokens(&h.shape);
-                    quote!(rt::Param::header(#wire) #explode #shape)
+                    let calls = builder_calls(ParamStyle::Simple, ParamStyle::Simple, h.explode, false, &h.shape);
+                    quote!(rt::Param::header(#wire) #calls)
                 })
                 .collect();
             let doc = format!(" Headers of the {} response of{title}", status_label(&response.status));

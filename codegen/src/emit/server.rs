@@ -89,7 +89,7 @@ pub fn emit(
          [features]\n\
          # Serves Swagger UI (bundled, nothing is downloaded) at ServerConfig::swagger_ui_path.\n\
          swagger-ui = [\"dep:utoipa-swagger-ui\"]\n",
-        extra = dependency_lines(&models.dependencies),
+        extra = super::dependency_lines(&models.dependencies),
         header = header("#", spec_label),
         package = super::package_section(&package),
         models = models.crate_name,
@@ -209,11 +209,6 @@ fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content
         (BodyKind::Binary, _) => quote!(::std::vec::Vec<u8>),
     };
     Some((ty, content.kind(), body.required, content))
-}
-
-/// The `[dependencies]` lines of the crates `[types]` overrides name, one per line.
-pub(crate) fn dependency_lines(lines: &[String]) -> String {
-    lines.iter().map(|line| format!("{line}\n")).collect()
 }
 
 fn param_struct(op: &Operation, location: ParamLocation) -> Option<&RustIdent> {
@@ -620,10 +615,16 @@ fn handler(op: &Operation) -> TokenStream {
         fields.push(quote!(cookies));
     }
     if let Some((_, kind, required, content)) = request_body(op) {
-        let described = super::operations::form_description(content);
+        let described = || super::operations::form_description(content);
         let read = match (kind, required) {
-            (BodyKind::Form, true) => quote!(form(#described)),
-            (BodyKind::Form, false) => quote!(optional_form(#described)),
+            (BodyKind::Form, true) => {
+                let described = described();
+                quote!(form(#described))
+            }
+            (BodyKind::Form, false) => {
+                let described = described();
+                quote!(optional_form(#described))
+            }
             (BodyKind::Json, true) => quote!(json()),
             (BodyKind::Json, false) => quote!(optional_json()),
             (BodyKind::Text, true) => quote!(text()),
