@@ -10,12 +10,18 @@ use serde_json::{Map, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+mod reader;
+
+use reader::Reader;
+
 /// Storage failures. The API turns them into a 500 with a generic message.
 #[derive(Debug)]
 pub enum StoreError {
     /// A unique constraint refused the write (duplicate email, token, …).
     Conflict,
     Database(sqlx::Error),
+    /// A read of an SQLite file on the calling task failed.
+    Sqlite(rusqlite::Error),
     /// A stored value could not be read back (corrupt data).
     Corrupt(String),
 }
@@ -25,6 +31,7 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::Conflict => f.write_str("unique constraint violated"),
             StoreError::Database(e) => write!(f, "database error: {e}"),
+            StoreError::Sqlite(e) => write!(f, "database error: {e}"),
             StoreError::Corrupt(what) => write!(f, "corrupt stored data: {what}"),
         }
     }
@@ -38,6 +45,12 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
             _ => StoreError::Database(error),
         }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Sqlite(error)
     }
 }
 
@@ -174,29 +187,57 @@ fn metadata_text(metadata: &Option<Map<String, Value>>) -> Option<String> {
     metadata.as_ref().map(|m| Value::Object(m.clone()).to_string())
 }
 
-fn user_from(row: &AnyRow) -> Result<UserRow> {
+/// A row's columns by name, whichever driver read it (sqlx, or the SQLite [`Reader`]).
+trait Columns {
+    fn text(&self, name: &str) -> Result<Option<String>>;
+    fn integer(&self, name: &str) -> Result<Option<i64>>;
+
+    fn required_text(&self, name: &str) -> Result<String> {
+        self.text(name)?.ok_or_else(|| StoreError::Corrupt(format!("{name} is null")))
+    }
+
+    fn required_integer(&self, name: &str) -> Result<i64> {
+        self.integer(name)?.ok_or_else(|| StoreError::Corrupt(format!("{name} is null")))
+    }
+
+    fn time(&self, name: &str) -> Result<DateTime<Utc>> {
+        parse_time(&self.required_text(name)?)
+    }
+}
+
+impl Columns for AnyRow {
+    fn text(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.try_get(name)?)
+    }
+
+    fn integer(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(name)?)
+    }
+}
+
+fn user_from(row: &dyn Columns) -> Result<UserRow> {
     Ok(UserRow {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        role: row.try_get("role")?,
-        password_hash: row.try_get("password_hash")?,
-        metadata: metadata_from(row.try_get("metadata")?)?,
-        created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
-        updated_at: parse_time(&row.try_get::<String, _>("updated_at")?)?,
+        id: row.required_text("id")?,
+        email: row.required_text("email")?,
+        first_name: row.text("first_name")?,
+        last_name: row.text("last_name")?,
+        role: row.required_text("role")?,
+        password_hash: row.text("password_hash")?,
+        metadata: metadata_from(row.text("metadata")?)?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
     })
 }
 
-fn invite_from(row: &AnyRow) -> Result<InviteRow> {
+fn invite_from(row: &dyn Columns) -> Result<InviteRow> {
     Ok(InviteRow {
-        id: row.try_get("id")?,
-        user_email: row.try_get("user_email")?,
-        role: row.try_get("role")?,
-        expires_at: parse_time(&row.try_get::<String, _>("expires_at")?)?,
-        metadata: metadata_from(row.try_get("metadata")?)?,
-        created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
-        updated_at: parse_time(&row.try_get::<String, _>("updated_at")?)?,
+        id: row.required_text("id")?,
+        user_email: row.required_text("user_email")?,
+        role: row.required_text("role")?,
+        expires_at: row.time("expires_at")?,
+        metadata: metadata_from(row.text("metadata")?)?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
     })
 }
 
@@ -258,6 +299,8 @@ async fn insert_user_with<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(execu
 pub struct Store {
     pool: AnyPool,
     postgres: bool,
+    /// For an SQLite file: reads on the calling task (see [`reader`]).
+    reader: Option<std::sync::Arc<Reader>>,
 }
 
 impl Store {
@@ -274,7 +317,8 @@ impl Store {
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
         }
         let postgres = url.starts_with("postgres");
-        let store = Store { pool, postgres };
+        let reader = Reader::for_url(url).map(std::sync::Arc::new);
+        let store = Store { pool, postgres, reader };
         store.migrate(postgres).await?;
         Ok(store)
     }
@@ -326,7 +370,28 @@ impl Store {
 
     /// Closes every connection (graceful shutdown).
     pub async fn close(&self) {
+        if let Some(reader) = &self.reader {
+            reader.close();
+        }
         self.pool.close().await;
+    }
+
+    /// Runs a read (`$1`, `$2`, … bound to `binds`) and maps every row: on the SQLite reader
+    /// where there is one, else on the pool.
+    async fn read<T>(&self, sql: &str, binds: &[&str], map: fn(&dyn Columns) -> Result<T>) -> Result<Vec<T>> {
+        if let Some(reader) = &self.reader {
+            return reader.read(sql, binds, map);
+        }
+        let mut query = sqlx::query(sql);
+        for value in binds {
+            query = query.bind(*value);
+        }
+        query.fetch_all(&self.pool).await?.iter().map(|row| map(row)).collect()
+    }
+
+    /// The first row of a read, if any.
+    async fn read_one<T>(&self, sql: &str, binds: &[&str], map: fn(&dyn Columns) -> Result<T>) -> Result<Option<T>> {
+        Ok(self.read(sql, binds, map).await?.into_iter().next())
     }
 
     // Users.
@@ -337,17 +402,17 @@ impl Store {
 
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL");
-        sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?.as_ref().map(user_from).transpose()
+        self.read_one(&sql, &[id], user_from).await
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
-        sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?.as_ref().map(user_from).transpose()
+        self.read_one(&sql, &[email], user_from).await
     }
 
     pub async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE api_token_hash = $1 AND deleted_at IS NULL");
-        sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?.as_ref().map(user_from).transpose()
+        self.read_one(&sql, &[token_hash], user_from).await
     }
 
     /// Saves the editable columns of a user (names, role, metadata, password) and `updated_at`.
@@ -419,24 +484,16 @@ impl Store {
              ORDER BY {column} {direction}, id ASC LIMIT {} OFFSET {}",
             query.limit, query.offset
         );
-        let mut page = sqlx::query(&page_sql);
-        for value in &binds {
-            page = page.bind(value);
-        }
-        let rows = page.fetch_all(&self.pool).await?;
-        let total: i64 = match rows.first() {
-            Some(row) => row.try_get("total")?,
+        let binds: Vec<&str> = binds.iter().map(String::as_str).collect();
+        let rows = self.read(&page_sql, &binds, |row| Ok((user_from(row)?, row.required_integer("total")?))).await?;
+        let total = match rows.first() {
+            Some((_, total)) => *total,
             None => {
                 let count_sql = format!("SELECT COUNT(*) AS n FROM users WHERE {filter}");
-                let mut count = sqlx::query(&count_sql);
-                for value in &binds {
-                    count = count.bind(value);
-                }
-                count.fetch_one(&self.pool).await?.try_get("n")?
+                self.read_one(&count_sql, &binds, |row| row.required_integer("n")).await?.unwrap_or(0)
             }
         };
-        let users = rows.iter().map(user_from).collect::<Result<Vec<_>>>()?;
-        Ok((users, total))
+        Ok((rows.into_iter().map(|(user, _)| user).collect(), total))
     }
 
     // Sessions.
@@ -459,14 +516,7 @@ impl Store {
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        sqlx::query(&sql)
-            .bind(token_hash)
-            .bind(time_text(now))
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(user_from)
-            .transpose()
+        self.read_one(&sql, &[token_hash, &time_text(now)], user_from).await
     }
 
     /// Ends a session of `user_id` (a session of another user is left alone).
@@ -516,8 +566,13 @@ impl Store {
             "SELECT {} FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = $1 AND u.deleted_at IS NULL",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let Some(mut user) =
-            sqlx::query(&sql).bind(token_hash).fetch_optional(&mut *tx).await?.as_ref().map(user_from).transpose()?
+        let Some(mut user) = sqlx::query(&sql)
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(|row| user_from(row))
+            .transpose()?
         else {
             return Ok(None);
         };
@@ -549,11 +604,8 @@ impl Store {
 
     /// The generation of a user's credentials (see migration 2), `None` for no live user.
     pub async fn credential_generation(&self, user_id: &str) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT credential_generation FROM users WHERE id = $1 AND deleted_at IS NULL")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| row.try_get("credential_generation")).transpose().map_err(Into::into)
+        let sql = "SELECT credential_generation FROM users WHERE id = $1 AND deleted_at IS NULL";
+        self.read_one(sql, &[user_id], |row| row.required_integer("credential_generation")).await
     }
 
     /// Reads a user, lets `change` edit it and saves it in one transaction that holds the row
@@ -570,8 +622,13 @@ impl Store {
             if self.postgres { self.pool.begin().await? } else { self.pool.begin_with("BEGIN IMMEDIATE").await? };
         let lock = if self.postgres { " FOR UPDATE" } else { "" };
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL{lock}");
-        let Some(mut user) =
-            sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?.as_ref().map(user_from).transpose()?
+        let Some(mut user) = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(|row| user_from(row))
+            .transpose()?
         else {
             return Ok(None);
         };
@@ -609,17 +666,17 @@ impl Store {
 
     pub async fn invites(&self) -> Result<Vec<InviteRow>> {
         let sql = format!("SELECT {INVITE_COLUMNS} FROM invites ORDER BY created_at ASC, id ASC");
-        sqlx::query(&sql).fetch_all(&self.pool).await?.iter().map(invite_from).collect()
+        self.read(&sql, &[], invite_from).await
     }
 
     pub async fn invite(&self, id: &str) -> Result<Option<InviteRow>> {
         let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1");
-        sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?.as_ref().map(invite_from).transpose()
+        self.read_one(&sql, &[id], invite_from).await
     }
 
     pub async fn invite_by_token(&self, token_hash: &str) -> Result<Option<InviteRow>> {
         let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = $1");
-        sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?.as_ref().map(invite_from).transpose()
+        self.read_one(&sql, &[token_hash], invite_from).await
     }
 
     pub async fn renew_invite(
@@ -703,22 +760,13 @@ impl Store {
     /// How many reset tokens are stored for `owner` (a user id, or `nobody:…` for the decoys of
     /// unknown emails), used and expired ones included; for tests and metrics.
     pub async fn reset_count(&self, owner: &str) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1")
-            .bind(owner)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("n")?)
+        let sql = "SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1";
+        Ok(self.read_one(sql, &[owner], |row| row.required_integer("n")).await?.unwrap_or(0))
     }
 
     /// Whether a reset token is live (unused, unexpired): checked before any password is hashed.
     pub async fn reset_is_live(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
-        let row = sqlx::query(
-            "SELECT 1 AS live FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(time_text(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.is_some())
+        let sql = "SELECT 1 AS live FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+        Ok(self.read_one(sql, &[token_hash, &time_text(now)], |_| Ok(())).await?.is_some())
     }
 }

@@ -970,6 +970,45 @@ async fn data_survives_a_restart_and_instances_share_sessions() {
     }
 }
 
+/// Nothing a request depends on is remembered by one process: a credential revoked through one
+/// instance stops working on another at once (each reads the database on every request).
+#[tokio::test]
+async fn credentials_revoked_on_one_instance_stop_on_another_at_once() {
+    let server = TestServer::start().await;
+    let user = server.create_user("revoked", "supersecret").await;
+    let token = format!("shared-token-{}", server.nonce);
+    let set = m::AdminUpdateUserRequest { api_token: Nullable::Value(token.clone()), ..Default::default() };
+    server.admin().users().update(&user.id, &set).await.expect("sent");
+    let session_client = server.anonymous();
+    session_client.auth().create_session(&login(&user.email, "supersecret")).await.expect("sent");
+    let session = session_client.credential(admin_api_client::Scheme::CookieAuth).expect("a session");
+
+    let store = Store::connect(&server_database_url(&server)).await.expect("the database opens again");
+    let second = App::new(
+        store,
+        Config::new(b"a-test-secret-that-is-long-enough!".to_vec()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let base = serve(&second).await;
+    let by_token = Client::builder(&base).api_token(&token).build().expect("a client");
+    let by_session = Client::builder(&base).cookie_auth(&session).build().expect("a client");
+    // Both work on the second instance (and its reads have seen this user's row).
+    for client in [&by_token, &by_session] {
+        match client.auth().get_session().await.expect("sent").value {
+            m::GetAuthResponse::Ok(res) => assert_eq!(res.user.id, user.id),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Revoked through the first instance: the second refuses the very next request.
+    let revoke = m::AdminUpdateUserRequest { api_token: Nullable::Null, ..Default::default() };
+    server.admin().users().update(&user.id, &revoke).await.expect("sent");
+    session_client.auth().delete_session().await.expect("sent");
+    for client in [&by_token, &by_session] {
+        let answer = client.auth().get_session().await.expect("sent").value;
+        assert!(matches!(answer, m::GetAuthResponse::Unauthorized(_)), "{answer:?}");
+    }
+}
+
 /// The URL the test server's database was opened with.
 fn server_database_url(server: &TestServer) -> String {
     match (&server._dir, std::env::var("DATABASE_URL")) {
