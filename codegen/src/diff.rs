@@ -163,7 +163,21 @@ impl<'a> Differ<'a> {
                         );
                     }
                     if let (Some(old_schema), Some(new_schema)) = (old_param.get("schema"), new_param.get("schema")) {
-                        self.schema(old_schema, new_schema, Side::Request, &format!("{at}/schema"));
+                        let at = format!("{at}/schema");
+                        match Self::became_array(self.old, self.new, old_param, old_schema, new_param, new_schema) {
+                            Some(items) => {
+                                self.fine(
+                                    "parameter-became-array",
+                                    &at,
+                                    format!(
+                                        "{location} parameter `{name}` became an array: one value is a one-element \
+                                         array, so old requests still mean the same (generated code now takes a list)"
+                                    ),
+                                );
+                                self.schema(old_schema, items, Side::Request, &format!("{at}/items"));
+                            }
+                            None => self.schema(old_schema, new_schema, Side::Request, &at),
+                        }
                     }
                 }
             }
@@ -261,6 +275,32 @@ impl<'a> Differ<'a> {
                 "the operation no longer requires credentials".into(),
             );
         }
+    }
+
+    /// The new items schema when a scalar parameter became an array of them. In every style but
+    /// `deepObject` (objects only) a one-element array is written exactly as the value alone
+    /// (`role=admin`, `.admin`, `;role=admin`, `admin`), so what old clients send keeps its
+    /// meaning; only the items' own schema can still narrow what is accepted.
+    fn became_array<'v>(
+        old_doc: &Value,
+        new_doc: &'v Value,
+        old_param: &Value,
+        old_schema: &Value,
+        new_param: &Value,
+        new_schema: &'v Value,
+    ) -> Option<&'v Value> {
+        let style = |param: &Value| param.get("style").and_then(Value::as_str).map(str::to_owned);
+        if style(old_param).as_deref() == Some("deepObject") || style(new_param).as_deref() == Some("deepObject") {
+            return None;
+        }
+        let kind = |schema: &Value| schema.get("type").and_then(Value::as_str).map(str::to_owned);
+        let (old, _) = deref(old_doc, old_schema);
+        let old_kind = kind(old)?;
+        if old_kind == "array" || old_kind == "object" {
+            return None;
+        }
+        let (new, _) = deref(new_doc, new_schema);
+        (kind(new).as_deref() == Some("array")).then(|| new.get("items")).flatten()
     }
 
     fn content(&mut self, old: Option<&Value>, new: Option<&Value>, side: Side, pointer: &str) {

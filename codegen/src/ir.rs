@@ -101,6 +101,9 @@ pub struct Constraints {
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
     pub unique_items: bool,
+    /// An array's `items` constraints, when the items are strings or numbers (named types check
+    /// their own).
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {

@@ -36,6 +36,24 @@ fn absent_null_and_value_stay_distinct() {
 }
 
 #[test]
+fn array_items_are_checked_against_their_own_constraints() {
+    use support::Validate;
+    let fields: shapes::Fields = serde_json::from_value(json!({
+        "required_plain": "a", "required_nullable": null, "scores": [1, -1, 2, 3], "labels": ["ok", ""]
+    }))
+    .expect("parses");
+    let messages: Vec<String> = fields.validate().unwrap_err().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "scores must have at most 3 items",
+            "scores[1] must not be less than 0",
+            "labels[1] must be at least 1 characters long"
+        ]
+    );
+}
+
+#[test]
 fn objects_are_objects_not_arrays_of_fields() {
     let message = rejects::<shapes::Fields>(json!(["a", null]));
     assert!(message.contains("expected a JSON object"), "{message}");

@@ -150,6 +150,50 @@ fn parameters() {
     );
 }
 
+/// A scalar parameter becoming an array of the same values breaks no request (a single value is
+/// a one-element array); narrower items still do, and an array becoming a scalar does.
+#[test]
+fn a_scalar_parameter_becoming_an_array() {
+    // Both sides are edits of the base document's one parameter.
+    let param = "- {name: limit, in: query, required: false, schema: {type: integer}}";
+    let between = |old: &str, new: &str| -> Vec<(&'static str, Severity, String)> {
+        let doc = |line: &str| parse(&BASE.replacen(param, line, 1));
+        diff(&doc(old), &doc(new)).into_iter().map(|c| (c.rule, c.severity, c.pointer)).collect()
+    };
+    let has = |found: &[(&str, Severity, String)], rule: &str, severity: Severity, pointer: &str| {
+        assert!(
+            found.iter().any(|(r, s, p)| *r == rule && *s == severity && p == pointer),
+            "expected {rule} ({severity:?}) at {pointer}, found {found:#?}"
+        );
+    };
+    let at = "#/paths/~1pets/get/parameters/0/schema";
+    let widened = "- {name: limit, in: query, required: false, schema: {type: array, items: {type: integer}}}";
+    let found = between(param, widened);
+    assert!(found.iter().all(|(_, severity, _)| *severity == NonBreaking), "{found:#?}");
+    has(&found, "parameter-became-array", NonBreaking, at);
+    let strings = "- {name: limit, in: query, required: false, schema: {type: array, items: {type: string}}}";
+    has(&between(param, strings), "type-changed", Breaking, &format!("{at}/items"));
+    has(
+        &between(
+            "- {name: kind, in: query, schema: {type: string, enum: [cat, dog]}}",
+            "- {name: kind, in: query, schema: {type: array, items: {type: string, enum: [cat]}}}",
+        ),
+        "request-enum-value-removed",
+        Breaking,
+        &format!("{at}/items"),
+    );
+    has(&between(widened, param), "type-changed", Breaking, at);
+    has(
+        &between(
+            "- {name: filter, in: query, style: deepObject, schema: {type: string}}",
+            "- {name: filter, in: query, style: deepObject, schema: {type: array, items: {type: string}}}",
+        ),
+        "type-changed",
+        Breaking,
+        at,
+    );
+}
+
 #[test]
 fn request_properties() {
     expect(

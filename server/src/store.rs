@@ -166,7 +166,10 @@ pub struct UserQuery {
     pub email: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub role: Option<String>,
+    /// Users with any of these roles (none: any role).
+    pub roles: Vec<String>,
+    /// Users with any of these ids (none: any id).
+    pub ids: Vec<String>,
     /// A column name from a fixed list, and whether descending.
     pub order: (&'static str, bool),
     pub offset: i64,
@@ -470,8 +473,11 @@ impl Store {
                 conditions.push(format!("last_name = {}", bind(last_name.clone(), &mut binds)));
             }
         }
-        if let Some(role) = &query.role {
-            conditions.push(format!("role = {}", bind(role.clone(), &mut binds)));
+        for (column, values) in [("role", &query.roles), ("id", &query.ids)] {
+            if !values.is_empty() {
+                let placeholders: Vec<String> = values.iter().map(|v| bind(v.clone(), &mut binds)).collect();
+                conditions.push(format!("{column} IN ({})", placeholders.join(", ")));
+            }
         }
         let filter = conditions.join(" AND ");
         let (column, descending) = query.order;

@@ -580,6 +580,79 @@ async fn unknown_ids_of_any_shape_are_not_found() {
     }
 }
 
+/// The array filters of GET /admin/users in every form clients send them: repeated, the bracket
+/// forms of `qs` (Medusa JS: `role[]=…`, `role[0]=…`), a comma list, and one value.
+#[tokio::test]
+async fn user_filters_read_repeated_bracket_and_comma_forms() {
+    let server = TestServer::start().await;
+    let dev = server.create_user("dev", "supersecret").await;
+    let update = m::AdminUpdateUserRequest { role: Some(m::UserRole::Developer), ..Default::default() };
+    server.admin().users().update(&dev.id, &update).await.expect("sent");
+    let member = server.create_user("member", "supersecret").await;
+    let http = reqwest::Client::new();
+    // The ids of the users a raw query string lists, among this test's users.
+    let ids = |query: String| {
+        let (http, base, token, nonce) =
+            (http.clone(), server.base.clone(), server.admin_token.clone(), server.nonce.clone());
+        async move {
+            let url = format!("{base}/admin/users?q={nonce}&{query}");
+            let answer = http.get(&url).header("x-medusa-access-token", token).send().await.expect("sent");
+            let status = answer.status().as_u16();
+            let body: serde_json::Value = serde_json::from_str(&answer.text().await.expect("a body")).expect("JSON");
+            assert_eq!(status, 200, "{url}: {body}");
+            let mut ids: Vec<String> = body["users"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|u| u["id"].as_str().map(str::to_owned))
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let mut both = vec![dev.id.clone(), member.id.clone()];
+    both.sort();
+    for query in ["role=developer", "role[]=developer", "role[0]=developer", "role%5B%5D=developer"] {
+        assert_eq!(ids(query.to_owned()).await, vec![dev.id.clone()], "{query}");
+    }
+    for query in [
+        "role=developer&role=member",
+        "role[]=developer&role[]=member",
+        "role[0]=developer&role[1]=member",
+        "role=developer,member",
+    ] {
+        assert_eq!(ids(query.to_owned()).await, both, "{query}");
+    }
+    let (d, m_) = (&dev.id, &member.id);
+    assert_eq!(ids(format!("id={d}")).await, vec![dev.id.clone()]);
+    assert_eq!(ids(format!("id[]={d}&id[]={m_}")).await, both);
+    assert_eq!(ids(format!("id[0]={d}&id[1]={m_}&role=member")).await, vec![member.id.clone()]);
+    assert!(ids("id=usr_doesnotexist".to_owned()).await.is_empty(), "an unknown id matches nothing");
+    // The generated client sends the repeated form.
+    let query = m::GetUsersQuery {
+        q: Some(server.nonce.clone()),
+        role: Some(vec![m::UserRole::Developer, m::UserRole::Member]),
+        ..Default::default()
+    };
+    match server.admin().users().list(&query).await.expect("sent").value {
+        m::GetUsersResponse::Ok(page) => assert_eq!(page.count, 2),
+        other => panic!("{other:?}"),
+    }
+    // An unknown role, an empty id and an overlong one are refused, naming the item.
+    let long = "u".repeat(101);
+    for (query, item) in [("role[]=owner", "role"), ("id=usr_1&id=", "id[1]"), (&*format!("id[]={long}"), "id[0]")] {
+        let answer = http
+            .get(format!("{}/admin/users?{query}", server.base))
+            .header("x-medusa-access-token", &server.admin_token)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(answer.status().as_u16(), 400, "{query}");
+        let body = answer.text().await.expect("a body");
+        assert!(body.contains(item), "{query}: {body}");
+    }
+}
+
 #[tokio::test]
 async fn users_are_created_listed_retrieved_updated_and_deleted() {
     let server = TestServer::start().await;

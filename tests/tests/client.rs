@@ -191,7 +191,7 @@ async fn call(client: &Client, operation: &str) -> Result<(u16, String), Error> 
         "PostInvitesInviteResend" => done!(client.invites().resend("invite_01G8TKE4XYCTHSCK2GDEP47RE1")),
         "GetUsers" => done!(client.users().list(&m::GetUsersQuery {
             limit: Some(10),
-            role: Some(m::UserRole::Admin),
+            role: Some(vec![m::UserRole::Admin]),
             ..Default::default()
         })),
         "PostUsers" => done!(client.users().create(&m::AdminCreateUserRequest {

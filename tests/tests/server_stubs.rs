@@ -429,7 +429,7 @@ async fn parameters_are_typed_and_checked() {
     assert_eq!((status, body["limit"].as_i64(), body["offset"].as_i64()), (200, Some(2), Some(1)));
     let (status, _, body, _) = send(server.authed("GET", "/admin/users/usr_01G1G5V26F5TB3GPAPNJ8X1S3W")).await;
     assert_eq!((status, body["user"]["id"].as_str()), (200, Some("usr_01G1G5V26F5TB3GPAPNJ8X1S3W")));
-    assert!(server.seen().contains(&"get_users by api-token limit=Some(2) role=Some(Developer)".to_owned()));
+    assert!(server.seen().contains(&"get_users by api-token limit=Some(2) role=Some([Developer])".to_owned()));
 }
 
 #[tokio::test]

@@ -409,6 +409,37 @@ impl<'a> Checker<'a> {
         self.nested(name, value);
     }
 
+    /// Each string of an array against the `items` schema's `limits`; a violation names the
+    /// item (`tags[2]`).
+    pub fn each_text<T: Present<Value = str>, F: Present<Value = Vec<T>> + ?Sized>(
+        &mut self,
+        name: &str,
+        field: &F,
+        limits: &Limits,
+    ) {
+        let Some(items) = field.present() else { return };
+        let list = join(self.path, name);
+        for (i, item) in items.iter().enumerate() {
+            Checker::new(&format!("{list}[{i}]"), self.errors).text("", item, limits);
+        }
+    }
+
+    /// Each number of an array against the `items` schema's `limits`.
+    pub fn each_number<T: Present, F: Present<Value = Vec<T>> + ?Sized>(
+        &mut self,
+        name: &str,
+        field: &F,
+        limits: &Limits,
+    ) where
+        T::Value: Number,
+    {
+        let Some(items) = field.present() else { return };
+        let list = join(self.path, name);
+        for (i, item) in items.iter().enumerate() {
+            Checker::new(&format!("{list}[{i}]"), self.errors).number("", item, limits);
+        }
+    }
+
     /// A value with checks of its own (a generated type, or a container of them; an absent
     /// `Option` has none).
     pub fn nested<T: Validate + ?Sized>(&mut self, name: &str, value: &T) {
@@ -436,6 +467,7 @@ mod tests {
             check.text("motto", &self.motto, &Limits::NONE.max_length(5));
             check.number("age", &self.age, &Limits::NONE.exclusive_minimum(0.0));
             check.items("tags", &self.tags, &Limits::NONE.max_items(1));
+            check.each_text("tags", &self.tags, &Limits::NONE.max_length(3));
             check.nested("friends", &self.friends);
         }
     }
@@ -454,7 +486,7 @@ mod tests {
         let mut value = account("Å", 0);
         value.nickname = Some("x".into());
         value.motto = Nullable::Value("carpe diem".into());
-        value.tags = vec!["a".into(), "b".into()];
+        value.tags = vec!["a".into(), "bcde".into()];
         value.friends = vec![account("Bob", 1), account("Alexandra", 2)];
         let messages: Vec<String> = value.validate().unwrap_err().iter().map(ToString::to_string).collect();
         assert_eq!(
@@ -465,9 +497,22 @@ mod tests {
                 "motto must be at most 5 characters long",
                 "age must be greater than 0",
                 "tags must have at most 1 items",
+                "tags[1] must be at most 3 characters long",
                 "friends[1].name must be at most 4 characters long",
             ]
         );
+    }
+
+    #[test]
+    fn each_item_of_a_list_is_checked_and_named() {
+        let mut errors = Vec::new();
+        let scores: Option<Vec<i64>> = Some(vec![3, -1, 7, -2]);
+        Checker::new("game", &mut errors).each_number("scores", &scores, &Limits::NONE.minimum(0.0));
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, ["game.scores[1] must not be less than 0", "game.scores[3] must not be less than 0"]);
+        let absent: Option<Vec<String>> = None;
+        Checker::new("", &mut errors).each_text("names", &absent, &Limits::NONE.min_length(1));
+        assert_eq!(errors.len(), 2, "an absent list has no items to check");
     }
 
     #[test]

@@ -74,6 +74,18 @@ fn limits(ty: &Type, c: &Constraints) -> Option<TokenStream> {
 /// The `Checker` call for one value (`value`: a reference to it, whatever its presence) named
 /// `wire` (empty for the value itself), or nothing when it has nothing to check.
 fn value_check(wire: &str, value: TokenStream, ty: &Type, constraints: &Constraints) -> Option<TokenStream> {
+    // Strings and numbers in an array, with constraints of their own: the list's checks, then
+    // each item's.
+    if let (Type::Array(item), Some(items)) = (ty, &constraints.items)
+        && let Some(item_limits) = limits(item, items)
+    {
+        let each = match **item {
+            Type::String | Type::Email => quote!(check.each_text(#wire, #value, #item_limits);),
+            _ => quote!(check.each_number(#wire, #value, #item_limits);),
+        };
+        let list = limits(ty, constraints).map(|limits| quote!(check.items(#wire, #value, #limits);));
+        return Some(quote!(#list #each));
+    }
     match (limits(ty, constraints), ty) {
         (Some(limits), Type::String | Type::Email) => Some(quote!(check.text(#wire, #value, #limits);)),
         (Some(limits), Type::Integer(_) | Type::Float(_)) => Some(quote!(check.number(#wire, #value, #limits);)),

@@ -149,9 +149,15 @@ impl<'a> Lowerer<'a> {
             Shape::Boolean => Lowered::of(Type::Boolean),
             Shape::Object(object) => self.lower_object(schema, object, site),
             Shape::Array { items } => {
+                let mut item_constraints = None;
                 let ty = match items {
                     Some(items) => {
                         let item = self.lower_boxed_ref(items, &site.child("items", format!("{}Item", site.hint)));
+                        if matches!(item.ty, Type::String | Type::Email | Type::Integer(_) | Type::Float(_))
+                            && !item.constraints.is_empty()
+                        {
+                            item_constraints = Some(Box::new(item.constraints.clone()));
+                        }
                         if item.nullable { Type::Array(Box::new(Type::Any)) } else { Type::Array(Box::new(item.ty)) }
                     }
                     None => {
@@ -165,7 +171,9 @@ impl<'a> Lowerer<'a> {
                         Type::Array(Box::new(Type::Any))
                     }
                 };
-                Lowered::of(ty)
+                let mut lowered = Lowered::of(ty);
+                lowered.constraints.items = item_constraints;
+                lowered
             }
             Shape::OneOf(variants) => self.lower_union(schema, variants, "oneOf", site),
             Shape::AnyOf(variants) => self.lower_union(schema, variants, "anyOf", site),
@@ -208,7 +216,10 @@ impl<'a> Lowerer<'a> {
     pub(super) fn decorate(&self, schema: &Schema, mut lowered: Lowered) -> Lowered {
         let data = &schema.schema_data;
         lowered.nullable |= data.nullable;
+        // The items' constraints come from the items schema, found while lowering the array.
+        let items = lowered.constraints.items.take();
         lowered.constraints = constraints_of(schema);
+        lowered.constraints.items = items;
         lowered.doc = doc_of(schema);
         lowered.default = data.default.clone();
         lowered.read_only = data.read_only;

@@ -476,9 +476,15 @@ pub struct GetUsersQuery {
     /// Only users with this last name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// Only users with this role.
+    /// Only users with one of these roles. Repeat the parameter for several (`role=admin&role=member`);
+    /// the bracket forms of `qs`-based clients such as Medusa JS (`role[]=admin`, `role[0]=admin`)
+    /// and a comma-separated list (`role=admin,member`) are read too.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<UserRole>,
+    pub role: ::std::option::Option<::std::vec::Vec<UserRole>>,
+    /// Only users with one of these ids. Repeat the parameter for several (`id=usr_1&id=usr_2`);
+    /// the bracket forms `id[]=usr_1` and `id[0]=usr_1` are read too. Unknown ids match nothing.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The field to sort by; a leading `-` sorts in descending order.
     ///
     /// Default: `"-created_at"`.
@@ -502,7 +508,9 @@ impl rt::Validate for GetUsersQuery {
         check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
         check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
         check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check.nested("role", &self.role);
+        check.items("role", &self.role, &rt::Limits::NONE.max_items(10));
+        check.items("id", &self.id, &rt::Limits::NONE.max_items(100));
+        check.each_text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
         check.nested("order", &self.order);
         check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
         check
@@ -520,7 +528,8 @@ impl rt::Params for GetUsersQuery {
         rt::Param::query("email"),
         rt::Param::query("first_name"),
         rt::Param::query("last_name"),
-        rt::Param::query("role"),
+        rt::Param::query("role").shape(rt::Shape::Array).brackets(),
+        rt::Param::query("id").shape(rt::Shape::Array).brackets(),
         rt::Param::query("order").default("\"-created_at\""),
         rt::Param::query("offset").default("0"),
         rt::Param::query("limit").default("50"),

@@ -678,7 +678,7 @@ impl ::std::fmt::Display for ErrorType {
 
 impl rt::Validate for ErrorType {}
 
-/// Generated from `#/paths/~1admin~1users/get/parameters/5`.
+/// Generated from `#/paths/~1admin~1users/get/parameters/6`.
 #[derive(
     Clone,
     Copy,

@@ -294,7 +294,10 @@ pub trait UsersApi: ApiBase {
     ///
     /// Departures from Medusa v1: the default `limit` is 50, which is what Medusa's code does
     /// (its spec says 20), and it is bounded to 1000; `order` accepts a fixed set of fields;
-    /// the `id`, date-range, `fields` and `expand` parameters are not offered.
+    /// `id` is a repeated parameter (Medusa's spec says comma-separated, `explode: false`; its
+    /// JS client sends the bracket forms, which are read); `role`, which Medusa's code accepts
+    /// without documenting it, is documented; the date-range, `fields` and `expand` parameters
+    /// are not offered.
     fn get_users(
         &self,
         principal: Self::Principal,

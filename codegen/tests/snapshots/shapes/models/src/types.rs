@@ -104,6 +104,13 @@ pub struct Fields {
     #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f32>,
+    /// Items with constraints of their own.
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scores: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inline: ::std::option::Option<FieldsInline>,
@@ -113,6 +120,9 @@ pub struct Fields {
 
 impl rt::Validate for Fields {
     fn check(&self, check: &mut rt::Checker<'_>) {
+        check.items("scores", &self.scores, &rt::Limits::NONE.max_items(3));
+        check.each_number("scores", &self.scores, &rt::Limits::NONE.minimum(0.0));
+        check.each_text("labels", &self.labels, &rt::Limits::NONE.min_length(1));
         check.nested("inline", &self.inline);
     }
 }
