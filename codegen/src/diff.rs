@@ -12,11 +12,34 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::pointer_push;
 
-/// Whether a change can break an existing client or server.
+/// How much a change can break, for a client built from the old document talking to a server
+/// built from the new one. Ordered from the most severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    Breaking,
-    NonBreaking,
+    /// Breaks existing clients or servers: what old clients send is refused, or what they
+    /// receive no longer decodes. Fails `diff` and the merge-base gate.
+    Error,
+    /// Can break some clients, depending on how they use the API (a response value they relied
+    /// on may be absent, an omitted request value now means something else).
+    Warning,
+    /// Breaks nobody.
+    Info,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Whether a change of this severity reaches `level` (`Error` reaches every level).
+    pub fn reaches(self, level: Severity) -> bool {
+        self <= level
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,6 +65,9 @@ struct Differ<'a> {
     changes: Vec<Change>,
     /// (old ref, new ref, side) pairs being compared, to stop on recursive schemas.
     visiting: BTreeSet<(String, String, Side)>,
+    /// Path parameters of the operation being compared whose name changed with the template:
+    /// (new name, old name).
+    renames: Vec<(String, String)>,
 }
 
 fn deref<'v>(doc: &'v Value, value: &'v Value) -> (&'v Value, Option<String>) {
@@ -60,6 +86,34 @@ fn deref<'v>(doc: &'v Value, value: &'v Value) -> (&'v Value, Option<String>) {
         }
     }
     (current, name)
+}
+
+/// A path template with its parameter names blanked (`/pets/{}`), and the names in order.
+fn template(path: &str) -> (String, Vec<String>) {
+    let mut shape = String::new();
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        shape.push_str(&rest[..=open]);
+        shape.push('}');
+        names.push(rest[open + 1..open + close].to_owned());
+        rest = &rest[open + close + 1..];
+    }
+    shape.push_str(rest);
+    (shape, names)
+}
+
+/// A parameter's effective `style` and `explode`, with OpenAPI's defaults (`form` and exploded in
+/// the query and cookies, `simple` and not exploded in paths and headers).
+fn serialisation(param: &Value) -> String {
+    let location = param.get("in").and_then(Value::as_str).unwrap_or("query");
+    let style = param.get("style").and_then(Value::as_str).unwrap_or(match location {
+        "query" | "cookie" => "form",
+        _ => "simple",
+    });
+    let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+    format!("style {style}{}", if explode { ", exploded" } else { "" })
 }
 
 fn string_set(value: Option<&Value>) -> BTreeSet<String> {
@@ -82,41 +136,79 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn breaking(&mut self, rule: &'static str, pointer: &str, message: String) {
-        self.push(Severity::Breaking, rule, pointer, message);
+    fn error(&mut self, rule: &'static str, pointer: &str, message: String) {
+        self.push(Severity::Error, rule, pointer, message);
     }
 
-    fn fine(&mut self, rule: &'static str, pointer: &str, message: String) {
-        self.push(Severity::NonBreaking, rule, pointer, message);
+    fn warning(&mut self, rule: &'static str, pointer: &str, message: String) {
+        self.push(Severity::Warning, rule, pointer, message);
+    }
+
+    fn info(&mut self, rule: &'static str, pointer: &str, message: String) {
+        self.push(Severity::Info, rule, pointer, message);
     }
 
     fn operations(&mut self) {
         let empty = Map::new();
         let old_paths = self.old.get("paths").and_then(Value::as_object).unwrap_or(&empty);
         let new_paths = self.new.get("paths").and_then(Value::as_object).unwrap_or(&empty);
+        // Old path → new path: the same text, or the same template with its parameters renamed
+        // (`/pets/{id}` → `/pets/{petId}`), which clients call at the same URLs.
+        let mut matched: Vec<(&String, &String)> = Vec::new();
+        for path in old_paths.keys() {
+            let new_path = if new_paths.contains_key(path) {
+                Some(path)
+            } else {
+                new_paths.keys().find(|p| {
+                    !old_paths.contains_key(*p)
+                        && template(p).0 == template(path).0
+                        && !matched.iter().any(|(_, n)| n == p)
+                })
+            };
+            if let Some(new_path) = new_path {
+                matched.push((path, new_path));
+            }
+        }
         for (path, old_item) in old_paths {
             let path_pointer = pointer_push("#/paths", path);
-            let new_item = new_paths.get(path);
+            let new_path = matched.iter().find(|(o, _)| *o == path).map(|(_, n)| *n);
+            let new_item = new_path.and_then(|p| new_paths.get(p));
+            // Renamed path parameters, new name → old name, by position in the template.
+            let renames: Vec<(String, String)> = match new_path {
+                Some(new_path) if new_path != path => {
+                    let at = pointer_push("#/paths", new_path);
+                    self.info(
+                        "path-parameter-renamed",
+                        &at,
+                        format!("{path} is now written {new_path}; clients call the same URLs"),
+                    );
+                    template(new_path).1.into_iter().zip(template(path).1).collect()
+                }
+                _ => Vec::new(),
+            };
             for method in METHODS {
                 let Some(old_op) = old_item.get(method) else { continue };
                 let pointer = pointer_push(&path_pointer, method);
                 match new_item.and_then(|item| item.get(method)) {
-                    None => self.breaking(
+                    None => self.error(
                         "operation-removed",
                         &pointer,
                         format!("{} {path} was removed", method.to_uppercase()),
                     ),
                     Some(new_op) => {
-                        self.operation(old_item, old_op, new_item.unwrap_or(&Value::Null), new_op, &pointer)
+                        let pointer = pointer_push(&pointer_push("#/paths", new_path.unwrap_or(path)), method);
+                        self.renames = renames.clone();
+                        self.operation(old_item, old_op, new_item.unwrap_or(&Value::Null), new_op, &pointer);
                     }
                 }
             }
         }
         for (path, new_item) in new_paths {
+            let old_item = matched.iter().find(|(_, n)| *n == path).and_then(|(o, _)| old_paths.get(*o));
             for method in METHODS {
-                if new_item.get(method).is_some() && old_paths.get(path).and_then(|i| i.get(method)).is_none() {
+                if new_item.get(method).is_some() && old_item.and_then(|i| i.get(method)).is_none() {
                     let pointer = pointer_push(&pointer_push("#/paths", path), method);
-                    self.fine("operation-added", &pointer, format!("{} {path} was added", method.to_uppercase()));
+                    self.info("operation-added", &pointer, format!("{} {path} was added", method.to_uppercase()));
                 }
             }
         }
@@ -144,29 +236,54 @@ impl<'a> Differ<'a> {
         // Parameters.
         let old_params = Self::parameters(self.old, old_item, old_op);
         let new_params = Self::parameters(self.new, new_item, new_op);
+        // The old name of a parameter (a path parameter renamed with its template).
+        let renames = std::mem::take(&mut self.renames);
+        let old_name = |location: &str, name: &str| -> String {
+            let renamed = renames.iter().find(|(new, _)| location == "path" && new == name);
+            renamed.map_or_else(|| name.to_owned(), |(_, old)| old.clone())
+        };
         for ((location, name), new_param, at) in &new_params {
             let at = format!("{pointer}/{at}");
             let required = flag(new_param, "required");
-            match old_params.iter().find(|(k, _, _)| k.0 == *location && k.1 == *name) {
-                None if required => self.breaking(
+            let was = old_name(location, name);
+            match old_params.iter().find(|(k, _, _)| k.0 == *location && k.1 == was) {
+                None if required => self.error(
                     "parameter-added-required",
                     &at,
                     format!("required {location} parameter `{name}` was added"),
                 ),
-                None => self.fine("parameter-added", &at, format!("optional {location} parameter `{name}` was added")),
+                None => self.info("parameter-added", &at, format!("optional {location} parameter `{name}` was added")),
                 Some((_, old_param, _)) => {
                     if required && !flag(old_param, "required") {
-                        self.breaking(
+                        self.error(
                             "parameter-became-required",
                             &at,
                             format!("{location} parameter `{name}` became required"),
                         );
                     }
+                    let (old_style, new_style) = (serialisation(old_param), serialisation(new_param));
+                    if old_style != new_style {
+                        self.error(
+                            "parameter-style-changed",
+                            &at,
+                            format!(
+                                "{location} parameter `{name}` is written as {} instead of {}: servers read old \
+                                 requests differently",
+                                new_style, old_style
+                            ),
+                        );
+                    }
+                    if old_param.get("content") != new_param.get("content")
+                        && let (Some(old_content), Some(new_content)) =
+                            (old_param.get("content"), new_param.get("content"))
+                    {
+                        self.content(Some(old_content), Some(new_content), Side::Request, &format!("{at}/content"));
+                    }
                     if let (Some(old_schema), Some(new_schema)) = (old_param.get("schema"), new_param.get("schema")) {
                         let at = format!("{at}/schema");
                         match Self::became_array(self.old, self.new, old_param, old_schema, new_param, new_schema) {
                             Some(items) => {
-                                self.fine(
+                                self.info(
                                     "parameter-became-array",
                                     &at,
                                     format!(
@@ -183,8 +300,8 @@ impl<'a> Differ<'a> {
             }
         }
         for ((location, name), _, at) in &old_params {
-            if !new_params.iter().any(|(k, _, _)| k.0 == *location && k.1 == *name) {
-                self.breaking(
+            if !new_params.iter().any(|(k, _, _)| k.0 == *location && old_name(&k.0, &k.1) == *name) {
+                self.error(
                     "parameter-removed",
                     &format!("{pointer}/{at}"),
                     format!("{location} parameter `{name}` was removed"),
@@ -197,11 +314,11 @@ impl<'a> Differ<'a> {
         let body_pointer = format!("{pointer}/requestBody");
         match (old_body, new_body) {
             (None, Some(body)) if flag(body, "required") => {
-                self.breaking("request-body-added-required", &body_pointer, "a required request body was added".into())
+                self.error("request-body-added-required", &body_pointer, "a required request body was added".into())
             }
             (Some(old), Some(new)) => {
                 if flag(new, "required") && !flag(old, "required") {
-                    self.breaking(
+                    self.error(
                         "request-body-became-required",
                         &body_pointer,
                         "the request body became required".into(),
@@ -209,9 +326,7 @@ impl<'a> Differ<'a> {
                 }
                 self.content(old.get("content"), new.get("content"), Side::Request, &format!("{body_pointer}/content"));
             }
-            (Some(_), None) => {
-                self.breaking("request-body-removed", &body_pointer, "the request body was removed".into())
-            }
+            (Some(_), None) => self.error("request-body-removed", &body_pointer, "the request body was removed".into()),
             _ => {}
         }
         // Responses.
@@ -221,10 +336,11 @@ impl<'a> Differ<'a> {
         for (status, old_response) in old_responses {
             let at = pointer_push(&format!("{pointer}/responses"), status);
             match new_responses.get(status) {
-                None => self.breaking("response-status-removed", &at, format!("response {status} was removed")),
+                None => self.error("response-status-removed", &at, format!("response {status} was removed")),
                 Some(new_response) => {
                     let (old_response, _) = deref(self.old, old_response);
                     let (new_response, _) = deref(self.new, new_response);
+                    self.headers(old_response, new_response, &at);
                     self.content(
                         old_response.get("content"),
                         new_response.get("content"),
@@ -237,7 +353,7 @@ impl<'a> Differ<'a> {
         for status in new_responses.keys() {
             if !old_responses.contains_key(status) {
                 let at = pointer_push(&format!("{pointer}/responses"), status);
-                self.fine("response-status-added", &at, format!("response {status} was added"));
+                self.info("response-status-added", &at, format!("response {status} was added"));
             }
         }
         // Security: what a request must carry.
@@ -254,7 +370,7 @@ impl<'a> Differ<'a> {
         let was_public = old_security.is_empty() || old_security.iter().any(BTreeSet::is_empty);
         let is_public = new_security.is_empty() || new_security.iter().any(BTreeSet::is_empty);
         if was_public && !is_public {
-            self.breaking(
+            self.error(
                 "security-added",
                 &format!("{pointer}/security"),
                 "the operation now requires credentials".into(),
@@ -263,13 +379,13 @@ impl<'a> Differ<'a> {
             && new_security.iter().any(|alt| !old_security.contains(alt))
             && !old_security.iter().all(|alt| new_security.contains(alt))
         {
-            self.breaking(
+            self.error(
                 "security-changed",
                 &format!("{pointer}/security"),
                 "an accepted credential was removed or replaced".into(),
             );
         } else if !was_public && is_public {
-            self.fine(
+            self.info(
                 "security-removed",
                 &format!("{pointer}/security"),
                 "the operation no longer requires credentials".into(),
@@ -310,7 +426,7 @@ impl<'a> Differ<'a> {
         for (media_type, old_media) in old {
             let at = pointer_push(pointer, media_type);
             match new.get(media_type) {
-                None => self.breaking("media-type-removed", &at, format!("media type {media_type} was removed")),
+                None => self.error("media-type-removed", &at, format!("media type {media_type} was removed")),
                 Some(new_media) => {
                     if let (Some(old_schema), Some(new_schema)) = (old_media.get("schema"), new_media.get("schema")) {
                         self.schema(old_schema, new_schema, side, &format!("{at}/schema"));
@@ -322,9 +438,9 @@ impl<'a> Differ<'a> {
             if !old.contains_key(media_type) {
                 let at = pointer_push(pointer, media_type);
                 match side {
-                    Side::Response => self.fine("media-type-added", &at, format!("media type {media_type} was added")),
+                    Side::Response => self.info("media-type-added", &at, format!("media type {media_type} was added")),
                     Side::Request => {
-                        self.fine("media-type-added", &at, format!("media type {media_type} is now accepted"))
+                        self.info("media-type-added", &at, format!("media type {media_type} is now accepted"))
                     }
                 }
             }
@@ -348,8 +464,23 @@ impl<'a> Differ<'a> {
 
     fn schema_body(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
         let text = |schema: &Value, key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
-        if text(old, "type") != text(new, "type") {
-            self.breaking(
+        // Every integer is a number: a request may widen to number, a response narrow to integer.
+        let widened = (text(old, "type").as_deref(), text(new, "type").as_deref()) == (Some("integer"), Some("number"));
+        let narrowed =
+            (text(old, "type").as_deref(), text(new, "type").as_deref()) == (Some("number"), Some("integer"));
+        if (side == Side::Request && widened) || (side == Side::Response && narrowed) {
+            self.info(
+                "type-widened-compatibly",
+                pointer,
+                format!(
+                    "the type changed from {} to {}, which old clients still {}",
+                    text(old, "type").unwrap_or_default(),
+                    text(new, "type").unwrap_or_default(),
+                    if side == Side::Request { "send within" } else { "decode" }
+                ),
+            );
+        } else if text(old, "type") != text(new, "type") {
+            self.error(
                 "type-changed",
                 pointer,
                 format!(
@@ -361,7 +492,7 @@ impl<'a> Differ<'a> {
             return;
         }
         if text(old, "format") != text(new, "format") {
-            self.breaking(
+            self.error(
                 "format-changed",
                 pointer,
                 format!(
@@ -371,15 +502,17 @@ impl<'a> Differ<'a> {
                 ),
             );
         }
+        self.constraints(old, new, side, pointer);
+        self.default_value(old, new, side, pointer);
         if let (Some(old_values), Some(new_values)) = (enum_values(old), enum_values(new)) {
             for removed in old_values.difference(&new_values) {
                 match side {
-                    Side::Request => self.breaking(
+                    Side::Request => self.error(
                         "request-enum-value-removed",
                         pointer,
                         format!("the value {removed} is no longer accepted"),
                     ),
-                    Side::Response => self.fine(
+                    Side::Response => self.info(
                         "response-enum-value-removed",
                         pointer,
                         format!("the value {removed} is no longer sent"),
@@ -389,63 +522,256 @@ impl<'a> Differ<'a> {
             for added in new_values.difference(&old_values) {
                 match side {
                     // Clients generated from the old document reject values they do not know.
-                    Side::Response => self.breaking(
-                        "response-enum-value-added",
-                        pointer,
-                        format!("the value {added} may now be sent"),
-                    ),
+                    Side::Response => {
+                        self.error("response-enum-value-added", pointer, format!("the value {added} may now be sent"))
+                    }
                     Side::Request => {
-                        self.fine("request-enum-value-added", pointer, format!("the value {added} is now accepted"))
+                        self.info("request-enum-value-added", pointer, format!("the value {added} is now accepted"))
                     }
                 }
             }
         } else if enum_values(old).is_none() && enum_values(new).is_some() && side == Side::Request {
-            self.breaking("request-enum-added", pointer, "the value is now restricted to an enum".into());
+            self.error("request-enum-added", pointer, "the value is now restricted to an enum".into());
         }
         let nullable = |s: &Value| flag(s, "nullable");
         match side {
             Side::Response if nullable(new) && !nullable(old) => {
-                self.breaking("response-became-nullable", pointer, "the value may now be null".into())
+                self.error("response-became-nullable", pointer, "the value may now be null".into())
             }
             Side::Request if nullable(old) && !nullable(new) => {
-                self.breaking("request-became-non-nullable", pointer, "null is no longer accepted".into())
+                self.error("request-became-non-nullable", pointer, "null is no longer accepted".into())
             }
             _ => {}
         }
         for (key, rule) in [("readOnly", "read-only-changed"), ("writeOnly", "write-only-changed")] {
             if flag(old, key) != flag(new, key) {
-                self.breaking(rule, pointer, format!("`{key}` changed from {} to {}", flag(old, key), flag(new, key)));
+                self.error(rule, pointer, format!("`{key}` changed from {} to {}", flag(old, key), flag(new, key)));
             }
         }
         // additionalProperties: false on a request refuses what was accepted.
         let closed = |s: &Value| s.get("additionalProperties") == Some(&Value::Bool(false));
         if side == Side::Request && closed(new) && !closed(old) {
-            self.breaking("additional-properties-tightened", pointer, "unknown properties are now refused".into());
+            self.error("additional-properties-tightened", pointer, "unknown properties are now refused".into());
         }
         self.properties(old, new, side, pointer);
         if let (Some(old_items), Some(new_items)) = (old.get("items"), new.get("items")) {
             self.schema(old_items, new_items, side, &format!("{pointer}/items"));
         }
         for keyword in ["allOf", "oneOf", "anyOf"] {
-            match (old.get(keyword).and_then(Value::as_array), new.get(keyword).and_then(Value::as_array)) {
-                (Some(old_parts), Some(new_parts)) if old_parts.len() == new_parts.len() => {
-                    for (i, (o, n)) in old_parts.iter().zip(new_parts).enumerate() {
-                        self.schema(o, n, side, &format!("{pointer}/{keyword}/{i}"));
-                    }
-                }
-                (None, None) => {}
-                _ => self.breaking(
-                    "composition-changed",
-                    &format!("{pointer}/{keyword}"),
-                    format!("the `{keyword}` alternatives changed"),
-                ),
-            }
+            self.composition(keyword, old, new, side, pointer);
         }
         if let (Some(Value::Object(_)), Some(Value::Object(_))) =
             (old.get("additionalProperties"), new.get("additionalProperties"))
         {
             let (o, n) = (&old["additionalProperties"], &new["additionalProperties"]);
             self.schema(o, n, side, &format!("{pointer}/additionalProperties"));
+        }
+    }
+
+    /// Response headers: what old clients read must still come, in a form they decode. Header
+    /// names are compared case-insensitively, as HTTP does.
+    fn headers(&mut self, old: &Value, new: &Value, pointer: &str) {
+        let headers = |doc: &'a Value, response: &Value| -> Vec<(String, String, Value)> {
+            response
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, header)| (name.to_ascii_lowercase(), name.clone(), deref(doc, header).0.clone()))
+                .collect()
+        };
+        let (old_headers, new_headers) = (headers(self.old, old), headers(self.new, new));
+        let at = format!("{pointer}/headers");
+        for (key, name, old_header) in &old_headers {
+            let Some((_, new_name, new_header)) = new_headers.iter().find(|(k, _, _)| k == key) else {
+                let at = pointer_push(&at, name);
+                if flag(old_header, "required") {
+                    self.error("response-header-removed", &at, format!("required header `{name}` is no longer sent"));
+                } else {
+                    self.warning(
+                        "response-optional-header-removed",
+                        &at,
+                        format!("optional header `{name}` is no longer sent"),
+                    );
+                }
+                continue;
+            };
+            let at = pointer_push(&at, new_name);
+            if flag(old_header, "required") && !flag(new_header, "required") {
+                self.error("response-header-became-optional", &at, format!("header `{name}` may now be absent"));
+            }
+            if let (Some(o), Some(n)) = (old_header.get("schema"), new_header.get("schema")) {
+                self.schema(o, n, Side::Response, &format!("{at}/schema"));
+            }
+        }
+        for (key, name, _) in &new_headers {
+            if !old_headers.iter().any(|(k, _, _)| k == key) {
+                self.info("response-header-added", &pointer_push(&at, name), format!("header `{name}` is now sent"));
+            }
+        }
+    }
+
+    /// `allOf`, `oneOf` and `anyOf`, judged by what each side accepts. Parts are matched by
+    /// equality (a `$ref` by its target's name); lists of the same length with unequal parts are
+    /// compared part by part. A new alternative (`oneOf` / `anyOf`) widens what is accepted: fine
+    /// in a request, breaking in a response, whose old clients cannot decode it. A new `allOf`
+    /// part narrows it: breaking in a request; in a response it adds what old clients ignore.
+    fn composition(&mut self, keyword: &str, old: &Value, new: &Value, side: Side, pointer: &str) {
+        let empty = Vec::new();
+        let (old_parts, new_parts) =
+            match (old.get(keyword).and_then(Value::as_array), new.get(keyword).and_then(Value::as_array)) {
+                (None, None) => return,
+                (o, n) => (o.unwrap_or(&empty), n.unwrap_or(&empty)),
+            };
+        let at = format!("{pointer}/{keyword}");
+        let added = new_parts.iter().filter(|p| !old_parts.contains(p)).count();
+        let removed = old_parts.iter().filter(|p| !new_parts.contains(p)).count();
+        if added > 0 && removed > 0 {
+            if old_parts.len() == new_parts.len() && !old_parts.is_empty() {
+                for (i, (o, n)) in old_parts.iter().zip(new_parts).enumerate() {
+                    self.schema(o, n, side, &format!("{at}/{i}"));
+                }
+            } else {
+                self.error("composition-changed", &at, format!("the `{keyword}` parts were replaced"));
+            }
+            return;
+        }
+        let conjunction = keyword == "allOf";
+        // What each direction does to the set of accepted values.
+        let (widens, narrows) = if conjunction { (removed > 0, added > 0) } else { (added > 0, removed > 0) };
+        let what = if added > 0 {
+            format!("{added} `{keyword}` part(s) added")
+        } else {
+            format!("{removed} `{keyword}` part(s) removed")
+        };
+        match side {
+            Side::Request if narrows => {
+                self.error("request-composition-narrowed", &at, format!("{what}: fewer requests are accepted"))
+            }
+            Side::Response if widens && conjunction => self.warning(
+                "response-composition-widened",
+                &at,
+                format!("{what}: responses may lack what the removed part guaranteed"),
+            ),
+            Side::Response if widens => self.error(
+                "response-composition-widened",
+                &at,
+                format!("{what}: old clients cannot decode the new alternative"),
+            ),
+            _ if widens || narrows => self.info("composition-changed-compatibly", &at, what),
+            _ => {}
+        }
+    }
+
+    /// Value constraints, by direction: a request bound set or moved inwards refuses values old
+    /// clients send; a response bound removed or moved outwards lets the server send values old
+    /// clients never had to handle.
+    fn constraints(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
+        let number = |schema: &Value, key: &str| schema.get(key).and_then(Value::as_f64);
+        // (keyword, an upper bound?, its `exclusive…` flag in OpenAPI 3.0)
+        const BOUNDS: [(&str, bool, Option<&str>); 8] = [
+            ("maxLength", true, None),
+            ("minLength", false, None),
+            ("maximum", true, Some("exclusiveMaximum")),
+            ("minimum", false, Some("exclusiveMinimum")),
+            ("maxItems", true, None),
+            ("minItems", false, None),
+            ("maxProperties", true, None),
+            ("minProperties", false, None),
+        ];
+        for (keyword, upper, exclusive) in BOUNDS {
+            let bound =
+                |schema: &Value| number(schema, keyword).map(|n| (n, exclusive.is_some_and(|e| flag(schema, e))));
+            let (was, is) = (bound(old), bound(new));
+            // Inwards: a smaller upper bound, a larger lower one, or the same one made exclusive.
+            let inwards = |from: (f64, bool), to: (f64, bool)| {
+                let moved = if upper { to.0 < from.0 } else { to.0 > from.0 };
+                moved || (to.0 == from.0 && to.1 && !from.1)
+            };
+            let (narrowed, widened) = match (was, is) {
+                (None, Some(_)) => (true, false),
+                (Some(_), None) => (false, true),
+                (Some(a), Some(b)) => (inwards(a, b), inwards(b, a)),
+                (None, None) => (false, false),
+            };
+            let describe = |v: Option<(f64, bool)>| match v {
+                Some((n, true)) => format!("{n} (exclusive)"),
+                Some((n, false)) => n.to_string(),
+                None => "none".to_owned(),
+            };
+            let message = format!("`{keyword}` changed from {} to {}", describe(was), describe(is));
+            match side {
+                Side::Request if narrowed => self.error("request-constraint-tightened", pointer, message),
+                Side::Response if widened => self.error("response-constraint-loosened", pointer, message),
+                _ if narrowed || widened => self.info("constraint-changed-compatibly", pointer, message),
+                _ => {}
+            }
+        }
+        // multipleOf: a new step that divides the old one accepts more values.
+        match (number(old, "multipleOf"), number(new, "multipleOf")) {
+            (a, b) if a == b => {}
+            (a, b) => {
+                let divides = |step: f64, of: f64| step > 0.0 && (of / step).fract() == 0.0;
+                let (narrowed, widened) = match (a, b) {
+                    (None, Some(_)) => (true, false),
+                    (Some(_), None) => (false, true),
+                    (Some(a), Some(b)) => (!divides(b, a), !divides(a, b)),
+                    (None, None) => (false, false),
+                };
+                let describe = |v: Option<f64>| v.map_or("none".to_owned(), |n| n.to_string());
+                let message = format!("`multipleOf` changed from {} to {}", describe(a), describe(b));
+                match side {
+                    Side::Request if narrowed => self.error("request-constraint-tightened", pointer, message),
+                    Side::Response if widened => self.error("response-constraint-loosened", pointer, message),
+                    _ => self.info("constraint-changed-compatibly", pointer, message),
+                }
+            }
+        }
+        // uniqueItems set narrows; unset widens.
+        match (flag(old, "uniqueItems"), flag(new, "uniqueItems")) {
+            (false, true) if side == Side::Request => {
+                self.error("request-constraint-tightened", pointer, "items must now be unique".into())
+            }
+            (true, false) if side == Side::Response => {
+                self.error("response-constraint-loosened", pointer, "items may now repeat".into())
+            }
+            (a, b) if a != b => self.info("constraint-changed-compatibly", pointer, "`uniqueItems` changed".into()),
+            _ => {}
+        }
+        // Patterns cannot be compared for inclusion: a changed one is a warning either way.
+        let pattern = |schema: &Value| schema.get("pattern").and_then(Value::as_str).map(str::to_owned);
+        match (pattern(old), pattern(new)) {
+            (None, Some(p)) if side == Side::Request => {
+                self.error("request-pattern-added", pointer, format!("values must now match {p:?}"))
+            }
+            (Some(p), None) if side == Side::Response => {
+                self.error("response-pattern-removed", pointer, format!("values need no longer match {p:?}"))
+            }
+            (Some(a), Some(b)) if a != b => self.warning(
+                "pattern-changed",
+                pointer,
+                format!("the pattern changed from {a:?} to {b:?}; values valid before may not match it"),
+            ),
+            (a, b) if a != b => self.info("pattern-changed-compatibly", pointer, "the pattern changed".into()),
+            _ => {}
+        }
+    }
+
+    /// A changed `default` changes what an omitted request value means.
+    fn default_value(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
+        let (was, is) = (old.get("default"), new.get("default"));
+        if was == is {
+            return;
+        }
+        let show = |v: Option<&Value>| v.map_or("none".to_owned(), Value::to_string);
+        let message = format!("the default changed from {} to {}", show(was), show(is));
+        match side {
+            Side::Request => self.warning(
+                "request-default-changed",
+                pointer,
+                format!("{message}: requests that omit the value now mean something else"),
+            ),
+            Side::Response => self.info("response-default-changed", pointer, message),
         }
     }
 
@@ -459,26 +785,47 @@ impl<'a> Differ<'a> {
             let at = pointer_push(&properties_pointer, name);
             match new_properties.get(name) {
                 None => match side {
-                    Side::Response => self.breaking(
-                        "response-property-removed",
+                    Side::Response if old_required.contains(name) => {
+                        self.error("response-property-removed", &at, format!("`{name}` is no longer in the response"))
+                    }
+                    // Optional before: old clients already handle its absence.
+                    Side::Response => self.warning(
+                        "response-optional-property-removed",
                         &at,
-                        format!("`{name}` is no longer in the response"),
+                        format!("optional `{name}` is no longer in the response"),
                     ),
                     Side::Request => {
-                        self.breaking("request-property-removed", &at, format!("`{name}` is no longer accepted"))
+                        self.error("request-property-removed", &at, format!("`{name}` is no longer accepted"))
                     }
                 },
                 Some(new_property) => {
                     let (was, is) = (old_required.contains(name), new_required.contains(name));
+                    let (property, _) = deref(self.new, new_property);
+                    // A readOnly property is never sent, a writeOnly one never received.
+                    let absent_here = match side {
+                        Side::Request => flag(property, "readOnly"),
+                        Side::Response => flag(property, "writeOnly"),
+                    };
                     match side {
-                        Side::Request if is && !was => {
-                            self.breaking("request-property-became-required", &at, format!("`{name}` became required"))
-                        }
-                        Side::Response if was && !is => self.breaking(
-                            "response-property-became-optional",
+                        _ if absent_here && was != is => self.info(
+                            "required-changed-where-absent",
                             &at,
-                            format!("`{name}` may now be absent"),
+                            format!(
+                                "`{name}` {} required, but it is {} on this side",
+                                if is { "became" } else { "is no longer" },
+                                if side == Side::Request {
+                                    "readOnly and never sent"
+                                } else {
+                                    "writeOnly and never received"
+                                }
+                            ),
                         ),
+                        Side::Request if is && !was => {
+                            self.error("request-property-became-required", &at, format!("`{name}` became required"))
+                        }
+                        Side::Response if was && !is => {
+                            self.error("response-property-became-optional", &at, format!("`{name}` may now be absent"))
+                        }
                         _ => {}
                     }
                     self.schema(old_property, new_property, side, &at);
@@ -491,9 +838,9 @@ impl<'a> Differ<'a> {
             }
             let at = pointer_push(&properties_pointer, name);
             if side == Side::Request && new_required.contains(name) {
-                self.breaking("request-property-added-required", &at, format!("required property `{name}` was added"));
+                self.error("request-property-added-required", &at, format!("required property `{name}` was added"));
             } else {
-                self.fine("property-added", &at, format!("property `{name}` was added"));
+                self.info("property-added", &at, format!("property `{name}` was added"));
             }
         }
     }
@@ -501,7 +848,7 @@ impl<'a> Differ<'a> {
 
 /// Every contract change from `old` to `new`, breaking ones first, then by pointer.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
-    let mut differ = Differ { old, new, changes: Vec::new(), visiting: BTreeSet::new() };
+    let mut differ = Differ { old, new, changes: Vec::new(), visiting: BTreeSet::new(), renames: Vec::new() };
     differ.operations();
     let mut changes = differ.changes;
     changes.sort();

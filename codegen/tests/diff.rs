@@ -1,4 +1,4 @@
-//! Breaking-change rules, one fixture pair each: a small base document and a mutation of it.
+//! Error-change rules, one fixture pair each: a small base document and a mutation of it.
 
 use codegen::diff::{Severity, diff, major_version};
 use serde_json::Value;
@@ -86,7 +86,7 @@ fn expect(from: &str, to: &str, rule: &str, severity: Severity, pointer: &str) {
     );
 }
 
-use Severity::{Breaking, NonBreaking};
+use Severity::{Error, Info, Warning};
 
 #[test]
 fn identical_and_doc_only_edits_are_clean() {
@@ -105,14 +105,14 @@ fn operations() {
         "    post:\n      operationId: createPet",
         "    put:\n      operationId: createPet",
         "operation-removed",
-        Breaking,
+        Error,
         "#/paths/~1pets/post",
     );
     expect(
         "    post:\n      operationId: createPet",
         "    put:\n      operationId: createPet",
         "operation-added",
-        NonBreaking,
+        Info,
         "#/paths/~1pets/put",
     );
 }
@@ -124,28 +124,28 @@ fn parameters() {
         base,
         "- {name: limit, in: query, required: true, schema: {type: integer}}",
         "parameter-became-required",
-        Breaking,
+        Error,
         "#/paths/~1pets/get/parameters/0",
     );
     expect(
         base,
         "- {name: limit, in: query, required: false, schema: {type: integer}}\n        - {name: sort, in: query, required: true, schema: {type: string}}",
         "parameter-added-required",
-        Breaking,
+        Error,
         "#/paths/~1pets/get/parameters/1",
     );
     expect(
         base,
         "- {name: limit, in: query, required: false, schema: {type: integer}}\n        - {name: sort, in: query, schema: {type: string}}",
         "parameter-added",
-        NonBreaking,
+        Info,
         "#/paths/~1pets/get/parameters/1",
     );
     expect(
         base,
         "- {name: limit, in: query, required: false, schema: {type: string}}",
         "type-changed",
-        Breaking,
+        Error,
         "#/paths/~1pets/get/parameters/0/schema",
     );
 }
@@ -169,27 +169,27 @@ fn a_scalar_parameter_becoming_an_array() {
     let at = "#/paths/~1pets/get/parameters/0/schema";
     let widened = "- {name: limit, in: query, required: false, schema: {type: array, items: {type: integer}}}";
     let found = between(param, widened);
-    assert!(found.iter().all(|(_, severity, _)| *severity == NonBreaking), "{found:#?}");
-    has(&found, "parameter-became-array", NonBreaking, at);
+    assert!(found.iter().all(|(_, severity, _)| *severity == Info), "{found:#?}");
+    has(&found, "parameter-became-array", Info, at);
     let strings = "- {name: limit, in: query, required: false, schema: {type: array, items: {type: string}}}";
-    has(&between(param, strings), "type-changed", Breaking, &format!("{at}/items"));
+    has(&between(param, strings), "type-changed", Error, &format!("{at}/items"));
     has(
         &between(
             "- {name: kind, in: query, schema: {type: string, enum: [cat, dog]}}",
             "- {name: kind, in: query, schema: {type: array, items: {type: string, enum: [cat]}}}",
         ),
         "request-enum-value-removed",
-        Breaking,
+        Error,
         &format!("{at}/items"),
     );
-    has(&between(widened, param), "type-changed", Breaking, at);
+    has(&between(widened, param), "type-changed", Error, at);
     has(
         &between(
             "- {name: filter, in: query, style: deepObject, schema: {type: string}}",
             "- {name: filter, in: query, style: deepObject, schema: {type: array, items: {type: string}}}",
         ),
         "type-changed",
-        Breaking,
+        Error,
         at,
     );
 }
@@ -200,28 +200,28 @@ fn request_properties() {
         "required: [name]",
         "required: [name, kind]",
         "request-property-became-required",
-        Breaking,
+        Error,
         "#/paths/~1pets/post/requestBody/content/application~1json/schema/properties/kind",
     );
     expect(
         "        nickname: {type: string, nullable: true}",
         "        nickname: {type: string, nullable: true}\n        chip: {type: string}\n      required: [name, chip]",
         "request-property-added-required",
-        Breaking,
+        Error,
         "#/paths/~1pets/post/requestBody/content/application~1json/schema/properties/chip",
     );
     expect(
         "        nickname: {type: string, nullable: true}",
         "        nickname: {type: string}",
         "request-became-non-nullable",
-        Breaking,
+        Error,
         "#/paths/~1pets/post/requestBody/content/application~1json/schema/properties/nickname",
     );
     expect(
         "    NewPet:\n      type: object",
         "    NewPet:\n      type: object\n      additionalProperties: false",
         "additional-properties-tightened",
-        Breaking,
+        Error,
         "#/paths/~1pets/post/requestBody/content/application~1json/schema",
     );
 }
@@ -229,47 +229,55 @@ fn request_properties() {
 #[test]
 fn response_properties() {
     let pet = "#/paths/~1pets/post/responses/201/content/application~1json/schema/properties";
-    expect("        tag: {type: string}\n", "", "response-property-removed", Breaking, &format!("{pet}/tag"));
+    // An optional property dropped: old clients already handle its absence.
+    expect("        tag: {type: string}\n", "", "response-optional-property-removed", Warning, &format!("{pet}/tag"));
+    expect(
+        "        kind: {type: string, enum: [cat, dog]}\n        tag",
+        "        tag",
+        "response-property-removed",
+        Error,
+        &format!("{pet}/kind"),
+    );
     expect(
         "      required: [id, name, kind]",
         "      required: [id, name]",
         "response-property-became-optional",
-        Breaking,
+        Error,
         &format!("{pet}/kind"),
     );
     expect(
         "        tag: {type: string}",
         "        tag: {type: string, nullable: true}",
         "response-became-nullable",
-        Breaking,
+        Error,
         &format!("{pet}/tag"),
     );
     expect(
         "        tag: {type: string}",
         "        tag: {type: string, format: uuid}",
         "format-changed",
-        Breaking,
+        Error,
         &format!("{pet}/tag"),
     );
     expect(
         "        tag: {type: string}",
         "        tag: {type: string}\n        age: {type: integer}",
         "property-added",
-        NonBreaking,
+        Info,
         &format!("{pet}/age"),
     );
     expect(
         "        id: {type: string, readOnly: true}",
         "        id: {type: string}",
         "read-only-changed",
-        Breaking,
+        Error,
         &format!("{pet}/id"),
     );
     expect(
         "        tag: {type: string}",
         "        tag: {type: string, writeOnly: true}",
         "write-only-changed",
-        Breaking,
+        Error,
         &format!("{pet}/tag"),
     );
 }
@@ -279,12 +287,12 @@ fn enums_depend_on_the_side() {
     // In Pet (responses) and NewPet (requests).
     let edited = BASE.replace("kind: {type: string, enum: [cat, dog]}", "kind: {type: string, enum: [cat, dog, bird]}");
     let found = rules(&edited);
-    assert!(found.iter().any(|(r, s, _)| *r == "response-enum-value-added" && *s == Breaking), "{found:#?}");
-    assert!(found.iter().any(|(r, s, _)| *r == "request-enum-value-added" && *s == NonBreaking), "{found:#?}");
+    assert!(found.iter().any(|(r, s, _)| *r == "response-enum-value-added" && *s == Error), "{found:#?}");
+    assert!(found.iter().any(|(r, s, _)| *r == "request-enum-value-added" && *s == Info), "{found:#?}");
     let edited = BASE.replace("kind: {type: string, enum: [cat, dog]}", "kind: {type: string, enum: [cat]}");
     let found = rules(&edited);
-    assert!(found.iter().any(|(r, s, _)| *r == "request-enum-value-removed" && *s == Breaking), "{found:#?}");
-    assert!(found.iter().any(|(r, s, _)| *r == "response-enum-value-removed" && *s == NonBreaking), "{found:#?}");
+    assert!(found.iter().any(|(r, s, _)| *r == "request-enum-value-removed" && *s == Error), "{found:#?}");
+    assert!(found.iter().any(|(r, s, _)| *r == "response-enum-value-removed" && *s == Info), "{found:#?}");
 }
 
 #[test]
@@ -293,29 +301,29 @@ fn responses_and_security() {
         "        '404': {description: None.}\n",
         "",
         "response-status-removed",
-        Breaking,
+        Error,
         "#/paths/~1pets/get/responses/404",
     );
     expect(
         "        '404': {description: None.}",
         "        '404': {description: None.}\n        '500': {description: Oops.}",
         "response-status-added",
-        NonBreaking,
+        Info,
         "#/paths/~1pets/get/responses/500",
     );
-    expect("      security: []\n", "", "security-added", Breaking, "#/paths/~1health/get/security");
+    expect("      security: []\n", "", "security-added", Error, "#/paths/~1health/get/security");
     expect(
         "security:\n  - key: []\npaths",
         "security:\n  - other: []\npaths",
         "security-changed",
-        Breaking,
+        Error,
         "#/paths/~1pets/get/security",
     );
     expect(
         "    get:\n      operationId: listPets",
         "    get:\n      operationId: listPets\n      security: []",
         "security-removed",
-        NonBreaking,
+        Info,
         "#/paths/~1pets/get/security",
     );
 }
@@ -332,7 +340,7 @@ fn request_bodies() {
         "{found:#?}"
     );
     let found = diff(&parse(BASE), &parse(&optional));
-    assert!(found.iter().all(|c| c.severity == NonBreaking), "making a body optional breaks nothing: {found:#?}");
+    assert!(found.iter().all(|c| c.severity == Info), "making a body optional breaks nothing: {found:#?}");
 }
 
 #[test]
@@ -340,4 +348,225 @@ fn major_versions() {
     assert_eq!(major_version(&parse(BASE)), Some(1));
     assert_eq!(major_version(&parse(&BASE.replace("version: 1.2.0", "version: v2.0.0"))), Some(2));
     assert_eq!(major_version(&parse(&BASE.replace("version: 1.2.0", "version: draft"))), None);
+}
+
+/// Value constraints by direction: tightening a request and loosening a response break; the
+/// other directions are info.
+#[test]
+fn value_constraints() {
+    let new_pet = "#/paths/~1pets/post/requestBody/content/application~1json/schema/properties/name";
+    let pet = "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name";
+    let request = "        name: {type: string}\n        kind: {type: string, enum: [cat, dog]}\n        nickname";
+    let with = |keywords: &str| request.replacen("{type: string}", &format!("{{type: string, {keywords}}}"), 1);
+    expect(request, &with("maxLength: 20"), "request-constraint-tightened", Error, new_pet);
+    expect(request, &with("minLength: 2"), "request-constraint-tightened", Error, new_pet);
+    expect(request, &with("pattern: '^[a-z]+$'"), "request-pattern-added", Error, new_pet);
+    expect(request, &with("default: Tom"), "request-default-changed", Warning, new_pet);
+    // The response side: Pet's name.
+    let response = "        name: {type: string, description: The name.}";
+    let bounded = "        name: {type: string, description: The name., maxLength: 20}";
+    expect(response, bounded, "constraint-changed-compatibly", Info, pet);
+    let pair = |old: &str, new: &str| -> Vec<(&'static str, Severity, String)> {
+        diff(&parse(&BASE.replacen(response, old, 1)), &parse(&BASE.replacen(response, new, 1)))
+            .into_iter()
+            .map(|c| (c.rule, c.severity, c.pointer))
+            .collect()
+    };
+    let has = |found: Vec<(&'static str, Severity, String)>, rule: &str, severity: Severity| {
+        assert!(found.iter().any(|(r, s, p)| *r == rule && *s == severity && p == pet), "{rule}: {found:#?}");
+    };
+    has(pair(bounded, response), "response-constraint-loosened", Error);
+    has(pair(bounded, &bounded.replace("20", "40")), "response-constraint-loosened", Error);
+    has(pair(bounded, &bounded.replace("20", "10")), "constraint-changed-compatibly", Info);
+    let pattern = "        name: {type: string, description: The name., pattern: '^[a-z]+$'}";
+    has(pair(pattern, response), "response-pattern-removed", Error);
+    has(pair(pattern, &pattern.replace("a-z", "a-f")), "pattern-changed", Warning);
+    // Numbers: bounds made exclusive, and steps.
+    let limit = "- {name: limit, in: query, required: false, schema: {type: integer}}";
+    let at = "#/paths/~1pets/get/parameters/0/schema";
+    let bound = |extra: &str| format!("- {{name: limit, in: query, schema: {{type: integer, {extra}}}}}");
+    expect(limit, &bound("minimum: 1"), "request-constraint-tightened", Error, at);
+    expect(limit, &bound("multipleOf: 5"), "request-constraint-tightened", Error, at);
+    let between = |old: &str, new: &str| -> Vec<(&'static str, Severity, String)> {
+        diff(&parse(&BASE.replacen(limit, old, 1)), &parse(&BASE.replacen(limit, new, 1)))
+            .into_iter()
+            .map(|c| (c.rule, c.severity, c.pointer))
+            .collect()
+    };
+    let found = between(&bound("minimum: 1"), &bound("minimum: 1, exclusiveMinimum: true"));
+    assert!(found.iter().any(|(r, s, _)| *r == "request-constraint-tightened" && *s == Error), "{found:#?}");
+    let found = between(&bound("multipleOf: 10"), &bound("multipleOf: 5"));
+    assert!(found.iter().all(|(_, s, _)| *s == Info), "5 divides 10: more values accepted: {found:#?}");
+    let found = between(&bound("multipleOf: 5"), &bound("multipleOf: 10"));
+    assert!(found.iter().any(|(r, s, _)| *r == "request-constraint-tightened" && *s == Error), "{found:#?}");
+    let found = between(&bound("maximum: 10"), &bound("maximum: 20"));
+    assert!(found.iter().all(|(_, s, _)| *s == Info), "{found:#?}");
+}
+
+/// `integer` → `number` widens a request; the reverse narrows a response. Neither breaks.
+#[test]
+fn compatible_type_changes() {
+    let limit = "- {name: limit, in: query, required: false, schema: {type: integer}}";
+    expect(
+        limit,
+        "- {name: limit, in: query, required: false, schema: {type: number}}",
+        "type-widened-compatibly",
+        Info,
+        "#/paths/~1pets/get/parameters/0/schema",
+    );
+    let found = changes(limit, "- {name: limit, in: query, required: false, schema: {type: number}}");
+    assert!(found.iter().all(|(_, s, _)| *s == Info), "{found:#?}");
+}
+
+/// Compositions by what each side accepts.
+#[test]
+fn compositions_by_direction() {
+    let request = "            schema: {$ref: '#/components/schemas/NewPet'}";
+    let either = "            schema: {oneOf: [{$ref: '#/components/schemas/NewPet'}]}";
+    let wider = "            schema: {oneOf: [{$ref: '#/components/schemas/NewPet'}, {type: string}]}";
+    let pair = |from: &str, old: &str, new: &str| -> Vec<(&'static str, Severity, String)> {
+        diff(&parse(&BASE.replacen(from, old, 1)), &parse(&BASE.replacen(from, new, 1)))
+            .into_iter()
+            .map(|c| (c.rule, c.severity, c.pointer))
+            .collect()
+    };
+    let body = "#/paths/~1pets/post/requestBody/content/application~1json/schema/oneOf";
+    let found = pair(request, either, wider);
+    assert_eq!(found, [("composition-changed-compatibly", Info, body.to_owned())]);
+    let found = pair(request, wider, either);
+    assert_eq!(found, [("request-composition-narrowed", Error, body.to_owned())]);
+    // In a response, a new alternative is what old clients cannot decode.
+    let response = "              schema: {$ref: '#/components/schemas/Pet'}";
+    let one = "              schema: {anyOf: [{$ref: '#/components/schemas/Pet'}]}";
+    let two = "              schema: {anyOf: [{$ref: '#/components/schemas/Pet'}, {type: string}]}";
+    let found = pair(response, one, two);
+    assert!(found.iter().any(|(r, s, _)| *r == "response-composition-widened" && *s == Error), "{found:#?}");
+    // allOf: a part added narrows a request.
+    let all = "            schema: {allOf: [{$ref: '#/components/schemas/NewPet'}]}";
+    let more = "            schema: {allOf: [{$ref: '#/components/schemas/NewPet'}, {required: [kind]}]}";
+    let found = pair(request, all, more);
+    assert!(found.iter().any(|(r, s, _)| *r == "request-composition-narrowed" && *s == Error), "{found:#?}");
+    let found = pair(request, more, all);
+    assert!(found.iter().all(|(_, s, _)| *s == Info), "{found:#?}");
+}
+
+/// A path parameter renamed with its template is the same URL for clients.
+#[test]
+fn path_parameters_renamed_in_the_same_template() {
+    let doc = |path: &str, name: &str| {
+        parse(&format!(
+            r#"
+openapi: 3.0.3
+info: {{title: Pets, version: 1.0.0}}
+paths:
+  {path}:
+    get:
+      operationId: getPet
+      parameters:
+        - {{name: {name}, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        '200': {{description: A pet.}}
+"#
+        ))
+    };
+    let found = diff(&doc("/pets/{id}", "id"), &doc("/pets/{petId}", "petId"));
+    assert!(found.iter().all(|c| c.severity == Info), "{found:#?}");
+    assert!(found.iter().any(|c| c.rule == "path-parameter-renamed"), "{found:#?}");
+    let found = diff(&doc("/pets/{id}", "id"), &doc("/cats/{id}", "id"));
+    assert!(found.iter().any(|c| c.rule == "operation-removed" && c.severity == Error), "{found:#?}");
+}
+
+/// Parameter serialisation and response headers.
+#[test]
+fn parameter_styles_and_response_headers() {
+    let limit = "- {name: limit, in: query, required: false, schema: {type: integer}}";
+    expect(
+        limit,
+        "- {name: limit, in: query, style: form, explode: false, schema: {type: integer}}",
+        "parameter-style-changed",
+        Error,
+        "#/paths/~1pets/get/parameters/0",
+    );
+    // Spelling out the defaults changes nothing.
+    let found = changes(limit, "- {name: limit, in: query, style: form, explode: true, schema: {type: integer}}");
+    assert!(found.is_empty(), "{found:#?}");
+    let status = "        '404': {description: None.}";
+    let header = |spec: &str| format!("        '404':\n          description: None.\n          headers:\n{spec}");
+    let required = header("            X-Rate-Limit: {required: true, schema: {type: integer}}");
+    let optional = header("            X-Rate-Limit: {schema: {type: integer}}");
+    let at = "#/paths/~1pets/get/responses/404/headers/X-Rate-Limit";
+    expect(status, &required, "response-header-added", Info, at);
+    let pair = |old: &str, new: &str| -> Vec<(&'static str, Severity, String)> {
+        diff(&parse(&BASE.replacen(status, old, 1)), &parse(&BASE.replacen(status, new, 1)))
+            .into_iter()
+            .map(|c| (c.rule, c.severity, c.pointer))
+            .collect()
+    };
+    assert_eq!(pair(&required, status), [("response-header-removed", Error, at.to_owned())]);
+    assert_eq!(pair(&optional, status), [("response-optional-header-removed", Warning, at.to_owned())]);
+    assert_eq!(pair(&required, &optional), [("response-header-became-optional", Error, at.to_owned())]);
+    let lower = header("            x-rate-limit: {required: true, schema: {type: integer}}");
+    assert!(pair(&required, &lower).is_empty(), "header names are case-insensitive");
+    let text = header("            X-Rate-Limit: {required: true, schema: {type: string}}");
+    assert_eq!(pair(&required, &text), [("type-changed", Error, format!("{at}/schema"))]);
+}
+
+/// A readOnly property is never sent: making it required in a request breaks nobody.
+#[test]
+fn required_where_a_property_never_travels() {
+    let from = "      required: [name]\n      properties:\n        name: {type: string}\n";
+    let old = "      required: [name]\n      properties:\n        id: {type: string, readOnly: true}\n        name: {type: string}\n";
+    let new = "      required: [id, name]\n      properties:\n        id: {type: string, readOnly: true}\n        name: {type: string}\n";
+    assert!(BASE.contains(from));
+    let found: Vec<_> = diff(&parse(&BASE.replacen(from, old, 1)), &parse(&BASE.replacen(from, new, 1)))
+        .into_iter()
+        .map(|c| (c.rule, c.severity))
+        .collect();
+    assert_eq!(found, [("required-changed-where-absent", Info)]);
+    // Without readOnly the same edit breaks old clients.
+    let plain = |text: &str| text.replace(", readOnly: true", "");
+    let found: Vec<_> =
+        diff(&parse(&BASE.replacen(from, &plain(old), 1)), &parse(&BASE.replacen(from, &plain(new), 1)))
+            .into_iter()
+            .map(|c| (c.rule, c.severity))
+            .collect();
+    assert_eq!(found, [("request-property-became-required", Error)]);
+}
+
+/// Our own spec and every fixture, each diffed with itself: nothing to report.
+#[test]
+fn documents_diffed_with_themselves_are_clean() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = vec![root.join("../spec/openapi.yaml")];
+    for entry in std::fs::read_dir(root.join("tests/fixtures")).expect("fixtures") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            paths.push(path);
+        }
+    }
+    for path in paths {
+        let Ok(document) = codegen::load::load(&path) else { continue };
+        let found = diff(&document.json, &document.json);
+        assert!(found.is_empty(), "{}: {found:#?}", path.display());
+    }
+}
+
+/// docs/breaking-changes.md lists every rule `diff` can report (every hyphenated string literal
+/// in diff.rs is a rule id).
+#[test]
+fn every_rule_is_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/diff.rs")).expect("diff.rs");
+    let docs = std::fs::read_to_string(root.join("../docs/breaking-changes.md")).expect("the rule list");
+    let mut rules: Vec<&str> = source
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    assert!(rules.len() > 50, "{rules:?}");
+    let missing: Vec<&&str> = rules.iter().filter(|rule| !docs.contains(&format!("| `{rule}` |"))).collect();
+    assert!(missing.is_empty(), "rules missing from docs/breaking-changes.md: {missing:?}");
 }

@@ -16,6 +16,28 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    /// Release notes: markdown grouped by operation, breaking changes first.
+    Changelog,
+    /// GitHub Actions workflow commands (`::error` / `::warning` / `::notice`), one per change.
+    Github,
+}
+
+/// The least severe level that fails the command (`--fail-on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Level {
+    fn severity(self) -> Severity {
+        match self {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -33,6 +55,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Fail (exit 4) on changes of this level or a more severe one: `error` (breaking),
+    /// `warning` (may break some clients) or `info` (any change).
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
+    fail_on: Level,
 }
 
 /// A document read from a file or from git, as bundled JSON.
@@ -86,13 +112,19 @@ pub fn print(changes: &[Change], format: Format) {
         Format::Text => {
             for change in changes {
                 let severity = match change.severity {
-                    Severity::Breaking => "BREAKING",
-                    Severity::NonBreaking => "ok      ",
+                    Severity::Error => "BREAKING",
+                    Severity::Warning => "warning ",
+                    Severity::Info => "ok      ",
                 };
                 println!("{severity} {:<36} {}  {}", change.rule, change.pointer, change.message);
             }
-            let breaking = changes.iter().filter(|c| c.severity == Severity::Breaking).count();
-            println!("{} changes, {breaking} breaking", changes.len());
+            let count = |level| changes.iter().filter(|c| c.severity == level).count();
+            println!(
+                "{} changes, {} breaking, {} warnings",
+                changes.len(),
+                count(Severity::Error),
+                count(Severity::Warning)
+            );
         }
         Format::Json => {
             let items: Vec<Value> = changes
@@ -100,7 +132,8 @@ pub fn print(changes: &[Change], format: Format) {
                 .map(|c| {
                     serde_json::json!({
                         "rule": c.rule,
-                        "breaking": c.severity == Severity::Breaking,
+                        "level": c.severity.name(),
+                        "breaking": c.severity == Severity::Error,
                         "pointer": c.pointer,
                         "message": c.message,
                     })
@@ -108,12 +141,76 @@ pub fn print(changes: &[Change], format: Format) {
                 .collect();
             println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
         }
+        Format::Github => {
+            for c in changes {
+                let command = match c.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "notice",
+                };
+                // Workflow commands end at a newline and treat `%` specially: escape both.
+                let escape = |text: &str| text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+                println!("::{command} title={}::{} at {}", c.rule, escape(&c.message), escape(&c.pointer));
+            }
+        }
+        Format::Changelog => print_changelog(changes),
         Format::Markdown => {
             println!("| | rule | where | change |\n|---|---|---|---|");
             for c in changes {
-                let mark = if c.severity == Severity::Breaking { "❌ breaking" } else { "✅" };
+                let mark = match c.severity {
+                    Severity::Error => "❌ breaking",
+                    Severity::Warning => "⚠️ warning",
+                    Severity::Info => "✅",
+                };
                 println!("| {mark} | `{}` | `{}` | {} |", c.rule, c.pointer, c.message.replace('|', "\\|"));
             }
+        }
+    }
+}
+
+/// `GET /pets/{id}` for a pointer into an operation, or `Other changes`.
+fn operation_of(pointer: &str) -> String {
+    let unescape = |segment: &str| segment.replace("~1", "/").replace("~0", "~");
+    let mut segments = pointer.trim_start_matches("#/").split('/');
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some("paths"), Some(path), Some(method)) => format!("{} {}", method.to_uppercase(), unescape(path)),
+        (Some("paths"), Some(path), None) => unescape(path),
+        _ => "Other changes".to_owned(),
+    }
+}
+
+/// Release notes: a section per operation (in document order of first change), each change a
+/// bullet with its level; breaking sections first.
+fn print_changelog(changes: &[Change]) {
+    if changes.is_empty() {
+        println!("No changes to the API contract.");
+        return;
+    }
+    let mut sections: Vec<(String, Vec<&Change>)> = Vec::new();
+    for change in changes {
+        let operation = operation_of(&change.pointer);
+        match sections.iter_mut().find(|(name, _)| *name == operation) {
+            Some((_, list)) => list.push(change),
+            None => sections.push((operation, vec![change])),
+        }
+    }
+    sections.sort_by_key(|(name, list)| (list.iter().map(|c| c.severity).min(), name.clone()));
+    let count = |level| changes.iter().filter(|c| c.severity == level).count();
+    println!(
+        "## API changes\n\n{} change(s): {} breaking, {} warning(s).",
+        changes.len(),
+        count(Severity::Error),
+        count(Severity::Warning)
+    );
+    for (operation, list) in sections {
+        println!("\n### {operation}\n");
+        for c in list {
+            let label = match c.severity {
+                Severity::Error => "**Breaking:** ",
+                Severity::Warning => "**Warning:** ",
+                Severity::Info => "",
+            };
+            println!("- {label}{} (`{}`)", c.message, c.rule);
         }
     }
 }
@@ -141,7 +238,7 @@ pub enum Gate {
 /// Compares `spec` (in the git work tree containing it) with its version at the merge-base of
 /// HEAD and the default branch. Breaking changes pass when the major version was bumped or
 /// each one is listed in `ACKNOWLEDGED_BREAKS` next to the spec.
-pub fn against_merge_base(spec: &Path, format: Format) -> Result<Gate, String> {
+pub fn against_merge_base(spec: &Path, format: Format, fail_on: Severity) -> Result<Gate, String> {
     let dir = spec.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let top = match git(dir, &["rev-parse", "--show-toplevel"]) {
         Ok(top) => PathBuf::from(top.trim()),
@@ -178,7 +275,7 @@ pub fn against_merge_base(spec: &Path, format: Format) -> Result<Gate, String> {
     if format != Format::Text || !changes.is_empty() {
         print(&changes, format);
     }
-    let breaking: Vec<Change> = changes.iter().filter(|c| c.severity == Severity::Breaking).cloned().collect();
+    let breaking: Vec<Change> = changes.iter().filter(|c| c.severity.reaches(fail_on)).cloned().collect();
     if breaking.is_empty() {
         return Ok(Gate::Passed { changes: changes.len(), note: None });
     }
@@ -218,7 +315,7 @@ pub fn explain(failed: &[Change], spec: &Path) {
 pub fn run(args: &Args) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if args.against_merge_base {
-        return match against_merge_base(&args.spec, args.format) {
+        return match against_merge_base(&args.spec, args.format, args.fail_on.severity()) {
             Ok(Gate::Skipped(why)) => {
                 eprintln!("skipped: {why}");
                 ExitCode::SUCCESS
@@ -253,5 +350,6 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let changes = diff(&old, &new);
     print(&changes, args.format);
-    if changes.iter().any(|c| c.severity == Severity::Breaking) { ExitCode::from(BREAKING) } else { ExitCode::SUCCESS }
+    let level = args.fail_on.severity();
+    if changes.iter().any(|c| c.severity.reaches(level)) { ExitCode::from(BREAKING) } else { ExitCode::SUCCESS }
 }

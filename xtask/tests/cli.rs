@@ -180,6 +180,30 @@ fn diff_classifies_changes_in_three_formats() {
     let output = xtask(&["diff", &arg(&old), &arg(&docs)]);
     assert!(output.status.success(), "doc-only edits are not breaking");
     assert!(String::from_utf8_lossy(&output.stdout).contains("0 changes, 0 breaking"));
+
+    // A loosened request bound is info: it fails only `--fail-on info`.
+    let looser = dir.join("looser.yaml");
+    std::fs::write(&looser, spec.replacen("maxLength: 200", "maxLength: 300", 1)).expect("writable");
+    let output = xtask(&["diff", &arg(&old), &arg(&looser)]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("ok       constraint-changed-compatibly"), "{text}");
+    let output = xtask(&["diff", &arg(&old), &arg(&looser), "--fail-on", "warning"]);
+    assert!(output.status.success());
+    let output = xtask(&["diff", &arg(&old), &arg(&looser), "--fail-on", "info", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(4));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    assert_eq!(json[0]["level"], "info");
+
+    let output = xtask(&["diff", &arg(&old), &arg(&new), "--format", "changelog"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("### POST /admin/users\n\n- **Breaking:** `first_name` became required"), "{text}");
+    let output = xtask(&["diff", &arg(&old), &arg(&new), "--format", "github"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with("::error title=request-property-became-required::`first_name` became required at #/paths/"),
+        "{text}"
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) {
