@@ -24,6 +24,16 @@ struct File {
     /// features = ["serde"] }`. Every generated crate depends on them.
     dependencies: Option<BTreeMap<String, toml::Value>>,
     runtime: Option<RuntimeSection>,
+    diff: Option<DiffSection>,
+}
+
+/// The breaking-change policy of `cargo xtask diff` (docs/breaking-changes.md).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiffSection {
+    /// Minimum days between deprecating something and removing it.
+    #[serde(rename = "deprecation-days")]
+    deprecation_days: Option<u32>,
 }
 
 /// Crates a generated crate can name without declaring them.
@@ -187,6 +197,9 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
         settings.operations = filter.operations.unwrap_or_default();
     }
     settings.type_overrides = file.types.unwrap_or_default();
+    if let Some(days) = file.diff.and_then(|d| d.deprecation_days) {
+        settings.deprecation_days = days;
+    }
     settings.models.dependencies =
         file.dependencies.unwrap_or_default().into_iter().map(|(name, spec)| format!("{name} = {spec}")).collect();
     if let Some(runtime) = file.runtime {

@@ -50,6 +50,56 @@ pub struct Change {
     pub message: String,
 }
 
+/// How deprecations are judged. `Policy::default()` asks for no deprecation period and takes
+/// today's date from the system clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Minimum days between deprecating something (its `x-sunset` date must be at least this far
+    /// ahead) and removing it. 0: removing anything deprecated is fine, a sunset date is optional.
+    pub deprecation_days: u32,
+    /// Today, as days since 1970-01-01 (`None`: the system clock).
+    pub today: Option<i64>,
+}
+
+impl Policy {
+    fn today(&self) -> i64 {
+        self.today.unwrap_or_else(|| {
+            let seconds =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+            i64::try_from(seconds / 86_400).unwrap_or(0)
+        })
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (or the date of an RFC 3339 date-time).
+pub fn parse_date(text: &str) -> Option<i64> {
+    let date = text.get(..10)?;
+    if text.len() > 10 && !text[10..].starts_with(['T', 't']) {
+        return None;
+    }
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if (y.len(), m.len(), d.len()) != (4, 2, 2) {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d < 1 || d > *days_in_month.get(usize::try_from(m - 1).ok()?)? {
+        return None;
+    }
+    // Days from civil (proleptic Gregorian), counting years from March.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+/// Stability levels of `x-stability-level`, from the least stable.
+const STABILITY: [&str; 4] = ["draft", "alpha", "beta", "stable"];
+
 /// Which side of the wire a schema describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Side {
@@ -68,6 +118,7 @@ struct Differ<'a> {
     /// Path parameters of the operation being compared whose name changed with the template:
     /// (new name, old name).
     renames: Vec<(String, String)>,
+    policy: Policy,
 }
 
 fn deref<'v>(doc: &'v Value, value: &'v Value) -> (&'v Value, Option<String>) {
@@ -148,6 +199,88 @@ impl<'a> Differ<'a> {
         self.push(Severity::Info, rule, pointer, message);
     }
 
+    /// The removal of something deprecated (an operation, parameter or property) is fine once
+    /// its `x-sunset` date has passed, or at once when it has none and the policy asks for no
+    /// deprecation period; before that it is an error. Anything else removed is `otherwise`.
+    fn removal(
+        &mut self,
+        old: &Value,
+        pointer: &str,
+        what: &str,
+        deprecated_rule: &'static str,
+        otherwise: impl FnOnce(&mut Self),
+    ) {
+        if !flag(old, "deprecated") {
+            return otherwise(self);
+        }
+        let today = self.policy.today();
+        match old.get("x-sunset").map(|v| (v, v.as_str().and_then(parse_date))) {
+            Some((text, None)) => {
+                self.error("sunset-date-invalid", pointer, format!("{what}: `x-sunset` {text} is not a date (YYYY-MM-DD)"))
+            }
+            Some((text, Some(sunset))) if sunset > today => self.error(
+                "removed-before-sunset",
+                pointer,
+                format!("{what} was removed before its sunset date {}", text.as_str().unwrap_or_default()),
+            ),
+            None if self.policy.deprecation_days > 0 => self.error(
+                "removed-before-sunset",
+                pointer,
+                format!(
+                    "{what} was removed, deprecated without an `x-sunset` date: the policy asks for {} days of deprecation",
+                    self.policy.deprecation_days
+                ),
+            ),
+            _ => self.info(deprecated_rule, pointer, format!("{what}, deprecated, was removed")),
+        }
+    }
+
+    /// Something newly deprecated: info, and under a deprecation period its `x-sunset` must be a
+    /// date at least that many days ahead.
+    fn deprecation(&mut self, old: &Value, new: &Value, pointer: &str, what: &str) {
+        if !flag(new, "deprecated") {
+            return;
+        }
+        let sunset = new.get("x-sunset");
+        if let Some(text) = sunset
+            && text.as_str().and_then(parse_date).is_none()
+        {
+            self.error("sunset-date-invalid", pointer, format!("{what}: `x-sunset` {text} is not a date (YYYY-MM-DD)"));
+            return;
+        }
+        if flag(old, "deprecated") {
+            return;
+        }
+        self.info("deprecated", pointer, format!("{what} is deprecated"));
+        let days = i64::from(self.policy.deprecation_days);
+        if days == 0 {
+            return;
+        }
+        let sunset = sunset.and_then(Value::as_str).and_then(parse_date);
+        let earliest = self.policy.today() + days;
+        if sunset.is_none_or(|sunset| sunset < earliest) {
+            self.error(
+                "sunset-too-soon",
+                pointer,
+                format!("{what} is deprecated with `x-sunset` less than {days} days ahead (or none): the policy asks for {days}"),
+            );
+        }
+    }
+
+    /// The stability level of an operation (`None`: not given), or an error for a bad one.
+    fn stability(&mut self, op: &Value, pointer: &str) -> Option<usize> {
+        let level = op.get("x-stability-level")?;
+        let found = level.as_str().and_then(|l| STABILITY.iter().position(|s| *s == l));
+        if found.is_none() {
+            self.error(
+                "stability-level-invalid",
+                pointer,
+                format!("`x-stability-level` {level} is not one of draft, alpha, beta, stable"),
+            );
+        }
+        found
+    }
+
     fn operations(&mut self) {
         let empty = Map::new();
         let old_paths = self.old.get("paths").and_then(Value::as_object).unwrap_or(&empty);
@@ -189,16 +322,46 @@ impl<'a> Differ<'a> {
             for method in METHODS {
                 let Some(old_op) = old_item.get(method) else { continue };
                 let pointer = pointer_push(&path_pointer, method);
+                let what = format!("{} {path}", method.to_uppercase());
+                let old_stability = self.stability(old_op, &pointer);
                 match new_item.and_then(|item| item.get(method)) {
-                    None => self.error(
-                        "operation-removed",
+                    // Draft and alpha operations may go without notice.
+                    None if old_stability.is_some_and(|s| s < 2) => self.info(
+                        "unstable-operation-removed",
                         &pointer,
-                        format!("{} {path} was removed", method.to_uppercase()),
+                        format!("{what} (not yet stable) was removed"),
                     ),
+                    None => self.removal(old_op, &pointer, &what, "deprecated-operation-removed", |this| {
+                        this.error(
+                            "operation-removed",
+                            &pointer,
+                            format!("{what} was removed without being deprecated first"),
+                        )
+                    }),
                     Some(new_op) => {
                         let pointer = pointer_push(&pointer_push("#/paths", new_path.unwrap_or(path)), method);
                         self.renames = renames.clone();
+                        let start = self.changes.len();
                         self.operation(old_item, old_op, new_item.unwrap_or(&Value::Null), new_op, &pointer);
+                        self.deprecation(old_op, new_op, &pointer, &what);
+                        let new_stability = self.stability(new_op, &pointer);
+                        if let (Some(old), Some(new)) = (old_stability, new_stability)
+                            && new < old
+                        {
+                            let (from, to) = (STABILITY[old], STABILITY[new]);
+                            self.error("stability-decreased", &pointer, format!("{what} went from {from} to {to}"));
+                        } else if let Some(level) = old_stability.filter(|s| *s < 2) {
+                            // Draft and alpha operations may change in any way: what would break
+                            // is reported, but as info.
+                            for change in self.changes.iter_mut().skip(start) {
+                                if change.severity != Severity::Info {
+                                    change.severity = Severity::Info;
+                                    change
+                                        .message
+                                        .push_str(&format!(" (allowed: the operation is {})", STABILITY[level]));
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -261,6 +424,7 @@ impl<'a> Differ<'a> {
                             format!("{location} parameter `{name}` became required"),
                         );
                     }
+                    self.deprecation(old_param, new_param, &at, &format!("{location} parameter `{name}`"));
                     let (old_style, new_style) = (serialisation(old_param), serialisation(new_param));
                     if old_style != new_style {
                         self.error(
@@ -299,13 +463,13 @@ impl<'a> Differ<'a> {
                 }
             }
         }
-        for ((location, name), _, at) in &old_params {
+        for ((location, name), old_param, at) in &old_params {
             if !new_params.iter().any(|(k, _, _)| k.0 == *location && old_name(&k.0, &k.1) == *name) {
-                self.error(
-                    "parameter-removed",
-                    &format!("{pointer}/{at}"),
-                    format!("{location} parameter `{name}` was removed"),
-                );
+                let at = format!("{pointer}/{at}");
+                let what = format!("{location} parameter `{name}`");
+                self.removal(old_param, &at, &what, "deprecated-parameter-removed", |this| {
+                    this.error("parameter-removed", &at, format!("{what} was removed"))
+                });
             }
         }
         // Request body.
@@ -560,6 +724,7 @@ impl<'a> Differ<'a> {
         for keyword in ["allOf", "oneOf", "anyOf"] {
             self.composition(keyword, old, new, side, pointer);
         }
+        self.json_schema_2020(old, new, side, pointer);
         if let (Some(Value::Object(_)), Some(Value::Object(_))) =
             (old.get("additionalProperties"), new.get("additionalProperties"))
         {
@@ -669,7 +834,9 @@ impl<'a> Differ<'a> {
     fn constraints(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
         let number = |schema: &Value, key: &str| schema.get(key).and_then(Value::as_f64);
         // (keyword, an upper bound?, its `exclusive…` flag in OpenAPI 3.0)
-        const BOUNDS: [(&str, bool, Option<&str>); 8] = [
+        const BOUNDS: [(&str, bool, Option<&str>); 10] = [
+            ("maxContains", true, None),
+            ("minContains", false, None),
             ("maxLength", true, None),
             ("minLength", false, None),
             ("maximum", true, Some("exclusiveMaximum")),
@@ -757,6 +924,109 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// OpenAPI 3.1 / JSON Schema 2020-12 keywords, which the 3.1 normaliser keeps (with a
+    /// warning) for the generator and so reach the diff. Each sub-schema keyword below only
+    /// narrows what a value may be when added; `not` and `if` turn meaning around, so a change
+    /// inside them cannot be judged by direction and is a warning.
+    fn json_schema_2020(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
+        const NARROWING: [&str; 8] =
+            ["contains", "propertyNames", "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"];
+        for keyword in NARROWING {
+            let at = format!("{pointer}/{keyword}");
+            match (old.get(keyword), new.get(keyword)) {
+                (None, Some(_)) if side == Side::Request => self.error(
+                    "request-subschema-added",
+                    &at,
+                    format!("`{keyword}` was added: fewer requests are accepted"),
+                ),
+                (Some(_), None) if side == Side::Response => self.error(
+                    "response-subschema-removed",
+                    &at,
+                    format!("`{keyword}` was removed: responses old clients never had to handle may come"),
+                ),
+                (None, Some(_)) | (Some(_), None) => {
+                    self.info("subschema-changed-compatibly", &at, format!("`{keyword}` was added or removed"))
+                }
+                (Some(o), Some(n)) if o != n => match keyword {
+                    "not" | "if" => self.warning(
+                        "conditional-subschema-changed",
+                        &at,
+                        format!("`{keyword}` changed: which values are accepted may have changed either way"),
+                    ),
+                    _ if o.is_object() && n.is_object() => self.schema(o, n, side, &at),
+                    // `false` accepts nothing, `true` anything: true → false narrows.
+                    _ => {
+                        let message = format!("`{keyword}` changed from {o} to {n}");
+                        let narrows = n == &Value::Bool(false) || o == &Value::Bool(true);
+                        match side {
+                            Side::Request if narrows => self.error("subschema-changed", &at, message),
+                            Side::Response if !narrows => self.error("subschema-changed", &at, message),
+                            _ => self.info("subschema-changed-compatibly", &at, message),
+                        }
+                    }
+                },
+                _ => {}
+            }
+        }
+        // prefixItems: position by position; a new position constrains more.
+        let prefix = |schema: &Value| schema.get("prefixItems").and_then(Value::as_array).cloned().unwrap_or_default();
+        let (old_prefix, new_prefix) = (prefix(old), prefix(new));
+        for (i, (o, n)) in old_prefix.iter().zip(&new_prefix).enumerate() {
+            self.schema(o, n, side, &format!("{pointer}/prefixItems/{i}"));
+        }
+        let at = format!("{pointer}/prefixItems");
+        match new_prefix.len().cmp(&old_prefix.len()) {
+            std::cmp::Ordering::Greater if side == Side::Request => {
+                self.error("request-subschema-added", &at, "a `prefixItems` position was added".into())
+            }
+            std::cmp::Ordering::Less if side == Side::Response => {
+                self.error("response-subschema-removed", &at, "a `prefixItems` position was removed".into())
+            }
+            std::cmp::Ordering::Equal => {}
+            _ => self.info("subschema-changed-compatibly", &at, "`prefixItems` positions changed".into()),
+        }
+        // dependentRequired: property → properties required with it.
+        let dependencies = |schema: &Value| -> Vec<(String, BTreeSet<String>)> {
+            schema
+                .get("dependentRequired")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, list)| (name.clone(), string_set(Some(list))))
+                .collect()
+        };
+        let (was, is) = (dependencies(old), dependencies(new));
+        let of = |list: &[(String, BTreeSet<String>)], name: &str| {
+            list.iter().find(|(n, _)| n == name).map(|(_, set)| set.clone()).unwrap_or_default()
+        };
+        let names: BTreeSet<&String> = was.iter().chain(&is).map(|(n, _)| n).collect();
+        for name in names {
+            let (before, after) = (of(&was, name), of(&is, name));
+            let at = pointer_push(&format!("{pointer}/dependentRequired"), name);
+            let added: Vec<&String> = after.difference(&before).collect();
+            let removed: Vec<&String> = before.difference(&after).collect();
+            if !added.is_empty() && side == Side::Request {
+                self.error(
+                    "request-dependent-required-added",
+                    &at,
+                    format!("with `{name}`, {added:?} must now be sent too"),
+                );
+            } else if !removed.is_empty() && side == Side::Response {
+                self.error(
+                    "response-dependent-required-removed",
+                    &at,
+                    format!("with `{name}`, {removed:?} may now be absent"),
+                );
+            } else if !added.is_empty() || !removed.is_empty() {
+                self.info(
+                    "dependent-required-changed-compatibly",
+                    &at,
+                    format!("the properties required with `{name}` changed"),
+                );
+            }
+        }
+    }
+
     /// A changed `default` changes what an omitted request value means.
     fn default_value(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
         let (was, is) = (old.get("default"), new.get("default"));
@@ -784,23 +1054,32 @@ impl<'a> Differ<'a> {
         for (name, old_property) in old_properties {
             let at = pointer_push(&properties_pointer, name);
             match new_properties.get(name) {
-                None => match side {
-                    Side::Response if old_required.contains(name) => {
-                        self.error("response-property-removed", &at, format!("`{name}` is no longer in the response"))
-                    }
-                    // Optional before: old clients already handle its absence.
-                    Side::Response => self.warning(
-                        "response-optional-property-removed",
-                        &at,
-                        format!("optional `{name}` is no longer in the response"),
-                    ),
-                    Side::Request => {
-                        self.error("request-property-removed", &at, format!("`{name}` is no longer accepted"))
-                    }
-                },
+                None => {
+                    let (property, _) = deref(self.old, old_property);
+                    let required = old_required.contains(name);
+                    self.removal(property, &at, &format!("property `{name}`"), "deprecated-property-removed", |this| {
+                        match side {
+                            Side::Response if required => this.error(
+                                "response-property-removed",
+                                &at,
+                                format!("`{name}` is no longer in the response"),
+                            ),
+                            // Optional before: old clients already handle its absence.
+                            Side::Response => this.warning(
+                                "response-optional-property-removed",
+                                &at,
+                                format!("optional `{name}` is no longer in the response"),
+                            ),
+                            Side::Request => {
+                                this.error("request-property-removed", &at, format!("`{name}` is no longer accepted"))
+                            }
+                        }
+                    })
+                }
                 Some(new_property) => {
                     let (was, is) = (old_required.contains(name), new_required.contains(name));
                     let (property, _) = deref(self.new, new_property);
+                    self.deprecation(deref(self.old, old_property).0, property, &at, &format!("property `{name}`"));
                     // A readOnly property is never sent, a writeOnly one never received.
                     let absent_here = match side {
                         Side::Request => flag(property, "readOnly"),
@@ -848,7 +1127,12 @@ impl<'a> Differ<'a> {
 
 /// Every contract change from `old` to `new`, breaking ones first, then by pointer.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
-    let mut differ = Differ { old, new, changes: Vec::new(), visiting: BTreeSet::new(), renames: Vec::new() };
+    diff_with(old, new, Policy::default())
+}
+
+/// [`diff`] under a deprecation policy.
+pub fn diff_with(old: &Value, new: &Value, policy: Policy) -> Vec<Change> {
+    let mut differ = Differ { old, new, changes: Vec::new(), visiting: BTreeSet::new(), renames: Vec::new(), policy };
     differ.operations();
     let mut changes = differ.changes;
     changes.sort();

@@ -52,6 +52,8 @@ pub struct Settings {
     pub type_overrides: std::collections::BTreeMap<String, String>,
     /// Where the generated crates find the runtime crate (vendored next to them by default).
     pub runtime: emit::runtime::Runtime,
+    /// `[diff] deprecation-days`: the breaking-change policy's minimum deprecation period.
+    pub deprecation_days: u32,
 }
 
 impl Settings {
@@ -83,6 +85,7 @@ impl Settings {
             operations: Vec::new(),
             type_overrides: Default::default(),
             runtime: emit::runtime::Runtime::default(),
+            deprecation_days: 0,
         }
     }
 

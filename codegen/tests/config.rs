@@ -86,6 +86,18 @@ fn mistakes_are_located() {
     assert!(error.message.contains("not a valid package name"));
     let error = refused("[package]\nversion = 3\n");
     assert!(error.message.contains("invalid generator settings"), "{}", error.message);
+    let error = refused("[diff]\ndeprecation-days = -1\n");
+    assert!(error.message.contains("invalid generator settings"), "{}", error.message);
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(2));
+    let error = refused("[diff]\ndeprecation_days = 30\n");
+    assert!(error.message.contains("deprecation_days"), "{}", error.message);
+}
+
+#[test]
+fn the_deprecation_policy_is_a_setting() {
+    let settings = config::apply(&file("policy.toml", "[diff]\ndeprecation-days = 90\n"), Settings::new("x"));
+    assert_eq!(settings.expect("applied").deprecation_days, 90);
+    assert_eq!(Settings::new("x").deprecation_days, 0, "no period by default");
 }
 
 /// A `[types]` override's crate reaches every generated manifest (without it the crates did not

@@ -552,7 +552,7 @@ fn documents_diffed_with_themselves_are_clean() {
 }
 
 /// docs/breaking-changes.md lists every rule `diff` can report (every hyphenated string literal
-/// in diff.rs is a rule id).
+/// in diff.rs is a rule id, but the `x-` extension names).
 #[test]
 fn every_rule_is_documented() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -562,11 +562,173 @@ fn every_rule_is_documented() {
         .split('"')
         .skip(1)
         .step_by(2)
-        .filter(|s| s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .filter(|s| s.contains('-') && !s.starts_with("x-") && s.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
         .collect();
     rules.sort_unstable();
     rules.dedup();
     assert!(rules.len() > 50, "{rules:?}");
     let missing: Vec<&&str> = rules.iter().filter(|rule| !docs.contains(&format!("| `{rule}` |"))).collect();
     assert!(missing.is_empty(), "rules missing from docs/breaking-changes.md: {missing:?}");
+}
+
+/// Deprecation and sunset: what was deprecated may go once its sunset date has passed; the
+/// policy's period applies to new deprecations.
+#[test]
+fn deprecation_and_sunset_policy() {
+    use codegen::diff::{Policy, diff_with, parse_date};
+    let today = parse_date("2026-12-03").expect("a date");
+    assert_eq!(parse_date("1970-01-02"), Some(1));
+    assert_eq!(parse_date("2000-03-01").map(|d| d - parse_date("2000-02-28").unwrap_or(0)), Some(2), "leap year");
+    assert_eq!(parse_date("2026-12-03T10:00:00Z"), Some(today));
+    for bad in ["2026-13-01", "2026-02-30", "next year", "2026-1-1", "2026-12-03x"] {
+        assert_eq!(parse_date(bad), None, "{bad}");
+    }
+    let health = "    get:\n      operationId: health\n";
+    let marked = |extra: &str| format!("    get:\n      operationId: health\n{extra}");
+    let run = |old: &str, new: &str, days: u32| -> Vec<(&'static str, Severity)> {
+        let (old, new) = (parse(&BASE.replacen(health, old, 1)), parse(&BASE.replacen(health, new, 1)));
+        let policy = Policy { deprecation_days: days, today: Some(today) };
+        diff_with(&old, &new, policy).into_iter().map(|c| (c.rule, c.severity)).collect()
+    };
+    // The /health path item goes, with its one operation.
+    let drop = |old: &str, days: u32| -> Vec<(&'static str, Severity)> {
+        let before = BASE.replacen(health, old, 1);
+        let start = before.find("  /health:").expect("the path");
+        let end = before.find("components:").expect("components");
+        let after = format!("{}{}", &before[..start], &before[end..]);
+        let policy = Policy { deprecation_days: days, today: Some(today) };
+        diff_with(&parse(&before), &parse(&after), policy).into_iter().map(|c| (c.rule, c.severity)).collect()
+    };
+    assert_eq!(drop(health, 0), [("operation-removed", Error)]);
+    assert_eq!(drop(&marked("      deprecated: true\n"), 0), [("deprecated-operation-removed", Info)]);
+    assert_eq!(drop(&marked("      deprecated: true\n"), 30), [("removed-before-sunset", Error)]);
+    assert_eq!(
+        drop(&marked("      deprecated: true\n      x-sunset: '2026-11-01'\n"), 30),
+        [("deprecated-operation-removed", Info)]
+    );
+    assert_eq!(
+        drop(&marked("      deprecated: true\n      x-sunset: '2027-01-01'\n"), 0),
+        [("removed-before-sunset", Error)]
+    );
+    assert_eq!(drop(&marked("      deprecated: true\n      x-sunset: soon\n"), 0), [("sunset-date-invalid", Error)]);
+    assert_eq!(drop(&marked("      x-stability-level: alpha\n"), 0), [("unstable-operation-removed", Info)]);
+    // Deprecating: info, and under a period the sunset must be far enough ahead.
+    let deprecate = marked("      deprecated: true\n      x-sunset: '2027-01-01'\n");
+    assert_eq!(run(health, &deprecate, 0), [("deprecated", Info)]);
+    assert_eq!(run(health, &deprecate, 14), [("deprecated", Info)]);
+    let mut found = run(health, &deprecate, 90);
+    found.sort();
+    assert_eq!(found, [("deprecated", Info), ("sunset-too-soon", Error)]);
+    // Stability: a draft operation may change in any way; a level may not go down.
+    let alpha = marked(
+        "      x-stability-level: alpha\n      parameters: [{name: x, in: query, required: true, schema: {type: string}}]\n",
+    );
+    let found = run(&marked("      x-stability-level: alpha\n"), &alpha, 0);
+    assert!(found.iter().all(|(_, s)| *s == Info) && !found.is_empty(), "{found:#?}");
+    assert_eq!(
+        run(&marked("      x-stability-level: stable\n"), &marked("      x-stability-level: beta\n"), 0),
+        [("stability-decreased", Error)]
+    );
+    assert_eq!(run(health, &marked("      x-stability-level: gamma\n"), 0), [("stability-level-invalid", Error)]);
+}
+
+/// Deprecated parameters and properties follow the same policy.
+#[test]
+fn deprecated_parameters_and_properties() {
+    let limit = "- {name: limit, in: query, required: false, schema: {type: integer}}";
+    let deprecated = "- {name: limit, in: query, deprecated: true, schema: {type: integer}}";
+    let other = "- {name: page, in: query, schema: {type: integer}}";
+    let pair = |old: &str, new: &str| -> Vec<(&'static str, Severity)> {
+        diff(&parse(&BASE.replacen(limit, old, 1)), &parse(&BASE.replacen(limit, new, 1)))
+            .into_iter()
+            .filter(|c| c.rule != "parameter-added")
+            .map(|c| (c.rule, c.severity))
+            .collect()
+    };
+    assert_eq!(pair(limit, other), [("parameter-removed", Error)]);
+    assert_eq!(pair(deprecated, other), [("deprecated-parameter-removed", Info)]);
+    assert_eq!(pair(limit, deprecated), [("deprecated", Info)]);
+    let tag = "        tag: {type: string}\n";
+    let found = changes(tag, "        tag: {type: string, deprecated: true}\n");
+    assert!(found.iter().any(|(r, s, _)| *r == "deprecated" && *s == Info), "{found:#?}");
+}
+
+/// OpenAPI 3.1 keywords reach the diff through the loader's 3.1 normalisation and are judged.
+#[test]
+fn json_schema_2020_keywords_of_openapi_3_1() {
+    let document = |schema: &str| {
+        format!(
+            r#"
+openapi: 3.1.0
+info: {{title: Tags, version: 1.0.0}}
+paths:
+  /tags:
+    post:
+      operationId: putTags
+      requestBody:
+        content:
+          application/json:
+            schema: {schema}
+      responses:
+        '200':
+          description: The tags.
+          content:
+            application/json:
+              schema: {schema}
+"#
+        )
+    };
+    let dir = std::env::temp_dir().join(format!("diff-3-1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("writable");
+    let load = |name: &str, schema: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, document(schema)).expect("writable");
+        codegen::load::load(&path).expect("loads").json
+    };
+    let found = |old: &str, new: &str| -> Vec<(&'static str, Severity, String)> {
+        let mut found: Vec<_> = diff(&load("old.yaml", old), &load("new.yaml", new))
+            .into_iter()
+            .map(|c| (c.rule, c.severity, c.pointer))
+            .collect();
+        found.sort();
+        found
+    };
+    let request = "#/paths/~1tags/post/requestBody/content/application~1json/schema";
+    let response = "#/paths/~1tags/post/responses/200/content/application~1json/schema";
+    let list = "{type: array, items: {type: string}}";
+    let contains = "{type: array, items: {type: string}, contains: {const: admin}}";
+    assert_eq!(
+        found(list, contains),
+        [
+            ("request-subschema-added", Error, format!("{request}/contains")),
+            ("subschema-changed-compatibly", Info, format!("{response}/contains")),
+        ]
+    );
+    assert_eq!(
+        found(contains, list),
+        [
+            ("response-subschema-removed", Error, format!("{response}/contains")),
+            ("subschema-changed-compatibly", Info, format!("{request}/contains")),
+        ]
+    );
+    let at_least =
+        |n: u32| format!("{{type: array, items: {{type: string}}, contains: {{const: admin}}, minContains: {n}}}");
+    assert!(found(&at_least(1), &at_least(2)).contains(&("request-constraint-tightened", Error, request.to_owned())));
+    let pair = "{type: array, prefixItems: [{type: string}]}";
+    let triple = "{type: array, prefixItems: [{type: string}, {type: integer}]}";
+    assert!(found(pair, triple).contains(&("request-subschema-added", Error, format!("{request}/prefixItems"))));
+    let typed = "{type: array, prefixItems: [{type: integer}]}";
+    assert!(found(pair, typed).contains(&("type-changed", Error, format!("{request}/prefixItems/0"))));
+    let object = "{type: object, properties: {a: {type: string}, b: {type: string}}}";
+    let dependent = "{type: object, properties: {a: {type: string}, b: {type: string}}, dependentRequired: {a: [b]}}";
+    assert_eq!(
+        found(object, dependent),
+        [
+            ("dependent-required-changed-compatibly", Info, format!("{response}/dependentRequired/a")),
+            ("request-dependent-required-added", Error, format!("{request}/dependentRequired/a")),
+        ]
+    );
+    let not_a = "{type: string, not: {const: a}}";
+    let not_b = "{type: string, not: {const: b}}";
+    assert!(found(not_a, not_b).iter().all(|(r, s, _)| *r == "conditional-subschema-changed" && *s == Warning));
 }

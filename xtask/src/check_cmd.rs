@@ -141,7 +141,14 @@ pub fn run() -> ExitCode {
     }
 
     step("no unacknowledged breaking change against the merge-base");
-    match diff_cmd::against_merge_base(&spec, diff_cmd::Format::Text, codegen::diff::Severity::Error) {
+    let policy = match diff_cmd::policy(Some(&spec), None) {
+        Ok(policy) => policy,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match diff_cmd::against_merge_base(&spec, diff_cmd::Format::Text, codegen::diff::Severity::Error, policy) {
         Ok(Gate::Skipped(why)) => eprintln!("  skipped: {why}"),
         Ok(Gate::Passed { changes, note }) => {
             eprintln!("  {changes} change(s), none breaking{}", note.map(|n| format!(" ({n})")).unwrap_or_default())

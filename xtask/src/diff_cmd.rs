@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use codegen::diff::{Change, Severity, diff, major_version};
+use codegen::diff::{Change, Policy, Severity, diff_with, major_version};
 use serde_json::Value;
 
 /// Exit code when breaking changes are found (and not allowed).
@@ -59,6 +59,31 @@ pub struct Args {
     /// `warning` (may break some clients) or `info` (any change).
     #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
     fail_on: Level,
+    /// Minimum days between deprecating something and removing it; default: `[diff]
+    /// deprecation-days` in the `codegen.toml` beside the new document (or --spec), else 0.
+    #[arg(long, value_name = "DAYS")]
+    deprecation_days: Option<u32>,
+}
+
+/// The policy: `--deprecation-days`, else `[diff]` in the settings file beside `document`.
+pub fn policy(document: Option<&Path>, days: Option<u32>) -> Result<Policy, String> {
+    let days = match (days, document) {
+        (Some(days), _) => days,
+        (None, Some(document)) => {
+            let label = document.display().to_string();
+            codegen::cli::settings(document, label, None)
+                .map_err(|failure| {
+                    format!(
+                        "the settings beside {} are invalid:\n{}",
+                        document.display(),
+                        codegen::render::render(&failure.diagnostics, &failure.sources, false)
+                    )
+                })?
+                .deprecation_days
+        }
+        (None, None) => 0,
+    };
+    Ok(Policy { deprecation_days: days, today: None })
 }
 
 /// A document read from a file or from git, as bundled JSON.
@@ -238,7 +263,7 @@ pub enum Gate {
 /// Compares `spec` (in the git work tree containing it) with its version at the merge-base of
 /// HEAD and the default branch. Breaking changes pass when the major version was bumped or
 /// each one is listed in `ACKNOWLEDGED_BREAKS` next to the spec.
-pub fn against_merge_base(spec: &Path, format: Format, fail_on: Severity) -> Result<Gate, String> {
+pub fn against_merge_base(spec: &Path, format: Format, fail_on: Severity, policy: Policy) -> Result<Gate, String> {
     let dir = spec.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let top = match git(dir, &["rev-parse", "--show-toplevel"]) {
         Ok(top) => PathBuf::from(top.trim()),
@@ -271,7 +296,7 @@ pub fn against_merge_base(spec: &Path, format: Format, fail_on: Severity) -> Res
         }
     };
     let new = load(&absolute.to_string_lossy(), &top)?;
-    let changes = diff(&old, &new);
+    let changes = diff_with(&old, &new, policy);
     if format != Format::Text || !changes.is_empty() {
         print(&changes, format);
     }
@@ -315,7 +340,14 @@ pub fn explain(failed: &[Change], spec: &Path) {
 pub fn run(args: &Args) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if args.against_merge_base {
-        return match against_merge_base(&args.spec, args.format, args.fail_on.severity()) {
+        let policy = match policy(Some(&args.spec), args.deprecation_days) {
+            Ok(policy) => policy,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        return match against_merge_base(&args.spec, args.format, args.fail_on.severity(), policy) {
             Ok(Gate::Skipped(why)) => {
                 eprintln!("skipped: {why}");
                 ExitCode::SUCCESS
@@ -348,7 +380,15 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let changes = diff(&old, &new);
+    let beside = args.new.as_deref().filter(|n| !n.starts_with("git:")).map(|n| cwd.join(n));
+    let policy = match policy(beside.as_deref(), args.deprecation_days) {
+        Ok(policy) => policy,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let changes = diff_with(&old, &new, policy);
     print(&changes, args.format);
     let level = args.fail_on.severity();
     if changes.iter().any(|c| c.severity.reaches(level)) { ExitCode::from(BREAKING) } else { ExitCode::SUCCESS }

@@ -195,6 +195,20 @@ fn diff_classifies_changes_in_three_formats() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
     assert_eq!(json[0]["level"], "info");
 
+    // A deprecated parameter (no sunset date) removed: fine without a policy, an error under one.
+    let deprecated = spec.replacen("    q:\n      name: q\n", "    q:\n      name: q\n      deprecated: true\n", 1);
+    let (before, after) = (dir.join("deprecated.yaml"), dir.join("removed.yaml"));
+    std::fs::write(&before, &deprecated).expect("writable");
+    std::fs::write(&after, deprecated.replacen("        - $ref: '#/components/parameters/q'\n", "", 1))
+        .expect("writable");
+    let output = xtask(&["diff", &arg(&before), &arg(&after)]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && text.contains("deprecated-parameter-removed"), "{text}");
+    let output = xtask(&["diff", &arg(&before), &arg(&after), "--deprecation-days", "30"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(4), "{text}");
+    assert!(text.contains("BREAKING removed-before-sunset"), "{text}");
+
     let output = xtask(&["diff", &arg(&old), &arg(&new), "--format", "changelog"]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("### POST /admin/users\n\n- **Breaking:** `first_name` became required"), "{text}");
