@@ -223,16 +223,7 @@ pub fn check(spec: &Value) -> (usize, Vec<String>) {
     let mut failures = Vec::new();
     for example in &examples {
         let text_body = example.media_type.as_deref().is_some_and(|m| m.starts_with("text/"));
-        let mut defs = Map::new();
-        for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
-            defs.insert(name.clone(), translate(spec, schema, example.direction));
-        }
-        let mut schema = translate(spec, &example.schema, example.direction);
-        if let Value::Object(map) = &mut schema {
-            map.insert("$defs".into(), Value::Object(defs));
-            map.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-        }
-        let validator = match jsonschema::draft202012::options().should_validate_formats(true).build(&schema) {
+        let validator = match validator(spec, &example.schema, example.direction) {
             Ok(validator) => validator,
             Err(e) => {
                 failures.push(format!("{}: the schema does not compile: {e}", example.pointer));
@@ -250,4 +241,19 @@ pub fn check(spec: &Value) -> (usize, Vec<String>) {
         }
     }
     (examples.len(), failures)
+}
+
+/// A JSON Schema validator for an OpenAPI 3.0 schema on one side of the wire (component schemas
+/// as `$defs`, formats checked).
+pub fn validator(spec: &Value, schema: &Value, direction: Direction) -> Result<jsonschema::Validator, String> {
+    let mut defs = Map::new();
+    for (name, component) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
+        defs.insert(name.clone(), translate(spec, component, direction));
+    }
+    let mut schema = translate(spec, schema, direction);
+    if let Value::Object(map) = &mut schema {
+        map.insert("$defs".into(), Value::Object(defs));
+        map.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    }
+    jsonschema::draft202012::options().should_validate_formats(true).build(&schema).map_err(|e| e.to_string())
 }

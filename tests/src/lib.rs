@@ -1,6 +1,7 @@
 //! Shared helpers for the contract tests: where the workspace is, and the canonical spec loaded
 //! both as a typed `openapiv3` document and as raw JSON.
 
+pub mod conform;
 pub mod examples;
 
 use std::path::PathBuf;

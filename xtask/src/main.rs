@@ -35,6 +35,14 @@ enum Command {
     Corpus(corpus_cmd::Args),
     /// Benchmark the generator against cargo progenitor, side by side, as ratios.
     Bench(bench_cmd::Args),
+    /// Check a running implementation against the spec (the conformance kit): `--url URL`, with
+    /// `--api-token T`, `--bearer T` or `--email E --password P`; `--spec FILE` for another
+    /// document. Every argument goes to the `conform` program (`-- --help` lists them).
+    #[command(disable_help_flag = true)]
+    Conform {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -46,11 +54,32 @@ fn main() -> ExitCode {
         Command::Check => check_cmd::run(),
         Command::Corpus(args) => corpus_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
+        Command::Conform { args } => conform(&args),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {
         eprintln!("xtask finished in {:.2?}", started.elapsed());
     }
     code
+}
+
+/// Builds and runs the conformance kit (a binary of the contract-tests crate, so that `xtask`
+/// itself stays free of an HTTP client). A relative `--spec` is taken from where xtask was run.
+fn conform(args: &[String]) -> ExitCode {
+    let root = repo_root();
+    let status = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .args(["-p", "contract-tests", "--bin", "conform", "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The repository root: the parent of this crate's directory. `cargo run` sets
