@@ -130,6 +130,11 @@ pub fn load(path: &Path) -> Result<Document, Vec<Diagnostic>> {
             insert_component(&mut json, &section, &name, value);
         }
     }
+    // 3.1's reusable path items have been inlined where paths referenced them; 3.0 has no such
+    // section.
+    if let Some(components) = json.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("pathItems");
+    }
     let Loader { sources, origins, diagnostics, .. } = loader;
     let mut document = Document { json, sources, origins, warnings: Vec::new() };
     if diagnostics.has_errors() {
@@ -181,22 +186,21 @@ fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
         license.remove("identifier");
     }
     let mut mutual_tls = Vec::new();
-    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-        components.remove("pathItems");
-        if let Some(schemes) = components.get_mut("securitySchemes").and_then(Value::as_object_mut) {
-            mutual_tls = schemes
-                .iter()
-                .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
-                .map(|(name, _)| name.clone())
-                .collect();
-            for name in &mutual_tls {
-                schemes.remove(name);
-                diagnostics.warning(
-                    format!("#/components/securitySchemes/{}", name.replace('~', "~0").replace('/', "~1")),
-                    "mutualTLS is the TLS layer's to check, not the generated code's: the scheme is dropped, and \
-                     a requirement that named only it asks for no credential",
-                );
-            }
+    if let Some(schemes) =
+        root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut)
+    {
+        mutual_tls = schemes
+            .iter()
+            .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in &mutual_tls {
+            schemes.remove(name);
+            diagnostics.warning(
+                format!("#/components/securitySchemes/{}", name.replace('~', "~0").replace('/', "~1")),
+                "mutualTLS is the TLS layer's to check, not the generated code's: the scheme is dropped, and \
+                 a requirement that named only it asks for no credential",
+            );
         }
     }
     if !mutual_tls.is_empty() {
@@ -381,13 +385,34 @@ impl Loader {
         context: &mut Vec<String>,
         imported: &mut BTreeMap<(String, String), Value>,
     ) {
+        // A path item given by `$ref` (to another file, or within one) is replaced by its target:
+        // OpenAPI 3.0 has no place for path items among components.
+        if let [paths, _] = context.as_slice()
+            && paths == "paths"
+            && let Some(Value::String(reference)) = value.get("$ref")
+        {
+            let mut reference = reference.clone();
+            decode_fragment(&mut reference);
+            let ref_pointer = pointer_push(pointer, "$ref");
+            match self.path_item(&reference, file, &ref_pointer) {
+                Ok((target, fragment, item)) => {
+                    *value = item;
+                    // Later diagnostics under this path point at the target.
+                    self.origins.insert(pointer.to_owned(), (target, fragment.clone()));
+                    return self.bundle_refs(value, target, &fragment, context, imported);
+                }
+                Err(d) => return self.diagnostics.push(d),
+            }
+        }
         match value {
             Value::Object(map) => {
+                // In the root document `#…` points into itself and stays; in another file it
+                // points into that file, so it is imported like any external reference.
                 if !is_name_map(context)
                     && let Some(Value::String(reference)) = map.get_mut("$ref")
                     && {
                         decode_fragment(reference);
-                        !reference.starts_with('#')
+                        !reference.starts_with('#') || file != 0
                     }
                 {
                     let ref_pointer = pointer_push(pointer, "$ref");
@@ -417,6 +442,45 @@ impl Loader {
         }
     }
 
+    /// The target of a path item's `$ref`: (its file, its pointer there, a copy), following a
+    /// chain of such references a few steps.
+    fn path_item(
+        &mut self,
+        reference: &str,
+        file: usize,
+        ref_pointer: &str,
+    ) -> Result<(usize, String, Value), Diagnostic> {
+        let (mut file, mut reference) = (file, reference.to_owned());
+        for _ in 0..8 {
+            let here = self.sources[file].path.clone(); // ok: `file` is an index handed out by `read`
+            let (file_part, fragment) = reference.split_once('#').unwrap_or((&reference, ""));
+            if reference.contains("://") {
+                return Err(Diagnostic::error(ref_pointer, format!("remote reference {reference:?} is not supported"))
+                    .in_file(here));
+            }
+            let target = if file_part.is_empty() {
+                file
+            } else {
+                let path = here.parent().unwrap_or(Path::new(".")).join(file_part);
+                self.read(&path)
+                    .map_err(|d| Diagnostic { pointer: ref_pointer.to_owned(), ..d }.in_file(here.clone()))?
+            };
+            let fragment = if fragment.is_empty() { "#".to_owned() } else { format!("#{fragment}") };
+            let item = lookup(&self.parsed[target], &pointer_segments(&fragment)) // ok: `target` comes from `read`
+                .cloned()
+                .ok_or_else(|| {
+                    Diagnostic::error(ref_pointer, format!("the path item {reference:?} does not resolve"))
+                        .in_file(here.clone())
+                })?;
+            match item.get("$ref").and_then(Value::as_str) {
+                Some(next) => (file, reference) = (target, next.to_owned()),
+                None => return Ok((target, fragment, item)),
+            }
+        }
+        Err(Diagnostic::error(ref_pointer, format!("the path item {reference:?} is a chain of more than 8 references"))
+            .in_file(self.sources[file].path.clone())) // ok: `file` is an index handed out by `read`
+    }
+
     fn import(
         &mut self,
         reference: &str,
@@ -435,8 +499,13 @@ impl Loader {
         }
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let target_path = here.parent().unwrap_or(Path::new(".")).join(file_part);
-        let target =
-            self.read(&target_path).map_err(|d| located(Diagnostic { pointer: ref_pointer.to_owned(), ..d }))?;
+        // `#…` inside another file: that same file.
+        let target = if file_part.is_empty() {
+            file
+        } else {
+            self.read(&target_path).map_err(|d| located(Diagnostic { pointer: ref_pointer.to_owned(), ..d }))?
+        };
+        let target_path = if file_part.is_empty() { here.clone() } else { target_path };
         let fragment_pointer = if fragment.is_empty() { "#".to_owned() } else { format!("#{fragment}") };
         if let Some(local) = self.imports.get(&(target, fragment_pointer.clone())) {
             return Ok(local.clone());

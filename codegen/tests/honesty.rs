@@ -136,3 +136,48 @@ fn what_the_wire_cannot_carry_yet_is_said_where_it_is_written() {
     let xml = at(&generated.warnings, &format!("{op}/responses/200/content/application~1xml"));
     assert!(xml.message.contains("only application/json is sent and read"), "{xml}");
 }
+
+/// Writes `files` (relative path → text) under a fresh directory; returns it.
+fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("codegen-tree-{}-{name}", std::process::id()));
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("writable");
+        std::fs::write(&path, text).expect("writable");
+    }
+    dir
+}
+
+/// Path items given by `$ref` (to another file, within the document, and 3.1's
+/// `components/pathItems`), and `$ref`s inside another file that point into that file.
+#[test]
+fn path_items_by_reference_and_references_within_other_files() {
+    let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    $ref: 'paths/pets.yaml'\n  /cats:\n    $ref: '#/x-items/cats'\nx-items:\n  cats:\n    get:\n      operationId: listCats\n      responses:\n        '200': {description: ok}\n";
+    let pets = "get:\n  operationId: listPets\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {$ref: '../schemas.yaml#/Pet'}\npost:\n  operationId: addPet\n  requestBody:\n    content:\n      application/json:\n        schema: {$ref: '#/components/schemas/Local'}\n  responses:\n    '201': {description: made}\ncomponents:\n  schemas:\n    Local: {type: object, properties: {a: {type: string}}}\n";
+    let schemas = "Pet:\n  type: object\n  properties:\n    name: {type: string}\n    owner: {$ref: '#/Owner'}\nOwner:\n  type: object\n  properties:\n    id: {type: integer}\n";
+    let dir = tree("items", &[("root.yaml", root), ("paths/pets.yaml", pets), ("schemas.yaml", schemas)]);
+    let generated = generate(&dir.join("root.yaml"), &Settings::new("spec.yaml")).expect("generates");
+    let client = generated.files.iter().find(|f| f.path.ends_with("resources.rs")).expect("the client");
+    for id in ["listPets", "addPet", "listCats"] {
+        assert!(client.contents.contains(&format!("id: \"{id}\"")), "{id}");
+    }
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
+    for name in ["pub struct Pet", "pub struct Owner", "pub struct Local", "pub owner: ::std::option::Option<Owner>"] {
+        assert!(types.contents.contains(name), "{name}: {}", types.contents);
+    }
+
+    // OpenAPI 3.1's reusable path items.
+    let root = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /dogs:\n    $ref: '#/components/pathItems/dogs'\ncomponents:\n  pathItems:\n    dogs:\n      get:\n        operationId: listDogs\n        responses:\n          '200': {description: ok}\n";
+    let dir = tree("items31", &[("root.yaml", root)]);
+    let generated = generate(&dir.join("root.yaml"), &Settings::new("spec.yaml")).expect("generates");
+    assert!(generated.files.iter().any(|f| f.contents.contains("id: \"listDogs\"")));
+
+    // A mistake inside a referenced path item is located in its own file.
+    let broken = pets.replace("'#/components/schemas/Local'", "'#/components/schemas/Lokal'");
+    let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    $ref: 'paths/pets.yaml'\n";
+    let dir = tree("broken", &[("root.yaml", root), ("paths/pets.yaml", &broken), ("schemas.yaml", schemas)]);
+    let failure = generate(&dir.join("root.yaml"), &Settings::new("spec.yaml")).expect_err("refused");
+    let error = failure.diagnostics.iter().find(|d| d.message.contains("Lokal")).expect("the dangling reference");
+    let location = error.location.as_ref().expect("located");
+    assert!(location.file.ends_with("paths/pets.yaml") && location.line == 14, "{error}");
+}
