@@ -66,6 +66,10 @@ struct CrateSection {
     name: Option<String>,
     dir: Option<String>,
     enabled: Option<bool>,
+    /// `[server]` only: the status for invalid requests where an operation documents both 400
+    /// and 422, or neither (400 or 422).
+    #[serde(rename = "invalid-request-status")]
+    invalid_request_status: Option<u16>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +120,27 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
                 format!("[{section}] crate = {name:?} is not a valid package name"),
             ));
         }
+    }
+    for (section, value) in [("models", &file.models), ("client", &file.client)] {
+        if value.as_ref().is_some_and(|v| v.invalid_request_status.is_some()) {
+            problems.push(at(
+                path,
+                &text,
+                locate("invalid-request-status"),
+                format!("[{section}] has no `invalid-request-status`: it is a setting of [server]"),
+            ));
+        }
+    }
+    if let Some(status) = file.server.as_ref().and_then(|s| s.invalid_request_status)
+        && status != 400
+        && status != 422
+    {
+        problems.push(at(
+            path,
+            &text,
+            locate("invalid-request-status"),
+            format!("[server] invalid-request-status = {status}: it is 400 or 422"),
+        ));
     }
     if file.models.as_ref().and_then(|m| m.enabled) == Some(false) {
         problems.push(at(
@@ -173,6 +198,7 @@ pub fn apply(path: &Path, mut settings: Settings) -> Result<Settings, Vec<Diagno
         } else if let Some(server) = &mut settings.server {
             server.crate_name = section.name.unwrap_or(server.crate_name.clone());
             server.dir = section.dir.unwrap_or(server.dir.clone());
+            server.invalid_status = section.invalid_request_status.unwrap_or(server.invalid_status);
         }
     }
     if let Some(section) = file.client {

@@ -73,6 +73,7 @@ impl Settings {
                 dir: "server".to_owned(),
                 license: "MIT OR Apache-2.0".to_owned(),
                 repository: None,
+                invalid_status: 400,
             }),
             client: Some(ClientSettings {
                 crate_name: "api-client".to_owned(),
@@ -169,6 +170,9 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
     let (ir, lowering) = lower::lower(&api, &options);
     let mut diagnostics = document.warnings.clone();
     diagnostics.extend(lowering.into_vec());
+    if let Some(server) = &settings.server {
+        diagnostics.extend(emit::server::refusal_warnings(&ir, server.invalid_status));
+    }
     let emitted =
         emit::models::emit(&ir, &settings.models, &settings.runtime, &settings.spec_label).and_then(|mut files| {
             files.extend(emit::runtime::files(&settings.runtime));

@@ -181,3 +181,53 @@ fn path_items_by_reference_and_references_within_other_files() {
     let location = error.location.as_ref().expect("located");
     assert!(location.file.ends_with("paths/pets.yaml") && location.line == 14, "{error}");
 }
+
+/// The router answers the requests it refuses with statuses the operation documents (422 or
+/// 400, 401 or 403); operations that document neither are named in one warning per kind.
+#[test]
+fn refusals_are_answered_with_documented_statuses_or_said() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: [{key: []}]\npaths:\n  /strict:\n    get:\n      operationId: strict\n      parameters: [{name: n, in: query, schema: {type: integer}}]\n      responses:\n        '200': {description: ok}\n        '403': {description: no}\n        '422': {description: invalid}\n  /both:\n    post:\n      operationId: both\n      requestBody: {content: {application/json: {schema: {type: object}}}}\n      responses:\n        '200': {description: ok}\n        '400': {description: bad}\n        '401': {description: who}\n        '422': {description: invalid}\n  /loose:\n    get:\n      operationId: loose\n      parameters: [{name: n, in: query, schema: {type: integer}}]\n      responses:\n        '200': {description: ok}\n  /bare:\n    get:\n      operationId: bare\n      responses:\n        '200': {description: ok}\n        '401': {description: who}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: x-key}\n";
+    let path = write("refusals", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    let router = generated.files.iter().find(|f| f.path.ends_with("router.rs")).expect("the router");
+    let handler = |name: &str| {
+        let start = router.contents.find(&format!("async fn {name}<")).expect("the handler");
+        let end = router.contents[start..].find("\n}\n").map_or(router.contents.len(), |e| start + e);
+        router.contents[start..end].to_owned()
+    };
+    assert!(
+        handler("strict").contains("answer_as(result.await, &rt::Statuses::DEFAULT.invalid(422).unauthorized(403))")
+    );
+    assert!(handler("both").contains("rt::Statuses::DEFAULT.too_large(400)"), "400 is preferred: {}", handler("both"));
+    assert!(handler("bare").contains("shared.answer(result.await)"));
+    let invalid: Vec<&Diagnostic> = generated.warnings.iter().filter(|d| d.message.contains("400 nor 422")).collect();
+    assert!(
+        invalid.len() == 1
+            && invalid[0].message.contains("1 operation(s)")
+            && invalid[0].message.contains("GET /loose")
+    );
+    assert_eq!(invalid[0].pointer, "#/paths/~1loose/get/responses");
+    assert!(invalid[0].location.is_some());
+    let warnings: Vec<&Diagnostic> = generated.warnings.iter().filter(|d| d.message.contains("401 nor 403")).collect();
+    assert!(
+        warnings.len() == 1 && warnings[0].message.contains("GET /loose") && !warnings[0].message.contains("/bare")
+    );
+
+    // `[server] invalid-request-status = 422` prefers 422 where both are documented.
+    let settings = codegen::config::apply(
+        &write("refusals-settings", "[server]\ninvalid-request-status = 422\n").with_extension("yaml"),
+        Settings::new("spec.yaml"),
+    );
+    let settings = settings.expect("applied");
+    let generated = generate(&path, &settings).expect("generates");
+    let router = generated.files.iter().find(|f| f.path.ends_with("router.rs")).expect("the router");
+    assert!(router.contents.contains("rt::Statuses::DEFAULT.invalid(422).too_large(422)"), "{}", router.contents);
+    let refused =
+        codegen::config::apply(&write("refusals-bad", "[server]\ninvalid-request-status = 418\n"), Settings::new("x"));
+    assert!(refused.expect_err("refused")[0].message.contains("400 or 422"));
+    let misplaced = codegen::config::apply(
+        &write("refusals-client", "[client]\ninvalid-request-status = 422\n"),
+        Settings::new("x"),
+    );
+    assert!(misplaced.expect_err("refused")[0].message.contains("a setting of [server]"));
+}

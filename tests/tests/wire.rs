@@ -73,6 +73,14 @@ impl WireApi for Echo {
         }
         m::PutFileResponse::Ok(request.body)
     }
+
+    async fn get_validated(
+        &self,
+        _meta: &RequestMeta,
+        request: wire_server::GetValidatedRequest,
+    ) -> m::GetValidatedResponse {
+        m::GetValidatedResponse::Ok(echo(&request.query))
+    }
 }
 
 /// The generated router on a loopback port, recording each request's target and its
@@ -418,4 +426,19 @@ async fn date_path_parameters_travel() {
     assert_eq!(body, json!({"day": "2024-02-29"}));
     let (status, body) = server.get("/days/2024-02-30", &[]).await;
     assert_eq!(status, 400, "not a date: {body}");
+}
+
+/// An operation that documents 422 (and not 400) for invalid requests is answered 422 by the
+/// router, in the API's error body; others keep 400.
+#[tokio::test]
+async fn the_router_answers_refusals_with_the_documented_status() {
+    let server = Server::start().await;
+    assert_eq!(server.get("/validated?n=3", &[]).await, (200, json!({"n": 3})));
+    for target in ["/validated", "/validated?n=zero", "/validated?n=0", "/validated?n=1&extra=1"] {
+        let (status, body) = server.get(target, &[]).await;
+        assert_eq!(status, 422, "{target}: {body}");
+        assert_eq!(body["status"], 422, "{target}: the error body says the same status");
+    }
+    let (status, _) = server.get("/query?limit=many", &[]).await;
+    assert_eq!(status, 400, "an operation that documents neither keeps 400");
 }

@@ -66,9 +66,10 @@ impl ServerConfig {
 /// Why the router answered a request without calling an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// Malformed or invalid parameters or body: 400.
+    /// Malformed or invalid parameters or body: 400 (or what the operation documents, see
+    /// [`Statuses`]).
     InvalidRequest,
-    /// No accepted credential: 401.
+    /// No accepted credential: 401 (or 403).
     Unauthorized,
     /// No route for the path: 404.
     NotFound,
@@ -87,11 +88,74 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// Names the offending parameter or field, e.g. `password must be at least 8 characters long`.
     pub message: String,
+    /// The status it is answered with: the kind's default, until the router applies the
+    /// operation's documented one ([`Problem::answered_in`]) before asking for the error body.
+    pub status: u16,
+}
+
+/// The statuses one operation answers for the requests the router refuses itself, chosen by the
+/// generator from those the operation documents (400 or 422 for invalid requests, 401 or 403
+/// without credentials), so that clients meet only documented statuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Statuses {
+    /// Malformed or invalid parameters or body.
+    pub invalid: u16,
+    /// No accepted credential.
+    pub unauthorized: u16,
+    /// A body over the limit.
+    pub too_large: u16,
+}
+
+impl Statuses {
+    /// 400, 401 and 413.
+    pub const DEFAULT: Statuses = Statuses { invalid: 400, unauthorized: 401, too_large: 413 };
+
+    /// With this status for invalid requests.
+    pub const fn invalid(self, status: u16) -> Self {
+        Statuses { invalid: status, ..self }
+    }
+
+    /// With this status for requests without an accepted credential.
+    pub const fn unauthorized(self, status: u16) -> Self {
+        Statuses { unauthorized: status, ..self }
+    }
+
+    /// With this status for bodies over the limit.
+    pub const fn too_large(self, status: u16) -> Self {
+        Statuses { too_large: status, ..self }
+    }
 }
 
 impl Problem {
+    /// A problem of this kind, answered with the kind's default status.
+    pub fn new(kind: ProblemKind, message: impl Into<String>) -> Self {
+        let mut problem = Problem { kind, message: message.into(), status: 0 };
+        problem.status = problem.status_in(&Statuses::DEFAULT).as_u16();
+        problem
+    }
+
     /// The HTTP status the problem is answered with.
     pub fn status(&self) -> StatusCode {
+        status(self.status)
+    }
+
+    /// The same problem, answered with the status `statuses` give its kind.
+    pub fn answered_in(mut self, statuses: &Statuses) -> Self {
+        self.status = self.status_in(statuses).as_u16();
+        self
+    }
+
+    /// The HTTP status the problem is answered with by an operation with these statuses.
+    pub fn status_in(&self, statuses: &Statuses) -> StatusCode {
+        match self.kind {
+            ProblemKind::InvalidRequest => status(statuses.invalid),
+            ProblemKind::Unauthorized => status(statuses.unauthorized),
+            ProblemKind::PayloadTooLarge => status(statuses.too_large),
+            _ => self.default_status(),
+        }
+    }
+
+    fn default_status(&self) -> StatusCode {
         match self.kind {
             ProblemKind::InvalidRequest => StatusCode::BAD_REQUEST,
             ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -104,29 +168,29 @@ impl Problem {
 
     /// A 400 with this message.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Problem { kind: ProblemKind::InvalidRequest, message: message.into() }
+        Problem::new(ProblemKind::InvalidRequest, message)
     }
 
     /// The 401 of a request without an accepted credential.
     pub fn unauthorized() -> Self {
-        Problem { kind: ProblemKind::Unauthorized, message: "missing or invalid credentials".to_owned() }
+        Problem::new(ProblemKind::Unauthorized, "missing or invalid credentials")
     }
 
     /// 503: credentials could not be checked right now.
     pub fn unavailable() -> Self {
-        Problem { kind: ProblemKind::Unavailable, message: "credentials cannot be checked right now".to_owned() }
+        Problem::new(ProblemKind::Unavailable, "credentials cannot be checked right now")
     }
 
     /// The 404 of a path no route matches.
     pub fn not_found(request: &Request) -> Self {
         let message = format!("no route for {} {}", request.method(), request.uri().path());
-        Problem { kind: ProblemKind::NotFound, message }
+        Problem::new(ProblemKind::NotFound, message)
     }
 
     /// The 405 of a method the path does not declare.
     pub fn method_not_allowed(request: &Request) -> Self {
         let message = format!("{} is not allowed on {}", request.method(), request.uri().path());
-        Problem { kind: ProblemKind::MethodNotAllowed, message }
+        Problem::new(ProblemKind::MethodNotAllowed, message)
     }
 }
 
@@ -347,9 +411,11 @@ impl Incoming {
         let body = self.body.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         let Some(body) = body else { return Ok(Bytes::new()) };
         let limit = self.body_limit;
-        axum::body::to_bytes(body, limit).await.map_err(|_| Problem {
-            kind: ProblemKind::PayloadTooLarge,
-            message: format!("the request body is larger than {limit} bytes or could not be read"),
+        axum::body::to_bytes(body, limit).await.map_err(|_| {
+            Problem::new(
+                ProblemKind::PayloadTooLarge,
+                format!("the request body is larger than {limit} bytes or could not be read"),
+            )
         })
     }
 }
@@ -496,6 +562,20 @@ pub fn with_headers<T: Serialize + Params>(mut response: Response, headers: &T) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operation_answers_refusals_with_its_documented_statuses() {
+        let statuses = Statuses::DEFAULT.invalid(422).unauthorized(403).too_large(422);
+        assert_eq!(Problem::invalid("x").status_in(&statuses).as_u16(), 422);
+        assert_eq!(Problem::unauthorized().status_in(&statuses).as_u16(), 403);
+        let large = Problem::new(ProblemKind::PayloadTooLarge, "");
+        assert_eq!(large.status_in(&statuses).as_u16(), 422);
+        assert_eq!(large.status().as_u16(), 413);
+        let gone = Problem::new(ProblemKind::NotFound, "");
+        assert_eq!(gone.status_in(&statuses).as_u16(), 404, "not the operation's to choose");
+        assert_eq!(Problem::invalid("x").status().as_u16(), 400);
+        assert_eq!(Problem::invalid("x").answered_in(&statuses).status().as_u16(), 422);
+    }
 
     fn incoming(uri: &str, headers: &[(&str, &str)], body: &'static str) -> Incoming {
         let mut request = Request::builder().uri(uri);

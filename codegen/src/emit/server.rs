@@ -25,6 +25,9 @@ pub struct ServerSettings {
     pub license: String,
     /// Where the crate's source lives, for its manifest (`repository`).
     pub repository: Option<String>,
+    /// The status preferred for invalid requests where an operation documents both 400 and 422
+    /// (or neither): `[server] invalid-request-status`, 400 by default.
+    pub invalid_status: u16,
 }
 
 /// Emits the server crate; `models` names the models crate it depends on.
@@ -67,7 +70,7 @@ pub fn emit(
         ("api.rs", format_rust(api_module(ir), spec_label)?),
         ("openapi.rs", format_rust(super::openapi::module(), spec_label)?),
         ("openapi.json", super::openapi::json(ir)?),
-        ("router.rs", format_rust(router_module(ir), spec_label)?),
+        ("router.rs", format_rust(router_module(ir, settings.invalid_status), spec_label)?),
     ];
     let version = ir.crate_version.clone();
     let package = super::Package {
@@ -474,7 +477,7 @@ fn authenticate_impl(ir: &Ir) -> TokenStream {
     }
 }
 
-fn router_module(ir: &Ir) -> TokenStream {
+fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
     let tags: Vec<proc_macro2::Ident> = super::by_tag(ir).iter().map(|(tag, _)| tag_trait(tag)).collect();
     let bounds = quote!(#(crate::api::#tags)+*);
     let bounds = if tags.is_empty() { quote!(crate::api::ApiBase) } else { bounds };
@@ -496,7 +499,7 @@ fn router_module(ir: &Ir) -> TokenStream {
             .route(#path, MethodRouter::new()#(#methods)*.fallback(method_not_allowed::<S>))
         }
     });
-    let handlers = ir.operations.iter().map(handler);
+    let handlers = ir.operations.iter().map(|op| handler(op, invalid_first));
     let authenticate = authenticate_impl(ir);
     let meta_import = (!authenticate.is_empty()).then(|| {
         quote!(
@@ -527,7 +530,15 @@ fn router_module(ir: &Ir) -> TokenStream {
         impl<S: ApiBase> Shared<S> {
             /// The operation's response, or the API's error body for a refused request.
             fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
-                result.unwrap_or_else(|problem| rt::json(problem.status().as_u16(), &self.api.error_body(&problem)))
+                self.answer_as(result, &rt::Statuses::DEFAULT)
+            }
+
+            /// The same, for an operation that documents other statuses for refused requests.
+            fn answer_as(&self, result: ::std::result::Result<Response, Problem>, statuses: &rt::Statuses) -> Response {
+                result.unwrap_or_else(|problem| {
+                    let problem = problem.answered_in(statuses);
+                    rt::json(problem.status, &self.api.error_body(&problem))
+                })
             }
         }
 
@@ -577,8 +588,25 @@ fn handler_ident(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", field_name(op.name.unraw()))
 }
 
-fn handler(op: &Operation) -> TokenStream {
+fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
     let handler = handler_ident(op);
+    let ((invalid, unauthorized, too_large), _, _) = refusal_statuses(op, invalid_first);
+    // Only what differs from the default is written: `Statuses::DEFAULT.too_large(400)`.
+    let changes: Vec<TokenStream> =
+        [("invalid", invalid, 400), ("unauthorized", unauthorized, 401), ("too_large", too_large, 413)]
+            .into_iter()
+            .filter(|(_, status, default)| status != default)
+            .map(|(name, status, _)| {
+                let name = format_ident!("{name}");
+                let status = proc_macro2::Literal::u16_unsuffixed(status);
+                quote!(.#name(#status))
+            })
+            .collect();
+    let answer = if changes.is_empty() {
+        quote!(shared.answer(result.await))
+    } else {
+        quote!(shared.answer_as(result.await, &rt::Statuses::DEFAULT #(#changes)*))
+    };
     let tag = tag_trait(op.tags.first().map(String::as_str).unwrap_or("Default"));
     let method = op.name.ident();
     let doc = format!(" `{} {}` (`{}`).", op.method, op.path, op.id);
@@ -662,9 +690,84 @@ fn handler(op: &Operation) -> TokenStream {
                 let response = shared.api.#method(#principal_arg request.meta(), #request_arg).await;
                 #respond
             };
-            shared.answer(result.await)
+            #answer
         }
     }
+}
+
+/// What an operation documents for the requests the router refuses itself: (invalid,
+/// unauthorized, too large), and whether the first two are documented at all.
+pub fn refusal_statuses(op: &Operation, invalid_first: u16) -> ((u16, u16, u16), bool, bool) {
+    let exact = |code: u16| op.responses.iter().any(|r| r.status == Status::Code(code));
+    let covered = |code: u16| {
+        op.responses
+            .iter()
+            .any(|r| matches!(r.status, Status::Range(d) if d == code / 100) || r.status == Status::Default)
+    };
+    let other = if invalid_first == 422 { 400 } else { 422 };
+    let invalid = [invalid_first, other].into_iter().find(|c| exact(*c));
+    let unauthorized = [401, 403].into_iter().find(|c| exact(*c));
+    let invalid_status = invalid.unwrap_or(invalid_first);
+    // Only an operation with a body can meet the body limit.
+    let too_large = if exact(413) || op.body.is_none() { 413 } else { invalid_status };
+    let statuses = (invalid_status, unauthorized.unwrap_or(401), too_large);
+    (statuses, invalid.is_some() || covered(invalid_first), unauthorized.is_some() || covered(401))
+}
+
+/// One warning per kind of refusal that operations do not document (listing them): the router
+/// answers those statuses anyway, and clients generated from the document meet them as
+/// undocumented.
+pub fn refusal_warnings(ir: &Ir, invalid_first: u16) -> Vec<crate::Diagnostic> {
+    let mut invalid = Vec::new();
+    let mut unauthorized = Vec::new();
+    for op in &ir.operations {
+        let (_, invalid_documented, unauthorized_documented) = refusal_statuses(op, invalid_first);
+        // Without parameters or a body nothing of the request is read, so nothing is invalid.
+        let can_be_invalid = !op.params.is_empty() || op.body.is_some();
+        if !invalid_documented && can_be_invalid {
+            invalid.push(op);
+        }
+        if !unauthorized_documented && matches!(caller(op), Caller::Required) {
+            unauthorized.push(op);
+        }
+    }
+    let list = |ops: &[&Operation]| {
+        let mut names: Vec<String> = ops.iter().take(5).map(|op| format!("{} {}", op.method, op.path)).collect();
+        if ops.len() > 5 {
+            names.push(format!("and {} more", ops.len() - 5));
+        }
+        names.join(", ")
+    };
+    let mut out = Vec::new();
+    if let Some(first) = invalid.first() {
+        out.push(
+            crate::Diagnostic::warning(
+                format!("{}/responses", first.pointer),
+                format!(
+                    "{} operation(s) document neither 400 nor 422, which the generated router answers to requests \
+                     it refuses as invalid (a missing or malformed parameter or body, an unknown query parameter): {}",
+                    invalid.len(),
+                    list(&invalid)
+                ),
+            )
+            .with_hint(format!("document {invalid_first} (with the API's error body) on these operations")),
+        );
+    }
+    if let Some(first) = unauthorized.first() {
+        out.push(
+            crate::Diagnostic::warning(
+                format!("{}/responses", first.pointer),
+                format!(
+                    "{} operation(s) that require credentials document neither 401 nor 403, which the generated \
+                     router answers without them: {}",
+                    unauthorized.len(),
+                    list(&unauthorized)
+                ),
+            )
+            .with_hint("document 401 (with the API's error body) on these operations"),
+        );
+    }
+    out
 }
 
 /// The match turning the operation's response enum into HTTP: one runtime constructor per

@@ -21,11 +21,20 @@ struct Shared<S> {
 impl<S: ApiBase> Shared<S> {
     /// The operation's response, or the API's error body for a refused request.
     fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
+        self.answer_as(result, &rt::Statuses::DEFAULT)
+    }
+
+    /// The same, for an operation that documents other statuses for refused requests.
+    fn answer_as(
+        &self,
+        result: ::std::result::Result<Response, Problem>,
+        statuses: &rt::Statuses,
+    ) -> Response {
         result
-            .unwrap_or_else(|problem| rt::json(
-                problem.status().as_u16(),
-                &self.api.error_body(&problem),
-            ))
+            .unwrap_or_else(|problem| {
+                let problem = problem.answered_in(statuses);
+                rt::json(problem.status, &self.api.error_body(&problem))
+            })
     }
 }
 
@@ -244,7 +253,7 @@ async fn post_auth<S: AuthApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `DELETE /admin/auth` (`DeleteAuth`).
@@ -318,7 +327,7 @@ async fn post_token<S: AuthApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `GET /admin/invites` (`GetInvites`).
@@ -402,7 +411,7 @@ async fn post_invites<S: InvitesApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `POST /admin/invites/accept` (`PostInvitesInviteAccept`).
@@ -446,7 +455,7 @@ async fn post_invites_invite_accept<S: InvitesApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `DELETE /admin/invites/{invite_id}` (`DeleteInvitesInvite`).
@@ -639,7 +648,7 @@ async fn post_users<S: UsersApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `POST /admin/users/password-token` (`PostUsersUserPasswordToken`).
@@ -680,7 +689,7 @@ async fn post_users_user_password_token<S: UsersApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `POST /admin/users/reset-password` (`PostUsersUserPassword`).
@@ -721,7 +730,7 @@ async fn post_users_user_password<S: UsersApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `GET /admin/users/{id}` (`GetUsersUser`).
@@ -818,7 +827,7 @@ async fn post_users_user<S: UsersApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `DELETE /admin/users/{id}` (`DeleteUsersUser`).

@@ -20,11 +20,20 @@ struct Shared<S> {
 impl<S: ApiBase> Shared<S> {
     /// The operation's response, or the API's error body for a refused request.
     fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
+        self.answer_as(result, &rt::Statuses::DEFAULT)
+    }
+
+    /// The same, for an operation that documents other statuses for refused requests.
+    fn answer_as(
+        &self,
+        result: ::std::result::Result<Response, Problem>,
+        statuses: &rt::Statuses,
+    ) -> Response {
         result
-            .unwrap_or_else(|problem| rt::json(
-                problem.status().as_u16(),
-                &self.api.error_body(&problem),
-            ))
+            .unwrap_or_else(|problem| {
+                let problem = problem.answered_in(statuses);
+                rt::json(problem.status, &self.api.error_body(&problem))
+            })
     }
 }
 
@@ -114,7 +123,7 @@ async fn create_pet<S: DefaultApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `PATCH /pets/{id}` (`updatePet`).
@@ -139,7 +148,7 @@ async fn update_pet<S: DefaultApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `PUT /notes/{body}/{query}` (`putNote`).
@@ -172,7 +181,7 @@ async fn put_note<S: DefaultApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `PUT /pets/{id}/labels` (`setPetLabels`).
@@ -197,5 +206,5 @@ async fn set_pet_labels<S: DefaultApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }

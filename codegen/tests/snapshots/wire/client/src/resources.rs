@@ -253,4 +253,27 @@ impl<'a> WireResource<'a> {
         };
         Ok(response.decoded(value))
     }
+
+    /// `GET /validated`.
+    ///
+    /// Documents 422, not 400, for invalid requests, so the router answers 422.
+    pub async fn get_validated(
+        &self,
+        query: &models::GetValidatedQuery,
+    ) -> rt::ApiResult<models::GetValidatedResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "getValidated",
+            method: ::reqwest::Method::GET,
+            path: "/validated",
+            security: &[],
+        };
+        let call = self.call(&OPERATION).query(query);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetValidatedResponse::Ok(response.json()?),
+            422 => models::GetValidatedResponse::UnprocessableEntity(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
 }

@@ -380,3 +380,44 @@ impl PostFormResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Query parameters of `getValidated` — `GET /validated`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetValidatedQuery {
+    pub n: i64,
+}
+
+impl rt::Validate for GetValidatedQuery {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.number("n", &self.n, &rt::Limits::NONE.minimum(1.0));
+    }
+}
+
+impl rt::Params for GetValidatedQuery {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::query("n")];
+}
+
+/// Responses of `getValidated` — `GET /validated`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetValidatedResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+    /// 422: The request is invalid.
+    UnprocessableEntity(Problem),
+}
+
+impl GetValidatedResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+            Self::UnprocessableEntity(..) => 422,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

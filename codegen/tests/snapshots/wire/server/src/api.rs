@@ -111,6 +111,12 @@ pub struct PostFormRequest {
     pub body: crate::models::PostFormBody,
 }
 
+/// What `getValidated` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetValidatedRequest {
+    pub query: crate::models::GetValidatedQuery,
+}
+
 /// The operations tagged `wire`.
 pub trait WireApi: ApiBase {
     /// `GET /path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}`
@@ -169,6 +175,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send;
+
+    /// `GET /validated`
+    ///
+    /// Documents 422, not 400, for invalid requests, so the router answers 422.
+    fn get_validated(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetValidatedRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetValidatedResponse> + Send;
 }
 
 impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
@@ -230,5 +245,15 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send {
         (**self).post_form(meta, request)
+    }
+
+    fn get_validated(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetValidatedRequest,
+    ) -> impl ::std::future::Future<
+        Output = crate::models::GetValidatedResponse,
+    > + Send {
+        (**self).get_validated(meta, request)
     }
 }

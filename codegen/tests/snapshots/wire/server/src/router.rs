@@ -20,11 +20,20 @@ struct Shared<S> {
 impl<S: ApiBase> Shared<S> {
     /// The operation's response, or the API's error body for a refused request.
     fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
+        self.answer_as(result, &rt::Statuses::DEFAULT)
+    }
+
+    /// The same, for an operation that documents other statuses for refused requests.
+    fn answer_as(
+        &self,
+        result: ::std::result::Result<Response, Problem>,
+        statuses: &rt::Statuses,
+    ) -> Response {
         result
-            .unwrap_or_else(|problem| rt::json(
-                problem.status().as_u16(),
-                &self.api.error_body(&problem),
-            ))
+            .unwrap_or_else(|problem| {
+                let problem = problem.answered_in(statuses);
+                rt::json(problem.status, &self.api.error_body(&problem))
+            })
     }
 }
 
@@ -69,6 +78,10 @@ pub fn router_with<S: crate::api::WireApi>(
         .route(
             "/forms",
             MethodRouter::new().post(post_form::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/validated",
+            MethodRouter::new().get(get_validated::<S>).fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -258,7 +271,7 @@ async fn put_file<S: WireApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
 
 /// `POST /forms` (`postForm`).
@@ -295,5 +308,32 @@ async fn post_form<S: WireApi>(
             },
         )
     };
-    shared.answer(result.await)
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+}
+
+/// `GET /validated` (`getValidated`).
+async fn get_validated<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let request = Incoming::new(request, &shared.config);
+    let result = async {
+        let query = request.query()?;
+        let response = shared
+            .api
+            .get_validated(request.meta(), GetValidatedRequest { query })
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::GetValidatedResponse::Ok(body) => rt::json(200, &body),
+                crate::models::GetValidatedResponse::UnprocessableEntity(body) => {
+                    rt::json_as(422, "application/problem+json", &body)
+                }
+            },
+        )
+    };
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.invalid(422))
 }
