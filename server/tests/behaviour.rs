@@ -1022,13 +1022,7 @@ async fn data_survives_a_restart_and_instances_share_sessions() {
     let session = client.credential(admin_api_client::Scheme::CookieAuth).expect("a session");
 
     // A second instance on the same database: it keeps nothing in memory that the first has.
-    let store = Store::connect(&server_database_url(&server)).await.expect("the database opens again");
-    let second = App::new(
-        store,
-        Config::new(b"a-test-secret-that-is-long-enough!".to_vec()),
-        Arc::new(MemoryNotifier::default()),
-    );
-    let base = serve(&second).await;
+    let base = second_instance(&server).await;
     let other = Client::builder(&base).cookie_auth(&session).build().expect("a client");
     match other.auth().get_session().await.expect("sent").value {
         m::GetAuthResponse::Ok(res) => assert_eq!(res.user.id, user.id),
@@ -1056,13 +1050,7 @@ async fn credentials_revoked_on_one_instance_stop_on_another_at_once() {
     session_client.auth().create_session(&login(&user.email, "supersecret")).await.expect("sent");
     let session = session_client.credential(admin_api_client::Scheme::CookieAuth).expect("a session");
 
-    let store = Store::connect(&server_database_url(&server)).await.expect("the database opens again");
-    let second = App::new(
-        store,
-        Config::new(b"a-test-secret-that-is-long-enough!".to_vec()),
-        Arc::new(MemoryNotifier::default()),
-    );
-    let base = serve(&second).await;
+    let base = second_instance(&server).await;
     let by_token = Client::builder(&base).api_token(&token).build().expect("a client");
     let by_session = Client::builder(&base).cookie_auth(&session).build().expect("a client");
     // Both work on the second instance (and its reads have seen this user's row).
@@ -1080,6 +1068,17 @@ async fn credentials_revoked_on_one_instance_stop_on_another_at_once() {
         let answer = client.auth().get_session().await.expect("sent").value;
         assert!(matches!(answer, m::GetAuthResponse::Unauthorized(_)), "{answer:?}");
     }
+}
+
+/// Another instance of the server on the test server's database, served on its own port.
+async fn second_instance(server: &TestServer) -> String {
+    let store = Store::connect(&server_database_url(server)).await.expect("the database opens again");
+    let second = App::new(
+        store,
+        Config::new(b"a-test-secret-that-is-long-enough!".to_vec()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    serve(&second).await
 }
 
 /// The URL the test server's database was opened with.
