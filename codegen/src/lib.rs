@@ -20,6 +20,7 @@ pub mod lower;
 pub mod naming;
 pub mod render;
 pub(crate) mod resolve;
+mod shape;
 pub mod validate;
 
 use std::path::Path;

@@ -135,6 +135,21 @@ pub fn load(path: &Path) -> Result<Document, Vec<Diagnostic>> {
     if let Some(components) = json.get_mut("components").and_then(Value::as_object_mut) {
         components.remove("pathItems");
     }
+    // A key of `paths` that is not a path is ignored by the typed parser: say so, it is usually
+    // a `$ref` or a method indented one level too little.
+    for key in json.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.keys()) {
+        if !key.starts_with('/') && !key.starts_with("x-") {
+            loader.diagnostics.push(
+                Diagnostic::warning(
+                    pointer_push("#/paths", key),
+                    format!("`{key}` is not a path (paths start with `/`), so it is ignored"),
+                )
+                .with_hint(format!(
+                    "is `{key}` indented one level too little? It belongs under a path such as `/things:`"
+                )),
+            );
+        }
+    }
     let Loader { sources, origins, diagnostics, .. } = loader;
     let mut document = Document { json, sources, origins, warnings: Vec::new() };
     if diagnostics.has_errors() {

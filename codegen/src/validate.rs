@@ -20,6 +20,15 @@ pub fn validate(json: &Value) -> Result<OpenAPI, Diagnostics> {
     let api: OpenAPI = match serde_path_to_error::deserialize(json) {
         Ok(api) => api,
         Err(e) => {
+            // openapiv3 stops at the first problem, and inside its untagged enums it loses the
+            // path; the shape walk names every mistake it recognises at its own key.
+            let precise = crate::shape::mistakes(json);
+            if !precise.is_empty() {
+                for diagnostic in precise {
+                    diagnostics.push(diagnostic);
+                }
+                return Err(diagnostics);
+            }
             let pointer = path_to_pointer(e.path());
             let message = e.into_inner().to_string();
             diagnostics.push(

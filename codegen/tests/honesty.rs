@@ -231,3 +231,40 @@ fn refusals_are_answered_with_documented_statuses_or_said() {
     );
     assert!(misplaced.expect_err("refused")[0].message.contains("a setting of [server]"));
 }
+
+/// Shape mistakes are each reported at their own key, all at once, with a hint — not once, at
+/// the enclosing `#/paths`, as the typed parser alone would.
+#[test]
+fn shape_mistakes_are_located_at_their_key() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      parameters:\n        - {name: q, in: querry, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  name:\n                    type: string\n                    required: true\n        '20x': {description: odd}\n";
+    let failure = generate(&write("shape", text), &Settings::new("spec.yaml")).expect_err("refused");
+    let location = at(&failure.diagnostics, "#/paths/~1things/get/parameters/0/in");
+    assert_eq!(location.hint.as_deref(), Some("did you mean `query`?"));
+    assert_eq!(location.location.as_ref().map(|l| l.line), Some(8));
+    let required = at(
+        &failure.diagnostics,
+        "#/paths/~1things/get/responses/200/content/application~1json/schema/properties/name/required",
+    );
+    assert!(required.hint.as_deref().unwrap_or_default().contains("required: [name]"), "{required}");
+    assert_eq!(required.location.as_ref().map(|l| l.line), Some(19));
+    at(&failure.diagnostics, "#/paths/~1things/get/responses/20x");
+    assert_eq!(failure.diagnostics.len(), 3, "{:#?}", failure.diagnostics);
+
+    // A `$ref` indented one level too little, under `paths:` itself: the typed parser ignores
+    // it, so it is a warning, located.
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      responses:\n        '200': {description: ok}\n  $ref: 'other.yaml'\n";
+    let generated = generate(&write("indent", text), &Settings::new("spec.yaml")).expect("generates");
+    let misplaced = at(&generated.warnings, "#/paths/$ref");
+    assert!(misplaced.message.contains("is ignored"), "{misplaced}");
+    assert!(misplaced.hint.as_deref().unwrap_or_default().contains("indented one level too little"), "{misplaced}");
+    assert_eq!(misplaced.location.as_ref().map(|l| l.line), Some(8));
+
+    // What the walk does not know keeps the typed parser's own message.
+    let text = "openapi: 3.0.3\ninfo: {version: '1'}\npaths: {}\n";
+    let failure = generate(&write("info", text), &Settings::new("spec.yaml")).expect_err("refused");
+    assert!(
+        failure.diagnostics.iter().any(|d| d.message.contains("not a valid OpenAPI 3.0 document")),
+        "{:#?}",
+        failure.diagnostics
+    );
+}
