@@ -76,11 +76,13 @@ pub fn run(args: &Args, defaults: &Defaults) -> ExitCode {
         Err(failure) => return report_failure(&failure),
     };
     let elapsed = started.elapsed();
+    // Notes are said but not counted: `--deny-warnings` concerns what is approximated or dropped.
+    let warnings = generated.warnings.iter().filter(|d| d.severity == crate::diagnostic::Severity::Warning).count();
     if !generated.warnings.is_empty() {
         let sources = read_sources(&generated.warnings);
         eprint!("{}", crate::render::render(&generated.warnings, &sources, std::io::stderr().is_terminal()));
-        if args.deny_warnings {
-            eprintln!("error: {} warning(s) and --deny-warnings; nothing was written", generated.warnings.len());
+        if args.deny_warnings && warnings > 0 {
+            eprintln!("error: {warnings} warning(s) and --deny-warnings; nothing was written");
             return ExitCode::FAILURE;
         }
     }
@@ -89,18 +91,16 @@ pub fn run(args: &Args, defaults: &Defaults) -> ExitCode {
     match outcome {
         Ok(Outcome::Fresh) => {
             eprintln!(
-                "{} generated files are up to date ({} warnings, generated in {elapsed:.2?})",
+                "{} generated files are up to date ({warnings} warnings, generated in {elapsed:.2?})",
                 files.len(),
-                generated.warnings.len()
             );
             ExitCode::SUCCESS
         }
         Ok(Outcome::Written(changed)) => {
             eprintln!(
-                "generated {} files into {}, {changed} changed ({} warnings, generated in {elapsed:.2?})",
+                "generated {} files into {}, {changed} changed ({warnings} warnings, generated in {elapsed:.2?})",
                 files.len(),
                 out.display(),
-                generated.warnings.len()
             );
             ExitCode::SUCCESS
         }

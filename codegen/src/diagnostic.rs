@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Information about how the document is read that loses nothing (a 3.1 document read
+    /// through its 3.0 equivalent); `--deny-warnings` does not count it.
+    Note,
     /// The construct was skipped or approximated; generation goes on.
     Warning,
     /// Generation cannot produce correct code.
@@ -56,6 +59,11 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(pointer, message) }
     }
 
+    /// A note: said, never an error, not even with `--deny-warnings`.
+    pub fn note(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(pointer, message) }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -74,6 +82,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };

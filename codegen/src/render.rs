@@ -22,6 +22,7 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic, sources: &[(PathBuf,
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     let pointer = format!("at {}", diagnostic.pointer);
     let located = diagnostic.location.as_ref().and_then(|location| {

@@ -268,3 +268,16 @@ fn shape_mistakes_are_located_at_their_key() {
         failure.diagnostics
     );
 }
+
+/// One phase's errors do not hide the next's: a dangling `$ref`, a duplicate operationId and a
+/// path parameter missing from its template, all reported in one run.
+#[test]
+fn errors_of_different_phases_come_together() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      operationId: same\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n  /b:\n    get:\n      operationId: same\n      responses:\n        '200': {description: ok}\n";
+    let failure = generate(&write("phases", text), &Settings::new("spec.yaml")).expect_err("refused");
+    let messages: Vec<&str> = failure.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("dangling reference")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("operationId \"same\" is also used")), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("{id} has no `in: path` parameter")), "{messages:#?}");
+    assert!(failure.diagnostics.iter().all(|d| d.location.is_some()), "{:#?}", failure.diagnostics);
+}

@@ -323,4 +323,27 @@ fn subsets_and_denied_warnings() {
     let output = run(&["--deny-warnings"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("--deny-warnings"));
+
+    // Reading a 3.1 document as 3.0 loses nothing: a note, which --deny-warnings lets pass.
+    let modern = dir.join("modern.yaml");
+    std::fs::write(
+        &modern,
+        "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+",
+    )
+    .expect("writable");
+    let modern_out = dir.join("modern-out");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        modern.to_str().expect("utf-8"),
+        "--out",
+        modern_out.to_str().expect("utf-8"),
+        "--deny-warnings",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("note: OpenAPI 3.1.0 is read as 3.0"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("(0 warnings"), "{}", stderr(&output));
 }
