@@ -281,3 +281,16 @@ fn errors_of_different_phases_come_together() {
     assert!(messages.iter().any(|m| m.contains("{id} has no `in: path` parameter")), "{messages:#?}");
     assert!(failure.diagnostics.iter().all(|d| d.location.is_some()), "{:#?}", failure.diagnostics);
 }
+
+/// The server's self-description keeps discriminators, with each tag mapped to its variant.
+#[test]
+fn the_self_description_keeps_discriminators() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shapes.yaml");
+    let generated = generate(&fixture, &Settings::new("shapes.yaml")).expect("generates");
+    let file = generated.files.iter().find(|f| f.path.ends_with("server/src/openapi.json")).expect("the description");
+    let described: serde_json::Value = serde_json::from_str(&file.contents).expect("JSON");
+    let discriminator = described.pointer("/components/schemas/Shape/discriminator").expect("kept");
+    assert_eq!(discriminator["propertyName"], "shape");
+    assert_eq!(discriminator["mapping"]["round"], "#/components/schemas/Circle");
+    assert_eq!(discriminator["mapping"]["square"], "#/components/schemas/Square");
+}

@@ -245,8 +245,19 @@ impl<'a> Describer<'a> {
             ),
             TypeKind::Union(u) => {
                 let mut one_of = OneOfBuilder::new();
+                let mut mapping = Vec::new();
                 for variant in &u.variants {
-                    one_of = one_of.item(self.schema(&variant.ty, stack));
+                    let schema = self.schema(&variant.ty, stack);
+                    if let RefOr::Ref(reference) = &schema {
+                        mapping.extend(variant.tags.iter().map(|tag| (tag.clone(), reference.ref_location.clone())));
+                    }
+                    one_of = one_of.item(schema);
+                }
+                // The discriminator, with every tag mapped to its variant's schema.
+                if let Some(discriminator) = &u.discriminator {
+                    let discriminator =
+                        utoipa::openapi::schema::Discriminator::with_mapping(discriminator.property.clone(), mapping);
+                    one_of = one_of.discriminator(Some(discriminator));
                 }
                 RefOr::from(one_of)
             }
