@@ -224,6 +224,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Alternatives; each alternative names schemes that must all be satisfied. Empty: public.
     pub security: Vec<Vec<String>>,
+    /// The scopes each scheme of each alternative asks for (OAuth2, OpenID Connect), in the
+    /// same order as `security`.
+    pub security_scopes: Vec<Vec<Vec<String>>>,
 }
 
 #[derive(Debug)]

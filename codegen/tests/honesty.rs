@@ -294,3 +294,14 @@ fn the_self_description_keeps_discriminators() {
     assert_eq!(discriminator["mapping"]["round"], "#/components/schemas/Circle");
     assert_eq!(discriminator["mapping"]["square"], "#/components/schemas/Square");
 }
+
+/// The self-description keeps the scopes a security requirement asks for.
+#[test]
+fn the_self_description_keeps_security_scopes() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      security: [{oauth: [things.read, things.list]}, {key: []}]\n      responses:\n        '200': {description: ok}\n        '401': {description: who}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: x-key}\n    oauth:\n      type: oauth2\n      flows:\n        clientCredentials:\n          tokenUrl: https://example.com/token\n          scopes: {things.read: read, things.list: list}\n";
+    let generated = generate(&write("scopes", text), &Settings::new("spec.yaml")).expect("generates");
+    let file = generated.files.iter().find(|f| f.path.ends_with("server/src/openapi.json")).expect("the description");
+    let described: serde_json::Value = serde_json::from_str(&file.contents).expect("JSON");
+    let security = described.pointer("/paths/~1things/get/security").expect("security");
+    assert_eq!(security, &serde_json::json!([{"oauth": ["things.read", "things.list"]}, {"key": []}]));
+}

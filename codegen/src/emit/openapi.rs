@@ -364,15 +364,22 @@ impl<'a> Describer<'a> {
             }
             responses = responses.response(status, built.build());
         }
+        // Each alternative with the scopes its schemes ask for.
+        let no_scopes = Vec::new();
         let security: Vec<SecurityRequirement> = op
             .security
             .iter()
-            .map(|alternative| match alternative.split_first() {
-                None => SecurityRequirement::default(),
-                Some((first, rest)) => {
-                    rest.iter().fold(SecurityRequirement::new(first, Vec::<String>::new()), |requirement, name| {
-                        requirement.add(name, Vec::<String>::new())
-                    })
+            .enumerate()
+            .map(|(i, alternative)| {
+                let scopes = |j: usize| op.security_scopes.get(i).and_then(|alt| alt.get(j)).unwrap_or(&no_scopes);
+                match alternative.split_first() {
+                    None => SecurityRequirement::default(),
+                    Some((first, rest)) => rest
+                        .iter()
+                        .enumerate()
+                        .fold(SecurityRequirement::new(first, scopes(0).clone()), |requirement, (j, name)| {
+                            requirement.add(name, scopes(j + 1).clone())
+                        }),
                 }
             })
             .collect();

@@ -99,11 +99,12 @@ impl<'a> Lowerer<'a> {
                     .and_then(|x| x.get("method"))
                     .and_then(Value::as_str)
                     .map(str::to_owned);
-                let security = op
-                    .security
-                    .as_ref()
-                    .or(self.api.security.as_ref())
+                let requirements = op.security.as_ref().or(self.api.security.as_ref());
+                let security = requirements
                     .map(|reqs| reqs.iter().map(|req| req.keys().cloned().collect()).collect())
+                    .unwrap_or_default();
+                let security_scopes = requirements
+                    .map(|reqs| reqs.iter().map(|req| req.values().cloned().collect()).collect())
                     .unwrap_or_default();
                 out.push(Operation {
                     id,
@@ -120,6 +121,7 @@ impl<'a> Lowerer<'a> {
                     body,
                     responses,
                     security,
+                    security_scopes,
                 });
             }
         }
