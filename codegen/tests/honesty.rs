@@ -305,3 +305,15 @@ fn the_self_description_keeps_security_scopes() {
     let security = described.pointer("/paths/~1things/get/security").expect("security");
     assert_eq!(security, &serde_json::json!([{"oauth": ["things.read", "things.list"]}, {"key": []}]));
 }
+
+/// An enum inside a component that is split into request and response views is one type, used
+/// by both (it reads the same from either side of the wire).
+#[test]
+fn request_and_response_views_share_their_enums() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /hooks:\n    post:\n      operationId: createHook\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Webhook'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Webhook'}\ncomponents:\n  schemas:\n    Webhook:\n      type: object\n      properties:\n        id: {type: string, readOnly: true}\n        events:\n          type: array\n          items: {type: string, enum: [push, pull]}\n";
+    let generated = generate(&write("views", text), &Settings::new("spec.yaml")).expect("generates");
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
+    assert_eq!(types.contents.matches("pub enum ").count(), 1, "{}", types.contents);
+    assert!(types.contents.contains("pub struct WebhookRequest"), "the struct is still split");
+    assert_eq!(types.contents.matches("::std::vec::Vec<WebhookEventsItem>").count(), 2);
+}

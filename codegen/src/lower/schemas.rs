@@ -105,8 +105,14 @@ impl<'a> Lowerer<'a> {
             self.diagnostics.warning(&site.pointer, "schema nested too deeply; using an untyped JSON value");
             return Lowered::of(Type::Any);
         }
+        // An enum reads the same from either side of the wire: one type serves both views
+        // (a split component's inline enum would otherwise become two identical enums).
+        let view = match shape(schema) {
+            Shape::String { enumeration, .. } if enumeration.iter().any(Option::is_some) => View::Response,
+            _ => site.view,
+        };
         if site.fixed.is_none()
-            && let Some(ty) = self.cache.get(&(site.pointer.clone(), site.view)).cloned()
+            && let Some(ty) = self.cache.get(&(site.pointer.clone(), view)).cloned()
         {
             return self.decorate(schema, Lowered::of(ty));
         }
@@ -198,7 +204,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         if site.fixed.is_none() && matches!(lowered.ty, Type::Named(_)) {
-            self.cache.insert((site.pointer.clone(), site.view), lowered.ty.clone());
+            self.cache.insert((site.pointer.clone(), view), lowered.ty.clone());
         }
         let lowered = self.decorate(schema, lowered);
         if let Some(pattern) = &lowered.constraints.pattern
