@@ -56,6 +56,8 @@ pub enum Type {
     Date,
     /// `format: uuid` (`uuid::Uuid`, checked when parsed).
     Uuid,
+    /// `format: byte`: bytes as base64 text (the runtime's `Base64`).
+    Bytes,
     Integer(IntegerWidth),
     Float(FloatWidth),
     Boolean,

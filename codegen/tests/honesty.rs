@@ -317,3 +317,20 @@ fn request_and_response_views_share_their_enums() {
     assert!(types.contents.contains("pub struct WebhookRequest"), "the struct is still split");
     assert_eq!(types.contents.matches("::std::vec::Vec<WebhookEventsItem>").count(), 2);
 }
+
+/// `format: byte` is bytes (base64 on the wire); constraints on its text are said to be
+/// unchecked rather than dropped silently.
+#[test]
+fn byte_strings_are_bytes_and_their_text_constraints_are_said() {
+    let generated = generate(
+        &write("byte", &document("    Thing:\n      type: object\n      properties:\n        blob: {type: string, format: byte, maxLength: 64}\n")),
+        &Settings::new("spec.yaml"),
+    )
+    .expect("generates");
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
+    assert!(types.contents.contains("pub blob: ::std::option::Option<::openapi_runtime::models::Base64>"));
+    let manifest = generated.files.iter().find(|f| f.path == "models/Cargo.toml").expect("the manifest");
+    assert!(manifest.contents.contains("\"base64\""), "{}", manifest.contents);
+    let warning = at(&generated.warnings, "#/components/schemas/Thing/properties/blob");
+    assert!(warning.message.contains("`format: byte`"), "{warning}");
+}

@@ -74,6 +74,11 @@ impl WireApi for Echo {
         m::PutFileResponse::Ok(request.body)
     }
 
+    async fn get_encoded(&self, _meta: &RequestMeta, request: wire_server::GetEncodedRequest) -> m::GetEncodedResponse {
+        // The bytes as the handler sees them, so the test can tell decoding happened.
+        m::GetEncodedResponse::Ok(json!({"bytes": request.query.sig.as_ref()}))
+    }
+
     async fn get_validated(
         &self,
         _meta: &RequestMeta,
@@ -441,4 +446,21 @@ async fn the_router_answers_refusals_with_the_documented_status() {
     }
     let (status, _) = server.get("/query?limit=many", &[]).await;
     assert_eq!(status, 400, "an operation that documents neither keeps 400");
+}
+
+/// `format: byte` is bytes in the code and base64 text on the wire, both ways.
+#[tokio::test]
+async fn byte_strings_travel_as_base64() {
+    let server = Server::start().await;
+    assert_eq!(server.get("/encoded?sig=AP8QgA%3D%3D", &[]).await, (200, json!({"bytes": [0, 255, 16, 128]})));
+    assert_eq!(server.get("/encoded?sig=AP8QgA", &[]).await.0, 200, "padding is optional");
+    let (status, body) = server.get("/encoded?sig=not*base64", &[]).await;
+    assert_eq!(status, 400, "{body}");
+    let client = wire_client::Client::builder(&server.base).build().expect("a client");
+    let query = m::GetEncodedQuery { sig: m::support::Base64(vec![1, 2, 3, 250]) };
+    let answer = client.wire().get_encoded(&query).await.expect("sent");
+    assert!(server.last().contains("sig=AQID%2Bg%3D%3D"), "{}", server.last());
+    match answer.value {
+        m::GetEncodedResponse::Ok(body) => assert_eq!(body, json!({"bytes": [1, 2, 3, 250]})),
+    }
 }

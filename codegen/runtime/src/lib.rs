@@ -15,11 +15,13 @@
 //! - [`client`] (feature `client`): the reqwest executor generated clients hand their
 //!   operations to (credentials, retries, the session cookie, encoding, decoding).
 //!
-//! Features `chrono`, `uuid` and `regex` add `format: date-time` / `date` and `uuid` values
-//! and `pattern` checks.
+//! Features `chrono`, `uuid`, `base64` and `regex` add `format: date-time` / `date`, `uuid` and
+//! `byte` values and `pattern` checks.
 //! Two APIs generated into one workspace that depend on the same copy of this crate share its
 //! types, so a `Nullable<T>` of one is a `Nullable<T>` of the other.
 
+#[cfg(feature = "base64")]
+mod bytes;
 mod email;
 mod nullable;
 mod object;
@@ -35,6 +37,9 @@ pub mod server;
 
 /// What the generated models crates use: field presence, formats, validation.
 pub mod models {
+    /// `format: byte` (feature `base64`): bytes that travel as base64 text.
+    #[cfg(feature = "base64")]
+    pub use crate::bytes::Base64;
     pub use crate::email::{Email, InvalidEmail};
     pub use crate::nullable::{Nullable, deserialize_some};
     pub use crate::object::{FromObject, deserialize_object, serialize_tagged};

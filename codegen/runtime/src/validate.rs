@@ -160,6 +160,8 @@ leaves!(serde_json::Map<String, serde_json::Value>);
 leaves!(chrono::DateTime<chrono::Utc>, chrono::NaiveDate);
 #[cfg(feature = "uuid")]
 leaves!(uuid::Uuid);
+#[cfg(feature = "base64")]
+leaves!(crate::bytes::Base64);
 
 /// `parent.child`, `child` at the root, and `parent` itself for an unnamed child.
 fn join(parent: &str, child: &str) -> String {

@@ -85,6 +85,7 @@ pub fn emit(
     };
     let uses_chrono = uses(ir, &|ty| matches!(ty, Type::DateTime | Type::Date));
     let uses_uuid = uses(ir, &|ty| matches!(ty, Type::Uuid));
+    let uses_bytes = uses(ir, &|ty| matches!(ty, Type::Bytes));
     let operations = super::operations::emit(ir);
     // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
     // moves few types between parts), which keeps files reviewable; small ones keep one file.
@@ -157,6 +158,9 @@ pub fn emit(
     }
     if uses_uuid {
         features.push("uuid");
+    }
+    if uses_bytes {
+        features.push("base64");
     }
     if with_patterns {
         features.push("regex");
@@ -247,6 +251,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Type::Date => quote!(::chrono::NaiveDate),
         Type::Uuid => quote!(::uuid::Uuid),
+        Type::Bytes => quote!(::openapi_runtime::models::Base64),
         Type::Integer(width) => match width {
             IntegerWidth::I32 => quote!(i32),
             IntegerWidth::I64 => quote!(i64),

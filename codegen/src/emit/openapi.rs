@@ -171,6 +171,7 @@ impl<'a> Describer<'a> {
             Type::DateTime => scalar(JsonType::String, known(KnownFormat::DateTime)),
             Type::Date => scalar(JsonType::String, known(KnownFormat::Date)),
             Type::Uuid => scalar(JsonType::String, Some(SchemaFormat::Custom("uuid".to_owned()))),
+            Type::Bytes => scalar(JsonType::String, known(KnownFormat::Byte)),
             Type::Integer(width) => {
                 let format = match width {
                     IntegerWidth::I32 => known(KnownFormat::Int32),

@@ -35,6 +35,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../runtime/Cargo.toml")),
     ("README.md", include_str!("../../runtime/README.md")),
     ("src/lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/bytes.rs", include_str!("../../runtime/src/bytes.rs")),
     ("src/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/email.rs", include_str!("../../runtime/src/email.rs")),
     ("src/nullable.rs", include_str!("../../runtime/src/nullable.rs")),

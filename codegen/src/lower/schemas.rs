@@ -133,6 +133,7 @@ impl<'a> Lowerer<'a> {
                         Some("date") => Type::Date,
                         Some("email") => Type::Email,
                         Some("uuid") => Type::Uuid,
+                        Some("byte") => Type::Bytes,
                         _ => Type::String,
                     })
                 } else {
@@ -207,6 +208,14 @@ impl<'a> Lowerer<'a> {
             self.cache.insert((site.pointer.clone(), view), lowered.ty.clone());
         }
         let lowered = self.decorate(schema, lowered);
+        let c = &lowered.constraints;
+        if lowered.ty == Type::Bytes && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) {
+            self.diagnostics.warning(
+                &site.pointer,
+                "length and pattern constraints of a `format: byte` string are not checked: the value is bytes, \
+                 decoded from its base64 text",
+            );
+        }
         if let Some(pattern) = &lowered.constraints.pattern
             && !crate::ir::pattern_supported(pattern)
         {

@@ -254,6 +254,28 @@ impl<'a> WireResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `GET /encoded`.
+    ///
+    /// A `format: byte` query parameter: base64 text on the wire, bytes in the code.
+    pub async fn get_encoded(
+        &self,
+        query: &models::GetEncodedQuery,
+    ) -> rt::ApiResult<models::GetEncodedResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "getEncoded",
+            method: ::reqwest::Method::GET,
+            path: "/encoded",
+            security: &[],
+        };
+        let call = self.call(&OPERATION).query(query);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetEncodedResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `GET /validated`.
     ///
     /// Documents 422, not 400, for invalid requests, so the router answers 422.

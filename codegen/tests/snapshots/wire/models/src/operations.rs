@@ -381,6 +381,40 @@ impl PostFormResponse {
     }
 }
 
+/// Query parameters of `getEncoded` — `GET /encoded`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetEncodedQuery {
+    pub sig: ::openapi_runtime::models::Base64,
+}
+
+impl rt::Validate for GetEncodedQuery {}
+
+impl rt::Params for GetEncodedQuery {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::query("sig")];
+}
+
+/// Responses of `getEncoded` — `GET /encoded`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetEncodedResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+}
+
+impl GetEncodedResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
 /// Query parameters of `getValidated` — `GET /validated`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]

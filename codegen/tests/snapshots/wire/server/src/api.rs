@@ -111,6 +111,12 @@ pub struct PostFormRequest {
     pub body: crate::models::PostFormBody,
 }
 
+/// What `getEncoded` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetEncodedRequest {
+    pub query: crate::models::GetEncodedQuery,
+}
+
 /// What `getValidated` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetValidatedRequest {
@@ -175,6 +181,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send;
+
+    /// `GET /encoded`
+    ///
+    /// A `format: byte` query parameter: base64 text on the wire, bytes in the code.
+    fn get_encoded(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetEncodedRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetEncodedResponse> + Send;
 
     /// `GET /validated`
     ///
@@ -245,6 +260,14 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send {
         (**self).post_form(meta, request)
+    }
+
+    fn get_encoded(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetEncodedRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetEncodedResponse> + Send {
+        (**self).get_encoded(meta, request)
     }
 
     fn get_validated(

@@ -80,6 +80,10 @@ pub fn router_with<S: crate::api::WireApi>(
             MethodRouter::new().post(post_form::<S>).fallback(method_not_allowed::<S>),
         )
         .route(
+            "/encoded",
+            MethodRouter::new().get(get_encoded::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
             "/validated",
             MethodRouter::new().get(get_validated::<S>).fallback(method_not_allowed::<S>),
         );
@@ -309,6 +313,30 @@ async fn post_form<S: WireApi>(
         )
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+}
+
+/// `GET /encoded` (`getEncoded`).
+async fn get_encoded<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let request = Incoming::new(request, &shared.config);
+    let result = async {
+        let query = request.query()?;
+        let response = shared
+            .api
+            .get_encoded(request.meta(), GetEncodedRequest { query })
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::GetEncodedResponse::Ok(body) => rt::json(200, &body),
+            },
+        )
+    };
+    shared.answer(result.await)
 }
 
 /// `GET /validated` (`getValidated`).
