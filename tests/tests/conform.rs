@@ -58,6 +58,11 @@ async fn the_reference_server_conforms_with_an_api_token_and_with_a_login() {
     assert_eq!(retrieve.and_then(|c| c.status), Some(200));
     let delete = checks.iter().find(|c| c.operation == "DELETE /admin/users/{id}" && c.scenario == "example");
     assert_eq!(delete.and_then(|c| c.status), Some(200));
+    // An invite's create answers no id: it is found in the listing, resent and deleted.
+    for operation in ["POST /admin/invites/{invite_id}/resend", "DELETE /admin/invites/{invite_id}"] {
+        let check = checks.iter().find(|c| c.operation == operation && c.scenario == "example");
+        assert_eq!(check.and_then(|c| c.status), Some(200), "{operation}");
+    }
 
     let login = Some(("admin@medusa-test.com".to_owned(), "supersecret".to_owned()));
     let checks = run(Options { base, login, ..Default::default() }).await;
