@@ -134,13 +134,20 @@ fn text(value: &Value) -> String {
 
 /// The first string under an `id` key, breadth first.
 fn find_id(value: &Value) -> Option<String> {
+    find_id_where(value, |_| true)
+}
+
+/// The `id` of the shallowest object that `accept`s, breadth first.
+fn find_id_where(value: &Value, accept: impl Fn(&Map<String, Value>) -> bool) -> Option<String> {
     let mut queue = vec![value];
     while !queue.is_empty() {
         let mut next = Vec::new();
         for value in queue {
             match value {
                 Value::Object(map) => {
-                    if let Some(Value::String(id)) = map.get("id") {
+                    if let Some(Value::String(id)) = map.get("id")
+                        && accept(map)
+                    {
                         return Some(id.clone());
                     }
                     next.extend(map.values());
@@ -401,26 +408,8 @@ impl<'a> Kit<'a> {
             request = request.header(name, value);
         }
         let listing: Value = serde_json::from_str(&request.send().await.ok()?.text().await.ok()?).ok()?;
-        // Breadth first: the smallest object with an `id` that holds one of the unique values.
-        let mut queue = vec![&listing];
-        while !queue.is_empty() {
-            let mut next = Vec::new();
-            for value in queue {
-                match value {
-                    Value::Object(map) => {
-                        let holds = map.values().any(|v| v.as_str().is_some_and(|s| unique.iter().any(|u| u == s)));
-                        if holds && let Some(Value::String(id)) = map.get("id") {
-                            return Some(id.clone());
-                        }
-                        next.extend(map.values());
-                    }
-                    Value::Array(items) => next.extend(items),
-                    _ => {}
-                }
-            }
-            queue = next;
-        }
-        None
+        // The shallowest object with an `id` that holds one of the unique values.
+        find_id_where(&listing, |map| map.values().any(|v| v.as_str().is_some_and(|s| unique.iter().any(|u| u == s))))
     }
 
     /// Sends one request of `operation`; `credentials`, `body` and the id of path parameters
