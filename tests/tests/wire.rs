@@ -444,6 +444,10 @@ async fn the_router_answers_refusals_with_the_documented_status() {
         assert_eq!(status, 422, "{target}: {body}");
         assert_eq!(body["status"], 422, "{target}: the error body says the same status");
     }
+    // In the media type documented for that status.
+    let answer = server.http.get(format!("{}/validated", server.base)).send().await.expect("sent");
+    let media = answer.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(media, "application/problem+json");
     let (status, _) = server.get("/query?limit=many", &[]).await;
     assert_eq!(status, 400, "an operation that documents neither keeps 400");
 }

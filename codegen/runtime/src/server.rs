@@ -104,11 +104,24 @@ pub struct Statuses {
     pub unauthorized: u16,
     /// A body over the limit.
     pub too_large: u16,
+    /// The JSON media type documented for a status where it is not `application/json`
+    /// (`application/problem+json`, …).
+    pub media: &'static [(u16, &'static str)],
 }
 
 impl Statuses {
-    /// 400, 401 and 413.
-    pub const DEFAULT: Statuses = Statuses { invalid: 400, unauthorized: 401, too_large: 413 };
+    /// 400, 401 and 413, as `application/json`.
+    pub const DEFAULT: Statuses = Statuses { invalid: 400, unauthorized: 401, too_large: 413, media: &[] };
+
+    /// With these media types for these statuses.
+    pub const fn media(self, media: &'static [(u16, &'static str)]) -> Self {
+        Statuses { media, ..self }
+    }
+
+    /// The media type a refusal answered with `status` is sent as.
+    pub fn media_for(&self, status: u16) -> &'static str {
+        self.media.iter().find(|(code, _)| *code == status).map_or("application/json", |(_, media)| media)
+    }
 
     /// With this status for invalid requests.
     pub const fn invalid(self, status: u16) -> Self {
@@ -575,6 +588,9 @@ mod tests {
         assert_eq!(gone.status_in(&statuses).as_u16(), 404, "not the operation's to choose");
         assert_eq!(Problem::invalid("x").status().as_u16(), 400);
         assert_eq!(Problem::invalid("x").answered_in(&statuses).status().as_u16(), 422);
+        let statuses = statuses.media(&[(422, "application/problem+json")]);
+        assert_eq!(statuses.media_for(422), "application/problem+json");
+        assert_eq!(statuses.media_for(403), "application/json");
     }
 
     fn incoming(uri: &str, headers: &[(&str, &str)], body: &'static str) -> Incoming {

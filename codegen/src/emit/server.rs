@@ -537,7 +537,7 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
             fn answer_as(&self, result: ::std::result::Result<Response, Problem>, statuses: &rt::Statuses) -> Response {
                 result.unwrap_or_else(|problem| {
                     let problem = problem.answered_in(statuses);
-                    rt::json(problem.status, &self.api.error_body(&problem))
+                    rt::json_as(problem.status, statuses.media_for(problem.status), &self.api.error_body(&problem))
                 })
             }
         }
@@ -592,7 +592,7 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
     let handler = handler_ident(op);
     let ((invalid, unauthorized, too_large), _, _) = refusal_statuses(op, invalid_first);
     // Only what differs from the default is written: `Statuses::DEFAULT.too_large(400)`.
-    let changes: Vec<TokenStream> =
+    let mut changes: Vec<TokenStream> =
         [("invalid", invalid, 400), ("unauthorized", unauthorized, 401), ("too_large", too_large, 413)]
             .into_iter()
             .filter(|(_, status, default)| status != default)
@@ -602,6 +602,25 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
                 quote!(.#name(#status))
             })
             .collect();
+    // Refusals go out in the JSON media type the operation documents for their status.
+    let mut media: Vec<(u16, String)> = Vec::new();
+    for status in [invalid, unauthorized, too_large] {
+        let documented = op.responses.iter().find(|r| r.status == Status::Code(status));
+        if let Some(content) = documented.and_then(|r| primary_content(&r.content))
+            && content.is_json()
+            && content.media_type != "application/json"
+            && !media.iter().any(|(s, _)| *s == status)
+        {
+            media.push((status, content.media_type.clone()));
+        }
+    }
+    if !media.is_empty() {
+        let entries = media.iter().map(|(status, media)| {
+            let status = proc_macro2::Literal::u16_unsuffixed(*status);
+            quote!((#status, #media))
+        });
+        changes.push(quote!(.media(&[#(#entries),*])));
+    }
     let answer = if changes.is_empty() {
         quote!(shared.answer(result.await))
     } else {

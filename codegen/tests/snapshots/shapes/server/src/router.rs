@@ -32,7 +32,11 @@ impl<S: ApiBase> Shared<S> {
         result
             .unwrap_or_else(|problem| {
                 let problem = problem.answered_in(statuses);
-                rt::json(problem.status, &self.api.error_body(&problem))
+                rt::json_as(
+                    problem.status,
+                    statuses.media_for(problem.status),
+                    &self.api.error_body(&problem),
+                )
             })
     }
 }

@@ -32,7 +32,11 @@ impl<S: ApiBase> Shared<S> {
         result
             .unwrap_or_else(|problem| {
                 let problem = problem.answered_in(statuses);
-                rt::json(problem.status, &self.api.error_body(&problem))
+                rt::json_as(
+                    problem.status,
+                    statuses.media_for(problem.status),
+                    &self.api.error_body(&problem),
+                )
             })
     }
 }
@@ -363,5 +367,11 @@ async fn get_validated<S: WireApi>(
             },
         )
     };
-    shared.answer_as(result.await, &rt::Statuses::DEFAULT.invalid(422))
+    shared
+        .answer_as(
+            result.await,
+            &rt::Statuses::DEFAULT
+                .invalid(422)
+                .media(&[(422, "application/problem+json")]),
+        )
 }
