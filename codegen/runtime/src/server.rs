@@ -159,22 +159,15 @@ impl Problem {
     }
 
     /// The HTTP status the problem is answered with by an operation with these statuses.
+    /// The defaults of the kinds an operation may choose are [`Statuses::DEFAULT`]'s; the others
+    /// are the router's own.
     pub fn status_in(&self, statuses: &Statuses) -> StatusCode {
         match self.kind {
             ProblemKind::InvalidRequest => status(statuses.invalid),
             ProblemKind::Unauthorized => status(statuses.unauthorized),
             ProblemKind::PayloadTooLarge => status(statuses.too_large),
-            _ => self.default_status(),
-        }
-    }
-
-    fn default_status(&self) -> StatusCode {
-        match self.kind {
-            ProblemKind::InvalidRequest => StatusCode::BAD_REQUEST,
-            ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
