@@ -867,12 +867,7 @@ impl<'a> Differ<'a> {
                 None => "none".to_owned(),
             };
             let message = format!("`{keyword}` changed from {} to {}", describe(was), describe(is));
-            match side {
-                Side::Request if narrowed => self.error("request-constraint-tightened", pointer, message),
-                Side::Response if widened => self.error("response-constraint-loosened", pointer, message),
-                _ if narrowed || widened => self.info("constraint-changed-compatibly", pointer, message),
-                _ => {}
-            }
+            self.constraint_change(side, narrowed, widened, pointer, message);
         }
         // multipleOf: a new step that divides the old one accepts more values.
         match (number(old, "multipleOf"), number(new, "multipleOf")) {
@@ -887,23 +882,14 @@ impl<'a> Differ<'a> {
                 };
                 let describe = |v: Option<f64>| v.map_or("none".to_owned(), |n| n.to_string());
                 let message = format!("`multipleOf` changed from {} to {}", describe(a), describe(b));
-                match side {
-                    Side::Request if narrowed => self.error("request-constraint-tightened", pointer, message),
-                    Side::Response if widened => self.error("response-constraint-loosened", pointer, message),
-                    _ => self.info("constraint-changed-compatibly", pointer, message),
-                }
+                self.constraint_change(side, narrowed, widened, pointer, message);
             }
         }
         // uniqueItems set narrows; unset widens.
-        match (flag(old, "uniqueItems"), flag(new, "uniqueItems")) {
-            (false, true) if side == Side::Request => {
-                self.error("request-constraint-tightened", pointer, "items must now be unique".into())
-            }
-            (true, false) if side == Side::Response => {
-                self.error("response-constraint-loosened", pointer, "items may now repeat".into())
-            }
-            (a, b) if a != b => self.info("constraint-changed-compatibly", pointer, "`uniqueItems` changed".into()),
-            _ => {}
+        let (was_unique, is_unique) = (flag(old, "uniqueItems"), flag(new, "uniqueItems"));
+        if was_unique != is_unique {
+            let message = if is_unique { "items must now be unique" } else { "items may now repeat" };
+            self.constraint_change(side, is_unique, was_unique, pointer, message.into());
         }
         // Patterns cannot be compared for inclusion: a changed one is a warning either way.
         let pattern = |schema: &Value| schema.get("pattern").and_then(Value::as_str).map(str::to_owned);
@@ -1024,6 +1010,17 @@ impl<'a> Differ<'a> {
                     format!("the properties required with `{name}` changed"),
                 );
             }
+        }
+    }
+
+    /// A value constraint that moved, judged by direction: narrowing what a request may hold or
+    /// widening what a response may hold breaks old clients; the other directions are info.
+    fn constraint_change(&mut self, side: Side, narrowed: bool, widened: bool, pointer: &str, message: String) {
+        match side {
+            Side::Request if narrowed => self.error("request-constraint-tightened", pointer, message),
+            Side::Response if widened => self.error("response-constraint-loosened", pointer, message),
+            _ if narrowed || widened => self.info("constraint-changed-compatibly", pointer, message),
+            _ => {}
         }
     }
 
