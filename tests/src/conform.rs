@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use crate::examples::{Direction, validator};
+use crate::examples::{Direction, deref, escape, validator};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "patch", "delete", "options", "head", "trace"];
 
@@ -97,13 +97,6 @@ pub struct Kit<'a> {
     /// Path parameter values of things this run created: (collection path, parameter name) → id.
     created: BTreeMap<String, String>,
     nonce: String,
-}
-
-fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => spec.pointer(reference.trim_start_matches('#')).map(|v| deref(spec, v)).unwrap_or(value),
-        None => value,
-    }
 }
 
 /// The first example of a media type or parameter (`example`, else the first of `examples`),
@@ -355,9 +348,7 @@ impl<'a> Kit<'a> {
         if self.created.contains_key(collection) {
             return;
         }
-        let Some(create) =
-            self.spec.pointer(&format!("/paths/{}/post", collection.replace('~', "~0").replace('/', "~1")))
-        else {
+        let Some(create) = self.spec.pointer(&format!("/paths/{}/post", escape(collection))) else {
             return;
         };
         let content = create.get("requestBody").map(|b| deref(self.spec, b)).and_then(|b| b.get("content"));
@@ -402,7 +393,7 @@ impl<'a> Kit<'a> {
         if unique.is_empty() {
             return None;
         }
-        let list = self.spec.pointer(&format!("/paths/{}/get", collection.replace('~', "~0").replace('/', "~1")))?;
+        let list = self.spec.pointer(&format!("/paths/{}/get", escape(collection)))?;
         let mut request = self.http.get(format!("{}{collection}", self.options.base.trim_end_matches('/')));
         for (name, value) in self.credential_headers(list).unwrap_or_default() {
             request = request.header(name, value);

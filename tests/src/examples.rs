@@ -28,11 +28,13 @@ pub struct Example {
     pub value: Value,
 }
 
-fn escape(segment: &str) -> String {
+/// A JSON pointer segment: `~` and `/` escaped.
+pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+/// Follows `$ref`s within the spec (a chain of them too).
+pub fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => spec.pointer(reference.trim_start_matches('#')).map(|v| deref(spec, v)).unwrap_or(value),
         None => value,
