@@ -463,6 +463,51 @@ impl Loader {
 
     /// The target of a path item's `$ref`: (its file, its pointer there, a copy), following a
     /// chain of such references a few steps.
+    /// Where a `$ref` written in `file` points: the file it names (relative to `file`; `file`
+    /// itself for `#…`), read on first use, and its fragment as a pointer. Remote references are
+    /// refused.
+    fn locate_ref(&mut self, reference: &str, file: usize, ref_pointer: &str) -> Result<(usize, String), Diagnostic> {
+        let here = self.sources[file].path.clone(); // ok: `file` is an index handed out by `read`
+        if reference.contains("://") {
+            return Err(Diagnostic::error(ref_pointer, format!("remote reference {reference:?} is not supported"))
+                .with_hint("download the file and reference it by a relative path")
+                .in_file(here));
+        }
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target = if file_part.is_empty() {
+            file
+        } else {
+            let path = here.parent().unwrap_or(Path::new(".")).join(file_part);
+            self.read(&path).map_err(|d| Diagnostic { pointer: ref_pointer.to_owned(), ..d }.in_file(here.clone()))?
+        };
+        let fragment = if fragment.is_empty() { "#".to_owned() } else { format!("#{fragment}") };
+        Ok((target, fragment))
+    }
+
+    /// A copy of what `fragment` points at in `target`, or a located error for `reference`
+    /// (written in `file`).
+    fn value_at(
+        &self,
+        target: usize,
+        fragment: &str,
+        reference: &str,
+        file: usize,
+        ref_pointer: &str,
+    ) -> Result<Value, Diagnostic> {
+        lookup(&self.parsed[target], &pointer_segments(fragment)) // ok: `target` comes from `read`
+            .cloned()
+            .ok_or_else(|| {
+                let target_path = self.sources[target].path.display(); // ok: as above
+                Diagnostic::error(
+                    ref_pointer,
+                    format!("{reference:?} does not resolve: {fragment} is not in {target_path}"),
+                )
+                .in_file(self.sources[file].path.clone()) // ok: `file` is an index handed out by `read`
+            })
+    }
+
+    /// The target of a path item's `$ref`: (its file, its pointer there, a copy), following a
+    /// chain of such references a few steps.
     fn path_item(
         &mut self,
         reference: &str,
@@ -471,26 +516,8 @@ impl Loader {
     ) -> Result<(usize, String, Value), Diagnostic> {
         let (mut file, mut reference) = (file, reference.to_owned());
         for _ in 0..8 {
-            let here = self.sources[file].path.clone(); // ok: `file` is an index handed out by `read`
-            let (file_part, fragment) = reference.split_once('#').unwrap_or((&reference, ""));
-            if reference.contains("://") {
-                return Err(Diagnostic::error(ref_pointer, format!("remote reference {reference:?} is not supported"))
-                    .in_file(here));
-            }
-            let target = if file_part.is_empty() {
-                file
-            } else {
-                let path = here.parent().unwrap_or(Path::new(".")).join(file_part);
-                self.read(&path)
-                    .map_err(|d| Diagnostic { pointer: ref_pointer.to_owned(), ..d }.in_file(here.clone()))?
-            };
-            let fragment = if fragment.is_empty() { "#".to_owned() } else { format!("#{fragment}") };
-            let item = lookup(&self.parsed[target], &pointer_segments(&fragment)) // ok: `target` comes from `read`
-                .cloned()
-                .ok_or_else(|| {
-                    Diagnostic::error(ref_pointer, format!("the path item {reference:?} does not resolve"))
-                        .in_file(here.clone())
-                })?;
+            let (target, fragment) = self.locate_ref(&reference, file, ref_pointer)?;
+            let item = self.value_at(target, &fragment, &reference, file, ref_pointer)?;
             match item.get("$ref").and_then(Value::as_str) {
                 Some(next) => (file, reference) = (target, next.to_owned()),
                 None => return Ok((target, fragment, item)),
@@ -508,36 +535,13 @@ impl Loader {
         context: &mut [String],
         imported: &mut BTreeMap<(String, String), Value>,
     ) -> Result<String, Diagnostic> {
-        let here = self.sources[file].path.clone(); // ok: `file` is an index handed out by `read`
-        let located = |d: Diagnostic| d.in_file(here.clone());
-        if reference.contains("://") {
-            return Err(located(
-                Diagnostic::error(ref_pointer, format!("remote reference {reference:?} is not supported"))
-                    .with_hint("download the file and reference it by a relative path"),
-            ));
-        }
-        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let target_path = here.parent().unwrap_or(Path::new(".")).join(file_part);
-        // `#…` inside another file: that same file.
-        let target = if file_part.is_empty() {
-            file
-        } else {
-            self.read(&target_path).map_err(|d| located(Diagnostic { pointer: ref_pointer.to_owned(), ..d }))?
-        };
-        let target_path = if file_part.is_empty() { here.clone() } else { target_path };
-        let fragment_pointer = if fragment.is_empty() { "#".to_owned() } else { format!("#{fragment}") };
+        let (target, fragment_pointer) = self.locate_ref(reference, file, ref_pointer)?;
         if let Some(local) = self.imports.get(&(target, fragment_pointer.clone())) {
             return Ok(local.clone());
         }
+        let mut value = self.value_at(target, &fragment_pointer, reference, file, ref_pointer)?;
         let segments = pointer_segments(&fragment_pointer);
-        let mut value = lookup(&self.parsed[target], &segments) // ok: `target` comes from `read`
-            .cloned()
-            .ok_or_else(|| {
-                located(Diagnostic::error(
-                    ref_pointer,
-                    format!("{reference:?} does not resolve: {fragment_pointer} is not in {}", target_path.display()),
-                ))
-            })?;
+        let file_part = reference.split_once('#').map_or(reference, |(f, _)| f);
         let section = section_for(&segments, context);
         let stem = Path::new(file_part).file_stem().and_then(|s| s.to_str()).unwrap_or("Imported");
         let base = segments.last().cloned().unwrap_or_else(|| stem.to_owned());
