@@ -325,6 +325,17 @@ pub struct Content {
     /// The `encoding` entries of a form body, as written: property, style, explode,
     /// allowReserved.
     pub encoding: Vec<(String, ParamStyle, bool, bool)>,
+    /// The media type's examples in document order: each of `examples` by name (external
+    /// values left out), then `example` (no name), then the schema's own `example`.
+    pub examples: Vec<Example>,
+}
+
+/// One example value of a body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// The key under `examples`; `None` for `example`.
+    pub name: Option<String>,
+    pub value: Value,
 }
 
 /// How one property of a form body is written.
@@ -500,6 +511,8 @@ pub struct ResponseHeader {
     pub doc: Option<String>,
     pub explode: bool,
     pub shape: ParamShape,
+    /// The header's `example` (or its first `examples` value).
+    pub example: Option<Value>,
 }
 
 #[derive(Debug)]

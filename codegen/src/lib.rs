@@ -21,6 +21,7 @@ pub mod naming;
 pub mod render;
 pub(crate) mod resolve;
 mod shape;
+pub mod synth;
 pub mod validate;
 
 use std::path::Path;
@@ -173,6 +174,7 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
     diagnostics.extend(lowering.into_vec());
     if let Some(server) = &settings.server {
         diagnostics.extend(emit::server::refusal_warnings(&ir, server.invalid_status));
+        diagnostics.extend(emit::mock::notes(&ir));
     }
     let emitted =
         emit::models::emit(&ir, &settings.models, &settings.runtime, &settings.spec_label).and_then(|mut files| {

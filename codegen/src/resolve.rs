@@ -46,6 +46,13 @@ impl Component for openapiv3::Header {
     }
 }
 
+impl Component for openapiv3::Example {
+    const PREFIX: &'static str = "#/components/examples/";
+    fn lookup<'a>(components: &'a openapiv3::Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
+        components.examples.get(name)
+    }
+}
+
 /// Follows a chain of component references to the item; also returns the last reference
 /// followed (where the item is defined). `None` for a dangling or overlong chain.
 pub(crate) fn resolve_at<'a, T: Component>(

@@ -15,6 +15,7 @@ mod check_cmd;
 mod codegen_cmd;
 mod corpus_cmd;
 mod diff_cmd;
+mod mock_cmd;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Repository automation for the OpenAPI toolkit")]
@@ -35,6 +36,9 @@ enum Command {
     Corpus(corpus_cmd::Args),
     /// Benchmark the generator against cargo progenitor, side by side, as ratios.
     Bench(bench_cmd::Args),
+    /// Build and serve a mock server answering from the spec's examples (`--spec FILE`,
+    /// `--bind ADDR`, `--token T`); `Prefer: code=404` / `example=NAME` choose the answer.
+    Mock(mock_cmd::Args),
     /// Check a running implementation against the spec (the conformance kit): `--url URL`, with
     /// `--api-token T`, `--bearer T` or `--email E --password P`; `--spec FILE` for another
     /// document. Every argument goes to the `conform` program (`-- --help` lists them).
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Check => check_cmd::run(),
         Command::Corpus(args) => corpus_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
+        Command::Mock(args) => mock_cmd::run(&args),
         Command::Conform { args } => conform(&args),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {

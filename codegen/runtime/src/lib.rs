@@ -12,6 +12,8 @@
 //!   every OpenAPI style, shared by both sides;
 //! - [`server`] (feature `server`): what generated axum routers call to read, authenticate and
 //!   answer requests;
+//! - [`mock`] (feature `mock`): what generated mock servers call to choose and decode their
+//!   answers, and the `main` of their binary;
 //! - [`client`] (feature `client`): the reqwest executor generated clients hand their
 //!   operations to (credentials, retries, the session cookie, encoding, decoding).
 //!
@@ -32,6 +34,8 @@ mod validate;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "server")]
 pub mod server;
 

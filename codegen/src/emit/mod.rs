@@ -3,6 +3,7 @@
 //! is prepended (comments do not survive a token stream).
 
 pub mod client;
+pub mod mock;
 pub mod models;
 pub mod openapi;
 pub mod operations;

@@ -47,6 +47,10 @@ pub fn emit(
 
         #[rustfmt::skip]
         mod api;
+        /// A mock implementation answering from the spec's examples (feature `mock`).
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
         #[rustfmt::skip]
         mod openapi;
         #[rustfmt::skip]
@@ -71,6 +75,8 @@ pub fn emit(
         ("openapi.rs", format_rust(super::openapi::module(), spec_label)?),
         ("openapi.json", super::openapi::json(ir)?),
         ("router.rs", format_rust(router_module(ir, settings.invalid_status), spec_label)?),
+        ("mock.rs", format_rust(super::mock::module(ir), spec_label)?),
+        ("bin/mock.rs", format_rust(mock_main(ir, &settings.crate_name), spec_label)?),
     ];
     let version = ir.crate_version.clone();
     let package = super::Package {
@@ -91,7 +97,11 @@ pub fn emit(
          utoipa-swagger-ui = {{ version = \"10\", default-features = false, features = [\"axum\", \"vendored\"], optional = true }}\n\n\
          [features]\n\
          # Serves Swagger UI (bundled, nothing is downloaded) at ServerConfig::swagger_ui_path.\n\
-         swagger-ui = [\"dep:utoipa-swagger-ui\"]\n",
+         swagger-ui = [\"dep:utoipa-swagger-ui\"]\n\
+         # `mock::Mock`, answering from the spec's examples, and the `{name}` binary serving it.\n\
+         mock = [\"openapi-runtime/mock\"]\n\n\
+         [[bin]]\nname = \"{name}\"\npath = \"src/bin/mock.rs\"\nrequired-features = [\"mock\"]\n",
+        name = mock_bin(&settings.crate_name),
         extra = super::dependency_lines(&models.dependencies),
         header = header("#", spec_label),
         package = super::package_section(&package),
@@ -132,8 +142,34 @@ pub fn emit(
     Ok(out)
 }
 
+/// The mock binary's name: `api-server` → `api-mock`, else the crate name plus `-mock`.
+fn mock_bin(crate_name: &str) -> String {
+    format!("{}-mock", crate_name.strip_suffix("-server").unwrap_or(crate_name))
+}
+
+/// The mock's binary: the runtime's `main` over the generated mock.
+fn mock_main(ir: &Ir, crate_name: &str) -> TokenStream {
+    let krate = RustIdent::new(&crate_name.replace('-', "_")).ident();
+    let title = format!("{} {}", ir.title, ir.version);
+    let doc = format!(
+        " Serves a mock of {title}: `cargo run -p {crate_name} --features mock --bin {bin} -- --help`.",
+        bin = mock_bin(crate_name),
+    );
+    quote! {
+        #![doc = #doc]
+
+        #[rustfmt::skip]
+        fn main() -> ::std::process::ExitCode {
+            ::openapi_runtime::mock::main(#title, |token| match token {
+                ::std::option::Option::Some(token) => #krate::mock::Mock::with_token(token).router(),
+                ::std::option::Option::None => #krate::mock::Mock::new().router(),
+            })
+        }
+    }
+}
+
 /// The schema most error responses use: the body of the errors the router answers itself.
-fn error_body_type(ir: &Ir) -> Type {
+pub(crate) fn error_body_type(ir: &Ir) -> Type {
     let mut counts: BTreeMap<String, (usize, Type)> = BTreeMap::new();
     for op in &ir.operations {
         for response in &op.responses {
@@ -180,18 +216,18 @@ fn credential_variant(scheme: &SecurityScheme) -> proc_macro2::Ident {
     RustIdent::new(&type_name(&scheme.name)).ident()
 }
 
-fn tag_trait(tag: &str) -> proc_macro2::Ident {
+pub(crate) fn tag_trait(tag: &str) -> proc_macro2::Ident {
     RustIdent::new(&format!("{}Api", type_name(tag))).ident()
 }
 
 /// How the handler receives the caller: `None` for a public operation.
-enum Caller {
+pub(crate) enum Caller {
     Public,
     Required,
     Optional,
 }
 
-fn caller(op: &Operation) -> Caller {
+pub(crate) fn caller(op: &Operation) -> Caller {
     if op.security.is_empty() {
         Caller::Public
     } else if op.security.iter().any(Vec::is_empty) {
@@ -223,7 +259,7 @@ fn param_struct(op: &Operation, location: ParamLocation) -> Option<&RustIdent> {
     }
 }
 
-fn has_request(op: &Operation) -> bool {
+pub(crate) fn has_request(op: &Operation) -> bool {
     op.types.path.is_some()
         || op.types.query.is_some()
         || op.types.headers.is_some()

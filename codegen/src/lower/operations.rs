@@ -272,7 +272,8 @@ impl<'a> Lowerer<'a> {
                         .with_hint("the handler (or caller) reads and writes the parts itself, boundary included"),
                     );
                 }
-                Content { media_type: media_type.clone(), ty, form: Vec::new(), encoding }
+                let examples = self.media_examples(media);
+                Content { media_type: media_type.clone(), ty, form: Vec::new(), encoding, examples }
             })
             .collect::<Vec<Content>>();
         // One media type is generated: the first JSON one, else the first (`primary_content`).
@@ -288,6 +289,31 @@ impl<'a> Lowerer<'a> {
             }
         }
         lowered
+    }
+
+    /// A media type's examples: named ones first (in document order), then `example`, then
+    /// the schema's own `example`. An `externalValue` is not fetched.
+    fn media_examples(&self, media: &'a openapiv3::MediaType) -> Vec<Example> {
+        let mut out: Vec<Example> = media
+            .examples
+            .iter()
+            .filter_map(|(name, example)| {
+                let (example, _) = resolve_at(self.api, example)?;
+                Some(Example { name: Some(name.clone()), value: example.value.clone()? })
+            })
+            .collect();
+        out.extend(media.example.clone().map(|value| Example { name: None, value }));
+        let schema = match &media.schema {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_schema(reference),
+            None => None,
+        };
+        if out.is_empty()
+            && let Some(value) = schema.and_then(|s| s.schema_data.example.clone())
+        {
+            out.push(Example { name: None, value });
+        }
+        out
     }
 
     pub(super) fn lower_responses(&mut self, op: &'a openapiv3::Operation, site: &Site) -> Vec<Response> {
@@ -362,6 +388,10 @@ impl<'a> Lowerer<'a> {
                 // openapiv3 does not keep a header's `explode`; simple style without it is the default.
                 explode: false,
                 shape: if json { ParamShape::Json } else { ParamShape::Scalar },
+                example: header
+                    .example
+                    .clone()
+                    .or_else(|| header.examples.values().find_map(|e| resolve_at(self.api, e)?.0.value.clone())),
             });
         }
         out

@@ -19,6 +19,102 @@
 
 use crate::support as rt;
 
+/// Every kind of bound, for values the mock makes up.
+///
+/// Generated from `#/components/schemas/Bounded`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Bounded {
+    pub code: ::std::string::String,
+    pub count: i64,
+    pub share: f64,
+    pub step: i64,
+    pub even: f64,
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    /// Default: `"high"`.
+    pub level: BoundedLevel,
+    pub sku: ::std::string::String,
+}
+
+::openapi_runtime::json_object!(Bounded);
+
+impl rt::Validate for Bounded {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("code", &self.code, &rt::Limits::NONE.min_length(12).max_length(12));
+        check
+            .number(
+                "count",
+                &self.count,
+                &rt::Limits::NONE.exclusive_minimum(10.0).maximum(20.0),
+            );
+        check.number("share", &self.share, &rt::Limits::NONE.maximum(-1.5));
+        check
+            .number("step", &self.step, &rt::Limits::NONE.minimum(1.0).multiple_of(7.0));
+        check
+            .number(
+                "even",
+                &self.even,
+                &rt::Limits::NONE.minimum(0.3).maximum(0.6).multiple_of(0.25),
+            );
+        check.items("tags", &self.tags, &rt::Limits::NONE.min_items(3));
+        check.each_text("tags", &self.tags, &rt::Limits::NONE.max_length(8));
+        check.nested("level", &self.level);
+        check
+            .text(
+                "sku",
+                &self.sku,
+                &rt::Limits::NONE
+                    .pattern({
+                        static PATTERN: rt::Pattern = rt::Pattern::new("^[A-Z]{3}$");
+                        &PATTERN
+                    }),
+            );
+    }
+}
+
+/// Generated from `#/components/schemas/Bounded/properties/level`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum BoundedLevel {
+    #[serde(rename = "low")]
+    Low,
+    #[default]
+    #[serde(rename = "high")]
+    High,
+}
+
+impl BoundedLevel {
+    /// Every value, in the order of the schema.
+    pub const ALL: &'static [Self] = &[Self::Low, Self::High];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::High => "high",
+        }
+    }
+}
+
+impl ::std::fmt::Display for BoundedLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::Validate for BoundedLevel {}
+
 /// Generated from `#/components/schemas/Circle`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]

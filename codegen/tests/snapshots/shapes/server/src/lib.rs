@@ -6,6 +6,10 @@
 
 #[rustfmt::skip]
 mod api;
+/// A mock implementation answering from the spec's examples (feature `mock`).
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 #[rustfmt::skip]
 mod openapi;
 #[rustfmt::skip]
