@@ -12,7 +12,7 @@
 //!   every OpenAPI style, shared by both sides;
 //! - [`server`] (feature `server`): what generated axum routers call to read, authenticate and
 //!   answer requests;
-//! - [`mock`] (feature `mock`): what generated mock servers call to choose and decode their
+//! - `mock` (feature `mock`): what generated mock servers call to choose and decode their
 //!   answers, and the `main` of their binary;
 //! - [`client`] (feature `client`): the reqwest executor generated clients hand their
 //!   operations to (credentials, retries, the session cookie, encoding, decoding).
