@@ -225,10 +225,15 @@ pub struct Operation {
     pub body: Option<Body>,
     pub responses: Vec<Response>,
     /// Alternatives; each alternative names schemes that must all be satisfied. Empty: public.
-    pub security: Vec<Vec<String>>,
-    /// The scopes each scheme of each alternative asks for (OAuth2, OpenID Connect), in the
-    /// same order as `security`.
-    pub security_scopes: Vec<Vec<Vec<String>>>,
+    pub security: Vec<Vec<Requirement>>,
+}
+
+/// One scheme of a security alternative, with the scopes it asks for (OAuth2, OpenID Connect;
+/// OpenAPI 3.1 also allows role names for other schemes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub scheme: String,
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -528,6 +533,14 @@ pub enum SecurityKind {
     Http { scheme: String, bearer_format: Option<String> },
     OAuth2,
     OpenIdConnect,
+}
+
+impl SecurityKind {
+    /// Whether requirements name scopes for this kind of scheme, which `authenticate` then
+    /// receives with the credential.
+    pub fn has_scopes(&self) -> bool {
+        matches!(self, SecurityKind::OAuth2 | SecurityKind::OpenIdConnect)
+    }
 }
 
 /// Whether `pattern` compiles with the engine the generated code uses. An ECMA-262 construct it

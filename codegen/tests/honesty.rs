@@ -74,6 +74,16 @@ fn an_undeclared_security_scheme_is_an_error() {
 }
 
 #[test]
+fn roles_of_a_scheme_without_scopes_are_said() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      security: [{key: [admin]}, {oauth: [read]}]\n      responses:\n        '204': {description: ok}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: x-key}\n    oauth: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://a.example/auth', scopes: {read: Read.}}}}\n";
+    let path = write("roles", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    let warning = at(&generated.warnings, "#/paths/~1things/get/security/0/key");
+    assert!(warning.message.contains("not passed to `authenticate`"), "{warning}");
+    assert!(!generated.warnings.iter().any(|w| w.pointer.contains("security/1")), "OAuth 2 scopes are passed");
+}
+
+#[test]
 fn a_filter_that_matches_nothing_is_an_error() {
     let path = write("filter", &document("    Thing: {type: object}\n"));
     let mut settings = Settings::new("spec.yaml");

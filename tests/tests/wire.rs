@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use wire_client::Client;
 use wire_server::models as m;
-use wire_server::{ApiBase, Problem, RequestMeta, WireApi};
+use wire_server::{ApiBase, Credential, Problem, RequestMeta, Unavailable, WireApi};
 
 /// Answers every operation with the typed request it received, as JSON.
 struct Echo;
@@ -21,8 +21,24 @@ fn echo<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("parameter structs serialise")
 }
 
+/// OAuth 2 tokens that grant `things:read` only and every scope, and an API key.
+const READ_TOKEN: &str = "read-token";
+const ALL_TOKEN: &str = "all-token";
+const KEY: &str = "key-0123";
+
 impl ApiBase for Echo {
-    type Principal = ();
+    /// The scheme met, with the scopes its requirement asked for.
+    type Principal = Value;
+
+    async fn authenticate(&self, credential: Credential, _meta: &RequestMeta) -> Result<Option<Value>, Unavailable> {
+        Ok(match credential {
+            Credential::Oauth { token, scopes } => {
+                let granted = token == ALL_TOKEN || token == READ_TOKEN && scopes.iter().all(|s| *s == "things:read");
+                granted.then(|| json!({"oauth": scopes}))
+            }
+            Credential::Key(key) => (key == KEY).then(|| json!({"key": []})),
+        })
+    }
 
     fn error_body(&self, problem: &Problem) -> m::Problem {
         m::Problem { title: problem.message.clone(), status: Some(i64::from(problem.status().as_u16())) }
@@ -30,6 +46,10 @@ impl ApiBase for Echo {
 }
 
 impl WireApi for Echo {
+    async fn get_scoped(&self, principal: Value, _meta: &RequestMeta) -> m::GetScopedResponse {
+        m::GetScopedResponse::Ok(principal)
+    }
+
     async fn path_styles(&self, _meta: &RequestMeta, request: wire_server::PathStylesRequest) -> m::PathStylesResponse {
         m::PathStylesResponse::Ok(echo(&request.path))
     }
@@ -466,5 +486,29 @@ async fn byte_strings_travel_as_base64() {
     assert!(server.last().contains("sig=AQID%2Bg%3D%3D"), "{}", server.last());
     match answer.value {
         m::GetEncodedResponse::Ok(body) => assert_eq!(body, json!({"bytes": [1, 2, 3, 250]})),
+    }
+}
+
+#[tokio::test]
+async fn the_scopes_a_requirement_asks_for_reach_authenticate() {
+    let server = Server::start().await;
+    // The token grants `things:read` but the operation asks `things:write` too: refused.
+    let oauth = Client::builder(&server.base).oauth(READ_TOKEN).build().expect("a client");
+    match oauth.wire().get_scoped().await.expect("sent").value {
+        m::GetScopedResponse::Unauthorized(problem) => assert_eq!(problem.status, Some(401)),
+        other => panic!("a token without things:write was accepted: {other:?}"),
+    }
+    let key = Client::builder(&server.base).key(KEY).build().expect("a client");
+    match key.wire().get_scoped().await.expect("sent").value {
+        m::GetScopedResponse::Ok(principal) => assert_eq!(principal, json!({"key": []})),
+        other => panic!("{other:?}"),
+    }
+    // What `authenticate` saw: the scopes of the operation's OAuth 2 requirement.
+    let all = Client::builder(&server.base).oauth(ALL_TOKEN).build().expect("a client");
+    match all.wire().get_scoped().await.expect("sent").value {
+        m::GetScopedResponse::Ok(principal) => {
+            assert_eq!(principal, json!({"oauth": ["things:read", "things:write"]}))
+        }
+        other => panic!("{other:?}"),
     }
 }

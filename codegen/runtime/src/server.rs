@@ -229,36 +229,41 @@ pub trait Authenticate: Send + Sync {
     /// Every security scheme of the API.
     const SCHEMES: &'static [Scheme];
 
-    /// Checks one credential of the named scheme; `Ok(None)` refuses it, `Err` says it could
-    /// not be checked.
+    /// Checks one credential of the named scheme, which the operation's requirement asks for
+    /// `scopes` (empty but for OAuth 2 / OpenID Connect); `Ok(None)` refuses it, `Err` says it
+    /// could not be checked.
     fn check(
         &self,
         scheme: &'static str,
         credential: String,
+        scopes: &'static [&'static str],
         meta: &RequestMeta,
     ) -> impl Future<Output = Result<Option<Self::Principal>, Unavailable>> + Send;
 }
+
+/// One scheme of a security alternative: its name, and the scopes the operation asks of it.
+pub type Requirement = (&'static str, &'static [&'static str]);
 
 /// A credential could not be checked (the store that holds credentials is down). The router
 /// answers 503, not 401: a client that met 401 would drop a credential that is still valid.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unavailable;
 
-/// The caller, by the first of `alternatives` (each a list of scheme names, all required) whose
-/// every credential is present and accepted; the principal of its first scheme. `None` when no
-/// alternative is met, including one that names a scheme the API does not declare; the 503
-/// problem when a credential could not be checked.
+/// The caller, by the first of `alternatives` (each a list of requirements, all required) whose
+/// every credential is present and accepted with the scopes asked of it; the principal of its
+/// first scheme. `None` when no alternative is met, including one that names a scheme the API
+/// does not declare; the 503 problem when a credential could not be checked.
 pub async fn authenticate<A: Authenticate>(
     auth: &A,
     request: &Incoming,
-    alternatives: &[&[&'static str]],
+    alternatives: &[&[Requirement]],
 ) -> Result<Option<A::Principal>, Problem> {
     'alternatives: for alternative in alternatives {
         let mut first = None;
-        for name in *alternative {
-            let Some(scheme) = A::SCHEMES.iter().find(|s| s.name == *name) else { continue 'alternatives };
+        for &(name, scopes) in *alternative {
+            let Some(scheme) = A::SCHEMES.iter().find(|s| s.name == name) else { continue 'alternatives };
             let Some(credential) = request.credential(scheme.carrier) else { continue 'alternatives };
-            let checked = auth.check(scheme.name, credential, request.meta()).await;
+            let checked = auth.check(scheme.name, credential, scopes, request.meta()).await;
             let Some(who) = checked.map_err(|Unavailable| Problem::unavailable())? else { continue 'alternatives };
             first.get_or_insert(who);
         }
@@ -664,12 +669,15 @@ mod tests {
             &self,
             scheme: &'static str,
             credential: String,
+            scopes: &'static [&'static str],
             _: &RequestMeta,
         ) -> Result<Option<String>, Unavailable> {
             if credential == "store-down" {
                 return Err(Unavailable);
             }
-            Ok((credential == "good").then(|| format!("{scheme}:{credential}")))
+            // A token granting only `read`.
+            let granted = scopes.iter().all(|scope| *scope == "read");
+            Ok((credential == "good" && granted).then(|| format!("{scheme}:{credential}")))
         }
     }
 
@@ -677,19 +685,28 @@ mod tests {
     async fn the_first_alternative_met_wins() {
         let both = incoming("/", &[("x-key", "bad"), ("authorization", "Bearer good")], "");
         let who = |result: Result<Option<String>, Problem>| result.expect("checked");
-        assert_eq!(who(authenticate(&Tokens, &both, &[&["key"], &["jwt"]]).await).as_deref(), Some("jwt:good"));
+        let (key, jwt) = (("key", &[][..]), ("jwt", &[][..]));
+        assert_eq!(who(authenticate(&Tokens, &both, &[&[key], &[jwt]]).await).as_deref(), Some("jwt:good"));
         // Every scheme of an alternative must be accepted.
-        assert_eq!(who(authenticate(&Tokens, &both, &[&["key", "jwt"]]).await), None);
+        assert_eq!(who(authenticate(&Tokens, &both, &[&[key, jwt]]).await), None);
         // An undeclared scheme can never be met.
-        assert_eq!(who(authenticate(&Tokens, &both, &[&["nope"]]).await), None);
+        assert_eq!(who(authenticate(&Tokens, &both, &[&[("nope", &[])]]).await), None);
         let good = incoming("/", &[("x-key", "good"), ("authorization", "Bearer good")], "");
-        assert_eq!(who(authenticate(&Tokens, &good, &[&["key", "jwt"]]).await).as_deref(), Some("key:good"));
+        assert_eq!(who(authenticate(&Tokens, &good, &[&[key, jwt]]).await).as_deref(), Some("key:good"));
+    }
+
+    #[tokio::test]
+    async fn the_scopes_asked_reach_the_check() {
+        let good = incoming("/", &[("authorization", "Bearer good")], "");
+        let who = |result: Result<Option<String>, Problem>| result.expect("checked");
+        assert_eq!(who(authenticate(&Tokens, &good, &[&[("jwt", &["read"])]]).await).as_deref(), Some("jwt:good"));
+        assert_eq!(who(authenticate(&Tokens, &good, &[&[("jwt", &["read", "write"])]]).await), None);
     }
 
     #[tokio::test]
     async fn a_credential_that_cannot_be_checked_is_503_not_401() {
         let down = incoming("/", &[("x-key", "store-down")], "");
-        let problem = authenticate(&Tokens, &down, &[&["key"]]).await.expect_err("not checked");
+        let problem = authenticate(&Tokens, &down, &[&[("key", &[])]]).await.expect_err("not checked");
         assert_eq!((problem.kind, problem.status()), (ProblemKind::Unavailable, StatusCode::SERVICE_UNAVAILABLE));
     }
 

@@ -484,7 +484,10 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
             };
         }
     }
-    let security = op.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
+    let security = op.security.iter().map(|alternative| {
+        let schemes = alternative.iter().map(|requirement| &requirement.scheme);
+        quote!(&[#(#schemes),*])
+    });
     let method = format_ident!("{}", op.method.to_ascii_uppercase());
     let path = &op.path;
     let decode = decode(op);
@@ -586,7 +589,7 @@ fn example_code(ir: &Ir, crate_ident: &proc_macro2::Ident) -> Result<Option<Stri
         .security
         .first()
         .and_then(|alt| alt.first())
-        .and_then(|s| ir.security_schemes.iter().find(|scheme| &scheme.name == s))
+        .and_then(|s| ir.security_schemes.iter().find(|scheme| scheme.name == s.scheme))
         .map(|scheme| {
             let (_, setter) = scheme_idents(scheme);
             quote!(.#setter("my-credential"))

@@ -224,7 +224,12 @@ fn authenticate(ir: &Ir) -> TokenStream {
     }
     let variants = ir.security_schemes.iter().map(|scheme| {
         let variant = RustIdent::new(&crate::naming::type_name(&scheme.name)).ident();
-        quote!(Credential::#variant(value))
+        if scheme.kind.has_scopes() {
+            // Any scopes: the mock accepts what a present credential asks for.
+            quote!(Credential::#variant { token: value, .. })
+        } else {
+            quote!(Credential::#variant(value))
+        }
     });
     quote! {
         async fn authenticate(&self, credential: Credential, _meta: &RequestMeta)

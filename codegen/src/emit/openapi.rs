@@ -366,22 +366,16 @@ impl<'a> Describer<'a> {
             responses = responses.response(status, built.build());
         }
         // Each alternative with the scopes its schemes ask for.
-        let no_scopes = Vec::new();
         let security: Vec<SecurityRequirement> = op
             .security
             .iter()
-            .enumerate()
-            .map(|(i, alternative)| {
-                let scopes = |j: usize| op.security_scopes.get(i).and_then(|alt| alt.get(j)).unwrap_or(&no_scopes);
-                match alternative.split_first() {
-                    None => SecurityRequirement::default(),
-                    Some((first, rest)) => rest
-                        .iter()
-                        .enumerate()
-                        .fold(SecurityRequirement::new(first, scopes(0).clone()), |requirement, (j, name)| {
-                            requirement.add(name, scopes(j + 1).clone())
-                        }),
-                }
+            .map(|alternative| match alternative.split_first() {
+                None => SecurityRequirement::default(),
+                Some((first, rest)) => rest
+                    .iter()
+                    .fold(SecurityRequirement::new(&first.scheme, first.scopes.clone()), |requirement, next| {
+                        requirement.add(&next.scheme, next.scopes.clone())
+                    }),
             })
             .collect();
         operation.responses(responses.build()).securities(Some(security)).build()

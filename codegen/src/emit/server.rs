@@ -13,7 +13,8 @@ use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    BodyKind, Content, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content,
+    BodyKind, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme, Status, Type,
+    primary_content,
 };
 use crate::naming::{RustIdent, field_name, type_name};
 
@@ -282,7 +283,15 @@ fn api_module(ir: &Ir) -> TokenStream {
                 format!(" `{}`: the credentials of an `Authorization: {http}` header.", scheme.name)
             }
             SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
-                format!(" `{}`: the token of an `Authorization: Bearer` header.", scheme.name)
+                let doc = format!(
+                    " `{}`: the token of an `Authorization: Bearer` header, and the scopes the operation's \
+                     requirement asks of it (check that the token grants each).",
+                    scheme.name
+                );
+                return quote! {
+                    #[doc = #doc]
+                    #variant { token: ::std::string::String, scopes: &'static [&'static str] },
+                };
             }
         };
         quote! { #[doc = #doc] #variant(::std::string::String), }
@@ -479,7 +488,10 @@ pub(crate) fn scheme_entry(scheme: &SecurityScheme) -> TokenStream {
 /// The operation's accepted alternatives as data: lists of scheme names, all required. An
 /// alternative naming an undeclared scheme stays in, and can never be met.
 fn alternatives(op: &Operation) -> TokenStream {
-    let alternatives = op.security.iter().filter(|alt| !alt.is_empty()).map(|alt| quote!(&[#(#alt),*]));
+    let alternatives = op.security.iter().filter(|alt| !alt.is_empty()).map(|alt| {
+        let requirements = alt.iter().map(|Requirement { scheme, scopes }| quote!((#scheme, &[#(#scopes),*])));
+        quote!(&[#(#requirements),*])
+    });
     quote!(&[#(#alternatives),*])
 }
 
@@ -493,15 +505,25 @@ fn authenticate_impl(ir: &Ir) -> TokenStream {
     let arms = ir.security_schemes.iter().map(|scheme| {
         let name = &scheme.name;
         let variant = credential_variant(scheme);
-        quote!(#name => Credential::#variant(credential),)
+        if scheme.kind.has_scopes() {
+            quote!(#name => Credential::#variant { token: credential, scopes },)
+        } else {
+            quote!(#name => Credential::#variant(credential),)
+        }
     });
+    // Only OAuth 2 / OpenID Connect credentials carry the scopes asked of them.
+    let scopes = if ir.security_schemes.iter().any(|scheme| scheme.kind.has_scopes()) {
+        format_ident!("scopes")
+    } else {
+        format_ident!("_scopes")
+    };
     quote! {
         impl<S: ApiBase> rt::Authenticate for Shared<S> {
             type Principal = S::Principal;
 
             const SCHEMES: &'static [rt::Scheme] = &[#(#schemes),*];
 
-            async fn check(&self, scheme: &'static str, credential: ::std::string::String, meta: &RequestMeta)
+            async fn check(&self, scheme: &'static str, credential: ::std::string::String, #scopes: &'static [&'static str], meta: &RequestMeta)
                 -> ::std::result::Result<::std::option::Option<S::Principal>, rt::Unavailable> {
                 let credential = match scheme {
                     #(#arms)*

@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push};
 use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth, FormProperty,
-    IntegerWidth, Ir, Operation, OperationTypes, Param, ParamLocation, ParamShape, ParamStyle, Response,
+    IntegerWidth, Ir, Operation, OperationTypes, Param, ParamLocation, ParamShape, ParamStyle, Requirement, Response,
     ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef, TypeKind, Union, UnionVariant,
     UnknownFields, form_media, primary_content,
 };
@@ -145,6 +145,7 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
     lowerer.lower_components();
     let mut operations = lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
+    lowerer.check_roles();
     lowerer.finish_discriminators();
     lowerer.break_cycles();
     lowerer.finish_params(&mut operations);

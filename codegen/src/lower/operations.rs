@@ -101,10 +101,16 @@ impl<'a> Lowerer<'a> {
                     .map(str::to_owned);
                 let requirements = op.security.as_ref().or(self.api.security.as_ref());
                 let security = requirements
-                    .map(|reqs| reqs.iter().map(|req| req.keys().cloned().collect()).collect())
-                    .unwrap_or_default();
-                let security_scopes = requirements
-                    .map(|reqs| reqs.iter().map(|req| req.values().cloned().collect()).collect())
+                    .map(|reqs| {
+                        let alternative = |req: &openapiv3::SecurityRequirement| {
+                            let requirement = |(scheme, scopes): (&String, &Vec<String>)| Requirement {
+                                scheme: scheme.clone(),
+                                scopes: scopes.clone(),
+                            };
+                            req.iter().map(requirement).collect()
+                        };
+                        reqs.iter().map(alternative).collect()
+                    })
                     .unwrap_or_default();
                 out.push(Operation {
                     id,
@@ -121,7 +127,6 @@ impl<'a> Lowerer<'a> {
                     body,
                     responses,
                     security,
-                    security_scopes,
                 });
             }
         }

@@ -64,6 +64,7 @@ impl<S: ApiBase> rt::Authenticate for Shared<S> {
         &self,
         scheme: &'static str,
         credential: ::std::string::String,
+        _scopes: &'static [&'static str],
         meta: &RequestMeta,
     ) -> ::std::result::Result<::std::option::Option<S::Principal>, rt::Unavailable> {
         let credential = match scheme {
@@ -198,7 +199,7 @@ async fn get_auth<S: AuthApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -270,7 +271,7 @@ async fn delete_auth<S: AuthApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -344,7 +345,7 @@ async fn get_invites<S: InvitesApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -380,7 +381,7 @@ async fn post_invites<S: InvitesApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -472,7 +473,7 @@ async fn delete_invites_invite<S: InvitesApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -524,7 +525,7 @@ async fn post_invites_invite_resend<S: InvitesApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -578,7 +579,7 @@ async fn get_users<S: UsersApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -619,7 +620,7 @@ async fn post_users<S: UsersApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -747,7 +748,7 @@ async fn get_users_user<S: UsersApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -793,7 +794,7 @@ async fn post_users_user<S: UsersApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
@@ -844,7 +845,7 @@ async fn delete_users_user<S: UsersApi>(
         let principal = rt::authenticate(
                 &*shared,
                 &request,
-                &[&["api_token"], &["cookie_auth"], &["jwt_token"]],
+                &[&[("api_token", &[])], &[("cookie_auth", &[])], &[("jwt_token", &[])]],
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;

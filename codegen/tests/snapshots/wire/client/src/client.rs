@@ -8,17 +8,34 @@ use crate::support::Error;
 
 /// A security scheme of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Scheme {}
+pub enum Scheme {
+    /// `oauth`
+    Oauth,
+    /// `key`
+    Key,
+}
 
 impl Scheme {
     /// The scheme's name in the spec.
     pub fn name(self) -> &'static str {
-        match self {}
+        match self {
+            Scheme::Oauth => "oauth",
+            Scheme::Key => "key",
+        }
     }
 }
 
 /// Every scheme, and where its credential travels.
-static SCHEMES: &[rt::Scheme] = &[];
+static SCHEMES: &[rt::Scheme] = &[
+    rt::Scheme {
+        name: "oauth",
+        carrier: rt::Carrier::Authorization("Bearer"),
+    },
+    rt::Scheme {
+        name: "key",
+        carrier: rt::Carrier::Header("x-key"),
+    },
+];
 
 /// A client of the API. Cheap to clone; clones share credentials and the session.
 #[derive(Clone, Debug)]
@@ -37,6 +54,16 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// Sets or, with `None`, forgets the `oauth` credential.
+    pub fn set_oauth(&self, value: ::std::option::Option<::std::string::String>) {
+        self.core.set_credential("oauth", value);
+    }
+
+    /// Sets or, with `None`, forgets the `key` credential.
+    pub fn set_key(&self, value: ::std::option::Option<::std::string::String>) {
+        self.core.set_credential("key", value);
     }
 
     /// The current credential of a scheme (including a session cookie the server set).
@@ -60,6 +87,20 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// Sends `oauth` as `Authorization: Bearer …` with the operations that accept it.
+    pub fn oauth(self, value: impl Into<::std::string::String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential("oauth", value),
+        }
+    }
+
+    /// Sends `key` as header `x-key` with the operations that accept it.
+    pub fn key(self, value: impl Into<::std::string::String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.credential("key", value),
+        }
+    }
+
     /// Adds a header sent with every request. Invalid names or values are refused by
     /// [`ClientBuilder::build`].
     pub fn default_header(self, name: &str, value: &str) -> Self {

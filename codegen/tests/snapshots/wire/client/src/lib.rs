@@ -6,6 +6,22 @@
 //! per-operation response enums as the generated server, so both sides agree on every
 //! status and body.
 //!
+//! # Example
+//!
+//! ```no_run
+//! async fn example() -> Result<(), wire_client::Error> {
+//!     let client = wire_client::Client::builder("http://localhost:9000")
+//!         .oauth("my-credential")
+//!         .max_retries(3)
+//!         .build()?;
+//!     let response = client.wire().get_scoped().await?;
+//!     match response.value {
+//!         wire_client::models::GetScopedResponse::Ok(..) => println!("done"),
+//!         other => println!("the server answered {}", other.status()),
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 #[rustfmt::skip]
 mod client;

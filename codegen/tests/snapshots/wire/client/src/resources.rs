@@ -43,6 +43,8 @@ impl<'a> WireResource<'a> {
     }
 
     /// `GET /path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}`.
+    ///
+    /// Public: no credential is sent.
     #[allow(clippy::too_many_arguments)]
     pub async fn path_styles(
         &self,
@@ -103,6 +105,8 @@ impl<'a> WireResource<'a> {
     }
 
     /// `GET /query`.
+    ///
+    /// Public: no credential is sent.
     pub async fn query_styles(
         &self,
         query: &models::QueryStylesQuery,
@@ -123,6 +127,8 @@ impl<'a> WireResource<'a> {
     }
 
     /// `GET /exploded-object`.
+    ///
+    /// Public: no credential is sent.
     pub async fn exploded_object(
         &self,
         query: &models::ExplodedObjectQuery,
@@ -143,6 +149,8 @@ impl<'a> WireResource<'a> {
     }
 
     /// `GET /headers`.
+    ///
+    /// Public: no credential is sent.
     pub async fn header_styles(
         &self,
         headers: &models::HeaderStylesHeaders,
@@ -171,6 +179,8 @@ impl<'a> WireResource<'a> {
     /// `GET /days/{day}`.
     ///
     /// A date path parameter (the server and client crates name the type too).
+    ///
+    /// Public: no credential is sent.
     pub async fn get_day(
         &self,
         day: models::support::NaiveDate,
@@ -193,6 +203,8 @@ impl<'a> WireResource<'a> {
     /// `PUT /files/{name}`.
     ///
     /// A binary body in, the same bytes out; an unknown name is a problem+json 404.
+    ///
+    /// Public: no credential is sent.
     pub async fn put_file(
         &self,
         name: &str,
@@ -220,6 +232,8 @@ impl<'a> WireResource<'a> {
     /// `POST /forms`.
     ///
     /// A form body typed from its schema, each property in the style its encoding gives.
+    ///
+    /// Public: no credential is sent.
     pub async fn post_form(
         &self,
         body: &models::PostFormBody,
@@ -257,6 +271,8 @@ impl<'a> WireResource<'a> {
     /// `GET /encoded`.
     ///
     /// A `format: byte` query parameter: base64 text on the wire, bytes in the code.
+    ///
+    /// Public: no credential is sent.
     pub async fn get_encoded(
         &self,
         query: &models::GetEncodedQuery,
@@ -279,6 +295,8 @@ impl<'a> WireResource<'a> {
     /// `GET /validated`.
     ///
     /// Documents 422, not 400, for invalid requests, so the router answers 422.
+    ///
+    /// Public: no credential is sent.
     pub async fn get_validated(
         &self,
         query: &models::GetValidatedQuery,
@@ -294,6 +312,26 @@ impl<'a> WireResource<'a> {
         let value = match response.status() {
             200 => models::GetValidatedResponse::Ok(response.json()?),
             422 => models::GetValidatedResponse::UnprocessableEntity(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
+    /// `GET /scoped`.
+    ///
+    /// OAuth 2 with two scopes, or an API key. The implementation receives the scopes the met requirement asks of the token, and answers with them.
+    pub async fn get_scoped(&self) -> rt::ApiResult<models::GetScopedResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "getScoped",
+            method: ::reqwest::Method::GET,
+            path: "/scoped",
+            security: &[&["oauth"], &["key"]],
+        };
+        let call = self.call(&OPERATION);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetScopedResponse::Ok(response.json()?),
+            401 => models::GetScopedResponse::Unauthorized(response.json()?),
             _ => return Err(response.undocumented()),
         };
         Ok(response.decoded(value))

@@ -455,3 +455,27 @@ impl GetValidatedResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Responses of `getScoped` — `GET /scoped`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetScopedResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+    /// 401: No credential was accepted.
+    Unauthorized(Problem),
+}
+
+impl GetScopedResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+            Self::Unauthorized(..) => 401,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

@@ -13,7 +13,12 @@ pub type ErrorBody = crate::models::Problem;
 
 /// A credential found in a request, by security scheme.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Credential {}
+pub enum Credential {
+    /// `oauth`: the token of an `Authorization: Bearer` header, and the scopes the operation's requirement asks of it (check that the token grants each).
+    Oauth { token: ::std::string::String, scopes: &'static [&'static str] },
+    /// `key`: the value of the x-key header.
+    Key(::std::string::String),
+}
 
 /// What every implementation provides besides its operations: who is calling, and the
 /// error body for requests the router refuses before any operation runs.
@@ -34,10 +39,7 @@ pub trait ApiBase: Send + Sync + 'static {
             ::std::option::Option<Self::Principal>,
             crate::support::Unavailable,
         >,
-    > + Send {
-        let _ = (credential, meta);
-        async { ::std::result::Result::Ok(::std::option::Option::None) }
-    }
+    > + Send;
 
     /// The body of an error the router answers by itself: invalid requests (400),
     /// missing credentials (401), unknown paths (404), undeclared methods (405),
@@ -199,6 +201,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: GetValidatedRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetValidatedResponse> + Send;
+
+    /// `GET /scoped`
+    ///
+    /// OAuth 2 with two scopes, or an API key. The implementation receives the scopes the met requirement asks of the token, and answers with them.
+    fn get_scoped(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::GetScopedResponse> + Send;
 }
 
 impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
@@ -278,5 +289,13 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         Output = crate::models::GetValidatedResponse,
     > + Send {
         (**self).get_validated(meta, request)
+    }
+
+    fn get_scoped(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::GetScopedResponse> + Send {
+        (**self).get_scoped(principal, meta)
     }
 }

@@ -13,8 +13,7 @@ use crate::support::{Problem, RequestMeta};
 /// The mock implementation, for [`crate::router`] or [`Mock::router`].
 #[derive(Clone, Debug, Default)]
 pub struct Mock {
-    /// Unread: the API declares no security scheme, so no credential is ever checked.
-    #[allow(dead_code)]
+    /// The only credential accepted, when set.
     token: ::std::option::Option<::std::string::String>,
 }
 
@@ -42,6 +41,17 @@ const ERROR_BODIES: &[(u16, &str)] = &[(0, r#"{"title":"string","status":0}"#)];
 
 impl ApiBase for Mock {
     type Principal = ();
+
+    async fn authenticate(
+        &self,
+        credential: Credential,
+        _meta: &RequestMeta,
+    ) -> ::std::result::Result<::std::option::Option<()>, crate::support::Unavailable> {
+        let (Credential::Oauth { token: value, .. } | Credential::Key(value)) = credential;
+        ::std::result::Result::Ok(
+            mock::accepts(self.token.as_deref(), &value).then_some(()),
+        )
+    }
 
     fn error_body(&self, problem: &Problem) -> ErrorBody {
         mock::error_body(problem, ERROR_BODIES)
@@ -240,6 +250,32 @@ impl crate::api::WireApi for Mock {
                             crate::models::GetValidatedResponse::UnprocessableEntity(
                                 pick.json()?,
                             )
+                        }
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
+
+    async fn get_scoped(
+        &self,
+        _principal: Self::Principal,
+        meta: &RequestMeta,
+    ) -> crate::models::GetScopedResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("200", r#"{}"#),
+            mock::Answer::new("401", r#"{"title":"string","status":0}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "200" => crate::models::GetScopedResponse::Ok(pick.json()?),
+                        "401" => {
+                            crate::models::GetScopedResponse::Unauthorized(pick.json()?)
                         }
                         _ => return ::std::result::Result::Err(pick.undocumented()),
                     },

@@ -9,6 +9,7 @@ use ::axum::response::Response;
 use ::axum::routing::MethodRouter;
 use ::openapi_runtime::server as rt;
 use crate::api::*;
+use crate::support::RequestMeta;
 use crate::support::{Incoming, Problem, ServerConfig};
 
 /// What every handler shares: the implementation and the settings.
@@ -38,6 +39,41 @@ impl<S: ApiBase> Shared<S> {
                     &self.api.error_body(&problem),
                 )
             })
+    }
+}
+
+impl<S: ApiBase> rt::Authenticate for Shared<S> {
+    type Principal = S::Principal;
+
+    const SCHEMES: &'static [rt::Scheme] = &[
+        rt::Scheme {
+            name: "oauth",
+            carrier: rt::Carrier::Authorization("Bearer"),
+        },
+        rt::Scheme {
+            name: "key",
+            carrier: rt::Carrier::Header("x-key"),
+        },
+    ];
+
+    async fn check(
+        &self,
+        scheme: &'static str,
+        credential: ::std::string::String,
+        scopes: &'static [&'static str],
+        meta: &RequestMeta,
+    ) -> ::std::result::Result<::std::option::Option<S::Principal>, rt::Unavailable> {
+        let credential = match scheme {
+            "oauth" => {
+                Credential::Oauth {
+                    token: credential,
+                    scopes,
+                }
+            }
+            "key" => Credential::Key(credential),
+            _ => return ::std::result::Result::Ok(::std::option::Option::None),
+        };
+        self.api.authenticate(credential, meta).await
     }
 }
 
@@ -90,6 +126,10 @@ pub fn router_with<S: crate::api::WireApi>(
         .route(
             "/validated",
             MethodRouter::new().get(get_validated::<S>).fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/scoped",
+            MethodRouter::new().get(get_scoped::<S>).fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -373,5 +413,39 @@ async fn get_validated<S: WireApi>(
             &rt::Statuses::DEFAULT
                 .invalid(422)
                 .media(&[(422, "application/problem+json")]),
+        )
+}
+
+/// `GET /scoped` (`getScoped`).
+async fn get_scoped<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let request = Incoming::new(request, &shared.config);
+    let result = async {
+        let principal = rt::authenticate(
+                &*shared,
+                &request,
+                &[&[("oauth", &["things:read", "things:write"])], &[("key", &[])]],
+            )
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        let response = shared.api.get_scoped(principal, request.meta()).await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::GetScopedResponse::Ok(body) => rt::json(200, &body),
+                crate::models::GetScopedResponse::Unauthorized(body) => {
+                    rt::json_as(401, "application/problem+json", &body)
+                }
+            },
+        )
+    };
+    shared
+        .answer_as(
+            result.await,
+            &rt::Statuses::DEFAULT.media(&[(401, "application/problem+json")]),
         )
 }
