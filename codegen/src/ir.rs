@@ -529,18 +529,50 @@ pub struct SecurityScheme {
 
 #[derive(Debug)]
 pub enum SecurityKind {
-    ApiKey { location: ParamLocation, name: String },
-    Http { scheme: String, bearer_format: Option<String> },
-    OAuth2,
-    OpenIdConnect,
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+    Http {
+        scheme: String,
+        bearer_format: Option<String>,
+    },
+    /// The flows, for the self-description (the server only sees the bearer token).
+    OAuth2 {
+        flows: Vec<OAuthFlow>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
 }
 
 impl SecurityKind {
     /// Whether requirements name scopes for this kind of scheme, which `authenticate` then
     /// receives with the credential.
     pub fn has_scopes(&self) -> bool {
-        matches!(self, SecurityKind::OAuth2 | SecurityKind::OpenIdConnect)
+        matches!(self, SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. })
     }
+}
+
+/// One OAuth 2 flow of a scheme, as the spec declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlow {
+    pub kind: OAuthFlowKind,
+    /// Empty where the flow has none (the password and client credentials flows).
+    pub authorization_url: String,
+    /// Empty where the flow has none (the implicit flow).
+    pub token_url: String,
+    pub refresh_url: Option<String>,
+    /// Scope → description, in document order.
+    pub scopes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthFlowKind {
+    Implicit,
+    Password,
+    ClientCredentials,
+    AuthorizationCode,
 }
 
 /// Whether `pattern` compiles with the engine the generated code uses. An ECMA-262 construct it

@@ -51,11 +51,14 @@ fn operation_facts(doc: &Value) -> BTreeSet<String> {
                 }
             }
             let security = op.get("security").unwrap_or(&default_security);
-            let alternatives: BTreeSet<Vec<&String>> = security
+            // Each alternative: its schemes with the scopes each asks for.
+            let alternatives: BTreeSet<Vec<(&String, String)>> = security
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|alt| alt.as_object().map(|m| m.keys().collect()).unwrap_or_default())
+                .map(|alt| {
+                    alt.as_object().map(|m| m.iter().map(|(k, v)| (k, v.to_string())).collect()).unwrap_or_default()
+                })
                 .collect();
             facts.insert(format!("{at} security={alternatives:?}"));
         }
@@ -87,8 +90,36 @@ fn security_scheme_facts(doc: &Value) -> BTreeSet<String> {
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(name, s)| format!("{name} type={} in={} name={} scheme={}", s["type"], s["in"], s["name"], s["scheme"]))
+        .map(|(name, s)| {
+            format!(
+                "{name} type={} in={} name={} scheme={} flows={} openIdConnectUrl={}",
+                s["type"], s["in"], s["name"], s["scheme"], s["flows"], s["openIdConnectUrl"]
+            )
+        })
         .collect()
+}
+
+/// The `wire` fixture (every parameter style, form and binary bodies, problem+json, OAuth 2
+/// with scopes) and its golden server's description.
+fn wire() -> (Value, Value) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/fixtures/wire.yaml");
+    let text = std::fs::read_to_string(path).expect("the wire fixture");
+    let spec: Value = yaml_serde::from_str(&text).expect("the wire fixture parses");
+    (spec, serde_json::to_value(wire_server::openapi()).expect("the description serialises"))
+}
+
+/// Keys anywhere in the document, with the pointer of their first use.
+fn keys(value: &Value, at: &str, out: &mut BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                out.entry(key.clone()).or_insert_with(|| at.to_owned());
+                keys(child, &format!("{at}/{key}"), out);
+            }
+        }
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| keys(item, &format!("{at}/{i}"), out)),
+        _ => {}
+    }
 }
 
 fn assert_same<T: Ord + std::fmt::Debug + Clone>(what: &str, spec: &BTreeSet<T>, server: &BTreeSet<T>) {
@@ -130,4 +161,42 @@ fn the_description_names_the_api() {
     let spec = load_spec_json();
     assert_eq!(server["info"]["title"], spec["info"]["title"]);
     assert_eq!(server["info"]["version"], spec["info"]["version"]);
+}
+
+#[test]
+fn the_wire_fixture_is_described_faithfully() {
+    let (spec, server) = wire();
+    // Media types of every body and response (form, binary, problem+json), parameters, statuses
+    // and the scopes of each security requirement.
+    assert_same("wire operations", &operation_facts(&spec), &operation_facts(&server));
+    // OAuth 2 flows with their scopes, not a bare bearer scheme.
+    assert_same("wire security schemes", &security_scheme_facts(&spec), &security_scheme_facts(&server));
+}
+
+/// The description says it is OpenAPI 3.1, and it is: none of 3.0's spellings that 3.1 dropped
+/// (`nullable`, boolean exclusive bounds) appear; nullability is a `null` type.
+#[test]
+fn the_stated_version_is_the_version_written() {
+    for (what, described) in [("admin", described()), ("wire", wire().1)] {
+        assert_eq!(described["openapi"], "3.1.0", "{what}");
+        let mut found = BTreeMap::new();
+        keys(&described, "#", &mut found);
+        assert!(!found.contains_key("nullable"), "{what}: 3.0's `nullable` at {:?}", found.get("nullable"));
+        for bound in ["exclusiveMinimum", "exclusiveMaximum"] {
+            let mut bools = Vec::new();
+            find_bool(&described, bound, &mut bools);
+            assert!(bools.is_empty(), "{what}: a boolean {bound} (3.0's spelling)");
+        }
+    }
+}
+
+fn find_bool(value: &Value, key: &str, out: &mut Vec<bool>) {
+    match value {
+        Value::Object(map) => {
+            out.extend(map.get(key).and_then(Value::as_bool));
+            map.values().for_each(|child| find_bool(child, key, out));
+        }
+        Value::Array(items) => items.iter().for_each(|item| find_bool(item, key, out)),
+        _ => {}
+    }
 }

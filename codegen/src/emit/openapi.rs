@@ -4,7 +4,9 @@
 //! `utoipa::openapi::OpenApi`. Data rather than builder code: Stripe's description as builder
 //! calls was 114k lines of Rust for the compiler to check. The router serves it (with Swagger
 //! UI behind a feature), and a contract test compares it with the canonical spec, so a
-//! generator that drops or misreads something is caught.
+//! generator that drops or misreads something is caught. It states `openapi: 3.1.0` whatever the
+//! input's version because that is what it is: utoipa writes 3.1's spellings (nullability as a
+//! `null` type, bytes as a media type without a schema); a contract test holds both claims.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,18 +21,18 @@ use utoipa::openapi::schema::{
     Type as JsonType,
 };
 use utoipa::openapi::security::{
-    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    ApiKey, ApiKeyValue, AuthorizationCode, ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, Implicit, OAuth2,
+    OpenIdConnect, Password, Scopes, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, RefOr, Required,
     ResponseBuilder, ResponsesBuilder, Schema,
 };
 
-use super::operations::body_type;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    BodyKind, FloatWidth, IntegerWidth, Ir, Operation, ParamLocation, ParamStyle, Presence, SecurityKind, Status, Type,
-    TypeDef, TypeKind, UnknownFields, primary_content,
+    BodyKind, Content, FloatWidth, IntegerWidth, Ir, OAuthFlow, OAuthFlowKind, Operation, ParamLocation, ParamStyle,
+    Presence, SecurityKind, Status, Type, TypeDef, TypeKind, UnknownFields,
 };
 use crate::naming::RustIdent;
 
@@ -89,9 +91,8 @@ pub fn describe(ir: &Ir) -> OpenApi {
                 }
                 SecurityScheme::Http(http.build())
             }
-            SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
-                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build())
-            }
+            SecurityKind::OAuth2 { flows } => SecurityScheme::OAuth2(OAuth2::new(flows.iter().map(oauth_flow))),
+            SecurityKind::OpenIdConnect { url } => SecurityScheme::OpenIdConnect(OpenIdConnect::new(url)),
         };
         components = components.security_scheme(&scheme.name, value);
     }
@@ -100,6 +101,31 @@ pub fn describe(ir: &Ir) -> OpenApi {
         .paths(describer.paths())
         .components(Some(components.build()))
         .build()
+}
+
+fn oauth_flow(flow: &OAuthFlow) -> Flow {
+    let scopes = || Scopes::from_iter(flow.scopes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (authorization, token) = (flow.authorization_url.as_str(), flow.token_url.as_str());
+    match (flow.kind, &flow.refresh_url) {
+        (OAuthFlowKind::Implicit, None) => Flow::Implicit(Implicit::new(authorization, scopes())),
+        (OAuthFlowKind::Implicit, Some(refresh)) => {
+            Flow::Implicit(Implicit::with_refresh_url(authorization, scopes(), refresh))
+        }
+        (OAuthFlowKind::Password, None) => Flow::Password(Password::new(token, scopes())),
+        (OAuthFlowKind::Password, Some(refresh)) => {
+            Flow::Password(Password::with_refresh_url(token, scopes(), refresh))
+        }
+        (OAuthFlowKind::ClientCredentials, None) => Flow::ClientCredentials(ClientCredentials::new(token, scopes())),
+        (OAuthFlowKind::ClientCredentials, Some(refresh)) => {
+            Flow::ClientCredentials(ClientCredentials::with_refresh_url(token, scopes(), refresh))
+        }
+        (OAuthFlowKind::AuthorizationCode, None) => {
+            Flow::AuthorizationCode(AuthorizationCode::new(authorization, token, scopes()))
+        }
+        (OAuthFlowKind::AuthorizationCode, Some(refresh)) => {
+            Flow::AuthorizationCode(AuthorizationCode::with_refresh_url(authorization, token, scopes(), refresh))
+        }
+    }
 }
 
 fn nullable(schema: RefOr<Schema>) -> RefOr<Schema> {
@@ -295,6 +321,17 @@ impl<'a> Describer<'a> {
         paths.build()
     }
 
+    /// Every media type is described as the server carries it: JSON and form bodies by their
+    /// schema, text as a string, bytes without a schema (OpenAPI 3.1's spelling of any octets).
+    fn content(&self, content: &Content) -> utoipa::openapi::Content {
+        let schema = match (content.kind(), &content.ty) {
+            (BodyKind::Json | BodyKind::Form, Some(ty)) => Some(self.schema(ty, &mut BTreeSet::new())),
+            (BodyKind::Text, _) => Some(self.schema(&Type::String, &mut BTreeSet::new())),
+            (BodyKind::Json | BodyKind::Form, None) | (BodyKind::Binary, _) => None,
+        };
+        ContentBuilder::new().schema(schema).build()
+    }
+
     fn operation(&self, op: &Operation) -> utoipa::openapi::path::Operation {
         let required = |yes: bool| if yes { Required::True } else { Required::False };
         let mut operation = OperationBuilder::new()
@@ -333,21 +370,12 @@ impl<'a> Describer<'a> {
                     .build(),
             );
         }
-        if let Some(body) = &op.body
-            && let Some(content) = primary_content(&body.content)
-        {
-            let schema = match &content.ty {
-                Some(ty) if content.is_json() || content.kind() == BodyKind::Form => {
-                    self.schema(ty, &mut BTreeSet::new())
-                }
-                _ => self.schema(&Type::String, &mut BTreeSet::new()),
-            };
-            operation = operation.request_body(Some(
-                RequestBodyBuilder::new()
-                    .content(&content.media_type, ContentBuilder::new().schema(Some(schema)).build())
-                    .required(Some(required(body.required)))
-                    .build(),
-            ));
+        if let Some(body) = &op.body {
+            let mut request = RequestBodyBuilder::new().required(Some(required(body.required)));
+            for content in &body.content {
+                request = request.content(&content.media_type, self.content(content));
+            }
+            operation = operation.request_body(Some(request.build()));
         }
         let mut responses = ResponsesBuilder::new();
         for response in &op.responses {
@@ -357,11 +385,8 @@ impl<'a> Describer<'a> {
                 Status::Default => "default".to_owned(),
             };
             let mut built = ResponseBuilder::new().description(&response.description);
-            if let Some(ty) = body_type(response)
-                && let Some(content) = primary_content(&response.content)
-            {
-                let schema = self.schema(&ty, &mut BTreeSet::new());
-                built = built.content(&content.media_type, ContentBuilder::new().schema(Some(schema)).build());
+            for content in &response.content {
+                built = built.content(&content.media_type, self.content(content));
             }
             responses = responses.response(status, built.build());
         }

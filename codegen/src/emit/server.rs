@@ -282,7 +282,7 @@ fn api_module(ir: &Ir) -> TokenStream {
             SecurityKind::Http { scheme: http, .. } => {
                 format!(" `{}`: the credentials of an `Authorization: {http}` header.", scheme.name)
             }
-            SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => {
+            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
                 let doc = format!(
                     " `{}`: the token of an `Authorization: Bearer` header, and the scopes the operation's \
                      requirement asks of it (check that the token grants each).",
@@ -479,7 +479,9 @@ pub(crate) fn scheme_entry(scheme: &SecurityScheme) -> TokenStream {
             };
             quote!(rt::Carrier::Authorization(#scheme))
         }
-        SecurityKind::OAuth2 | SecurityKind::OpenIdConnect => quote!(rt::Carrier::Authorization("Bearer")),
+        SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
+            quote!(rt::Carrier::Authorization("Bearer"))
+        }
     };
     let name = &scheme.name;
     quote!(rt::Scheme { name: #name, carrier: #carrier })

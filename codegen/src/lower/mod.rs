@@ -22,9 +22,9 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push};
 use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth, FormProperty,
-    IntegerWidth, Ir, Operation, OperationTypes, Param, ParamLocation, ParamShape, ParamStyle, Requirement, Response,
-    ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef, TypeKind, Union, UnionVariant,
-    UnknownFields, form_media, primary_content,
+    IntegerWidth, Ir, OAuthFlow, OAuthFlowKind, Operation, OperationTypes, Param, ParamLocation, ParamShape,
+    ParamStyle, Requirement, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef,
+    TypeKind, Union, UnionVariant, UnknownFields, form_media, primary_content,
 };
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 use crate::resolve::{MAX_DEPTH, component_schema_name, resolve_at};

@@ -71,13 +71,60 @@ impl<'a> Lowerer<'a> {
                         },
                         description,
                     ),
-                    openapiv3::SecurityScheme::OAuth2 { description, .. } => (SecurityKind::OAuth2, description),
-                    openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
-                        (SecurityKind::OpenIdConnect, description)
+                    openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => {
+                        (SecurityKind::OAuth2 { flows: oauth_flows(flows) }, description)
+                    }
+                    openapiv3::SecurityScheme::OpenIDConnect { open_id_connect_url, description, .. } => {
+                        (SecurityKind::OpenIdConnect { url: open_id_connect_url.clone() }, description)
                     }
                 };
                 Some(SecurityScheme { name: name.clone(), kind, description: description.clone() })
             })
             .collect()
     }
+}
+
+/// The declared flows, in the order OpenAPI lists them.
+fn oauth_flows(flows: &openapiv3::OAuth2Flows) -> Vec<OAuthFlow> {
+    fn scopes<'m>(map: impl IntoIterator<Item = (&'m String, &'m String)>) -> Vec<(String, String)> {
+        map.into_iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+    let mut out = Vec::new();
+    if let Some(flow) = &flows.implicit {
+        out.push(OAuthFlow {
+            kind: OAuthFlowKind::Implicit,
+            authorization_url: flow.authorization_url.clone(),
+            token_url: String::new(),
+            refresh_url: flow.refresh_url.clone(),
+            scopes: scopes(&flow.scopes),
+        });
+    }
+    if let Some(flow) = &flows.password {
+        out.push(OAuthFlow {
+            kind: OAuthFlowKind::Password,
+            authorization_url: String::new(),
+            token_url: flow.token_url.clone(),
+            refresh_url: flow.refresh_url.clone(),
+            scopes: scopes(&flow.scopes),
+        });
+    }
+    if let Some(flow) = &flows.client_credentials {
+        out.push(OAuthFlow {
+            kind: OAuthFlowKind::ClientCredentials,
+            authorization_url: String::new(),
+            token_url: flow.token_url.clone(),
+            refresh_url: flow.refresh_url.clone(),
+            scopes: scopes(&flow.scopes),
+        });
+    }
+    if let Some(flow) = &flows.authorization_code {
+        out.push(OAuthFlow {
+            kind: OAuthFlowKind::AuthorizationCode,
+            authorization_url: flow.authorization_url.clone(),
+            token_url: flow.token_url.clone(),
+            refresh_url: flow.refresh_url.clone(),
+            scopes: scopes(&flow.scopes),
+        });
+    }
+    out
 }
