@@ -523,6 +523,11 @@ pub struct ResponseHeader {
 #[derive(Debug)]
 pub struct SecurityScheme {
     pub name: String,
+    /// Its variant in the server's `Credential` and the client's `Scheme`, unique per API.
+    pub variant: RustIdent,
+    /// Its setter on the client builder (`set_` + it on the client), unique per API and apart
+    /// from the builder's own methods.
+    pub setter: RustIdent,
     pub kind: SecurityKind,
     pub description: Option<String>,
 }

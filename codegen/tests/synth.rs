@@ -74,6 +74,7 @@ fn made_up_values_of_colliding_names_decode_and_validate() {
     use naming_models as naming;
     every_type(
         "naming.yaml",
-        checks!(naming: A, D, Labels, N2faMethod, Object, Operator, Option, Reactions, Reactions2, Result, S, Self_),
+        checks!(naming: A, Box, Client, Credential, D, Error, Labels, N2faMethod, NewResponse, Nullable, Object, Operator, Option,
+            Reactions, Reactions2, Result, S, Self_),
     );
 }

@@ -156,7 +156,7 @@ pub fn module(ir: &Ir) -> TokenStream {
             /// The only credential accepted, when set.
         }
     };
-    let impls = super::by_tag(ir).into_iter().map(|(tag, ops)| {
+    let impls = super::by_tag(ir).into_iter().map(|super::TagGroup { tag, ops, .. }| {
         let ident = tag_trait(&tag);
         let methods = ops.iter().map(|op| method(&synth, op, &mut ignored)).collect::<Vec<_>>();
         quote! {
@@ -223,7 +223,7 @@ fn authenticate(ir: &Ir) -> TokenStream {
         return TokenStream::new();
     }
     let variants = ir.security_schemes.iter().map(|scheme| {
-        let variant = RustIdent::new(&crate::naming::type_name(&scheme.name)).ident();
+        let variant = scheme.variant.ident();
         if scheme.kind.has_scopes() {
             // Any scopes: the mock accepts what a present credential asks for.
             quote!(Credential::#variant { token: value, .. })

@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostic::Diagnostic;
+use crate::naming::{Namer, RustIdent, field_name, type_name};
 
 /// One generated file, relative to the output directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,14 +122,49 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// `#![allow(clippy::wrong_self_convention)]` with its reason, where a method named after an
+/// operation (`new`, `from_…`, `into_…`, `to_…_mut`) takes `&self` against Rust's convention.
+pub(crate) fn self_convention_allow<'a>(names: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let unusual = |name: &str| {
+        name == "new"
+            || name.starts_with("from_")
+            || name.starts_with("into_")
+            || name.starts_with("to_") && name.ends_with("_mut")
+    };
+    if names.into_iter().any(unusual) {
+        quote!(#![allow(clippy::wrong_self_convention, reason = "method names are the spec's operationIds")])
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The operations of one tag, and the names the tag gives the generated code.
+pub(crate) struct TagGroup<'a> {
+    /// The tag as the spec spells it (its first spelling, see [`by_tag`]).
+    pub tag: String,
+    /// The client's method returning the tag's resource, apart from the client's own methods.
+    pub accessor: RustIdent,
+    pub ops: Vec<&'a crate::ir::Operation>,
+}
+
 /// Operations grouped by their first tag (`Default` for untagged ones), in document order.
-pub(crate) fn by_tag(ir: &crate::ir::Ir) -> Vec<(String, Vec<&crate::ir::Operation>)> {
-    let mut groups: Vec<(String, Vec<&crate::ir::Operation>)> = Vec::new();
+/// Tags that make the same Rust name (`users`, `Users`) are one group, hence one trait
+/// (`UsersApi`) and one client resource (`UsersResource`), so those names are unique.
+pub(crate) fn by_tag(ir: &crate::ir::Ir) -> Vec<TagGroup<'_>> {
+    let setters: Vec<String> = ir.security_schemes.iter().map(|s| format!("set_{}", s.setter.unraw())).collect();
+    let mut reserved = vec!["builder", "base_url", "credential"];
+    reserved.extend(setters.iter().map(String::as_str));
+    let mut accessors = Namer::with_reserved(&reserved);
+    let mut groups: Vec<TagGroup<'_>> = Vec::new();
     for op in &ir.operations {
-        let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
-        match groups.iter_mut().find(|(t, _)| *t == tag) {
-            Some((_, ops)) => ops.push(op),
-            None => groups.push((tag, vec![op])),
+        let tag = op.tags.first().map(String::as_str).unwrap_or("Default");
+        match groups.iter_mut().find(|group| type_name(&group.tag) == type_name(tag)) {
+            Some(group) => group.ops.push(op),
+            None => groups.push(TagGroup {
+                tag: tag.to_owned(),
+                accessor: RustIdent::new(&accessors.claim(field_name(tag))),
+                ops: vec![op],
+            }),
         }
     }
     groups

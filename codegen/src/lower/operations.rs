@@ -52,7 +52,16 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
-        let mut names = Namer::default();
+        // An operation's name is its trait method and its router handler: it must not meet
+        // `ApiBase`'s methods (every tag trait extends it) or the router module's own functions.
+        let mut names = Namer::with_reserved(&[
+            "authenticate",
+            "error_body",
+            "router",
+            "router_with",
+            "not_found",
+            "method_not_allowed",
+        ]);
         let mut out = Vec::new();
         for (path, item) in &self.api.paths.paths {
             let ReferenceOr::Item(item) = item else {

@@ -45,6 +45,19 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.api.components else {
             return Vec::new();
         };
+        let mut variants = Namer::default();
+        // The client builder's own methods.
+        let mut setters = Namer::with_reserved(&[
+            "new",
+            "builder",
+            "default_header",
+            "timeout",
+            "max_retries",
+            "retry_base_delay",
+            "keep_session",
+            "http_client",
+            "build",
+        ]);
         components
             .security_schemes
             .iter()
@@ -78,7 +91,13 @@ impl<'a> Lowerer<'a> {
                         (SecurityKind::OpenIdConnect { url: open_id_connect_url.clone() }, description)
                     }
                 };
-                Some(SecurityScheme { name: name.clone(), kind, description: description.clone() })
+                Some(SecurityScheme {
+                    name: name.clone(),
+                    variant: RustIdent::new(&variants.claim(type_name(name))),
+                    setter: RustIdent::new(&setters.claim(field_name(name))),
+                    kind,
+                    description: description.clone(),
+                })
             })
             .collect()
     }

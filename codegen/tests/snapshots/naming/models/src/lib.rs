@@ -6,7 +6,10 @@
 
 #[rustfmt::skip]
 mod types;
+#[rustfmt::skip]
+mod operations;
 
 /// What the types rely on: `Nullable`, `Email`, `Validate` (the runtime crate's models).
 pub use ::openapi_runtime::models as support;
+pub use operations::*;
 pub use types::*;

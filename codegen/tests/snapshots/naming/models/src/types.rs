@@ -36,6 +36,75 @@ impl rt::Validate for A {
     }
 }
 
+/// Named like std's `Box`, with properties named like the prelude.
+///
+/// Generated from `#/components/schemas/Box`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Box {
+    #[serde(rename = "Some", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub some: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "None", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub none: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "Ok", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ok: ::std::option::Option<bool>,
+    #[serde(rename = "Err", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub err: ::std::option::Option<bool>,
+    #[serde(rename = "Vec", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub vec: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(rename = "String", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub string: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Box);
+
+impl rt::Validate for Box {}
+
+/// Named like the generated client.
+///
+/// Generated from `#/components/schemas/Client`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Client {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub support: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Client);
+
+impl rt::Validate for Client {}
+
+/// Named like the server's credential enum.
+///
+/// Generated from `#/components/schemas/Credential`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Credential {
+    #[serde(rename = "ApiBase", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_base: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "Problem", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub problem: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "Nullable", default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub nullable: rt::Nullable<::std::string::String>,
+    #[serde(rename = "Validate", default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validate: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Credential);
+
+impl rt::Validate for Credential {}
+
 /// Named like a generic parameter of serde's derives (E0401 before the runtime's `json_object!`).
 ///
 /// Generated from `#/components/schemas/D`.
@@ -52,6 +121,19 @@ impl rt::Validate for D {
         check.nested("s", &self.s);
     }
 }
+
+/// Named like the client's error type.
+///
+/// Generated from `#/components/schemas/Error`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Error {
+    pub message: ::std::string::String,
+}
+
+::openapi_runtime::json_object!(Error);
+
+impl rt::Validate for Error {}
 
 /// A declared property named like the generated catch-all field.
 ///
@@ -111,6 +193,83 @@ impl ::std::fmt::Display for N2faMethod {
 }
 
 impl rt::Validate for N2faMethod {}
+
+/// Named like the response enum of operation `new`.
+///
+/// Generated from `#/components/schemas/NewResponse`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct NewResponse {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ok: ::std::option::Option<bool>,
+}
+
+::openapi_runtime::json_object!(NewResponse);
+
+impl rt::Validate for NewResponse {}
+
+/// Named like the runtime's tri-state type.
+///
+/// Generated from `#/components/schemas/Nullable`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Nullable {
+    #[serde(rename = "Self")]
+    Self_,
+    #[serde(rename = "None")]
+    None,
+    #[serde(rename = "Some")]
+    Some,
+    #[serde(rename = "Ok")]
+    Ok,
+    #[serde(rename = "Err")]
+    Err,
+    #[serde(rename = "self")]
+    Self2,
+}
+
+impl Nullable {
+    /// Every value, in the order of the schema.
+    pub const ALL: &'static [Self] = &[
+        Self::Self_,
+        Self::None,
+        Self::Some,
+        Self::Ok,
+        Self::Err,
+        Self::Self2,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Self_ => "Self",
+            Self::None => "None",
+            Self::Some => "Some",
+            Self::Ok => "Ok",
+            Self::Err => "Err",
+            Self::Self2 => "self",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Nullable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::Validate for Nullable {}
 
 /// Named like the visitor the generator used to write into every struct.
 ///
