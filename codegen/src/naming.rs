@@ -18,6 +18,19 @@ const KEYWORDS: &[&str] = &[
     "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Methods of std's traits: those clippy's `should_implement_trait` knows, those the generated
+/// types derive, and the blanket ones every type has (`into`, `borrow`, …). An inherent method
+/// of that name would shadow the trait's (`value.clone()`), lose to it (`value.into(…)` finds
+/// `Into::into` first) or be flagged, so generated inherent methods never take one. Not
+/// `default`: `Default::default` takes no `self`, and untagged operations are `client.default()`.
+#[rustfmt::skip]
+pub const STD_METHODS: &[&str] = &[
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "clone_from", "clone_into",
+    "cmp", "deref", "deref_mut", "div", "drop", "eq", "fmt", "from", "from_iter", "from_str", "hash",
+    "index", "index_mut", "into", "into_iter", "mul", "ne", "neg", "next", "not", "partial_cmp", "rem", "shl", "shr",
+    "sub", "to_owned", "to_string", "try_from", "try_into", "type_id",
+];
+
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 

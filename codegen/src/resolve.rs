@@ -8,8 +8,15 @@ use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody};
 pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The component schema a reference names, if it names one (not a pointer into it).
-pub(crate) fn component_schema_name(reference: &str) -> Option<&str> {
-    reference.strip_prefix("#/components/schemas/").filter(|name| !name.contains('/'))
+pub(crate) fn component_schema_name(reference: &str) -> Option<String> {
+    component_name(reference, "#/components/schemas/")
+}
+
+/// The name a reference gives under `prefix`, its pointer escapes undone (`~1` is `/`, `~0` is
+/// `~`); `None` for a pointer into the component.
+fn component_name(reference: &str, prefix: &str) -> Option<String> {
+    let token = reference.strip_prefix(prefix).filter(|token| !token.contains('/'))?;
+    Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
 /// A kind of component a `$ref` can name, and where it lives in `components`.
@@ -66,7 +73,7 @@ pub(crate) fn resolve_at<'a, T: Component>(
             ReferenceOr::Item(it) => return Some((it, at)),
             ReferenceOr::Reference { reference } => {
                 at = Some(reference.clone());
-                current = T::lookup(api.components.as_ref()?, reference.strip_prefix(T::PREFIX)?)?;
+                current = T::lookup(api.components.as_ref()?, &component_name(reference, T::PREFIX)?)?;
             }
         }
     }

@@ -75,6 +75,6 @@ fn made_up_values_of_colliding_names_decode_and_validate() {
     every_type(
         "naming.yaml",
         checks!(naming: A, Box, Client, Credential, D, Error, Labels, N2faMethod, NewResponse, Nullable, Object, Operator, Option,
-            Reactions, Reactions2, Result, S, Self_),
+            PathTo, Reactions, Reactions2, Result, S, Self_),
     );
 }

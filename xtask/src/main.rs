@@ -16,6 +16,7 @@ mod codegen_cmd;
 mod corpus_cmd;
 mod diff_cmd;
 mod mock_cmd;
+mod names_cmd;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Repository automation for the OpenAPI toolkit")]
@@ -39,6 +40,9 @@ enum Command {
     /// Build and serve a mock server answering from the spec's examples (`--spec FILE`,
     /// `--bind ADDR`, `--token T`); `Prefer: code=404` / `example=NAME` choose the answer.
     Mock(mock_cmd::Args),
+    /// Property test of name hygiene: documents of random adversarial names (keywords, std,
+    /// the runtime's and the generated code's own names) generate and build clean with clippy.
+    Names(names_cmd::Args),
     /// Check a running implementation against the spec (the conformance kit): `--url URL`, with
     /// `--api-token T`, `--bearer T` or `--email E --password P`; `--spec FILE` for another
     /// document. Every argument goes to the `conform` program (`-- --help` lists them).
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Corpus(args) => corpus_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
         Command::Mock(args) => mock_cmd::run(&args),
+        Command::Names(args) => names_cmd::run(&args),
         Command::Conform { args } => conform(&args),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {

@@ -133,8 +133,10 @@ fn resources(ir: &Ir) -> Vec<(super::TagGroup<'_>, Vec<(RustIdent, &Operation)>)
     super::by_tag(ir)
         .into_iter()
         .map(|group| {
-            // The resource's own methods and fields.
-            let mut namer = Namer::with_reserved(&["new", "client", "headers", "with_header", "call"]);
+            // The resource's own methods and fields, and std's.
+            let mut reserved = vec!["new", "client", "headers", "with_header", "call"];
+            reserved.extend(crate::naming::STD_METHODS);
+            let mut namer = Namer::with_reserved(&reserved);
             let named = group
                 .ops
                 .iter()

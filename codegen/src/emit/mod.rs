@@ -35,9 +35,14 @@ pub fn header(comment: &str, spec_label: &str) -> String {
 /// and items are joined with a blank line, as a person would write them (runs of `use` and of
 /// `mod name;` stay together).
 pub fn format_rust(tokens: TokenStream, spec_label: &str) -> Result<String, Diagnostic> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Diagnostic::error("#", format!("internal error: the generated Rust code does not parse: {e}"))
-            .with_hint("this is a bug in the generator; please report it with the spec")
+    let mut file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+        // For the bug report: the tokens that did not parse.
+        if std::env::var_os("CODEGEN_DEBUG").is_some() {
+            eprintln!("{tokens}");
+        }
+        Diagnostic::error("#", format!("internal error: the generated Rust code does not parse: {e}")).with_hint(
+            "this is a bug in the generator; please report it with the spec (CODEGEN_DEBUG=1 prints the tokens)",
+        )
     })?;
     let mut out = header("//", spec_label);
     out.push('\n');
@@ -152,7 +157,9 @@ pub(crate) struct TagGroup<'a> {
 /// (`UsersApi`) and one client resource (`UsersResource`), so those names are unique.
 pub(crate) fn by_tag(ir: &crate::ir::Ir) -> Vec<TagGroup<'_>> {
     let setters: Vec<String> = ir.security_schemes.iter().map(|s| format!("set_{}", s.setter.unraw())).collect();
-    let mut reserved = vec!["builder", "base_url", "credential"];
+    // The client's own methods, `new` (which clippy expects to construct) and std's.
+    let mut reserved = vec!["new", "builder", "base_url", "credential"];
+    reserved.extend(crate::naming::STD_METHODS);
     reserved.extend(setters.iter().map(String::as_str));
     let mut accessors = Namer::with_reserved(&reserved);
     let mut groups: Vec<TagGroup<'_>> = Vec::new();

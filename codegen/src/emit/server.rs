@@ -16,7 +16,7 @@ use crate::ir::{
     BodyKind, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme, Status, Type,
     primary_content,
 };
-use crate::naming::{RustIdent, field_name, type_name};
+use crate::naming::{RustIdent, type_name};
 
 /// Settings of the server crate.
 #[derive(Clone, Debug)]
@@ -354,7 +354,7 @@ fn api_module(ir: &Ir) -> TokenStream {
             quote! {
                 fn #name(&self, #principal_param meta: &crate::support::RequestMeta, #request_param)
                     -> impl ::std::future::Future<Output = crate::models::#response> + Send {
-                    (**self).#name(#principal_arg meta, #request_arg)
+                    #ident::#name(&**self, #principal_arg meta, #request_arg)
                 }
             }
         });
@@ -555,7 +555,8 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
         let methods = ops.iter().map(|op| {
             let handler = handler_ident(op);
             let method = format_ident!("{}", op.method.to_ascii_lowercase());
-            quote!(.#method(#handler::<S>))
+            // `self::`: a handler may share its name with one of `router_with`'s locals (`api`, `config`).
+            quote!(.#method(self::#handler::<S>))
         });
         quote! {
             .route(#path, MethodRouter::new()#(#methods)*.fallback(method_not_allowed::<S>))
@@ -647,7 +648,7 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
 }
 
 fn handler_ident(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", field_name(op.name.unraw()))
+    op.name.ident()
 }
 
 fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
@@ -768,7 +769,7 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
             #binding = Incoming::new(request, &shared.config);
             let result = async {
                 #(#steps)*
-                let response = shared.api.#method(#principal_arg request.meta(), #request_arg).await;
+                let response = #tag::#method(&shared.api, #principal_arg request.meta(), #request_arg).await;
                 #respond
             };
             #answer

@@ -100,7 +100,7 @@ pub(super) fn collect_refs(schema: Option<&ReferenceOr<Schema>>, out: &mut Vec<S
     match schema {
         ReferenceOr::Reference { reference } => {
             if let Some(name) = component_schema_name(reference) {
-                out.push(name.to_owned());
+                out.push(name);
             }
         }
         ReferenceOr::Item(schema) => collect_refs_in(schema, out),
@@ -111,7 +111,7 @@ pub(super) fn collect_refs_boxed(schema: &ReferenceOr<Box<Schema>>, out: &mut Ve
     match schema {
         ReferenceOr::Reference { reference } => {
             if let Some(name) = component_schema_name(reference) {
-                out.push(name.to_owned());
+                out.push(name);
             }
         }
         ReferenceOr::Item(schema) => collect_refs_in(schema, out),

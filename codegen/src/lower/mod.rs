@@ -182,7 +182,7 @@ impl<'a> Lowerer<'a> {
     fn resolve_schema(&self, reference: &str) -> Option<&'a Schema> {
         let mut current = reference.to_owned();
         for _ in 0..MAX_DEPTH {
-            match self.component(component_schema_name(&current)?)? {
+            match self.component(&component_schema_name(&current)?)? {
                 ReferenceOr::Item(schema) => return Some(schema),
                 ReferenceOr::Reference { reference } => current = reference.clone(),
             }

@@ -74,7 +74,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn lower_reference(&mut self, reference: &str, site: &Site) -> Lowered {
-        let Some(names) = component_schema_name(reference).and_then(|n| self.components.get(n)) else {
+        let Some(names) = component_schema_name(reference).and_then(|n| self.components.get(&n)) else {
             self.diagnostics.warning(
                 pointer_push(&site.pointer, "$ref"),
                 format!("reference {reference} does not name a component schema; using an untyped JSON value"),
@@ -389,7 +389,7 @@ impl<'a> Lowerer<'a> {
         let mut all_refs = true;
         for (i, variant) in &real {
             let base = match variant {
-                ReferenceOr::Reference { reference } => component_schema_name(reference).map(type_name),
+                ReferenceOr::Reference { reference } => component_schema_name(reference).map(|n| type_name(&n)),
                 ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(type_name),
             }
             .unwrap_or_else(|| variant_kind_name(variant));
@@ -407,7 +407,7 @@ impl<'a> Lowerer<'a> {
                         .map(|(value, _)| value.clone())
                         .collect();
                     if mapped.is_empty() {
-                        component_schema_name(reference).map(|n| vec![n.to_owned()]).unwrap_or_default()
+                        component_schema_name(reference).map(|n| vec![n]).unwrap_or_default()
                     } else {
                         mapped
                     }

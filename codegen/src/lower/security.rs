@@ -46,8 +46,8 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         let mut variants = Namer::default();
-        // The client builder's own methods.
-        let mut setters = Namer::with_reserved(&[
+        // The client builder's own methods, and std's.
+        let mut reserved = vec![
             "new",
             "builder",
             "default_header",
@@ -57,7 +57,9 @@ impl<'a> Lowerer<'a> {
             "keep_session",
             "http_client",
             "build",
-        ]);
+        ];
+        reserved.extend(crate::naming::STD_METHODS);
+        let mut setters = Namer::with_reserved(&reserved);
         components
             .security_schemes
             .iter()

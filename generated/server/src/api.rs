@@ -407,7 +407,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::GetAuthResponse> + Send {
-        (**self).get_auth(principal, meta)
+        AuthApi::get_auth(&**self, principal, meta)
     }
 
     fn post_auth(
@@ -415,7 +415,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PostAuthRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostAuthResponse> + Send {
-        (**self).post_auth(meta, request)
+        AuthApi::post_auth(&**self, meta, request)
     }
 
     fn delete_auth(
@@ -423,7 +423,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::DeleteAuthResponse> + Send {
-        (**self).delete_auth(principal, meta)
+        AuthApi::delete_auth(&**self, principal, meta)
     }
 
     fn post_token(
@@ -431,7 +431,7 @@ impl<T: AuthApi> AuthApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PostTokenRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostTokenResponse> + Send {
-        (**self).post_token(meta, request)
+        AuthApi::post_token(&**self, meta, request)
     }
 }
 
@@ -441,7 +441,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::GetInvitesResponse> + Send {
-        (**self).get_invites(principal, meta)
+        InvitesApi::get_invites(&**self, principal, meta)
     }
 
     fn post_invites(
@@ -450,7 +450,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PostInvitesRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostInvitesResponse> + Send {
-        (**self).post_invites(principal, meta, request)
+        InvitesApi::post_invites(&**self, principal, meta, request)
     }
 
     fn post_invites_invite_accept(
@@ -460,7 +460,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostInvitesInviteAcceptResponse,
     > + Send {
-        (**self).post_invites_invite_accept(meta, request)
+        InvitesApi::post_invites_invite_accept(&**self, meta, request)
     }
 
     fn delete_invites_invite(
@@ -471,7 +471,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::DeleteInvitesInviteResponse,
     > + Send {
-        (**self).delete_invites_invite(principal, meta, request)
+        InvitesApi::delete_invites_invite(&**self, principal, meta, request)
     }
 
     fn post_invites_invite_resend(
@@ -482,7 +482,7 @@ impl<T: InvitesApi> InvitesApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostInvitesInviteResendResponse,
     > + Send {
-        (**self).post_invites_invite_resend(principal, meta, request)
+        InvitesApi::post_invites_invite_resend(&**self, principal, meta, request)
     }
 }
 
@@ -493,7 +493,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: GetUsersRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetUsersResponse> + Send {
-        (**self).get_users(principal, meta, request)
+        UsersApi::get_users(&**self, principal, meta, request)
     }
 
     fn post_users(
@@ -502,7 +502,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PostUsersRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostUsersResponse> + Send {
-        (**self).post_users(principal, meta, request)
+        UsersApi::post_users(&**self, principal, meta, request)
     }
 
     fn post_users_user_password_token(
@@ -512,7 +512,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostUsersUserPasswordTokenResponse,
     > + Send {
-        (**self).post_users_user_password_token(meta, request)
+        UsersApi::post_users_user_password_token(&**self, meta, request)
     }
 
     fn post_users_user_password(
@@ -522,7 +522,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostUsersUserPasswordResponse,
     > + Send {
-        (**self).post_users_user_password(meta, request)
+        UsersApi::post_users_user_password(&**self, meta, request)
     }
 
     fn get_users_user(
@@ -533,7 +533,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::GetUsersUserResponse,
     > + Send {
-        (**self).get_users_user(principal, meta, request)
+        UsersApi::get_users_user(&**self, principal, meta, request)
     }
 
     fn post_users_user(
@@ -544,7 +544,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::PostUsersUserResponse,
     > + Send {
-        (**self).post_users_user(principal, meta, request)
+        UsersApi::post_users_user(&**self, principal, meta, request)
     }
 
     fn delete_users_user(
@@ -555,6 +555,6 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::DeleteUsersUserResponse,
     > + Send {
-        (**self).delete_users_user(principal, meta, request)
+        UsersApi::delete_users_user(&**self, principal, meta, request)
     }
 }

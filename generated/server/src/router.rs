@@ -93,65 +93,67 @@ pub fn router_with<
         .route(
             "/admin/auth",
             MethodRouter::new()
-                .get(get_auth::<S>)
-                .post(post_auth::<S>)
-                .delete(delete_auth::<S>)
+                .get(self::get_auth::<S>)
+                .post(self::post_auth::<S>)
+                .delete(self::delete_auth::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/auth/token",
-            MethodRouter::new().post(post_token::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .post(self::post_token::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/invites",
             MethodRouter::new()
-                .get(get_invites::<S>)
-                .post(post_invites::<S>)
+                .get(self::get_invites::<S>)
+                .post(self::post_invites::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/invites/accept",
             MethodRouter::new()
-                .post(post_invites_invite_accept::<S>)
+                .post(self::post_invites_invite_accept::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/invites/{invite_id}",
             MethodRouter::new()
-                .delete(delete_invites_invite::<S>)
+                .delete(self::delete_invites_invite::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/invites/{invite_id}/resend",
             MethodRouter::new()
-                .post(post_invites_invite_resend::<S>)
+                .post(self::post_invites_invite_resend::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/users",
             MethodRouter::new()
-                .get(get_users::<S>)
-                .post(post_users::<S>)
+                .get(self::get_users::<S>)
+                .post(self::post_users::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/users/password-token",
             MethodRouter::new()
-                .post(post_users_user_password_token::<S>)
+                .post(self::post_users_user_password_token::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/users/reset-password",
             MethodRouter::new()
-                .post(post_users_user_password::<S>)
+                .post(self::post_users_user_password::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/admin/users/{id}",
             MethodRouter::new()
-                .get(get_users_user::<S>)
-                .post(post_users_user::<S>)
-                .delete(delete_users_user::<S>)
+                .get(self::get_users_user::<S>)
+                .post(self::post_users_user::<S>)
+                .delete(self::delete_users_user::<S>)
                 .fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
@@ -203,7 +205,7 @@ async fn get_auth<S: AuthApi>(
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
-        let response = shared.api.get_auth(principal, request.meta()).await;
+        let response = AuthApi::get_auth(&shared.api, principal, request.meta()).await;
         ::std::result::Result::Ok::<
             _,
             Problem,
@@ -233,9 +235,11 @@ async fn post_auth<S: AuthApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_auth(request.meta(), PostAuthRequest { body })
+        let response = AuthApi::post_auth(
+                &shared.api,
+                request.meta(),
+                PostAuthRequest { body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -275,7 +279,8 @@ async fn delete_auth<S: AuthApi>(
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
-        let response = shared.api.delete_auth(principal, request.meta()).await;
+        let response = AuthApi::delete_auth(&shared.api, principal, request.meta())
+            .await;
         ::std::result::Result::Ok::<
             _,
             Problem,
@@ -307,9 +312,11 @@ async fn post_token<S: AuthApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_token(request.meta(), PostTokenRequest { body })
+        let response = AuthApi::post_token(
+                &shared.api,
+                request.meta(),
+                PostTokenRequest { body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -349,7 +356,8 @@ async fn get_invites<S: InvitesApi>(
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
-        let response = shared.api.get_invites(principal, request.meta()).await;
+        let response = InvitesApi::get_invites(&shared.api, principal, request.meta())
+            .await;
         ::std::result::Result::Ok::<
             _,
             Problem,
@@ -386,9 +394,12 @@ async fn post_invites<S: InvitesApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_invites(principal, request.meta(), PostInvitesRequest { body })
+        let response = InvitesApi::post_invites(
+                &shared.api,
+                principal,
+                request.meta(),
+                PostInvitesRequest { body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -427,9 +438,8 @@ async fn post_invites_invite_accept<S: InvitesApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_invites_invite_accept(
+        let response = InvitesApi::post_invites_invite_accept(
+                &shared.api,
                 request.meta(),
                 PostInvitesInviteAcceptRequest {
                     body,
@@ -478,9 +488,8 @@ async fn delete_invites_invite<S: InvitesApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .delete_invites_invite(
+        let response = InvitesApi::delete_invites_invite(
+                &shared.api,
                 principal,
                 request.meta(),
                 DeleteInvitesInviteRequest { path },
@@ -530,9 +539,8 @@ async fn post_invites_invite_resend<S: InvitesApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .post_invites_invite_resend(
+        let response = InvitesApi::post_invites_invite_resend(
+                &shared.api,
                 principal,
                 request.meta(),
                 PostInvitesInviteResendRequest {
@@ -584,9 +592,12 @@ async fn get_users<S: UsersApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let query = request.query()?;
-        let response = shared
-            .api
-            .get_users(principal, request.meta(), GetUsersRequest { query })
+        let response = UsersApi::get_users(
+                &shared.api,
+                principal,
+                request.meta(),
+                GetUsersRequest { query },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -625,9 +636,12 @@ async fn post_users<S: UsersApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_users(principal, request.meta(), PostUsersRequest { body })
+        let response = UsersApi::post_users(
+                &shared.api,
+                principal,
+                request.meta(),
+                PostUsersRequest { body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -664,9 +678,8 @@ async fn post_users_user_password_token<S: UsersApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_users_user_password_token(
+        let response = UsersApi::post_users_user_password_token(
+                &shared.api,
                 request.meta(),
                 PostUsersUserPasswordTokenRequest {
                     body,
@@ -705,9 +718,8 @@ async fn post_users_user_password<S: UsersApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_users_user_password(
+        let response = UsersApi::post_users_user_password(
+                &shared.api,
                 request.meta(),
                 PostUsersUserPasswordRequest {
                     body,
@@ -753,9 +765,12 @@ async fn get_users_user<S: UsersApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .get_users_user(principal, request.meta(), GetUsersUserRequest { path })
+        let response = UsersApi::get_users_user(
+                &shared.api,
+                principal,
+                request.meta(),
+                GetUsersUserRequest { path },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -800,9 +815,8 @@ async fn post_users_user<S: UsersApi>(
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let body = request.json().await?;
-        let response = shared
-            .api
-            .post_users_user(
+        let response = UsersApi::post_users_user(
+                &shared.api,
                 principal,
                 request.meta(),
                 PostUsersUserRequest { path, body },
@@ -850,9 +864,8 @@ async fn delete_users_user<S: UsersApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .delete_users_user(
+        let response = UsersApi::delete_users_user(
+                &shared.api,
                 principal,
                 request.meta(),
                 DeleteUsersUserRequest { path },

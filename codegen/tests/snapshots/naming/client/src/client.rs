@@ -132,6 +132,21 @@ impl Client {
     pub fn builder2(&self) -> crate::resources::BuilderResource<'_> {
         crate::resources::BuilderResource::new(self)
     }
+
+    /// The operations tagged `clone`.
+    pub fn clone2(&self) -> crate::resources::CloneResource<'_> {
+        crate::resources::CloneResource::new(self)
+    }
+
+    /// The operations tagged `new`.
+    pub fn new2(&self) -> crate::resources::NewResource<'_> {
+        crate::resources::NewResource::new(self)
+    }
+
+    /// The operations tagged `into`.
+    pub fn into2(&self) -> crate::resources::IntoResource<'_> {
+        crate::resources::IntoResource::new(self)
+    }
 }
 
 /// Configures a [`Client`].

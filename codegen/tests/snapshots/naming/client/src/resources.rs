@@ -433,3 +433,183 @@ impl<'a> BuilderResource<'a> {
         Ok(response.decoded(value))
     }
 }
+
+/// The operations tagged `clone`: `client.clone2()`.
+#[derive(Clone, Debug)]
+pub struct CloneResource<'a> {
+    client: &'a crate::Client,
+    headers: ::reqwest::header::HeaderMap,
+}
+
+impl<'a> CloneResource<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        CloneResource {
+            client,
+            headers: ::reqwest::header::HeaderMap::new(),
+        }
+    }
+
+    /// Adds a header to the calls made through this value (invalid ones are ignored).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) = (
+            ::reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            ::reqwest::header::HeaderValue::from_str(value),
+        ) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+
+    fn call(&self, operation: &'static rt::Operation) -> rt::Call {
+        rt::Call::new(operation).headers(&self.headers)
+    }
+
+    /// `GET /found/{trait}`.
+    ///
+    /// A keyword as a router handler's name.
+    pub async fn r#trait(&self, r#trait: &str) -> rt::ApiResult<models::TraitResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "trait",
+            method: ::reqwest::Method::GET,
+            path: "/found/{trait}",
+            security: &[&["Credential"], &["Self"], &["time-out"]],
+        };
+        let call = self.call(&OPERATION).path_param(rt::Param::path("trait"), r#trait);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::TraitResponse::Ok(response.json()?),
+            400 => models::TraitResponse::BadRequest(response.json()?),
+            401 => models::TraitResponse::Unauthorized(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
+    /// `DELETE /found/{trait}`.
+    ///
+    /// Named like `Into::into`, which every type has.
+    pub async fn into2(&self, r#trait: &str) -> rt::ApiResult<models::IntoResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "into",
+            method: ::reqwest::Method::DELETE,
+            path: "/found/{trait}",
+            security: &[&["Credential"], &["Self"], &["time-out"]],
+        };
+        let call = self.call(&OPERATION).path_param(rt::Param::path("trait"), r#trait);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            204 => models::IntoResponse::NoContent,
+            400 => models::IntoResponse::BadRequest(response.json()?),
+            401 => models::IntoResponse::Unauthorized(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+}
+
+/// The operations tagged `new`: `client.new2()`.
+#[derive(Clone, Debug)]
+pub struct NewResource<'a> {
+    client: &'a crate::Client,
+    headers: ::reqwest::header::HeaderMap,
+}
+
+impl<'a> NewResource<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        NewResource {
+            client,
+            headers: ::reqwest::header::HeaderMap::new(),
+        }
+    }
+
+    /// Adds a header to the calls made through this value (invalid ones are ignored).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) = (
+            ::reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            ::reqwest::header::HeaderValue::from_str(value),
+        ) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+
+    fn call(&self, operation: &'static rt::Operation) -> rt::Call {
+        rt::Call::new(operation).headers(&self.headers)
+    }
+
+    /// `PUT /found/{trait}`.
+    ///
+    /// Named like `router_with`'s argument.
+    pub async fn api(&self, r#trait: &str) -> rt::ApiResult<models::ApiResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "api",
+            method: ::reqwest::Method::PUT,
+            path: "/found/{trait}",
+            security: &[&["Credential"], &["Self"], &["time-out"]],
+        };
+        let call = self.call(&OPERATION).path_param(rt::Param::path("trait"), r#trait);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            204 => models::ApiResponse::NoContent,
+            400 => models::ApiResponse::BadRequest(response.json()?),
+            401 => models::ApiResponse::Unauthorized(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+}
+
+/// The operations tagged `into`: `client.into2()`.
+#[derive(Clone, Debug)]
+pub struct IntoResource<'a> {
+    client: &'a crate::Client,
+    headers: ::reqwest::header::HeaderMap,
+}
+
+impl<'a> IntoResource<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        IntoResource {
+            client,
+            headers: ::reqwest::header::HeaderMap::new(),
+        }
+    }
+
+    /// Adds a header to the calls made through this value (invalid ones are ignored).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) = (
+            ::reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            ::reqwest::header::HeaderValue::from_str(value),
+        ) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+
+    fn call(&self, operation: &'static rt::Operation) -> rt::Call {
+        rt::Call::new(operation).headers(&self.headers)
+    }
+
+    /// `POST /found/{trait}`.
+    ///
+    /// Named like `Default::default`, which the mock used to call.
+    pub async fn default(
+        &self,
+        r#trait: &str,
+    ) -> rt::ApiResult<models::DefaultResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "default",
+            method: ::reqwest::Method::POST,
+            path: "/found/{trait}",
+            security: &[&["Credential"], &["Self"], &["time-out"]],
+        };
+        let call = self.call(&OPERATION).path_param(rt::Param::path("trait"), r#trait);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            204 => models::DefaultResponse::NoContent,
+            400 => models::DefaultResponse::BadRequest(response.json()?),
+            401 => models::DefaultResponse::Unauthorized(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+}

@@ -451,3 +451,159 @@ impl BaseUrlResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Path parameters of `trait` — `GET /found/{trait}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TraitPath {
+    pub r#trait: ::std::string::String,
+}
+
+impl rt::Validate for TraitPath {}
+
+impl rt::Params for TraitPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+}
+
+/// Responses of `trait` — `GET /found/{trait}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraitResponse {
+    /// 200: ok
+    Ok(PathTo),
+    /// 400: bad
+    BadRequest(Error),
+    /// 401: who
+    Unauthorized(Error),
+}
+
+impl TraitResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
+/// Path parameters of `api` — `PUT /found/{trait}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiPath {
+    pub r#trait: ::std::string::String,
+}
+
+impl rt::Validate for ApiPath {}
+
+impl rt::Params for ApiPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+}
+
+/// Responses of `api` — `PUT /found/{trait}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiResponse {
+    /// 204: none
+    NoContent,
+    /// 400: bad
+    BadRequest(Error),
+    /// 401: who
+    Unauthorized(Error),
+}
+
+impl ApiResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
+/// Path parameters of `default` — `POST /found/{trait}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DefaultPath {
+    pub r#trait: ::std::string::String,
+}
+
+impl rt::Validate for DefaultPath {}
+
+impl rt::Params for DefaultPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+}
+
+/// Responses of `default` — `POST /found/{trait}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultResponse {
+    /// 204: none
+    NoContent,
+    /// 400: bad
+    BadRequest(Error),
+    /// 401: who
+    Unauthorized(Error),
+}
+
+impl DefaultResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
+/// Path parameters of `into` — `DELETE /found/{trait}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IntoPath {
+    pub r#trait: ::std::string::String,
+}
+
+impl rt::Validate for IntoPath {}
+
+impl rt::Params for IntoPath {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+}
+
+/// Responses of `into` — `DELETE /found/{trait}`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IntoResponse {
+    /// 204: none
+    NoContent,
+    /// 400: bad
+    BadRequest(Error),
+    /// 401: who
+    Unauthorized(Error),
+}
+
+impl IntoResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+            Self::BadRequest(..) => 400,
+            Self::Unauthorized(..) => 401,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

@@ -375,6 +375,21 @@ impl rt::Validate for Option {
     }
 }
 
+/// A `/` in a component name, referenced as `Path~1To`.
+///
+/// Generated from `#/components/schemas/Path~1To`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct PathTo {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub to: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(PathTo);
+
+impl rt::Validate for PathTo {}
+
 /// Property names that differ only in symbols, case or keywords.
 ///
 /// Generated from `#/components/schemas/Reactions`.

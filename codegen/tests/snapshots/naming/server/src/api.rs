@@ -123,6 +123,30 @@ pub struct BaseUrlRequest {
     pub path: crate::models::BaseUrlPath,
 }
 
+/// What `trait` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraitRequest {
+    pub path: crate::models::TraitPath,
+}
+
+/// What `api` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiRequest {
+    pub path: crate::models::ApiPath,
+}
+
+/// What `default` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DefaultRequest {
+    pub path: crate::models::DefaultPath,
+}
+
+/// What `into` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntoRequest {
+    pub path: crate::models::IntoPath,
+}
+
 /// The operations tagged `Client`.
 pub trait ClientApi: ApiBase {
     /// `GET /things/{self}/{request}/{Self}`
@@ -217,6 +241,55 @@ pub trait BuilderApi: ApiBase {
     ) -> impl ::std::future::Future<Output = crate::models::BaseUrlResponse> + Send;
 }
 
+/// The operations tagged `clone`.
+pub trait CloneApi: ApiBase {
+    /// `GET /found/{trait}`
+    ///
+    /// A keyword as a router handler's name.
+    fn r#trait(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: TraitRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::TraitResponse> + Send;
+
+    /// `DELETE /found/{trait}`
+    ///
+    /// Named like `Into::into`, which every type has.
+    fn into(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: IntoRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::IntoResponse> + Send;
+}
+
+/// The operations tagged `new`.
+pub trait NewApi: ApiBase {
+    /// `PUT /found/{trait}`
+    ///
+    /// Named like `router_with`'s argument.
+    fn api(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: ApiRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::ApiResponse> + Send;
+}
+
+/// The operations tagged `into`.
+pub trait IntoApi: ApiBase {
+    /// `POST /found/{trait}`
+    ///
+    /// Named like `Default::default`, which the mock used to call.
+    fn default(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: DefaultRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::DefaultResponse> + Send;
+}
+
 impl<T: ClientApi> ClientApi for ::std::sync::Arc<T> {
     fn new(
         &self,
@@ -224,7 +297,7 @@ impl<T: ClientApi> ClientApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: NewRequest,
     ) -> impl ::std::future::Future<Output = crate::models::NewResponse2> + Send {
-        (**self).new(principal, meta, request)
+        ClientApi::new(&**self, principal, meta, request)
     }
 
     fn with_header(
@@ -233,7 +306,7 @@ impl<T: ClientApi> ClientApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: WithHeaderRequest,
     ) -> impl ::std::future::Future<Output = crate::models::WithHeaderResponse> + Send {
-        (**self).with_header(principal, meta, request)
+        ClientApi::with_header(&**self, principal, meta, request)
     }
 }
 
@@ -244,7 +317,7 @@ impl<T: ApiApi> ApiApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::AuthenticateResponse,
     > + Send {
-        (**self).authenticate2(meta)
+        ApiApi::authenticate2(&**self, meta)
     }
 }
 
@@ -255,7 +328,7 @@ impl<T: SupportApi> SupportApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: RouterRequest,
     ) -> impl ::std::future::Future<Output = crate::models::RouterResponse> + Send {
-        (**self).router2(principal, meta, request)
+        SupportApi::router2(&**self, principal, meta, request)
     }
 }
 
@@ -265,7 +338,7 @@ impl<T: BaseApi> BaseApi for ::std::sync::Arc<T> {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::ErrorBodyResponse> + Send {
-        (**self).error_body2(principal, meta)
+        BaseApi::error_body2(&**self, principal, meta)
     }
 }
 
@@ -276,7 +349,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: CallRequest,
     ) -> impl ::std::future::Future<Output = crate::models::CallResponse> + Send {
-        (**self).call(principal, meta, request)
+        UsersApi::call(&**self, principal, meta, request)
     }
 
     fn headers(
@@ -285,7 +358,7 @@ impl<T: UsersApi> UsersApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: HeadersRequest,
     ) -> impl ::std::future::Future<Output = crate::models::HeadersResponse> + Send {
-        (**self).headers(principal, meta, request)
+        UsersApi::headers(&**self, principal, meta, request)
     }
 }
 
@@ -296,7 +369,7 @@ impl<T: SetCredentialApi> SetCredentialApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: BuildRequest,
     ) -> impl ::std::future::Future<Output = crate::models::BuildResponse> + Send {
-        (**self).build(principal, meta, request)
+        SetCredentialApi::build(&**self, principal, meta, request)
     }
 }
 
@@ -307,6 +380,48 @@ impl<T: BuilderApi> BuilderApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: BaseUrlRequest,
     ) -> impl ::std::future::Future<Output = crate::models::BaseUrlResponse> + Send {
-        (**self).base_url(principal, meta, request)
+        BuilderApi::base_url(&**self, principal, meta, request)
+    }
+}
+
+impl<T: CloneApi> CloneApi for ::std::sync::Arc<T> {
+    fn r#trait(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: TraitRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::TraitResponse> + Send {
+        CloneApi::r#trait(&**self, principal, meta, request)
+    }
+
+    fn into(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: IntoRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::IntoResponse> + Send {
+        CloneApi::into(&**self, principal, meta, request)
+    }
+}
+
+impl<T: NewApi> NewApi for ::std::sync::Arc<T> {
+    fn api(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: ApiRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::ApiResponse> + Send {
+        NewApi::api(&**self, principal, meta, request)
+    }
+}
+
+impl<T: IntoApi> IntoApi for ::std::sync::Arc<T> {
+    fn default(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+        request: DefaultRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::DefaultResponse> + Send {
+        IntoApi::default(&**self, principal, meta, request)
     }
 }

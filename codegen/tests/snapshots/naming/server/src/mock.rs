@@ -20,7 +20,9 @@ pub struct Mock {
 impl Mock {
     /// A mock that accepts any credential present in a request.
     pub fn new() -> Self {
-        Self::default()
+        Mock {
+            token: ::std::option::Option::None,
+        }
     }
 
     /// A mock that accepts only this credential (for checking that clients send it).
@@ -323,6 +325,122 @@ impl crate::api::BuilderApi for Mock {
                         "400" => crate::models::BaseUrlResponse::BadRequest(pick.json()?),
                         "401" => {
                             crate::models::BaseUrlResponse::Unauthorized(pick.json()?)
+                        }
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
+}
+
+impl crate::api::CloneApi for Mock {
+    async fn r#trait(
+        &self,
+        _principal: Self::Principal,
+        meta: &RequestMeta,
+        _request: TraitRequest,
+    ) -> crate::models::TraitResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("200", r#"{"to":"string"}"#),
+            mock::Answer::new("400", r#"{"message":"string"}"#),
+            mock::Answer::new("401", r#"{"message":"string"}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "200" => crate::models::TraitResponse::Ok(pick.json()?),
+                        "400" => crate::models::TraitResponse::BadRequest(pick.json()?),
+                        "401" => crate::models::TraitResponse::Unauthorized(pick.json()?),
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
+
+    async fn into(
+        &self,
+        _principal: Self::Principal,
+        meta: &RequestMeta,
+        _request: IntoRequest,
+    ) -> crate::models::IntoResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("204", r#""#),
+            mock::Answer::new("400", r#"{"message":"string"}"#),
+            mock::Answer::new("401", r#"{"message":"string"}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "204" => crate::models::IntoResponse::NoContent,
+                        "400" => crate::models::IntoResponse::BadRequest(pick.json()?),
+                        "401" => crate::models::IntoResponse::Unauthorized(pick.json()?),
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
+}
+
+impl crate::api::NewApi for Mock {
+    async fn api(
+        &self,
+        _principal: Self::Principal,
+        meta: &RequestMeta,
+        _request: ApiRequest,
+    ) -> crate::models::ApiResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("204", r#""#),
+            mock::Answer::new("400", r#"{"message":"string"}"#),
+            mock::Answer::new("401", r#"{"message":"string"}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "204" => crate::models::ApiResponse::NoContent,
+                        "400" => crate::models::ApiResponse::BadRequest(pick.json()?),
+                        "401" => crate::models::ApiResponse::Unauthorized(pick.json()?),
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
+}
+
+impl crate::api::IntoApi for Mock {
+    async fn default(
+        &self,
+        _principal: Self::Principal,
+        meta: &RequestMeta,
+        _request: DefaultRequest,
+    ) -> crate::models::DefaultResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("204", r#""#),
+            mock::Answer::new("400", r#"{"message":"string"}"#),
+            mock::Answer::new("401", r#"{"message":"string"}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "204" => crate::models::DefaultResponse::NoContent,
+                        "400" => crate::models::DefaultResponse::BadRequest(pick.json()?),
+                        "401" => {
+                            crate::models::DefaultResponse::Unauthorized(pick.json()?)
                         }
                         _ => return ::std::result::Result::Err(pick.undocumented()),
                     },

@@ -86,7 +86,8 @@ impl<S: ApiBase> rt::Authenticate for Shared<S> {
 pub fn router<
     S: crate::api::ClientApi + crate::api::ApiApi + crate::api::SupportApi
         + crate::api::BaseApi + crate::api::UsersApi + crate::api::SetCredentialApi
-        + crate::api::BuilderApi,
+        + crate::api::BuilderApi + crate::api::CloneApi + crate::api::NewApi
+        + crate::api::IntoApi,
 >(api: S) -> ::axum::Router {
     router_with(api, ServerConfig::default())
 }
@@ -96,31 +97,41 @@ pub fn router<
 pub fn router_with<
     S: crate::api::ClientApi + crate::api::ApiApi + crate::api::SupportApi
         + crate::api::BaseApi + crate::api::UsersApi + crate::api::SetCredentialApi
-        + crate::api::BuilderApi,
+        + crate::api::BuilderApi + crate::api::CloneApi + crate::api::NewApi
+        + crate::api::IntoApi,
 >(api: S, config: ServerConfig) -> ::axum::Router {
     let mut router = ::axum::Router::new()
         .route(
             "/things/{self}/{request}/{Self}",
             MethodRouter::new()
-                .get(new::<S>)
-                .post(with_header::<S>)
+                .get(self::new::<S>)
+                .post(self::with_header::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/api",
             MethodRouter::new()
-                .get(authenticate2::<S>)
-                .put(router2::<S>)
-                .delete(error_body2::<S>)
+                .get(self::authenticate2::<S>)
+                .put(self::router2::<S>)
+                .delete(self::error_body2::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/tags/{users}",
             MethodRouter::new()
-                .get(call::<S>)
-                .put(build::<S>)
-                .post(headers::<S>)
-                .delete(base_url::<S>)
+                .get(self::call::<S>)
+                .put(self::build::<S>)
+                .post(self::headers::<S>)
+                .delete(self::base_url::<S>)
+                .fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/found/{trait}",
+            MethodRouter::new()
+                .get(self::r#trait::<S>)
+                .put(self::api::<S>)
+                .post(self::default::<S>)
+                .delete(self::into::<S>)
                 .fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
@@ -176,9 +187,8 @@ async fn new<S: ClientApi>(
         let query = request.query()?;
         let headers = request.headers()?;
         let cookies = request.cookies()?;
-        let response = shared
-            .api
-            .new(
+        let response = ClientApi::new(
+                &shared.api,
                 principal,
                 request.meta(),
                 NewRequest {
@@ -219,9 +229,12 @@ async fn with_header<S: ClientApi>(
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
         let body = request.json().await?;
-        let response = shared
-            .api
-            .with_header(principal, request.meta(), WithHeaderRequest { path, body })
+        let response = ClientApi::with_header(
+                &shared.api,
+                principal,
+                request.meta(),
+                WithHeaderRequest { path, body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -248,7 +261,7 @@ async fn authenticate2<S: ApiApi>(
 ) -> Response {
     let request = Incoming::new(request, &shared.config);
     let result = async {
-        let response = shared.api.authenticate2(request.meta()).await;
+        let response = ApiApi::authenticate2(&shared.api, request.meta()).await;
         ::std::result::Result::Ok::<
             _,
             Problem,
@@ -279,9 +292,12 @@ async fn router2<S: SupportApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let query = request.query()?;
-        let response = shared
-            .api
-            .router2(principal, request.meta(), RouterRequest { query })
+        let response = SupportApi::router2(
+                &shared.api,
+                principal,
+                request.meta(),
+                RouterRequest { query },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -311,7 +327,8 @@ async fn error_body2<S: BaseApi>(
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
-        let response = shared.api.error_body2(principal, request.meta()).await;
+        let response = BaseApi::error_body2(&shared.api, principal, request.meta())
+            .await;
         ::std::result::Result::Ok::<
             _,
             Problem,
@@ -341,9 +358,12 @@ async fn call<S: UsersApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .call(principal, request.meta(), CallRequest { path })
+        let response = UsersApi::call(
+                &shared.api,
+                principal,
+                request.meta(),
+                CallRequest { path },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -374,9 +394,12 @@ async fn build<S: SetCredentialApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .build(principal, request.meta(), BuildRequest { path })
+        let response = SetCredentialApi::build(
+                &shared.api,
+                principal,
+                request.meta(),
+                BuildRequest { path },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -407,9 +430,12 @@ async fn headers<S: UsersApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .headers(principal, request.meta(), HeadersRequest { path })
+        let response = UsersApi::headers(
+                &shared.api,
+                principal,
+                request.meta(),
+                HeadersRequest { path },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -442,9 +468,12 @@ async fn base_url<S: BuilderApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let path = request.path().await?;
-        let response = shared
-            .api
-            .base_url(principal, request.meta(), BaseUrlRequest { path })
+        let response = BuilderApi::base_url(
+                &shared.api,
+                principal,
+                request.meta(),
+                BaseUrlRequest { path },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -456,6 +485,152 @@ async fn base_url<S: BuilderApi>(
                 crate::models::BaseUrlResponse::Unauthorized(body) => {
                     rt::json(401, &body)
                 }
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `GET /found/{trait}` (`trait`).
+async fn r#trait<S: CloneApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let principal = rt::authenticate(
+                &*shared,
+                &request,
+                &[&[("Credential", &[])], &[("Self", &[])], &[("time-out", &[])]],
+            )
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        let path = request.path().await?;
+        let response = CloneApi::r#trait(
+                &shared.api,
+                principal,
+                request.meta(),
+                TraitRequest { path },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::TraitResponse::Ok(body) => rt::json(200, &body),
+                crate::models::TraitResponse::BadRequest(body) => rt::json(400, &body),
+                crate::models::TraitResponse::Unauthorized(body) => rt::json(401, &body),
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `PUT /found/{trait}` (`api`).
+async fn api<S: NewApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let principal = rt::authenticate(
+                &*shared,
+                &request,
+                &[&[("Credential", &[])], &[("Self", &[])], &[("time-out", &[])]],
+            )
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        let path = request.path().await?;
+        let response = NewApi::api(
+                &shared.api,
+                principal,
+                request.meta(),
+                ApiRequest { path },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::ApiResponse::NoContent => rt::empty(204),
+                crate::models::ApiResponse::BadRequest(body) => rt::json(400, &body),
+                crate::models::ApiResponse::Unauthorized(body) => rt::json(401, &body),
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `POST /found/{trait}` (`default`).
+async fn default<S: IntoApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let principal = rt::authenticate(
+                &*shared,
+                &request,
+                &[&[("Credential", &[])], &[("Self", &[])], &[("time-out", &[])]],
+            )
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        let path = request.path().await?;
+        let response = IntoApi::default(
+                &shared.api,
+                principal,
+                request.meta(),
+                DefaultRequest { path },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::DefaultResponse::NoContent => rt::empty(204),
+                crate::models::DefaultResponse::BadRequest(body) => rt::json(400, &body),
+                crate::models::DefaultResponse::Unauthorized(body) => {
+                    rt::json(401, &body)
+                }
+            },
+        )
+    };
+    shared.answer(result.await)
+}
+
+/// `DELETE /found/{trait}` (`into`).
+async fn into<S: CloneApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let principal = rt::authenticate(
+                &*shared,
+                &request,
+                &[&[("Credential", &[])], &[("Self", &[])], &[("time-out", &[])]],
+            )
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        let path = request.path().await?;
+        let response = CloneApi::into(
+                &shared.api,
+                principal,
+                request.meta(),
+                IntoRequest { path },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::IntoResponse::NoContent => rt::empty(204),
+                crate::models::IntoResponse::BadRequest(body) => rt::json(400, &body),
+                crate::models::IntoResponse::Unauthorized(body) => rt::json(401, &body),
             },
         )
     };

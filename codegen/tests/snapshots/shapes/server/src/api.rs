@@ -138,7 +138,7 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: CreatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::CreatePetResponse> + Send {
-        (**self).create_pet(meta, request)
+        DefaultApi::create_pet(&**self, meta, request)
     }
 
     fn update_pet(
@@ -146,7 +146,7 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: UpdatePetRequest,
     ) -> impl ::std::future::Future<Output = crate::models::UpdatePetResponse> + Send {
-        (**self).update_pet(meta, request)
+        DefaultApi::update_pet(&**self, meta, request)
     }
 
     fn put_note(
@@ -154,7 +154,7 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PutNoteRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PutNoteResponse> + Send {
-        (**self).put_note(meta, request)
+        DefaultApi::put_note(&**self, meta, request)
     }
 
     fn set_pet_labels(
@@ -164,6 +164,6 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::SetPetLabelsResponse,
     > + Send {
-        (**self).set_pet_labels(meta, request)
+        DefaultApi::set_pet_labels(&**self, meta, request)
     }
 }

@@ -21,7 +21,9 @@ pub struct Mock {
 impl Mock {
     /// A mock that accepts any credential present in a request.
     pub fn new() -> Self {
-        Self::default()
+        Mock {
+            token: ::std::option::Option::None,
+        }
     }
 
     /// A mock that accepts only this credential (for checking that clients send it).

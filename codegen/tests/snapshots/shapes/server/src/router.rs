@@ -55,20 +55,26 @@ pub fn router_with<S: crate::api::DefaultApi>(
     let mut router = ::axum::Router::new()
         .route(
             "/pets",
-            MethodRouter::new().post(create_pet::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .post(self::create_pet::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/pets/{id}",
-            MethodRouter::new().patch(update_pet::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .patch(self::update_pet::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/notes/{body}/{query}",
-            MethodRouter::new().put(put_note::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .put(self::put_note::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/pets/{id}/labels",
             MethodRouter::new()
-                .put(set_pet_labels::<S>)
+                .put(self::set_pet_labels::<S>)
                 .fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
@@ -114,9 +120,11 @@ async fn create_pet<S: DefaultApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request.json().await?;
-        let response = shared
-            .api
-            .create_pet(request.meta(), CreatePetRequest { body })
+        let response = DefaultApi::create_pet(
+                &shared.api,
+                request.meta(),
+                CreatePetRequest { body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -139,9 +147,11 @@ async fn update_pet<S: DefaultApi>(
     let result = async {
         let path = request.path().await?;
         let body = request.json().await?;
-        let response = shared
-            .api
-            .update_pet(request.meta(), UpdatePetRequest { path, body })
+        let response = DefaultApi::update_pet(
+                &shared.api,
+                request.meta(),
+                UpdatePetRequest { path, body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -165,9 +175,8 @@ async fn put_note<S: DefaultApi>(
         let path = request.path().await?;
         let query = request.query()?;
         let body = request.json().await?;
-        let response = shared
-            .api
-            .put_note(
+        let response = DefaultApi::put_note(
+                &shared.api,
                 request.meta(),
                 PutNoteRequest {
                     path,
@@ -197,9 +206,11 @@ async fn set_pet_labels<S: DefaultApi>(
     let result = async {
         let path = request.path().await?;
         let body = request.optional_json().await?;
-        let response = shared
-            .api
-            .set_pet_labels(request.meta(), SetPetLabelsRequest { path, body })
+        let response = DefaultApi::set_pet_labels(
+                &shared.api,
+                request.meta(),
+                SetPetLabelsRequest { path, body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,

@@ -218,7 +218,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PathStylesRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PathStylesResponse> + Send {
-        (**self).path_styles(meta, request)
+        WireApi::path_styles(&**self, meta, request)
     }
 
     fn query_styles(
@@ -226,7 +226,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: QueryStylesRequest,
     ) -> impl ::std::future::Future<Output = crate::models::QueryStylesResponse> + Send {
-        (**self).query_styles(meta, request)
+        WireApi::query_styles(&**self, meta, request)
     }
 
     fn exploded_object(
@@ -236,7 +236,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::ExplodedObjectResponse,
     > + Send {
-        (**self).exploded_object(meta, request)
+        WireApi::exploded_object(&**self, meta, request)
     }
 
     fn header_styles(
@@ -246,7 +246,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::HeaderStylesResponse,
     > + Send {
-        (**self).header_styles(meta, request)
+        WireApi::header_styles(&**self, meta, request)
     }
 
     fn get_day(
@@ -254,7 +254,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: GetDayRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetDayResponse> + Send {
-        (**self).get_day(meta, request)
+        WireApi::get_day(&**self, meta, request)
     }
 
     fn put_file(
@@ -262,7 +262,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PutFileRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PutFileResponse> + Send {
-        (**self).put_file(meta, request)
+        WireApi::put_file(&**self, meta, request)
     }
 
     fn post_form(
@@ -270,7 +270,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send {
-        (**self).post_form(meta, request)
+        WireApi::post_form(&**self, meta, request)
     }
 
     fn get_encoded(
@@ -278,7 +278,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         meta: &crate::support::RequestMeta,
         request: GetEncodedRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetEncodedResponse> + Send {
-        (**self).get_encoded(meta, request)
+        WireApi::get_encoded(&**self, meta, request)
     }
 
     fn get_validated(
@@ -288,7 +288,7 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
     ) -> impl ::std::future::Future<
         Output = crate::models::GetValidatedResponse,
     > + Send {
-        (**self).get_validated(meta, request)
+        WireApi::get_validated(&**self, meta, request)
     }
 
     fn get_scoped(
@@ -296,6 +296,6 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         principal: Self::Principal,
         meta: &crate::support::RequestMeta,
     ) -> impl ::std::future::Future<Output = crate::models::GetScopedResponse> + Send {
-        (**self).get_scoped(principal, meta)
+        WireApi::get_scoped(&**self, principal, meta)
     }
 }

@@ -91,45 +91,61 @@ pub fn router_with<S: crate::api::WireApi>(
     let mut router = ::axum::Router::new()
         .route(
             "/path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}",
-            MethodRouter::new().get(path_styles::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .get(self::path_styles::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/query",
-            MethodRouter::new().get(query_styles::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .get(self::query_styles::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/exploded-object",
             MethodRouter::new()
-                .get(exploded_object::<S>)
+                .get(self::exploded_object::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
             "/headers",
-            MethodRouter::new().get(header_styles::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .get(self::header_styles::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/days/{day}",
-            MethodRouter::new().get(get_day::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new().get(self::get_day::<S>).fallback(method_not_allowed::<S>),
         )
         .route(
             "/files/{name}",
-            MethodRouter::new().put(put_file::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .put(self::put_file::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/forms",
-            MethodRouter::new().post(post_form::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .post(self::post_form::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/encoded",
-            MethodRouter::new().get(get_encoded::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .get(self::get_encoded::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/validated",
-            MethodRouter::new().get(get_validated::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .get(self::get_validated::<S>)
+                .fallback(method_not_allowed::<S>),
         )
         .route(
             "/scoped",
-            MethodRouter::new().get(get_scoped::<S>).fallback(method_not_allowed::<S>),
+            MethodRouter::new()
+                .get(self::get_scoped::<S>)
+                .fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -174,9 +190,11 @@ async fn path_styles<S: WireApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let path = request.path().await?;
-        let response = shared
-            .api
-            .path_styles(request.meta(), PathStylesRequest { path })
+        let response = WireApi::path_styles(
+                &shared.api,
+                request.meta(),
+                PathStylesRequest { path },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -198,9 +216,11 @@ async fn query_styles<S: WireApi>(
     let request = Incoming::new(request, &shared.config);
     let result = async {
         let query = request.query()?;
-        let response = shared
-            .api
-            .query_styles(request.meta(), QueryStylesRequest { query })
+        let response = WireApi::query_styles(
+                &shared.api,
+                request.meta(),
+                QueryStylesRequest { query },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -222,9 +242,11 @@ async fn exploded_object<S: WireApi>(
     let request = Incoming::new(request, &shared.config);
     let result = async {
         let query = request.query()?;
-        let response = shared
-            .api
-            .exploded_object(request.meta(), ExplodedObjectRequest { query })
+        let response = WireApi::exploded_object(
+                &shared.api,
+                request.meta(),
+                ExplodedObjectRequest { query },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -247,9 +269,8 @@ async fn header_styles<S: WireApi>(
     let result = async {
         let headers = request.headers()?;
         let cookies = request.cookies()?;
-        let response = shared
-            .api
-            .header_styles(
+        let response = WireApi::header_styles(
+                &shared.api,
                 request.meta(),
                 HeaderStylesRequest {
                     headers,
@@ -279,7 +300,12 @@ async fn get_day<S: WireApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let path = request.path().await?;
-        let response = shared.api.get_day(request.meta(), GetDayRequest { path }).await;
+        let response = WireApi::get_day(
+                &shared.api,
+                request.meta(),
+                GetDayRequest { path },
+            )
+            .await;
         ::std::result::Result::Ok::<
             _,
             Problem,
@@ -301,9 +327,11 @@ async fn put_file<S: WireApi>(
     let result = async {
         let path = request.path().await?;
         let body = request.binary().await?;
-        let response = shared
-            .api
-            .put_file(request.meta(), PutFileRequest { path, body })
+        let response = WireApi::put_file(
+                &shared.api,
+                request.meta(),
+                PutFileRequest { path, body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -343,9 +371,11 @@ async fn post_form<S: WireApi>(
                 ],
             )
             .await?;
-        let response = shared
-            .api
-            .post_form(request.meta(), PostFormRequest { body })
+        let response = WireApi::post_form(
+                &shared.api,
+                request.meta(),
+                PostFormRequest { body },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -367,9 +397,11 @@ async fn get_encoded<S: WireApi>(
     let request = Incoming::new(request, &shared.config);
     let result = async {
         let query = request.query()?;
-        let response = shared
-            .api
-            .get_encoded(request.meta(), GetEncodedRequest { query })
+        let response = WireApi::get_encoded(
+                &shared.api,
+                request.meta(),
+                GetEncodedRequest { query },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -391,9 +423,11 @@ async fn get_validated<S: WireApi>(
     let request = Incoming::new(request, &shared.config);
     let result = async {
         let query = request.query()?;
-        let response = shared
-            .api
-            .get_validated(request.meta(), GetValidatedRequest { query })
+        let response = WireApi::get_validated(
+                &shared.api,
+                request.meta(),
+                GetValidatedRequest { query },
+            )
             .await;
         ::std::result::Result::Ok::<
             _,
@@ -430,7 +464,7 @@ async fn get_scoped<S: WireApi>(
             )
             .await?
             .ok_or_else(Problem::unauthorized)?;
-        let response = shared.api.get_scoped(principal, request.meta()).await;
+        let response = WireApi::get_scoped(&shared.api, principal, request.meta()).await;
         ::std::result::Result::Ok::<
             _,
             Problem,
