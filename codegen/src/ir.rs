@@ -118,6 +118,9 @@ impl Constraints {
 pub struct Struct {
     pub fields: Vec<Field>,
     pub unknown_fields: UnknownFields,
+    /// `dependentRequired` (JSON Schema 2020-12): when the property is present, so must these
+    /// be. Wire names, each naming a field.
+    pub dependent_required: Vec<(String, Vec<String>)>,
 }
 
 /// What an object does with properties it does not declare.

@@ -228,15 +228,18 @@ fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
     normalise_node(json, &mut Vec::new(), diagnostics);
 }
 
+/// `dependentRequired` as the normaliser hands it to the typed 3.0 parser, which keeps only
+/// `x-` keys; the generated validation checks it.
+pub(crate) const DEPENDENT_REQUIRED: &str = "x-dependentRequired";
+
 /// JSON Schema 2020-12 keywords with meaning that OpenAPI 3.0 (and so the generated code) does
 /// not have: each one met is said, not dropped silently.
-const UNCARRIED: [&str; 14] = [
+const UNCARRIED: [&str; 13] = [
     "$defs",
     "prefixItems",
     "contains",
     "minContains",
     "maxContains",
-    "dependentRequired",
     "dependentSchemas",
     "if",
     "then",
@@ -342,6 +345,10 @@ fn normalise_schema_keywords(map: &mut serde_json::Map<String, Value>) {
     }
     if let Some(constant) = map.remove("const") {
         map.insert("enum".into(), Value::Array(vec![constant]));
+    }
+    // Kept as it is too: the diff compares the 3.1 keyword.
+    if let Some(dependent) = map.get("dependentRequired").cloned() {
+        map.insert(DEPENDENT_REQUIRED.into(), dependent);
     }
     if let Some(Value::Array(examples)) = map.get("examples").cloned() {
         map.remove("examples");
@@ -626,11 +633,20 @@ const NAME_MAPS: &[&str] = &[
     "mapping",
     "webhooks",
     "pathItems",
+    "$defs",
+    "dependentRequired",
+    "dependentSchemas",
+    "patternProperties",
 ];
 
 /// Whether the object at `path` maps user-chosen names (so even a `$ref` key there is a name).
+/// The last key is a keyword only where its parent is not itself such a map: a property named
+/// `properties` is a name.
 pub fn is_name_map(path: &[String]) -> bool {
-    path.last().is_some_and(|c| NAME_MAPS.contains(&c.as_str()))
+    match path.split_last() {
+        Some((last, parent)) => NAME_MAPS.contains(&last.as_str()) && !is_name_map(parent),
+        None => false,
+    }
 }
 
 /// Whether the value under `key` is literal data (an example, a default, an enum, an extension)

@@ -110,12 +110,28 @@ fn json_schema_2020_keywords_the_code_ignores_are_said() {
     let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
     let prefix = at(&generated.warnings, "#/components/schemas/Pair/prefixItems");
     assert!(prefix.message.contains("not carried"), "{prefix}");
-    at(&generated.warnings, "#/components/schemas/Tagged/dependentRequired");
+    // `then` is not a property of Tagged, so this pair cannot be checked.
+    let unknown = at(&generated.warnings, "#/components/schemas/Tagged/dependentRequired/if");
+    assert!(unknown.message.contains("\"then\", which is not a property"), "{unknown}");
     assert!(
         !generated.warnings.iter().any(|w| w.pointer.ends_with("/properties/if")),
         "a property named `if` is a name, not a keyword: {:?}",
         generated.warnings
     );
+}
+
+/// `dependentRequired` is carried as validation: no warning, and the struct's check says it.
+#[test]
+fn dependent_required_is_checked() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Card:\n      type: object\n      required: [holder]\n      properties:\n        holder: {type: string}\n        number: {type: string}\n        expiry: {type: [string, 'null']}\n      dependentRequired: {number: [expiry, holder]}\n";
+    let path = write("dependent", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    assert!(!generated.warnings.iter().any(|w| w.pointer.contains("dependentRequired")), "{:?}", generated.warnings);
+    let types = generated.files.iter().find(|f| f.path.ends_with("models/src/types.rs")).expect("the models");
+    // `holder` is required, so always present: only `expiry` is named.
+    let call = "check.dependent(\"number\", self.number.is_some(), &[(\"expiry\", !self.expiry.is_absent())]";
+    let squeezed: String = types.contents.split_whitespace().collect();
+    assert!(squeezed.contains(&call.split_whitespace().collect::<String>()), "{}", types.contents);
 }
 
 #[test]

@@ -345,6 +345,17 @@ impl<'a> Checker<'a> {
         self.errors.push(Violation { path: join(self.path, name), message });
     }
 
+    /// `dependentRequired`: when the field `name` is present, each of `required` (a field's
+    /// wire name and whether it is present) must be too.
+    pub fn dependent(&mut self, name: &str, present: bool, required: &[(&str, bool)]) {
+        if !present {
+            return;
+        }
+        for (other, _) in required.iter().filter(|(_, there)| !there) {
+            self.fail(other, format!("is required when `{name}` is present"));
+        }
+    }
+
     /// A string: length (in characters, as JSON Schema counts) and pattern.
     pub fn text<F: Present<Value = str> + ?Sized>(&mut self, name: &str, field: &F, limits: &Limits) {
         let Some(value) = field.present() else { return };
@@ -502,6 +513,19 @@ mod tests {
                 "tags[1] must be at most 3 characters long",
                 "friends[1].name must be at most 4 characters long",
             ]
+        );
+    }
+
+    #[test]
+    fn a_present_field_requires_its_dependents() {
+        let mut errors = Vec::new();
+        let mut check = Checker::new("card", &mut errors);
+        check.dependent("number", true, &[("expiry", false), ("holder", true), ("cvc", false)]);
+        check.dependent("iban", false, &[("bic", false)]);
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            ["card.expiry is required when `number` is present", "card.cvc is required when `number` is present"]
         );
     }
 

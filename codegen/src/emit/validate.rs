@@ -1,5 +1,5 @@
 //! `Validate` impls: the checks a type cannot express (`minLength`, `maxLength`, `pattern`,
-//! `minimum`, `maximum`, `multipleOf`, `minItems`, `maxItems`). Each constrained field is one call
+//! `minimum`, `maximum`, `multipleOf`, `minItems`, `maxItems`, `dependentRequired`). Each constrained field is one call
 //! of the runtime's `Checker` with its limits as data; a type with nothing to check gets an
 //! empty impl (the trait's default finds nothing). Formats are not here: they are types, checked
 //! when parsed.
@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Constraints, Field, Type, TypeDef, TypeKind, UnknownFields, pattern_supported};
+use crate::ir::{Constraints, Field, Presence, Type, TypeDef, TypeKind, UnknownFields, pattern_supported};
 
 /// Whether a type can contain something with constraints (a named type might).
 fn reaches_named(ty: &Type) -> bool {
@@ -123,12 +123,43 @@ pub fn impl_with(name: &proc_macro2::Ident, checks: Vec<TokenStream>) -> TokenSt
     }
 }
 
+/// Whether the field with this wire name is in the value: a key with `null` is present.
+fn presence(s: &crate::ir::Struct, wire: &str) -> Option<TokenStream> {
+    let field = s.fields.iter().find(|f| f.wire_name == wire)?;
+    let name = field.name.ident();
+    Some(match field.presence() {
+        Presence::Required | Presence::RequiredNullable => quote!(true),
+        Presence::Optional => quote!(self.#name.is_some()),
+        Presence::OptionalNullable => quote!(!self.#name.is_absent()),
+    })
+}
+
+/// `dependentRequired`: one call per property that makes others required, naming those that
+/// may be absent (`None` when none may be).
+fn dependent_check(s: &crate::ir::Struct, trigger: &str, required: &[String]) -> Option<TokenStream> {
+    let optional: Vec<TokenStream> = required
+        .iter()
+        .filter_map(|wire| {
+            let present = presence(s, wire)?;
+            (present.to_string() != "true").then(|| quote!((#wire, #present)))
+        })
+        .collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let present = presence(s, trigger)?;
+    Some(quote!(check.dependent(#trigger, #present, &[#(#optional),*]);))
+}
+
 /// `impl Validate` for a named type.
 pub fn validate_impl(def: &TypeDef) -> TokenStream {
     let name = def.name.ident();
     match &def.kind {
         TypeKind::Struct(s) => {
             let mut checks: Vec<TokenStream> = s.fields.iter().filter_map(field_check).collect();
+            checks.extend(
+                s.dependent_required.iter().filter_map(|(trigger, required)| dependent_check(s, trigger, required)),
+            );
             if let UnknownFields::Collect(ty) = &s.unknown_fields
                 && reaches_named(ty)
             {

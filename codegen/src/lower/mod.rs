@@ -26,6 +26,7 @@ use crate::ir::{
     ParamStyle, Requirement, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef,
     TypeKind, Union, UnionVariant, UnknownFields, form_media, primary_content,
 };
+use crate::load::DEPENDENT_REQUIRED;
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 use crate::resolve::{MAX_DEPTH, component_schema_name, resolve_at};
 

@@ -287,6 +287,12 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_object(&mut self, schema: &'a Schema, object: ObjectShape<'a>, site: &Site) -> Lowered {
         let additional = self.lower_additional(object.additional, site);
         if object.properties.is_empty() {
+            if schema.schema_data.extensions.contains_key(DEPENDENT_REQUIRED) {
+                self.diagnostics.warning(
+                    pointer_push(&site.pointer, "dependentRequired"),
+                    "`dependentRequired` on an object without declared properties is not checked",
+                );
+            }
             // A map, not a struct; a named component still becomes an alias for it.
             return Lowered::of(match additional {
                 UnknownFields::Collect(ty) => Type::Map(Box::new(ty)),
@@ -301,7 +307,31 @@ impl<'a> Lowerer<'a> {
         }
         let name = self.name_for(site);
         let fields = self.lower_fields(&object.properties, object.required, name.unraw(), site);
-        self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional })
+        let dependent_required = self.dependent_required(schema, &fields, site);
+        self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional, dependent_required })
+    }
+
+    /// `dependentRequired`, which the 3.1 normaliser carries as the `x-dependentRequired`
+    /// extension: the pairs whose properties are all fields; the others are said.
+    fn dependent_required(&mut self, schema: &Schema, fields: &[Field], site: &Site) -> Vec<(String, Vec<String>)> {
+        let Some(map) = schema.schema_data.extensions.get(DEPENDENT_REQUIRED).and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let at = pointer_push(&site.pointer, "dependentRequired");
+        let known = |name: &str| fields.iter().any(|f| f.wire_name == name);
+        let mut out = Vec::new();
+        for (trigger, required) in map {
+            let required: Vec<String> =
+                required.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
+            match std::iter::once(trigger).chain(&required).find(|name| !known(name)) {
+                Some(unknown) => self.diagnostics.warning(
+                    pointer_push(&at, trigger),
+                    format!("`dependentRequired` names {unknown:?}, which is not a property here; it is not checked"),
+                ),
+                None => out.push((trigger.clone(), required)),
+            }
+        }
+        out
     }
 
     pub(super) fn lower_additional(
@@ -524,7 +554,8 @@ impl<'a> Lowerer<'a> {
         let name = self.name_for(site);
         let additional = self.lower_additional(object.additional, site);
         let fields = self.lower_fields(&object.properties, &required, name.unraw(), site);
-        self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional })
+        let dependent_required = self.dependent_required(schema, &fields, site);
+        self.push_struct(name, schema, site, Struct { fields, unknown_fields: additional, dependent_required })
     }
 
     /// Decides, once every type exists, whether each discriminated union's variants carry the
