@@ -129,6 +129,7 @@ pub fn load(path: &Path) -> Result<Document, Vec<Diagnostic>> {
         for ((section, name), value) in imported {
             insert_component(&mut json, &section, &name, value);
         }
+        loader.hoist_defs(&mut json);
     }
     // 3.1's reusable path items have been inlined where paths referenced them; 3.0 has no such
     // section.
@@ -234,8 +235,7 @@ pub(crate) const DEPENDENT_REQUIRED: &str = "x-dependentRequired";
 
 /// JSON Schema 2020-12 keywords with meaning that OpenAPI 3.0 (and so the generated code) does
 /// not have: each one met is said, not dropped silently.
-const UNCARRIED: [&str; 13] = [
-    "$defs",
+const UNCARRIED: [&str; 12] = [
     "prefixItems",
     "contains",
     "minContains",
@@ -598,6 +598,107 @@ fn section_for(target: &[String], context: &[String]) -> String {
         _ => "schemas",
     }
     .to_owned()
+}
+
+impl Loader {
+    /// JSON Schema's `$defs` (OpenAPI 3.1) become component schemas, which 3.0 and the rest of
+    /// the generator know: each definition is named by its key (or, when a component has that
+    /// name, prefixed with its owner's), references to `…/$defs/Name` are rewritten, and the
+    /// moved schema keeps its place in the source for diagnostics.
+    fn hoist_defs(&mut self, json: &mut Value) {
+        let mut hoisted: Vec<(String, String, Value)> = Vec::new();
+        collect_defs(json, &mut Vec::new(), &mut hoisted);
+        if hoisted.is_empty() {
+            return;
+        }
+        let mut moves: Vec<(String, String)> = Vec::new();
+        for (old, owner_and_name, value) in hoisted {
+            let (owner, name) = owner_and_name.split_once('\u{0}').unwrap_or(("", &owner_and_name));
+            let mut candidate = name.to_owned();
+            let mut n = 1;
+            while self.taken.contains(&("schemas".to_owned(), candidate.clone())) {
+                n += 1;
+                candidate = if n == 2 { format!("{owner}{name}") } else { format!("{owner}{name}{n}") };
+            }
+            self.taken.insert(("schemas".to_owned(), candidate.clone()));
+            let new = pointer_push("#/components/schemas", &candidate);
+            let (file, original) = self.origin(&old);
+            self.origins.insert(new.clone(), (file, original));
+            insert_component(json, "schemas", &candidate, value);
+            moves.push((old, new));
+        }
+        rewrite_refs(json, &moves);
+    }
+
+    /// The file and pointer a pointer of the bundled document came from.
+    fn origin(&self, pointer: &str) -> (usize, String) {
+        for (prefix, (index, original)) in self.origins.range(..=pointer.to_owned()).rev() {
+            if let Some(rest) = pointer.strip_prefix(prefix.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                return (*index, format!("{original}{rest}"));
+            }
+        }
+        (0, pointer.to_owned())
+    }
+}
+
+/// Takes every `$defs` out of the schemas below `value`, inner ones too: (old pointer, owner and
+/// name joined by NUL, schema).
+fn collect_defs(value: &mut Value, path: &mut Vec<String>, out: &mut Vec<(String, String, Value)>) {
+    match value {
+        Value::Object(map) => {
+            if !is_name_map(path)
+                && let Some(Value::Object(defs)) = map.remove("$defs")
+            {
+                let owner = path.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned().unwrap_or_default();
+                for (name, mut def) in defs {
+                    path.extend(["$defs".to_owned(), name.clone()]);
+                    collect_defs(&mut def, path, out);
+                    let pointer = path.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
+                    out.push((pointer, format!("{owner}\u{0}{name}"), def));
+                    path.truncate(path.len() - 2);
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if is_literal(path, key) {
+                    continue;
+                }
+                path.push(key.clone());
+                collect_defs(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                collect_defs(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Points every `$ref` at a moved schema (or into one) at its new place.
+fn rewrite_refs(value: &mut Value, moves: &[(String, String)]) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                for (old, new) in moves {
+                    if let Some(rest) = reference.strip_prefix(old.as_str())
+                        && (rest.is_empty() || rest.starts_with('/'))
+                    {
+                        *reference = format!("{new}{rest}");
+                        break;
+                    }
+                }
+            }
+            map.values_mut().for_each(|child| rewrite_refs(child, moves));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, moves)),
+        _ => {}
+    }
 }
 
 fn insert_component(json: &mut Value, section: &str, name: &str, value: Value) {

@@ -360,3 +360,24 @@ fn byte_strings_are_bytes_and_their_text_constraints_are_said() {
     let warning = at(&generated.warnings, "#/components/schemas/Thing/properties/blob");
     assert!(warning.message.contains("`format: byte`"), "{warning}");
 }
+
+/// JSON Schema `$defs` (OpenAPI 3.1) are read: each definition is a component schema, the
+/// references into it are typed, and what is said about it points at its place in the file.
+#[test]
+fn defs_are_read_as_components() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        tag: {$ref: '#/components/schemas/Pet/$defs/Tag'}\n        owner: {$ref: '#/components/schemas/Pet/$defs/Owner'}\n      $defs:\n        Tag:\n          type: object\n          properties:\n            label: {type: string}\n        Owner:\n          type: object\n          properties:\n            names: {type: array, items: {type: string}, uniqueItems: true}\n    Tag: {type: string}\n";
+    let path = write("defs", text);
+    let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
+    assert!(!generated.warnings.iter().any(|w| w.message.contains("$defs")), "{:?}", generated.warnings);
+    let types = generated.files.iter().find(|f| f.path.ends_with("models/src/types.rs")).expect("the models");
+    // `Tag` is taken by a component, so the definition is named with its owner.
+    for wanted in
+        ["pub tag: ::std::option::Option<PetTag>", "pub owner: ::std::option::Option<Owner>", "pub struct PetTag"]
+    {
+        assert!(types.contents.contains(wanted), "{wanted} in:\n{}", types.contents);
+    }
+    // A warning inside a definition is located where the definition is written (line 19).
+    let unique = generated.warnings.iter().find(|w| w.message.contains("uniqueItems")).expect("uniqueItems said");
+    let location = unique.location.as_ref().expect("located");
+    assert_eq!(location.line, 19, "{unique}");
+}
