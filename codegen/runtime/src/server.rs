@@ -370,11 +370,12 @@ impl Incoming {
         self.optional_text().await?.ok_or_else(|| Problem::invalid("a request body is required"))
     }
 
-    /// An optional text body: `None` when the request has no body.
+    /// An optional text body: `None` when the request has no body. An empty body with a
+    /// `Content-Type` is the empty text, which a required body may be.
     pub async fn optional_text(&mut self) -> Result<Option<String>, Problem> {
         let bytes = self.bytes().await?;
         if bytes.is_empty() {
-            return Ok(None);
+            return Ok(self.has_content_type().then(String::new));
         }
         String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| Problem::invalid("the request body is not valid UTF-8"))
     }
@@ -406,10 +407,17 @@ impl Incoming {
         self.optional_binary().await?.ok_or_else(|| Problem::invalid("a request body is required"))
     }
 
-    /// An optional binary body: `None` when the request has no body.
+    /// An optional binary body: `None` when the request has no body. An empty body with a
+    /// `Content-Type` is zero bytes, which a required body may be.
     pub async fn optional_binary(&mut self) -> Result<Option<Vec<u8>>, Problem> {
         let bytes = self.bytes().await?;
-        Ok((!bytes.is_empty()).then(|| bytes.to_vec()))
+        Ok((!bytes.is_empty() || self.has_content_type()).then(|| bytes.to_vec()))
+    }
+
+    /// Whether the request says what its body is: then an empty body is an empty value, not a
+    /// missing one (JSON has no empty value, so JSON bodies do not ask).
+    fn has_content_type(&self) -> bool {
+        self.meta.headers.contains_key(header::CONTENT_TYPE)
     }
 
     /// The request's `Content-Type`, and its essence (lower case, without parameters).
@@ -651,9 +659,20 @@ mod tests {
         assert_eq!(large.unwrap_err().kind, ProblemKind::PayloadTooLarge);
         let missing = incoming("/", &[], "").json::<Query>().await.unwrap_err();
         assert_eq!(missing.message, "a request body is required");
+        let empty_json = incoming("/", &[("content-type", "application/json")], "").json::<Query>().await;
+        assert_eq!(empty_json.unwrap_err().message, "a request body is required");
         assert_eq!(incoming("/", &[], "").optional_json::<Query>().await, Ok(None));
         let trailing = incoming("/", &[("content-type", "application/json")], "{} {}").json::<Query>().await;
         assert!(trailing.unwrap_err().message.starts_with("invalid body"));
+    }
+
+    #[tokio::test]
+    async fn an_empty_body_that_says_its_type_is_an_empty_value() {
+        let bytes = incoming("/", &[("content-type", "application/octet-stream")], "").binary().await;
+        assert_eq!(bytes, Ok(Vec::new()));
+        assert_eq!(incoming("/", &[("content-type", "text/plain")], "").text().await, Ok(String::new()));
+        assert_eq!(incoming("/", &[], "").optional_binary().await, Ok(None));
+        assert_eq!(incoming("/", &[], "").text().await.unwrap_err().message, "a request body is required");
     }
 
     struct Tokens;

@@ -168,7 +168,7 @@ impl QueryStylesResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExplodedObjectQuery {
-    /// An exploded form object: its properties are parameters of their own.
+    /// An exploded form object: its properties are parameters of their own. Closed, because the server refuses query parameters it does not know.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub point: ::std::option::Option<ExplodedObjectPoint>,
 }

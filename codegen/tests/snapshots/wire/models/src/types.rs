@@ -19,9 +19,12 @@
 
 use crate::support as rt;
 
+/// Closed, because the server refuses properties it does not know in a deepObject.
+///
 /// Generated from `#/components/schemas/Address`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
 pub struct Address {
     #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -35,9 +38,12 @@ pub struct Address {
 
 impl rt::Validate for Address {}
 
+/// Closed, as objects in parameters are read by their declared properties.
+///
 /// Generated from `#/components/schemas/Color`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
 pub struct Color {
     #[serde(rename = "R", default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -57,6 +63,7 @@ impl rt::Validate for Color {}
 /// Generated from `#/paths/~1exploded-object/get/parameters/0`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
 pub struct ExplodedObjectPoint {
     #[serde(default, deserialize_with = "rt::deserialize_some")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
