@@ -248,3 +248,42 @@ fn empty_and_scalar_documents_are_located_at_the_start() {
         assert!(location.is_some(), "{text:?}: {:?}", failure.diagnostics);
     }
 }
+
+/// Hostile documents are refused quickly with a located error, never expanded or followed
+/// without bound: a YAML alias bomb (a billion strings once expanded), nesting far beyond the
+/// parsers' limits, in JSON and in a YAML schema.
+#[test]
+fn hostile_documents_are_refused_with_located_errors() {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let mut bomb = format!("{head}x-bomb:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (previous, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        let refs = vec![format!("*{previous}"); 9].join(", ");
+        bomb.push_str(&format!("  {name}: &{name} [{refs}]\n"));
+    }
+    let depth = 100_000;
+    let deep_json = format!(
+        "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"t\",\"version\":\"1\"}},\"paths\":{{}},\"x-deep\":{}{}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let mut deep_yaml = format!("{head}components:\n  schemas:\n    A:\n");
+    let mut indent = "      ".to_owned();
+    for _ in 0..3000 {
+        deep_yaml.push_str(&format!("{indent}type: object\n{indent}properties:\n{indent}  p:\n"));
+        indent.push_str("    ");
+    }
+    deep_yaml.push_str(&format!("{indent}type: string\n"));
+    for (text, extension, expected) in [
+        (bomb, "yaml", "repetition limit"),
+        (deep_json, "json", "recursion limit"),
+        (deep_yaml, "yaml", "recursion limit"),
+    ] {
+        let path = scratch(extension);
+        std::fs::write(&path, &text).expect("writable");
+        let started = std::time::Instant::now();
+        assert_eq!(run(&path), Err(1), "{expected}");
+        let failure = generate(&path, &Settings::new("spec.yaml")).expect_err("refused");
+        assert!(failure.diagnostics[0].message.contains(expected), "{}", failure.diagnostics[0]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{expected}: took {:?}", started.elapsed());
+    }
+}
