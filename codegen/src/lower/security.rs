@@ -107,45 +107,34 @@ impl<'a> Lowerer<'a> {
 
 /// The declared flows, in the order OpenAPI lists them.
 fn oauth_flows(flows: &openapiv3::OAuth2Flows) -> Vec<OAuthFlow> {
-    fn scopes<'m>(map: impl IntoIterator<Item = (&'m String, &'m String)>) -> Vec<(String, String)> {
-        map.into_iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    fn flow<'m>(
+        kind: OAuthFlowKind,
+        authorization_url: &str,
+        token_url: &str,
+        refresh_url: &Option<String>,
+        scopes: impl IntoIterator<Item = (&'m String, &'m String)>,
+    ) -> OAuthFlow {
+        OAuthFlow {
+            kind,
+            authorization_url: authorization_url.to_owned(),
+            token_url: token_url.to_owned(),
+            refresh_url: refresh_url.clone(),
+            scopes: scopes.into_iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
     }
     let mut out = Vec::new();
-    if let Some(flow) = &flows.implicit {
-        out.push(OAuthFlow {
-            kind: OAuthFlowKind::Implicit,
-            authorization_url: flow.authorization_url.clone(),
-            token_url: String::new(),
-            refresh_url: flow.refresh_url.clone(),
-            scopes: scopes(&flow.scopes),
-        });
+    if let Some(f) = &flows.implicit {
+        out.push(flow(OAuthFlowKind::Implicit, &f.authorization_url, "", &f.refresh_url, &f.scopes));
     }
-    if let Some(flow) = &flows.password {
-        out.push(OAuthFlow {
-            kind: OAuthFlowKind::Password,
-            authorization_url: String::new(),
-            token_url: flow.token_url.clone(),
-            refresh_url: flow.refresh_url.clone(),
-            scopes: scopes(&flow.scopes),
-        });
+    if let Some(f) = &flows.password {
+        out.push(flow(OAuthFlowKind::Password, "", &f.token_url, &f.refresh_url, &f.scopes));
     }
-    if let Some(flow) = &flows.client_credentials {
-        out.push(OAuthFlow {
-            kind: OAuthFlowKind::ClientCredentials,
-            authorization_url: String::new(),
-            token_url: flow.token_url.clone(),
-            refresh_url: flow.refresh_url.clone(),
-            scopes: scopes(&flow.scopes),
-        });
+    if let Some(f) = &flows.client_credentials {
+        out.push(flow(OAuthFlowKind::ClientCredentials, "", &f.token_url, &f.refresh_url, &f.scopes));
     }
-    if let Some(flow) = &flows.authorization_code {
-        out.push(OAuthFlow {
-            kind: OAuthFlowKind::AuthorizationCode,
-            authorization_url: flow.authorization_url.clone(),
-            token_url: flow.token_url.clone(),
-            refresh_url: flow.refresh_url.clone(),
-            scopes: scopes(&flow.scopes),
-        });
+    if let Some(f) = &flows.authorization_code {
+        let kind = OAuthFlowKind::AuthorizationCode;
+        out.push(flow(kind, &f.authorization_url, &f.token_url, &f.refresh_url, &f.scopes));
     }
     out
 }
