@@ -445,6 +445,9 @@ impl<'a> Differ<'a> {
                     }
                     if let (Some(old_schema), Some(new_schema)) = (old_param.get("schema"), new_param.get("schema")) {
                         let at = format!("{at}/schema");
+                        let (old_segment, new_segment) =
+                            (path_segment(location, old_schema), path_segment(location, new_schema));
+                        let (old_schema, new_schema) = (&old_segment, &new_segment);
                         match Self::became_array(self.old, self.new, old_param, old_schema, new_param, new_schema) {
                             Some(items) => {
                                 self.info(
@@ -1139,4 +1142,18 @@ pub fn diff_with(old: &Value, new: &Value, policy: Policy) -> Vec<Change> {
 /// The major version of `info.version` (`1.2.3` → 1), when it has one.
 pub fn major_version(doc: &Value) -> Option<u64> {
     doc.pointer("/info/version")?.as_str()?.trim_start_matches('v').split('.').next()?.parse().ok()
+}
+
+/// A path parameter's schema as the URL constrains it: a path segment is never empty, so a
+/// string's `minLength` below 1 is 1 (adding `minLength: 1` narrows nothing).
+fn path_segment(location: &str, schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if location == "path"
+        && schema.get("type").and_then(Value::as_str) == Some("string")
+        && let Some(map) = schema.as_object_mut()
+        && map.get("minLength").and_then(Value::as_f64).is_none_or(|min| min < 1.0)
+    {
+        map.insert("minLength".into(), Value::from(1));
+    }
+    schema
 }

@@ -476,6 +476,20 @@ paths:
     assert!(found.iter().any(|c| c.rule == "operation-removed" && c.severity == Error), "{found:#?}");
 }
 
+/// A path segment is never empty: `minLength: 1` on a path parameter narrows nothing, but 2 does.
+#[test]
+fn min_length_one_on_a_path_parameter_is_no_change() {
+    let doc = |schema: &str| {
+        parse(&format!(
+            "openapi: 3.0.3\ninfo: {{title: Pets, version: 1.0.0}}\npaths:\n  /pets/{{id}}:\n    get:\n      operationId: getPet\n      parameters:\n        - {{name: id, in: path, required: true, schema: {schema}}}\n      responses:\n        '200': {{description: A pet.}}\n"
+        ))
+    };
+    let plain = doc("{type: string}");
+    assert_eq!(diff(&plain, &doc("{type: string, minLength: 1}")), Vec::new());
+    let two = diff(&plain, &doc("{type: string, minLength: 2}"));
+    assert!(two.iter().any(|c| c.severity == Error), "{two:#?}");
+}
+
 /// Parameter serialisation and response headers.
 #[test]
 fn parameter_styles_and_response_headers() {
