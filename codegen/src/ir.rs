@@ -420,6 +420,14 @@ pub fn primary_content(content: &[Content]) -> Option<&Content> {
     content.iter().find(|c| c.is_json()).or_else(|| content.first())
 }
 
+/// The form a request body may also be sent as: documented beside a JSON primary with the same
+/// type, it is the same value written as `name=value` pairs, and the server reads either by
+/// `Content-Type`.
+pub fn alternate_form(content: &[Content]) -> Option<&Content> {
+    let primary = primary_content(content).filter(|c| c.is_json() && c.ty.is_some())?;
+    content.iter().find(|c| c.kind() == BodyKind::Form && c.ty == primary.ty)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Code(u16),

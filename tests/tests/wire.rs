@@ -83,6 +83,10 @@ impl WireApi for Echo {
         m::PostFormResponse::Ok(echo(&request.body))
     }
 
+    async fn post_either(&self, _meta: &RequestMeta, request: wire_server::PostEitherRequest) -> m::PostEitherResponse {
+        m::PostEitherResponse::Ok(echo(&request.body))
+    }
+
     async fn get_day(&self, _meta: &RequestMeta, request: wire_server::GetDayRequest) -> m::GetDayResponse {
         m::GetDayResponse::Ok(echo(&request.path))
     }
@@ -511,4 +515,32 @@ async fn the_scopes_a_requirement_asks_for_reach_authenticate() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// A body documented both as JSON and as a form of one type is read by its `Content-Type`;
+/// another type is refused, naming both.
+#[tokio::test]
+async fn one_body_in_two_media_types_is_read_by_its_content_type() {
+    let server = Server::start().await;
+    let send = |content_type: &'static str, text: &'static str| {
+        server.http.post(format!("{}/either", server.base)).header("content-type", content_type).body(text).send()
+    };
+    let want = json!({"city": "Paris", "zip": "75001"});
+    for (content_type, text) in [
+        ("application/json", r#"{"city":"Paris","zip":"75001"}"#),
+        ("application/x-www-form-urlencoded", "city=Paris&zip=75001"),
+    ] {
+        let response = send(content_type, text).await.expect("answers");
+        assert_eq!(response.status(), 200, "{content_type}");
+        let echoed: Value = serde_json::from_str(&response.text().await.expect("body")).expect("JSON");
+        assert_eq!(echoed, want, "{content_type}");
+    }
+    let response = send("text/plain", "city=Paris").await.expect("answers");
+    assert_eq!(response.status(), 400);
+    let body: Value = serde_json::from_str(&response.text().await.expect("body")).expect("JSON");
+    assert!(body["title"].as_str().unwrap_or("").contains("JSON or a form"), "{body}");
+    // The generated client sends the JSON one.
+    let body = m::Address { city: Some("Lyon".into()), zip: None };
+    let m::PostEitherResponse::Ok(echoed) = server.client().wire().post_either(&body).await.expect("answers").value;
+    assert_eq!(echoed, json!({"city": "Lyon"}));
 }

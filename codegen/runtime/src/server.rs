@@ -402,6 +402,30 @@ impl Incoming {
         checked(value).map(Some)
     }
 
+    /// A required body the operation documents both as JSON and as a form of the same type,
+    /// read by its `Content-Type`.
+    pub async fn json_or_form<T: DeserializeOwned + Validate>(&mut self, described: &[Param]) -> Result<T, Problem> {
+        self.optional_json_or_form(described).await?.ok_or_else(|| Problem::invalid("a request body is required"))
+    }
+
+    /// An optional body sent as JSON or as a form: `None` when the request has no body.
+    pub async fn optional_json_or_form<T: DeserializeOwned + Validate>(
+        &mut self,
+        described: &[Param],
+    ) -> Result<Option<T>, Problem> {
+        let (content_type, essence) = self.content_type();
+        if essence == "application/x-www-form-urlencoded" {
+            return self.optional_form(described).await;
+        }
+        if !essence.is_empty() && essence != "application/json" && !essence.ends_with("+json") {
+            return Err(Problem::invalid(format!(
+                "the request body must be JSON or a form (application/json or \
+                 application/x-www-form-urlencoded), not {content_type:?}"
+            )));
+        }
+        self.optional_json().await
+    }
+
     /// A required binary body, its bytes as sent (any media type the operation declares).
     pub async fn binary(&mut self) -> Result<Vec<u8>, Problem> {
         self.optional_binary().await?.ok_or_else(|| Problem::invalid("a request body is required"))

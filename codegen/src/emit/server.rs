@@ -14,7 +14,7 @@ use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     BodyKind, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme, Status, Type,
-    primary_content,
+    alternate_form, primary_content,
 };
 use crate::naming::{RustIdent, type_name};
 
@@ -726,21 +726,32 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
     }
     if let Some((_, kind, required, content)) = request_body(op) {
         let described = || super::operations::form_description(content);
-        let read = match (kind, required) {
-            (BodyKind::Form, true) => {
-                let described = described();
-                quote!(form(#described))
+        let alternate = op.body.as_ref().and_then(|body| alternate_form(&body.content));
+        let read = match (kind, required, alternate) {
+            (_, true, Some(form)) => {
+                let described = super::operations::form_description(form);
+                quote!(json_or_form(#described))
             }
-            (BodyKind::Form, false) => {
-                let described = described();
-                quote!(optional_form(#described))
+            (_, false, Some(form)) => {
+                let described = super::operations::form_description(form);
+                quote!(optional_json_or_form(#described))
             }
-            (BodyKind::Json, true) => quote!(json()),
-            (BodyKind::Json, false) => quote!(optional_json()),
-            (BodyKind::Text, true) => quote!(text()),
-            (BodyKind::Text, false) => quote!(optional_text()),
-            (BodyKind::Binary, true) => quote!(binary()),
-            (BodyKind::Binary, false) => quote!(optional_binary()),
+            _ => match (kind, required) {
+                (BodyKind::Form, true) => {
+                    let described = described();
+                    quote!(form(#described))
+                }
+                (BodyKind::Form, false) => {
+                    let described = described();
+                    quote!(optional_form(#described))
+                }
+                (BodyKind::Json, true) => quote!(json()),
+                (BodyKind::Json, false) => quote!(optional_json()),
+                (BodyKind::Text, true) => quote!(text()),
+                (BodyKind::Text, false) => quote!(optional_text()),
+                (BodyKind::Binary, true) => quote!(binary()),
+                (BodyKind::Binary, false) => quote!(optional_binary()),
+            },
         };
         steps.push(quote!(let body = request.#read.await?;));
         fields.push(quote!(body));

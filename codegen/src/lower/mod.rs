@@ -24,7 +24,7 @@ use crate::ir::{
     Body, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth, FormProperty,
     IntegerWidth, Ir, OAuthFlow, OAuthFlowKind, Operation, OperationTypes, Param, ParamLocation, ParamShape,
     ParamStyle, Requirement, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef,
-    TypeKind, Union, UnionVariant, UnknownFields, form_media, primary_content,
+    TypeKind, Union, UnionVariant, UnknownFields, alternate_form, form_media, primary_content,
 };
 use crate::load::DEPENDENT_REQUIRED;
 use crate::naming::{Namer, RustIdent, field_name, type_name};

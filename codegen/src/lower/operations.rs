@@ -290,9 +290,13 @@ impl<'a> Lowerer<'a> {
                 Content { media_type: media_type.clone(), ty, form: Vec::new(), encoding, examples }
             })
             .collect::<Vec<Content>>();
-        // One media type is generated: the first JSON one, else the first (`primary_content`).
+        // One media type is generated: the first JSON one, else the first (`primary_content`);
+        // a request may also come as a form of the same type (`alternate_form`).
         if let Some(primary) = primary_content(&lowered).map(|c| c.media_type.clone()) {
-            for other in lowered.iter().filter(|c| c.media_type != primary) {
+            let alternate =
+                (site.view == View::Request).then(|| alternate_form(&lowered).map(|c| c.media_type.clone())).flatten();
+            for other in lowered.iter().filter(|c| c.media_type != primary && Some(&c.media_type) != alternate.as_ref())
+            {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         pointer_push(&content_site.pointer, &other.media_type),

@@ -268,6 +268,30 @@ impl<'a> WireResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `POST /either`.
+    ///
+    /// One value documented as JSON and as a form; the server reads either by Content-Type.
+    ///
+    /// Public: no credential is sent.
+    pub async fn post_either(
+        &self,
+        body: &models::Address,
+    ) -> rt::ApiResult<models::PostEitherResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "postEither",
+            method: ::reqwest::Method::POST,
+            path: "/either",
+            security: &[],
+        };
+        let call = self.call(&OPERATION).json("application/json", body);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostEitherResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `GET /encoded`.
     ///
     /// A `format: byte` query parameter: base64 text on the wire, bytes in the code.

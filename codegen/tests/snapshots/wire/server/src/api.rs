@@ -113,6 +113,12 @@ pub struct PostFormRequest {
     pub body: crate::models::PostFormBody,
 }
 
+/// What `postEither` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostEitherRequest {
+    pub body: crate::models::Address,
+}
+
 /// What `getEncoded` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetEncodedRequest {
@@ -183,6 +189,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send;
+
+    /// `POST /either`
+    ///
+    /// One value documented as JSON and as a form; the server reads either by Content-Type.
+    fn post_either(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostEitherRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostEitherResponse> + Send;
 
     /// `GET /encoded`
     ///
@@ -271,6 +286,14 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send {
         WireApi::post_form(&**self, meta, request)
+    }
+
+    fn post_either(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostEitherRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostEitherResponse> + Send {
+        WireApi::post_either(&**self, meta, request)
     }
 
     fn get_encoded(

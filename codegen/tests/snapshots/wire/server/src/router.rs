@@ -130,6 +130,12 @@ pub fn router_with<S: crate::api::WireApi>(
                 .fallback(method_not_allowed::<S>),
         )
         .route(
+            "/either",
+            MethodRouter::new()
+                .post(self::post_either::<S>)
+                .fallback(method_not_allowed::<S>),
+        )
+        .route(
             "/encoded",
             MethodRouter::new()
                 .get(self::get_encoded::<S>)
@@ -383,6 +389,34 @@ async fn post_form<S: WireApi>(
         >(
             match response {
                 crate::models::PostFormResponse::Ok(body) => rt::json(200, &body),
+            },
+        )
+    };
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+}
+
+/// `POST /either` (`postEither`).
+async fn post_either<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let body = request
+            .json_or_form(&[rt::Param::query("city"), rt::Param::query("zip")])
+            .await?;
+        let response = WireApi::post_either(
+                &shared.api,
+                request.meta(),
+                PostEitherRequest { body },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::PostEitherResponse::Ok(body) => rt::json(200, &body),
             },
         )
     };
