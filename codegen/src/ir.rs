@@ -229,6 +229,31 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Alternatives; each alternative names schemes that must all be satisfied. Empty: public.
     pub security: Vec<Vec<Requirement>>,
+    /// Who may call, from `security`.
+    pub access: Access,
+}
+
+/// Who may call an operation, which decides how its handler receives the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No security requirement: no caller.
+    Public,
+    /// Some alternative must be met: the caller.
+    Required,
+    /// One alternative is `{}`: the caller when some other one is met.
+    Optional,
+}
+
+impl Access {
+    pub fn of(security: &[Vec<Requirement>]) -> Access {
+        if security.is_empty() {
+            Access::Public
+        } else if security.iter().any(Vec::is_empty) {
+            Access::Optional
+        } else {
+            Access::Required
+        }
+    }
 }
 
 /// One scheme of a security alternative, with the scopes it asks for (OAuth2, OpenID Connect;

@@ -9,9 +9,11 @@ use quote::quote;
 use serde_json::Value;
 
 use super::operations::body_type;
-use super::server::{Caller, caller, error_body_type, has_request, tag_trait};
+use super::server::{error_body_type, has_request, tag_trait};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{BodyKind, Constraints, Ir, Operation, Response, ResponseHeader, Status, Type, primary_content};
+use crate::ir::{
+    Access, BodyKind, Constraints, Ir, Operation, Response, ResponseHeader, Status, Type, primary_content,
+};
 use crate::naming::RustIdent;
 use crate::synth::Synth;
 
@@ -286,10 +288,10 @@ fn raw(text: &str) -> TokenStream {
 fn method(synth: &Synth<'_>, op: &Operation, notes: &mut Vec<Diagnostic>) -> TokenStream {
     let name = op.name.ident();
     let response = op.types.response.ident();
-    let principal = match caller(op) {
-        Caller::Public => TokenStream::new(),
-        Caller::Required => quote!(_principal: Self::Principal,),
-        Caller::Optional => quote!(_principal: ::std::option::Option<Self::Principal>,),
+    let principal = match op.access {
+        Access::Public => TokenStream::new(),
+        Access::Required => quote!(_principal: Self::Principal,),
+        Access::Optional => quote!(_principal: ::std::option::Option<Self::Principal>,),
     };
     let request = has_request(op).then(|| {
         let ty = op.types.request.ident();

@@ -13,7 +13,7 @@ use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    BodyKind, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme, Status, Type,
+    Access, BodyKind, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme, Status, Type,
     alternate_form, primary_content,
 };
 use crate::naming::{RustIdent, type_name};
@@ -221,23 +221,6 @@ pub(crate) fn tag_trait(tag: &str) -> proc_macro2::Ident {
     RustIdent::new(&format!("{}Api", type_name(tag))).ident()
 }
 
-/// How the handler receives the caller: `None` for a public operation.
-pub(crate) enum Caller {
-    Public,
-    Required,
-    Optional,
-}
-
-pub(crate) fn caller(op: &Operation) -> Caller {
-    if op.security.is_empty() {
-        Caller::Public
-    } else if op.security.iter().any(Vec::is_empty) {
-        Caller::Optional
-    } else {
-        Caller::Required
-    }
-}
-
 /// The body type the handler receives, and whether it is JSON.
 fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content)> {
     let body = op.body.as_ref()?;
@@ -340,10 +323,10 @@ fn api_module(ir: &Ir) -> TokenStream {
         let methods = ops.iter().map(|op| {
             let name = op.name.ident();
             let response = op.types.response.ident();
-            let (principal_param, principal_arg) = match caller(op) {
-                Caller::Public => (TokenStream::new(), TokenStream::new()),
-                Caller::Required => (quote!(principal: Self::Principal,), quote!(principal,)),
-                Caller::Optional => (quote!(principal: ::std::option::Option<Self::Principal>,), quote!(principal,)),
+            let (principal_param, principal_arg) = match op.access {
+                Access::Public => (TokenStream::new(), TokenStream::new()),
+                Access::Required => (quote!(principal: Self::Principal,), quote!(principal,)),
+                Access::Optional => (quote!(principal: ::std::option::Option<Self::Principal>,), quote!(principal,)),
             };
             let (request_param, request_arg) = if has_request(op) {
                 let ty = op.types.request.ident();
@@ -379,10 +362,10 @@ fn api_module(ir: &Ir) -> TokenStream {
                 doc_text.push_str(description);
             }
             let doc = doc_attrs(Some(&doc_text));
-            let principal = match caller(op) {
-                Caller::Public => TokenStream::new(),
-                Caller::Required => quote!(principal: Self::Principal,),
-                Caller::Optional => quote!(principal: ::std::option::Option<Self::Principal>,),
+            let principal = match op.access {
+                Access::Public => TokenStream::new(),
+                Access::Required => quote!(principal: Self::Principal,),
+                Access::Optional => quote!(principal: ::std::option::Option<Self::Principal>,),
             };
             let request = has_request(op).then(|| {
                 let ty = op.types.request.ident();
@@ -694,18 +677,18 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
     let doc = format!(" `{} {}` (`{}`).", op.method, op.path, op.id);
     let mut steps = Vec::new();
     let alternatives = alternatives(op);
-    match caller(op) {
-        Caller::Public => {}
-        Caller::Required => steps.push(quote! {
+    match op.access {
+        Access::Public => {}
+        Access::Required => steps.push(quote! {
             let principal = rt::authenticate(&*shared, &request, #alternatives).await?.ok_or_else(Problem::unauthorized)?;
         }),
-        Caller::Optional => steps.push(quote! {
+        Access::Optional => steps.push(quote! {
             let principal = rt::authenticate(&*shared, &request, #alternatives).await?;
         }),
     }
-    let principal_arg = match caller(op) {
-        Caller::Public => TokenStream::new(),
-        Caller::Required | Caller::Optional => quote!(principal,),
+    let principal_arg = match op.access {
+        Access::Public => TokenStream::new(),
+        Access::Required | Access::Optional => quote!(principal,),
     };
     let mut fields = Vec::new();
     if op.types.path.is_some() {
@@ -820,7 +803,7 @@ pub fn refusal_warnings(ir: &Ir, invalid_first: u16) -> Vec<crate::Diagnostic> {
         if !invalid_documented && can_be_invalid {
             invalid.push(op);
         }
-        if !unauthorized_documented && matches!(caller(op), Caller::Required) {
+        if !unauthorized_documented && op.access == Access::Required {
             unauthorized.push(op);
         }
     }

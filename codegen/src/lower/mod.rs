@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push};
 use crate::ir::{
-    Body, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth, FormProperty,
+    Access, Body, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth, FormProperty,
     IntegerWidth, Ir, OAuthFlow, OAuthFlowKind, Operation, OperationTypes, Param, ParamLocation, ParamShape,
     ParamStyle, Requirement, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef,
     TypeKind, Union, UnionVariant, UnknownFields, alternate_form, form_media, primary_content,

@@ -109,7 +109,7 @@ impl<'a> Lowerer<'a> {
                     .and_then(Value::as_str)
                     .map(str::to_owned);
                 let requirements = op.security.as_ref().or(self.api.security.as_ref());
-                let security = requirements
+                let security: Vec<Vec<Requirement>> = requirements
                     .map(|reqs| {
                         let alternative = |req: &openapiv3::SecurityRequirement| {
                             let requirement = |(scheme, scopes): (&String, &Vec<String>)| Requirement {
@@ -121,6 +121,7 @@ impl<'a> Lowerer<'a> {
                         reqs.iter().map(alternative).collect()
                     })
                     .unwrap_or_default();
+                let access = Access::of(&security);
                 out.push(Operation {
                     id,
                     name,
@@ -136,6 +137,7 @@ impl<'a> Lowerer<'a> {
                     body,
                     responses,
                     security,
+                    access,
                 });
             }
         }
