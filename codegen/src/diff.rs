@@ -180,6 +180,52 @@ fn enum_values(schema: &Value) -> Option<BTreeSet<String>> {
 }
 
 impl<'a> Differ<'a> {
+    /// `x-extensible-enum` (Zalando's guideline): the values known today, to which more may be
+    /// added, so clients must accept values they do not know. A value a request could send going
+    /// away is an error; new values in responses are expected, and a response narrowing from an
+    /// extensible to a closed enum is compatible, the other way an error.
+    fn extensible_enum(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
+        let values = |schema: &Value| string_set(schema.get("x-extensible-enum"));
+        let (was, is) =
+            (old.get("x-extensible-enum").map(|_| values(old)), new.get("x-extensible-enum").map(|_| values(new)));
+        match (was, is) {
+            (Some(was), Some(is)) => {
+                for removed in was.difference(&is) {
+                    match side {
+                        Side::Request => self.error(
+                            "request-extensible-enum-value-removed",
+                            pointer,
+                            format!("the value {removed:?} is no longer listed as accepted"),
+                        ),
+                        Side::Response => self.info(
+                            "extensible-enum-value-changed",
+                            pointer,
+                            format!("the value {removed:?} is no longer listed"),
+                        ),
+                    }
+                }
+                for added in is.difference(&was) {
+                    self.info(
+                        "extensible-enum-value-changed",
+                        pointer,
+                        format!("the value {added:?} is listed; clients already accept values they do not know"),
+                    );
+                }
+            }
+            (Some(_), None) if side == Side::Response && enum_values(new).is_some() => {
+                self.info("extensible-enum-closed", pointer, "the extensible enum became a closed `enum`".into())
+            }
+            (None, Some(_)) if side == Side::Response && enum_values(old).is_some() => self.error(
+                "response-enum-became-extensible",
+                pointer,
+                "the closed `enum` became `x-extensible-enum`: clients generated from the old document refuse \
+                 values they do not know"
+                    .into(),
+            ),
+            _ => {}
+        }
+    }
+
     fn push(&mut self, severity: Severity, rule: &'static str, pointer: &str, message: String) {
         let change = Change { severity, rule, pointer: pointer.to_owned(), message };
         if !self.changes.contains(&change) {
@@ -700,6 +746,7 @@ impl<'a> Differ<'a> {
         } else if enum_values(old).is_none() && enum_values(new).is_some() && side == Side::Request {
             self.error("request-enum-added", pointer, "the value is now restricted to an enum".into());
         }
+        self.extensible_enum(old, new, side, pointer);
         let nullable = |s: &Value| flag(s, "nullable");
         match side {
             Side::Response if nullable(new) && !nullable(old) => {

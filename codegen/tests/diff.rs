@@ -282,6 +282,31 @@ fn response_properties() {
     );
 }
 
+/// `x-extensible-enum`: values may be added, so only a request losing one breaks.
+#[test]
+fn extensible_enums() {
+    let doc = |response: &str, request: &str| {
+        parse(&format!(
+            "openapi: 3.0.3\ninfo: {{title: Pets, version: 1.0.0}}\npaths:\n  /pets:\n    post:\n      operationId: addPet\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{kind: {request}}}}}\n      responses:\n        '200':\n          description: A pet.\n          content:\n            application/json:\n              schema: {{type: object, properties: {{kind: {response}}}}}\n"
+        ))
+    };
+    let ext = |values: &str| format!("{{type: string, x-extensible-enum: [{values}]}}");
+    let base = doc(&ext("cat, dog"), &ext("cat, dog"));
+    let added = diff(&base, &doc(&ext("cat, dog, bird"), &ext("cat, dog, bird")));
+    assert!(!added.is_empty() && added.iter().all(|c| c.severity == Info), "{added:#?}");
+    let removed = diff(&base, &doc(&ext("cat"), &ext("cat")));
+    assert!(
+        removed.iter().any(|c| c.rule == "request-extensible-enum-value-removed" && c.severity == Error),
+        "{removed:#?}"
+    );
+    assert!(removed.iter().any(|c| c.rule == "extensible-enum-value-changed" && c.severity == Info), "{removed:#?}");
+    let closed = "{type: string, enum: [cat, dog]}";
+    let opened = diff(&doc(closed, closed), &doc(&ext("cat, dog"), closed));
+    assert!(opened.iter().any(|c| c.rule == "response-enum-became-extensible" && c.severity == Error), "{opened:#?}");
+    let closing = diff(&base, &doc(closed, &ext("cat, dog")));
+    assert!(closing.iter().any(|c| c.rule == "extensible-enum-closed" && c.severity == Info), "{closing:#?}");
+}
+
 #[test]
 fn enums_depend_on_the_side() {
     // In Pet (responses) and NewPet (requests).
