@@ -569,6 +569,7 @@ impl<'a> Differ<'a> {
                 self.info("response-status-added", &at, format!("response {status} was added"));
             }
         }
+        self.callbacks(old_op, new_op, pointer);
         // Security: what a request must carry.
         let effective = |doc: &Value, op: &Value| -> BTreeSet<BTreeSet<String>> {
             op.get("security")
@@ -603,6 +604,60 @@ impl<'a> Differ<'a> {
                 &format!("{pointer}/security"),
                 "the operation no longer requires credentials".into(),
             );
+        }
+    }
+
+    /// Callbacks, which the API sends to its clients: the roles swap, so a callback's request
+    /// body is judged as a response (what clients receive must still decode) and its responses
+    /// as requests (what clients answer must still be accepted).
+    fn callbacks(&mut self, old_op: &Value, new_op: &Value, pointer: &str) {
+        let empty = Map::new();
+        let old_callbacks = old_op.get("callbacks").and_then(Value::as_object).unwrap_or(&empty);
+        let new_callbacks = new_op.get("callbacks").and_then(Value::as_object).unwrap_or(&empty);
+        for (name, new_callback) in new_callbacks {
+            let at = pointer_push(&format!("{pointer}/callbacks"), name);
+            let Some(old_callback) = old_callbacks.get(name) else {
+                self.warning("callback-added", &at, format!("callback `{name}` was added: clients must now answer it"));
+                continue;
+            };
+            let (old_callback, _) = deref(self.old, old_callback);
+            let (new_callback, _) = deref(self.new, new_callback);
+            let expressions = new_callback.as_object().into_iter().flatten();
+            for (expression, new_item) in expressions {
+                let at = pointer_push(&at, expression);
+                let Some(old_item) = old_callback.get(expression) else {
+                    self.warning("callback-added", &at, format!("callback `{name}` now also calls {expression}"));
+                    continue;
+                };
+                for method in METHODS {
+                    let (Some(old), Some(new)) = (old_item.get(method), new_item.get(method)) else {
+                        if new_item.get(method).is_some() {
+                            let at = pointer_push(&at, method);
+                            self.warning("callback-added", &at, format!("callback `{name}` now also sends {method}"));
+                        }
+                        continue;
+                    };
+                    let at = pointer_push(&at, method);
+                    let (old_body, new_body) = (body_content(self.old, old), body_content(self.new, new));
+                    self.content(old_body, new_body, Side::Response, &format!("{at}/requestBody/content"));
+                    let new_responses = new.get("responses").and_then(Value::as_object);
+                    for (status, new_response) in new_responses.into_iter().flatten() {
+                        let Some(old_response) =
+                            old.pointer(&format!("/responses/{}", status.replace('~', "~0").replace('/', "~1")))
+                        else {
+                            continue;
+                        };
+                        let (old_response, _) = deref(self.old, old_response);
+                        let (new_response, _) = deref(self.new, new_response);
+                        let at = format!("{}/content", pointer_push(&format!("{at}/responses"), status));
+                        self.content(old_response.get("content"), new_response.get("content"), Side::Request, &at);
+                    }
+                }
+            }
+        }
+        for name in old_callbacks.keys().filter(|name| !new_callbacks.contains_key(*name)) {
+            let at = pointer_push(&format!("{pointer}/callbacks"), name);
+            self.info("callback-removed", &at, format!("callback `{name}` was removed: clients no longer receive it"));
         }
     }
 
@@ -1203,4 +1258,9 @@ fn path_segment(location: &str, schema: &Value) -> Value {
         map.insert("minLength".into(), Value::from(1));
     }
     schema
+}
+
+/// The `content` of an operation's request body, through a `$ref`.
+fn body_content<'v>(doc: &'v Value, op: &'v Value) -> Option<&'v Value> {
+    op.get("requestBody").map(|b| deref(doc, b).0).and_then(|b| b.get("content"))
 }

@@ -282,6 +282,30 @@ fn response_properties() {
     );
 }
 
+/// Callbacks are sent by the API: their bodies are judged as responses, their answers as requests.
+#[test]
+fn callbacks_swap_the_sides() {
+    let doc = |event: &str, answer: &str, name: &str| {
+        parse(&format!(
+            "openapi: 3.0.3\ninfo: {{title: Hooks, version: 1.0.0}}\npaths:\n  /subscriptions:\n    post:\n      operationId: subscribe\n      responses:\n        '201': {{description: Subscribed.}}\n      callbacks:\n        {name}:\n          '{{$request.body#/url}}':\n            post:\n              requestBody:\n                content:\n                  application/json:\n                    schema: {{type: object, properties: {{kind: {event}}}}}\n              responses:\n                '200':\n                  description: Received.\n                  content:\n                    application/json:\n                      schema: {answer}\n"
+        ))
+    };
+    let event = "{type: string, enum: [created, deleted]}";
+    let answer = "{type: object, properties: {ok: {type: boolean}}}";
+    let base = doc(event, answer, "onEvent");
+    assert_eq!(diff(&base, &base), Vec::new());
+    // Clients receive the event: a new value breaks them.
+    let more = diff(&base, &doc("{type: string, enum: [created, deleted, moved]}", answer, "onEvent"));
+    assert!(more.iter().any(|c| c.rule == "response-enum-value-added" && c.severity == Error), "{more:#?}");
+    // Clients send the answer: the API requiring more of it breaks them.
+    let stricter =
+        diff(&base, &doc(event, "{type: object, required: [ok], properties: {ok: {type: boolean}}}", "onEvent"));
+    assert!(stricter.iter().any(|c| c.severity == Error), "{stricter:#?}");
+    let renamed = diff(&base, &doc(event, answer, "onChange"));
+    assert!(renamed.iter().any(|c| c.rule == "callback-added" && c.severity == Warning), "{renamed:#?}");
+    assert!(renamed.iter().any(|c| c.rule == "callback-removed" && c.severity == Info), "{renamed:#?}");
+}
+
 /// `x-extensible-enum`: values may be added, so only a request losing one breaks.
 #[test]
 fn extensible_enums() {
