@@ -625,32 +625,10 @@ impl<'a> Differ<'a> {
             let expressions = new_callback.as_object().into_iter().flatten();
             for (expression, new_item) in expressions {
                 let at = pointer_push(&at, expression);
-                let Some(old_item) = old_callback.get(expression) else {
-                    self.warning("callback-added", &at, format!("callback `{name}` now also calls {expression}"));
-                    continue;
-                };
-                for method in METHODS {
-                    let (Some(old), Some(new)) = (old_item.get(method), new_item.get(method)) else {
-                        if new_item.get(method).is_some() {
-                            let at = pointer_push(&at, method);
-                            self.warning("callback-added", &at, format!("callback `{name}` now also sends {method}"));
-                        }
-                        continue;
-                    };
-                    let at = pointer_push(&at, method);
-                    let (old_body, new_body) = (body_content(self.old, old), body_content(self.new, new));
-                    self.content(old_body, new_body, Side::Response, &format!("{at}/requestBody/content"));
-                    let new_responses = new.get("responses").and_then(Value::as_object);
-                    for (status, new_response) in new_responses.into_iter().flatten() {
-                        let Some(old_response) =
-                            old.pointer(&format!("/responses/{}", status.replace('~', "~0").replace('/', "~1")))
-                        else {
-                            continue;
-                        };
-                        let (old_response, _) = deref(self.old, old_response);
-                        let (new_response, _) = deref(self.new, new_response);
-                        let at = format!("{}/content", pointer_push(&format!("{at}/responses"), status));
-                        self.content(old_response.get("content"), new_response.get("content"), Side::Request, &at);
+                match old_callback.get(expression) {
+                    Some(old_item) => self.sent_to_clients(old_item, new_item, &at, &format!("callback `{name}`")),
+                    None => {
+                        self.warning("callback-added", &at, format!("callback `{name}` now also calls {expression}"))
                     }
                 }
             }
@@ -658,6 +636,59 @@ impl<'a> Differ<'a> {
         for name in old_callbacks.keys().filter(|name| !new_callbacks.contains_key(*name)) {
             let at = pointer_push(&format!("{pointer}/callbacks"), name);
             self.info("callback-removed", &at, format!("callback `{name}` was removed: clients no longer receive it"));
+        }
+    }
+
+    /// Webhooks (OpenAPI 3.1; the normaliser keeps them as `x-webhooks`): like callbacks,
+    /// requests the API sends to its clients.
+    fn webhooks(&mut self) {
+        let empty = Map::new();
+        let hooks = |doc: &'a Value| doc.get("x-webhooks").or_else(|| doc.get("webhooks")).and_then(Value::as_object);
+        let (old_hooks, new_hooks) = (hooks(self.old).unwrap_or(&empty), hooks(self.new).unwrap_or(&empty));
+        for (name, new_item) in new_hooks {
+            let at = pointer_push("#/webhooks", name);
+            match old_hooks.get(name) {
+                Some(old_item) => {
+                    let (old_item, _) = deref(self.old, old_item);
+                    let (new_item, _) = deref(self.new, new_item);
+                    self.sent_to_clients(old_item, new_item, &at, &format!("webhook `{name}`"));
+                }
+                None => self.warning(
+                    "callback-added",
+                    &at,
+                    format!("webhook `{name}` was added: clients must now answer it"),
+                ),
+            }
+        }
+        for name in old_hooks.keys().filter(|name| !new_hooks.contains_key(*name)) {
+            let at = pointer_push("#/webhooks", name);
+            self.info("callback-removed", &at, format!("webhook `{name}` was removed: clients no longer receive it"));
+        }
+    }
+
+    /// One path item of requests the API sends to its clients (a callback's or a webhook's):
+    /// the roles swap, so its request bodies are judged as responses (what clients receive must
+    /// still decode) and its responses as requests (what clients answer must still be accepted).
+    fn sent_to_clients(&mut self, old_item: &Value, new_item: &Value, at: &str, what: &str) {
+        for method in METHODS {
+            let (Some(old), Some(new)) = (old_item.get(method), new_item.get(method)) else {
+                if new_item.get(method).is_some() {
+                    let at = pointer_push(at, method);
+                    self.warning("callback-added", &at, format!("{what} now also sends {method}"));
+                }
+                continue;
+            };
+            let at = pointer_push(at, method);
+            let (old_body, new_body) = (body_content(self.old, old), body_content(self.new, new));
+            self.content(old_body, new_body, Side::Response, &format!("{at}/requestBody/content"));
+            let new_responses = new.get("responses").and_then(Value::as_object);
+            for (status, new_response) in new_responses.into_iter().flatten() {
+                let Some(old_response) = old.get("responses").and_then(|r| r.get(status)) else { continue };
+                let (old_response, _) = deref(self.old, old_response);
+                let (new_response, _) = deref(self.new, new_response);
+                let at = format!("{}/content", pointer_push(&format!("{at}/responses"), status));
+                self.content(old_response.get("content"), new_response.get("content"), Side::Request, &at);
+            }
         }
     }
 
@@ -1236,6 +1267,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
 pub fn diff_with(old: &Value, new: &Value, policy: Policy) -> Vec<Change> {
     let mut differ = Differ { old, new, changes: Vec::new(), visiting: BTreeSet::new(), renames: Vec::new(), policy };
     differ.operations();
+    differ.webhooks();
     let mut changes = differ.changes;
     changes.sort();
     changes

@@ -198,8 +198,10 @@ fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
     let Some(root) = json.as_object_mut() else { return };
     root.insert("openapi".into(), Value::from("3.0.3"));
     root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
-    if root.remove("webhooks").is_some() {
+    if let Some(webhooks) = root.remove("webhooks") {
         diagnostics.warning("#/webhooks", "webhooks are not generated");
+        // Kept under a name 3.0 allows, for `diff`, which compares them like callbacks.
+        root.insert("x-webhooks".into(), webhooks);
     }
     root.remove("jsonSchemaDialect");
     if let Some(license) = root.get_mut("info").and_then(|i| i.get_mut("license")).and_then(Value::as_object_mut) {

@@ -306,6 +306,31 @@ fn callbacks_swap_the_sides() {
     assert!(renamed.iter().any(|c| c.rule == "callback-removed" && c.severity == Info), "{renamed:#?}");
 }
 
+/// Webhooks (OpenAPI 3.1) are compared like callbacks, also after the loader's normalisation.
+#[test]
+fn webhooks_are_compared_like_callbacks() {
+    let doc = |values: &str| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: Hooks, version: 1.0.0}}\nwebhooks:\n  newPet:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{kind: {{type: string, enum: [{values}]}}}}}}\n      responses:\n        '200': {{description: Received.}}\n"
+        )
+    };
+    let dir = std::env::temp_dir().join(format!("codegen-diff-webhooks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let load = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("writable");
+        codegen::load::load(&path).expect("loads").json
+    };
+    for (old, new) in [
+        (parse(&doc("cat, dog")), parse(&doc("cat, dog, bird"))),
+        (load("old.yaml", doc("cat, dog")), load("new.yaml", doc("cat, dog, bird"))),
+    ] {
+        let found = diff(&old, &new);
+        assert!(found.iter().any(|c| c.rule == "response-enum-value-added" && c.severity == Error), "{found:#?}");
+        assert_eq!(diff(&old, &old), Vec::new());
+    }
+}
+
 /// `x-extensible-enum`: values may be added, so only a request losing one breaks.
 #[test]
 fn extensible_enums() {
