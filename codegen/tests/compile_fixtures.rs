@@ -36,6 +36,19 @@ fn absent_null_and_value_stay_distinct() {
 }
 
 #[test]
+fn schema_defaults_apply_to_absent_fields() {
+    let absent: shapes::Paging = serde_json::from_value(json!({})).expect("parses");
+    assert_eq!(absent.limit, Some(20));
+    assert_eq!(absent.order, Some(shapes::PagingOrder::Desc));
+    assert_eq!(absent.tags, Some(vec!["new".to_owned()]));
+    let given: shapes::Paging =
+        serde_json::from_value(json!({"limit": 5, "order": "asc", "tags": []})).expect("parses");
+    assert_eq!((given.limit, given.order, given.tags), (Some(5), Some(shapes::PagingOrder::Asc), Some(Vec::new())));
+    // A default does not make `null` acceptable where the schema is not nullable.
+    rejects::<shapes::Paging>(json!({"limit": null}));
+}
+
+#[test]
 fn array_items_are_checked_against_their_own_constraints() {
     use support::Validate;
     let fields: shapes::Fields = serde_json::from_value(json!({

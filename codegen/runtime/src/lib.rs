@@ -45,7 +45,7 @@ pub mod models {
     #[cfg(feature = "base64")]
     pub use crate::bytes::Base64;
     pub use crate::email::{Email, InvalidEmail};
-    pub use crate::nullable::{Nullable, deserialize_some};
+    pub use crate::nullable::{Nullable, deserialize_some, json_default, json_default_nullable};
     pub use crate::object::{FromObject, deserialize_object, serialize_tagged};
     pub use crate::params::{Param, Params, Shape, Style};
     #[cfg(feature = "regex")]

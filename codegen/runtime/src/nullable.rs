@@ -73,6 +73,21 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// The schema `default` of a field the JSON leaves out (`#[serde(default = …)]` calls it
+/// through a one-line function of the struct): `Some` of the value, or `None` when the text
+/// does not decode into the field's type (then the field is absent, as without a default).
+pub fn json_default<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+    serde_json::from_str(json).ok()
+}
+
+/// [`json_default`] for a field that may also be `null`: absent stays distinct from `null`.
+pub fn json_default_nullable<T: serde::de::DeserializeOwned>(json: &str) -> Nullable<T> {
+    if json.trim() == "null" {
+        return Nullable::Null;
+    }
+    json_default(json).map_or(Nullable::Absent, Nullable::Value)
+}
+
 /// Deserialises an optional field that must not be `null` when present: used as
 /// `deserialize_with` on `Option<T>` fields of schemas that are not nullable (serde's default
 /// would read `null` as `None`).
@@ -87,6 +102,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_decode_from_their_json_text() {
+        assert_eq!(json_default::<i64>("20"), Some(20));
+        assert_eq!(json_default::<String>("\"high\""), Some("high".to_owned()));
+        assert_eq!(json_default::<i64>("\"twenty\""), None, "a default of another type is no default");
+        assert_eq!(json_default_nullable::<Vec<u8>>("[1,2]"), Nullable::Value(vec![1, 2]));
+        assert_eq!(json_default_nullable::<u8>("null"), Nullable::Null);
+        assert_eq!(json_default_nullable::<u8>("\"x\""), Nullable::Absent);
+    }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Patch {

@@ -317,8 +317,52 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     }
 }
 
-pub(crate) fn field_tokens(field: &Field) -> TokenStream {
-    field_tokens_in(field, FieldSource::Json)
+/// A JSON field of the struct `owner`; a schema `default` is read through the struct's
+/// [`default_fns`].
+pub(crate) fn field_tokens(field: &Field, owner: &proc_macro2::Ident) -> TokenStream {
+    field_tokens_in(field, FieldSource::Json, Some(owner))
+}
+
+/// The name of the function that gives a field its schema `default`.
+fn default_fn(field: &Field) -> proc_macro2::Ident {
+    quote::format_ident!("default_{}", field.name.unraw())
+}
+
+/// Whether a JSON field takes its schema `default` when absent (only optional fields can be).
+fn takes_default(field: &Field) -> bool {
+    field.default.is_some() && matches!(field.presence(), Presence::Optional | Presence::OptionalNullable)
+}
+
+/// `impl Owner { fn default_<field>() … }`: one line per defaulted field, decoding the
+/// `default` from its JSON text through the runtime.
+fn default_fns(owner: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let fns: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| takes_default(f))
+        .map(|field| {
+            let name = default_fn(field);
+            let mut ty = type_tokens(&field.ty);
+            if field.boxed {
+                ty = quote!(::std::boxed::Box<#ty>);
+            }
+            let json = field.default.as_ref().map(ToString::to_string).unwrap_or_default();
+            match field.presence() {
+                Presence::OptionalNullable => quote! {
+                    fn #name() -> rt::Nullable<#ty> { rt::json_default_nullable(#json) }
+                },
+                _ => quote! {
+                    fn #name() -> ::std::option::Option<#ty> { rt::json_default(#json) }
+                },
+            }
+        })
+        .collect();
+    if fns.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// The schema's `default`s, which serde applies to absent fields.
+        impl #owner { #(#fns)* }
+    }
 }
 
 /// Where a field's value is read from.
@@ -331,7 +375,7 @@ pub(crate) enum FieldSource {
     Text,
 }
 
-pub(crate) fn field_tokens_in(field: &Field, source: FieldSource) -> TokenStream {
+pub(crate) fn field_tokens_in(field: &Field, source: FieldSource, owner: Option<&proc_macro2::Ident>) -> TokenStream {
     let doc = {
         let mut text = field.doc.clone().unwrap_or_default();
         if let Some(default) = &field.default {
@@ -354,10 +398,23 @@ pub(crate) fn field_tokens_in(field: &Field, source: FieldSource) -> TokenStream
         Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), quote!(#rename)),
         // Two attributes, reading and writing, so each stays on one line.
         Presence::Optional if source == FieldSource::Text => (quote!(::std::option::Option<#ty>), quote!(#rename)),
-        Presence::Optional => {
-            (quote!(::std::option::Option<#ty>), quote!(#rename default, deserialize_with = "rt::deserialize_some"))
+        Presence::Optional | Presence::OptionalNullable => {
+            let default = match owner.filter(|_| takes_default(field)) {
+                Some(owner) => {
+                    let path = format!("{owner}::{}", default_fn(field));
+                    quote!(default = #path)
+                }
+                None => quote!(default),
+            };
+            if field.presence() == Presence::Optional {
+                (
+                    quote!(::std::option::Option<#ty>),
+                    quote!(#rename #default, deserialize_with = "rt::deserialize_some"),
+                )
+            } else {
+                (quote!(rt::Nullable<#ty>), quote!(#rename #default))
+            }
         }
-        Presence::OptionalNullable => (quote!(rt::Nullable<#ty>), quote!(#rename default)),
     };
     let skip = match field.presence() {
         Presence::Optional => Some(quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")])),
@@ -370,7 +427,8 @@ pub(crate) fn field_tokens_in(field: &Field, source: FieldSource) -> TokenStream
 
 fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
     let ident = name.ident();
-    let fields = s.fields.iter().map(field_tokens);
+    let fields = s.fields.iter().map(|field| field_tokens(field, &ident));
+    let defaults = default_fns(&ident, &s.fields);
     let deny = (s.unknown_fields == UnknownFields::Deny).then(|| quote!(#[serde(deny_unknown_fields)]));
     let extra = match &s.unknown_fields {
         UnknownFields::Collect(ty) => {
@@ -399,6 +457,8 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
         }
 
         ::openapi_runtime::json_object!(#ident);
+
+        #defaults
     }
 }
 

@@ -203,7 +203,7 @@ fn params_struct(
     described: &[TokenStream],
 ) -> TokenStream {
     let ident = name.ident();
-    let field_tokens = fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Text));
+    let field_tokens = fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Text, None));
     let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
     let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     let validate = super::validate::impl_with(&ident, fields.iter().filter_map(super::validate::field_check).collect());

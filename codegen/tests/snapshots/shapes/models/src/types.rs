@@ -377,6 +377,101 @@ impl rt::Validate for Nested {
     }
 }
 
+/// Optional fields with defaults, which apply when the JSON leaves them out.
+///
+/// Generated from `#/components/schemas/Paging`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Paging {
+    /// Default: `20`.
+    #[serde(
+        default = "Paging::default_limit",
+        deserialize_with = "rt::deserialize_some"
+    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<i32>,
+    /// Default: `"desc"`.
+    #[serde(
+        default = "Paging::default_order",
+        deserialize_with = "rt::deserialize_some"
+    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<PagingOrder>,
+    #[serde(default)]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    pub cursor: rt::Nullable<::std::string::String>,
+    /// Default: `["new"]`.
+    #[serde(default = "Paging::default_tags", deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+::openapi_runtime::json_object!(Paging);
+
+/// The schema's `default`s, which serde applies to absent fields.
+impl Paging {
+    fn default_limit() -> ::std::option::Option<i32> {
+        rt::json_default("20")
+    }
+
+    fn default_order() -> ::std::option::Option<PagingOrder> {
+        rt::json_default("\"desc\"")
+    }
+
+    fn default_tags() -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        rt::json_default("[\"new\"]")
+    }
+}
+
+impl rt::Validate for Paging {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("order", &self.order);
+    }
+}
+
+/// Generated from `#/components/schemas/Paging/properties/order`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum PagingOrder {
+    #[serde(rename = "asc")]
+    Asc,
+    #[default]
+    #[serde(rename = "desc")]
+    Desc,
+}
+
+impl PagingOrder {
+    /// Every value, in the order of the schema.
+    pub const ALL: &'static [Self] = &[Self::Asc, Self::Desc];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+}
+
+impl ::std::fmt::Display for PagingOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::Validate for PagingOrder {}
+
 /// Used in requests and responses, with fields for one side only.
 ///
 /// Generated from `#/components/schemas/Pet`.
