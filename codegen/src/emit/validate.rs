@@ -123,31 +123,27 @@ pub fn impl_with(name: &proc_macro2::Ident, checks: Vec<TokenStream>) -> TokenSt
     }
 }
 
-/// Whether the field with this wire name is in the value: a key with `null` is present.
-fn presence(s: &crate::ir::Struct, wire: &str) -> Option<TokenStream> {
-    let field = s.fields.iter().find(|f| f.wire_name == wire)?;
+/// How to tell whether the field with this wire name is in the value (a key with `null` is
+/// present): `None` when it always is.
+fn presence(field: &Field) -> Option<TokenStream> {
     let name = field.name.ident();
-    Some(match field.presence() {
-        Presence::Required | Presence::RequiredNullable => quote!(true),
-        Presence::Optional => quote!(self.#name.is_some()),
-        Presence::OptionalNullable => quote!(!self.#name.is_absent()),
-    })
+    match field.presence() {
+        Presence::Required | Presence::RequiredNullable => None,
+        Presence::Optional => Some(quote!(self.#name.is_some())),
+        Presence::OptionalNullable => Some(quote!(!self.#name.is_absent())),
+    }
 }
 
 /// `dependentRequired`: one call per property that makes others required, naming those that
-/// may be absent (`None` when none may be).
+/// may be absent (no call when none may be). Lowering kept only pairs that name fields.
 fn dependent_check(s: &crate::ir::Struct, trigger: &str, required: &[String]) -> Option<TokenStream> {
-    let optional: Vec<TokenStream> = required
-        .iter()
-        .filter_map(|wire| {
-            let present = presence(s, wire)?;
-            (present.to_string() != "true").then(|| quote!((#wire, #present)))
-        })
-        .collect();
+    let field = |wire: &str| s.fields.iter().find(|f| f.wire_name == wire);
+    let optional: Vec<TokenStream> =
+        required.iter().filter_map(|wire| presence(field(wire)?).map(|present| quote!((#wire, #present)))).collect();
     if optional.is_empty() {
         return None;
     }
-    let present = presence(s, trigger)?;
+    let present = presence(field(trigger)?).unwrap_or_else(|| quote!(true));
     Some(quote!(check.dependent(#trigger, #present, &[#(#optional),*]);))
 }
 
