@@ -81,15 +81,11 @@ impl Document {
 
     /// Maps a pointer into the bundled document back to the file it came from.
     fn origin_of(&self, pointer: &str) -> (&Source, String) {
-        for (prefix, (index, original)) in self.origins.range(..=pointer.to_owned()).rev() {
-            if let Some(rest) = pointer.strip_prefix(prefix.as_str())
-                && (rest.is_empty() || rest.starts_with('/'))
-                && let Some(source) = self.sources.get(*index)
-            {
-                return (source, format!("{original}{rest}"));
-            }
+        let (index, original) = origin(&self.origins, pointer);
+        match self.sources.get(index) {
+            Some(source) => (source, original),
+            None => (&self.sources[0], pointer.to_owned()), // ok: sources always holds the root document
         }
-        (&self.sources[0], pointer.to_owned()) // ok: sources always holds the root document
     }
 
     pub fn root(&self) -> &Source {
@@ -608,15 +604,14 @@ impl Loader {
     /// name, prefixed with its owner's), references to `…/$defs/Name` are rewritten, and the
     /// moved schema keeps its place in the source for diagnostics.
     fn hoist_defs(&mut self, json: &mut Value) {
-        let mut hoisted: Vec<(String, String, Value)> = Vec::new();
+        let mut hoisted: Vec<Def> = Vec::new();
         collect_defs(json, &mut Vec::new(), &mut hoisted);
         if hoisted.is_empty() {
             return;
         }
         let mut moves: Vec<(String, String)> = Vec::new();
-        for (old, owner_and_name, value) in hoisted {
-            let (owner, name) = owner_and_name.split_once('\u{0}').unwrap_or(("", &owner_and_name));
-            let mut candidate = name.to_owned();
+        for Def { pointer: old, owner, name, schema } in hoisted {
+            let mut candidate = name.clone();
             let mut n = 1;
             while self.taken.contains(&("schemas".to_owned(), candidate.clone())) {
                 n += 1;
@@ -624,30 +619,40 @@ impl Loader {
             }
             self.taken.insert(("schemas".to_owned(), candidate.clone()));
             let new = pointer_push("#/components/schemas", &candidate);
-            let (file, original) = self.origin(&old);
-            self.origins.insert(new.clone(), (file, original));
-            insert_component(json, "schemas", &candidate, value);
+            let from = origin(&self.origins, &old);
+            self.origins.insert(new.clone(), from);
+            insert_component(json, "schemas", &candidate, schema);
             moves.push((old, new));
         }
         rewrite_refs(json, &moves);
     }
-
-    /// The file and pointer a pointer of the bundled document came from.
-    fn origin(&self, pointer: &str) -> (usize, String) {
-        for (prefix, (index, original)) in self.origins.range(..=pointer.to_owned()).rev() {
-            if let Some(rest) = pointer.strip_prefix(prefix.as_str())
-                && (rest.is_empty() || rest.starts_with('/'))
-            {
-                return (*index, format!("{original}{rest}"));
-            }
-        }
-        (0, pointer.to_owned())
-    }
 }
 
-/// Takes every `$defs` out of the schemas below `value`, inner ones too: (old pointer, owner and
-/// name joined by NUL, schema).
-fn collect_defs(value: &mut Value, path: &mut Vec<String>, out: &mut Vec<(String, String, Value)>) {
+/// The file (index into the sources) and the pointer in it that a pointer of the bundled
+/// document came from, by the nearest recorded prefix; the root document otherwise.
+fn origin(origins: &BTreeMap<String, (usize, String)>, pointer: &str) -> (usize, String) {
+    for (prefix, (index, original)) in origins.range(..=pointer.to_owned()).rev() {
+        if let Some(rest) = pointer.strip_prefix(prefix.as_str())
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            return (*index, format!("{original}{rest}"));
+        }
+    }
+    (0, pointer.to_owned())
+}
+
+/// A definition taken out of a `$defs`.
+struct Def {
+    /// Where it was.
+    pointer: String,
+    /// The nearest named thing it was defined in (its component), for a name when its own is taken.
+    owner: String,
+    name: String,
+    schema: Value,
+}
+
+/// Takes every `$defs` out of the schemas below `value`, inner ones too.
+fn collect_defs(value: &mut Value, path: &mut Vec<String>, out: &mut Vec<Def>) {
     match value {
         Value::Object(map) => {
             if !is_name_map(path)
@@ -658,7 +663,7 @@ fn collect_defs(value: &mut Value, path: &mut Vec<String>, out: &mut Vec<(String
                     path.extend(["$defs".to_owned(), name.clone()]);
                     collect_defs(&mut def, path, out);
                     let pointer = path.iter().fold(String::from("#"), |acc, s| pointer_push(&acc, s));
-                    out.push((pointer, format!("{owner}\u{0}{name}"), def));
+                    out.push(Def { pointer, owner: owner.clone(), name, schema: def });
                     path.truncate(path.len() - 2);
                 }
             }

@@ -227,7 +227,7 @@ impl Rng {
 /// with parameters in every location, bodies, tags and security schemes.
 fn document(rng: &mut Rng) -> Value {
     let schema_names = rng.names(6);
-    let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{}", escape(name))});
+    let reference = |name: &str| json!({"$ref": codegen::diagnostic::pointer_push("#/components/schemas", name)});
     let mut schemas = Map::new();
     for (i, name) in schema_names.iter().enumerate() {
         let schema = if i == 0 {
@@ -312,11 +312,6 @@ fn document(rng: &mut Rng) -> Value {
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": schemes},
     })
-}
-
-/// A JSON pointer token.
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 pub fn run(args: &Args) -> ExitCode {
