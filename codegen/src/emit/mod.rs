@@ -35,9 +35,10 @@ pub fn header(comment: &str, spec_label: &str) -> String {
 /// and items are joined with a blank line, as a person would write them (runs of `use` and of
 /// `mod name;` stay together).
 pub fn format_rust(tokens: TokenStream, spec_label: &str) -> Result<String, Diagnostic> {
-    let mut file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
-        // For the bug report: the tokens that did not parse.
-        if std::env::var_os("CODEGEN_DEBUG").is_some() {
+    // For the bug report, the tokens that did not parse; kept only when asked for.
+    let debug = std::env::var_os("CODEGEN_DEBUG").is_some().then(|| tokens.clone());
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        if let Some(tokens) = &debug {
             eprintln!("{tokens}");
         }
         Diagnostic::error("#", format!("internal error: the generated Rust code does not parse: {e}")).with_hint(
@@ -147,6 +148,8 @@ pub(crate) fn self_convention_allow<'a>(names: impl IntoIterator<Item = &'a str>
 pub(crate) struct TagGroup<'a> {
     /// The tag as the spec spells it (its first spelling, see [`by_tag`]).
     pub tag: String,
+    /// Its Rust name, shared by every spelling in the group.
+    base: String,
     /// The client's method returning the tag's resource, apart from the client's own methods.
     pub accessor: RustIdent,
     pub ops: Vec<&'a crate::ir::Operation>,
@@ -165,10 +168,12 @@ pub(crate) fn by_tag(ir: &crate::ir::Ir) -> Vec<TagGroup<'_>> {
     let mut groups: Vec<TagGroup<'_>> = Vec::new();
     for op in &ir.operations {
         let tag = op.tags.first().map(String::as_str).unwrap_or("Default");
-        match groups.iter_mut().find(|group| type_name(&group.tag) == type_name(tag)) {
+        let base = type_name(tag);
+        match groups.iter_mut().find(|group| group.base == base) {
             Some(group) => group.ops.push(op),
             None => groups.push(TagGroup {
                 tag: tag.to_owned(),
+                base,
                 accessor: RustIdent::new(&accessors.claim(field_name(tag))),
                 ops: vec![op],
             }),
