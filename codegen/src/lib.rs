@@ -56,6 +56,9 @@ pub struct Settings {
     pub runtime: emit::runtime::Runtime,
     /// `[diff] deprecation-days`: the breaking-change policy's minimum deprecation period.
     pub deprecation_days: u32,
+    /// Also write the round-trip harness (`roundtrip/`, for `cargo xtask roundtrip`), when both
+    /// a server and a client are generated. Scratch output: never committed.
+    pub roundtrip: bool,
 }
 
 impl Settings {
@@ -89,6 +92,7 @@ impl Settings {
             type_overrides: Default::default(),
             runtime: emit::runtime::Runtime::default(),
             deprecation_days: 0,
+            roundtrip: false,
         }
     }
 
@@ -200,6 +204,9 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Failure> 
                     &settings.runtime,
                     &settings.spec_label,
                 )?);
+            }
+            if settings.roundtrip {
+                files.extend(emit::roundtrip::emit(&ir, settings)?);
             }
             Ok(files)
         });

@@ -9,9 +9,60 @@ use serde_json::{Map, Value, json};
 
 use crate::ir::{Constraints, IntegerWidth, Ir, Struct, Type, TypeDef, TypeKind, Union, pattern_supported};
 
-/// Optional fields are filled in down to this many named types deep; below, only required
-/// ones, which keeps a value of a wide, deeply nested schema (GitHub's) a few hundred bytes.
-const OPTIONAL_DEPTH: usize = 2;
+/// How values are made. The mock uses [`Profile::USUAL`]; the round-trip harness sends each
+/// operation values of every profile, to reach absent and present fields, nulls, empty and
+/// many-element arrays, reserved characters and numbers at their bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Optional fields are filled in down to this many named types deep; below, only required
+    /// ones (`None`: no optional field at all).
+    pub optional_depth: Option<usize>,
+    /// Items in an array without `minItems` (fewer where `maxItems` or the item's values allow).
+    pub items: usize,
+    /// The text of a string without a pattern, cut or padded to its length bounds.
+    pub text: &'static str,
+    /// Numbers at their upper bound (their type's largest without one), else at their lower.
+    pub high: Option<bool>,
+    /// Nullable fields are `null`.
+    pub nulls: bool,
+}
+
+impl Profile {
+    /// Small and plain: optional fields two named types deep, which keeps a value of a wide,
+    /// deeply nested schema (GitHub's) a few hundred bytes.
+    pub const USUAL: Profile = Profile { optional_depth: Some(2), items: 0, text: "string", high: None, nulls: false };
+    /// Only what is required, arrays at their minimum, numbers at their lower bounds.
+    pub const SPARSE: Profile = Profile { optional_depth: None, items: 0, text: "", high: Some(false), nulls: false };
+    /// Every optional field (to a bounded depth), three-element arrays, text with unicode and the
+    /// characters URLs and forms reserve, numbers at their upper bounds.
+    pub const RICH: Profile = Profile {
+        optional_depth: Some(3),
+        items: 3,
+        text: "Zoë ✓ a/b?c=d&e#f,g;h%20+i [j]",
+        high: Some(true),
+        nulls: false,
+    };
+    /// The usual value with every nullable field `null`.
+    pub const NULLS: Profile = Profile { nulls: true, ..Profile::USUAL };
+
+    /// The same, with text that a header or a cookie can carry: HTTP gives them no encoding
+    /// for characters beyond visible ASCII, and OpenAPI's `simple` style none for a comma.
+    pub fn for_header(self) -> Profile {
+        self.with_rich_text("Zoe a/b?c=d&e#f%20+i")
+    }
+
+    /// The same, with text free of every style's delimiters (`,` `;` `.` `=` `|` and space):
+    /// an item of an array or object parameter that holds one cannot be told from two items
+    /// once percent-decoded (see the runtime's `params` module).
+    pub fn for_items(self) -> Profile {
+        self.with_rich_text("Zoë✓a/b?c&e#f%20+i[j]")
+    }
+
+    fn with_rich_text(self, text: &'static str) -> Profile {
+        let text = if self.text.is_empty() || self.text == "string" { self.text } else { text };
+        Profile { text, ..self }
+    }
+}
 
 /// Strings tried, in order, against a `pattern`; the first that matches is used.
 const PATTERN_CANDIDATES: &[&str] =
@@ -20,6 +71,7 @@ const PATTERN_CANDIDATES: &[&str] =
 /// Makes values of the types of one IR.
 pub struct Synth<'a> {
     types: BTreeMap<&'a str, &'a TypeDef>,
+    profile: Profile,
 }
 
 /// A made-up value, and what it could not honour (for a warning).
@@ -32,7 +84,16 @@ pub struct Made {
 
 impl<'a> Synth<'a> {
     pub fn new(ir: &'a Ir) -> Self {
-        Synth { types: ir.types.iter().map(|t| (t.name.unraw(), t)).collect() }
+        Synth { types: ir.types.iter().map(|t| (t.name.unraw(), t)).collect(), profile: Profile::USUAL }
+    }
+
+    /// The same types, made in another profile.
+    pub fn with_profile(&self, profile: Profile) -> Self {
+        Synth { types: self.types.clone(), profile }
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.profile
     }
 
     /// A value of `ty` within `constraints`; `None` when the type has no finite value (a cycle
@@ -52,7 +113,7 @@ impl<'a> Synth<'a> {
         unmet: &mut Vec<String>,
     ) -> Option<Value> {
         Some(match ty {
-            Type::String => Value::String(text(c, salt, unmet)),
+            Type::String => Value::String(text(c, salt, self.profile.text, unmet)),
             Type::Email => {
                 Value::String(if salt == 0 { "user@example.com".to_owned() } else { format!("user{salt}@example.com") })
             }
@@ -61,8 +122,8 @@ impl<'a> Synth<'a> {
             Type::Uuid => Value::String(format!("00000000-0000-4000-8000-{salt:012x}")),
             // Base64 of `salt` as one byte: "AA==", "AQ==", …
             Type::Bytes => Value::String(base64_byte(salt)),
-            Type::Integer(width) => integer(*width, c, salt),
-            Type::Float(_) => float(c, salt),
+            Type::Integer(width) => integer(*width, c, salt, self.profile.high),
+            Type::Float(_) => float(c, salt, self.profile.high),
             Type::Boolean => Value::Bool(salt.is_multiple_of(2)),
             Type::Any | Type::FreeObject | Type::Map(_) => Value::Object(Map::new()),
             // Not known here: `null` decodes into every optional field, and the warning says so.
@@ -71,7 +132,22 @@ impl<'a> Synth<'a> {
                 Value::Null
             }
             Type::Array(item) => {
-                let count = c.min_items.unwrap_or(0);
+                let mut count = c.min_items.unwrap_or(0).max(self.profile.items);
+                if let Some(max) = c.max_items {
+                    count = count.min(max);
+                }
+                // Distinct items (for `uniqueItems`) run out with a small enum or a boolean.
+                let distinct = match &**item {
+                    Type::Boolean => Some(2),
+                    Type::Named(name) => match self.types.get(name.unraw()).map(|def| &def.kind) {
+                        Some(TypeKind::Enum(e)) => Some(e.variants.len()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(distinct) = distinct {
+                    count = count.min(distinct.max(c.min_items.unwrap_or(0)));
+                }
                 let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
                 let mut items = Vec::with_capacity(count);
                 for i in 0..count {
@@ -126,11 +202,11 @@ impl<'a> Synth<'a> {
         for field in &s.fields {
             // A field's own default is valid by the spec's word; `null` where it is allowed and
             // nothing else can be made.
+            let optional = self.profile.optional_depth.is_some_and(|depth| stack.len() <= depth);
             let made = match &field.default {
+                _ if field.nullable && self.profile.nulls && (field.required || optional) => Some(Value::Null),
                 Some(default) => Some(default.clone()),
-                None if field.required || stack.len() <= OPTIONAL_DEPTH => {
-                    self.make(&field.ty, &field.constraints, salt, stack, unmet)
-                }
+                None if field.required || optional => self.make(&field.ty, &field.constraints, salt, stack, unmet),
                 None => None,
             };
             match made {
@@ -162,7 +238,7 @@ impl<'a> Synth<'a> {
 }
 
 /// A string within the length bounds, matching the pattern when one of a few usual shapes does.
-fn text(c: &Constraints, salt: usize, unmet: &mut Vec<String>) -> String {
+fn text(c: &Constraints, salt: usize, plain: &str, unmet: &mut Vec<String>) -> String {
     let fit = |base: &str| {
         let mut s: String = if salt == 0 { base.to_owned() } else { format!("{base}{salt}") };
         let min = c.min_length.unwrap_or(0);
@@ -174,7 +250,7 @@ fn text(c: &Constraints, salt: usize, unmet: &mut Vec<String>) -> String {
         }
         s
     };
-    let Some(pattern) = &c.pattern else { return fit("string") };
+    let Some(pattern) = &c.pattern else { return fit(plain) };
     if pattern_supported(pattern)
         && let Ok(regex) = regex_lite::Regex::new(pattern)
     {
@@ -222,15 +298,58 @@ fn bounded(c: &Constraints, salt: f64, step: f64) -> f64 {
     v
 }
 
-fn integer(width: IntegerWidth, c: &Constraints, salt: usize) -> Value {
+fn integer(width: IntegerWidth, c: &Constraints, salt: usize, high: Option<bool>) -> Value {
     let unsigned = matches!(width, IntegerWidth::U8 | IntegerWidth::U16 | IntegerWidth::U32 | IntegerWidth::U64);
-    let v = bounded(c, (salt % 100) as f64, 1.0).round();
-    let v = if unsigned { v.max(0.0) } else { v };
-    json!(v as i64)
+    let Some(high) = high else {
+        let v = bounded(c, (salt % 100) as f64, 1.0).round();
+        let v = if unsigned { v.max(0.0) } else { v };
+        return json!(v as i64);
+    };
+    // At a bound: the type's own range narrowed by the schema's, in integers so that 64-bit
+    // limits stay exact.
+    let (mut low, mut top): (i128, i128) = match width {
+        IntegerWidth::I32 => (i32::MIN.into(), i32::MAX.into()),
+        IntegerWidth::I64 => (i64::MIN.into(), i64::MAX.into()),
+        IntegerWidth::U8 => (0, u8::MAX.into()),
+        IntegerWidth::U16 => (0, u16::MAX.into()),
+        IntegerWidth::U32 => (0, u32::MAX.into()),
+        IntegerWidth::U64 => (0, u64::MAX.into()),
+    };
+    if let Some(m) = c.minimum.filter(|m| m.is_finite() && m.abs() < 1e18) {
+        let m = if c.exclusive_minimum { m.floor() as i128 + 1 } else { m.ceil() as i128 };
+        low = low.max(m);
+    }
+    if let Some(m) = c.maximum.filter(|m| m.is_finite() && m.abs() < 1e18) {
+        let m = if c.exclusive_maximum { m.ceil() as i128 - 1 } else { m.floor() as i128 };
+        top = top.min(m);
+    }
+    let step = c.multiple_of.filter(|m| *m >= 1.0 && m.fract() == 0.0 && *m < 1e18).map(|m| m as i128);
+    // `salt` steps inwards from the bound, so the items of an array stay distinct.
+    let salt = i128::try_from(salt % 100).unwrap_or(0);
+    let v = match (high, step) {
+        (true, Some(m)) => (top.div_euclid(m) - salt) * m,
+        (false, Some(m)) => (-((-low).div_euclid(m)) + salt) * m,
+        (true, None) => top - salt,
+        (false, None) => low + salt,
+    };
+    let v = v.clamp(low, top);
+    match (i64::try_from(v), u64::try_from(v)) {
+        (Ok(v), _) => json!(v),
+        (_, Ok(v)) => json!(v),
+        _ => json!(0),
+    }
 }
 
-fn float(c: &Constraints, salt: usize) -> Value {
+fn float(c: &Constraints, salt: usize, high: Option<bool>) -> Value {
     let step = c.multiple_of.filter(|m| *m > 0.0).unwrap_or(0.5);
-    let v = bounded(c, (salt % 100) as f64, step);
+    // Halves are exact in `f32` as in `f64`, so both widths carry these unchanged; `salt` steps
+    // inwards from the bound, so the items of an array stay distinct.
+    let inwards = (salt % 100) as f64 * 0.5;
+    let v = match high {
+        Some(true) => c.maximum.filter(|_| !c.exclusive_maximum).unwrap_or(1_048_576.5) - inwards,
+        Some(false) => c.minimum.filter(|_| !c.exclusive_minimum).unwrap_or(-0.5) + inwards,
+        None => bounded(c, (salt % 100) as f64, step),
+    };
+    let v = if high.is_some() && c.multiple_of.is_some() { bounded(c, (salt % 100) as f64, step) } else { v };
     serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(json!(0))
 }

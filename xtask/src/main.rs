@@ -17,6 +17,7 @@ mod corpus_cmd;
 mod diff_cmd;
 mod mock_cmd;
 mod names_cmd;
+mod roundtrip_cmd;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Repository automation for the OpenAPI toolkit")]
@@ -43,6 +44,9 @@ enum Command {
     /// Property test of name hygiene: documents of random adversarial names (keywords, std,
     /// the runtime's and the generated code's own names) generate and build clean with clippy.
     Names(names_cmd::Args),
+    /// The generated client against the generated server for every operation (`--spec FILE`,
+    /// default spec/openapi.yaml; `--corpus [DIR]` for every real-world document, with a table).
+    Roundtrip(roundtrip_cmd::Args),
     /// Check a running implementation against the spec (the conformance kit): `--url URL`, with
     /// `--api-token T`, `--bearer T` or `--email E --password P`; `--spec FILE` for another
     /// document. Every argument goes to the `conform` program (`-- --help` lists them).
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench_cmd::run(&args),
         Command::Mock(args) => mock_cmd::run(&args),
         Command::Names(args) => names_cmd::run(&args),
+        Command::Roundtrip(args) => roundtrip_cmd::run(&args),
         Command::Conform { args } => conform(&args),
     };
     if std::env::var_os("XTASK_TIMINGS").is_some() {

@@ -15,7 +15,9 @@
 //! - `mock` (feature `mock`): what generated mock servers call to choose and decode their
 //!   answers, and the `main` of their binary;
 //! - [`client`] (feature `client`): the reqwest executor generated clients hand their
-//!   operations to (credentials, retries, the session cookie, encoding, decoding).
+//!   operations to (credentials, retries, the session cookie, encoding, decoding);
+//! - `roundtrip` (feature `roundtrip`): what the harnesses of `cargo xtask roundtrip` call to
+//!   check that a generated client and server agree on every operation.
 //!
 //! Features `chrono`, `uuid`, `base64` and `regex` add `format: date-time` / `date`, `uuid` and
 //! `byte` values and `pattern` checks.
@@ -36,6 +38,8 @@ mod validate;
 pub mod client;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "roundtrip")]
+pub mod roundtrip;
 #[cfg(feature = "server")]
 pub mod server;
 

@@ -101,7 +101,19 @@ pub struct Pick<'a> {
 #[derive(Debug)]
 pub struct Miss(String);
 
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl<'a> Pick<'a> {
+    /// `answer`, sent with status `code` (for the round-trip harness, which chooses both).
+    #[cfg(feature = "roundtrip")]
+    pub(crate) fn new(answer: &'a Answer, code: u16) -> Self {
+        Pick { answer, code }
+    }
+
     /// The status as the spec writes it, to select the response variant.
     pub fn status(&self) -> &'static str {
         self.answer.status

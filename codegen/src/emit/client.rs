@@ -123,13 +123,13 @@ pub fn emit(
 }
 
 /// The resource a tag becomes: accessor `users()`, struct `UsersResource`.
-fn resource_names(group: &super::TagGroup<'_>) -> (proc_macro2::Ident, proc_macro2::Ident) {
+pub(crate) fn resource_names(group: &super::TagGroup<'_>) -> (proc_macro2::Ident, proc_macro2::Ident) {
     (group.accessor.ident(), RustIdent::new(&format!("{}Resource", type_name(&group.tag))).ident())
 }
 
 /// Operations grouped by their first tag, in document order, each with its method name within
 /// the resource (`x-codegen.method`, else the operation's name), unique per resource.
-fn resources(ir: &Ir) -> Vec<(super::TagGroup<'_>, Vec<(RustIdent, &Operation)>)> {
+pub(crate) fn resources(ir: &Ir) -> Vec<(super::TagGroup<'_>, Vec<(RustIdent, &Operation)>)> {
     super::by_tag(ir)
         .into_iter()
         .map(|group| {

@@ -18,15 +18,15 @@ use crate::naming::RustIdent;
 use crate::synth::Synth;
 
 /// One row of an operation's answer table.
-struct Row {
-    status: String,
-    example: Option<String>,
-    body: String,
-    headers: String,
+pub(crate) struct Row {
+    pub status: String,
+    pub example: Option<String>,
+    pub body: String,
+    pub headers: String,
 }
 
 /// The status as the runtime matches it: as the spec writes it.
-fn status_key(status: &Status) -> String {
+pub(crate) fn status_key(status: &Status) -> String {
     match status {
         Status::Code(code) => code.to_string(),
         Status::Range(digit) => format!("{digit}XX"),
@@ -35,7 +35,7 @@ fn status_key(status: &Status) -> String {
 }
 
 /// How a body of this response travels, `None` without one.
-fn body_kind(response: &Response) -> Option<BodyKind> {
+pub(crate) fn body_kind(response: &Response) -> Option<BodyKind> {
     body_type(response)?;
     primary_content(&response.content).map(|c| c.kind())
 }
@@ -94,7 +94,12 @@ fn note_unmet(unmet: &[String], pointer: &str, notes: &mut Vec<Diagnostic>) {
 
 /// The response headers of every row of a response, as a JSON object: each header's example
 /// where it has the header's shape, else a made-up value.
-fn headers_json(synth: &Synth<'_>, headers: &[ResponseHeader], pointer: &str, notes: &mut Vec<Diagnostic>) -> String {
+pub(crate) fn headers_json(
+    synth: &Synth<'_>,
+    headers: &[ResponseHeader],
+    pointer: &str,
+    notes: &mut Vec<Diagnostic>,
+) -> String {
     let mut object = serde_json::Map::new();
     for header in headers {
         let value = match &header.example {
@@ -244,7 +249,7 @@ fn authenticate(ir: &Ir) -> TokenStream {
 
 /// Templates of the error body: for each error status, the first example of a response with
 /// that body type (or a made-up one), then one for any status.
-fn error_templates(ir: &Ir, synth: &Synth<'_>) -> Vec<TokenStream> {
+pub(crate) fn error_templates(ir: &Ir, synth: &Synth<'_>) -> Vec<TokenStream> {
     let ty = error_body_type(ir);
     let mut out: Vec<(u16, String)> = Vec::new();
     for op in &ir.operations {
@@ -274,7 +279,7 @@ fn error_templates(ir: &Ir, synth: &Synth<'_>) -> Vec<TokenStream> {
 }
 
 /// A raw string literal (`r#"…"#`, with as many `#` as the text needs): JSON reads as JSON.
-fn raw(text: &str) -> TokenStream {
+pub(crate) fn raw(text: &str) -> TokenStream {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
@@ -283,6 +288,50 @@ fn raw(text: &str) -> TokenStream {
     // A raw string of any text lexes; a failure would be a bug here, and an escaped literal is
     // as valid, only less readable.
     literal.parse().unwrap_or_else(|_| quote!(#text))
+}
+
+/// `mock::Answer::new(status, body)`, with its example name and headers.
+pub(crate) fn answer(row: &Row) -> TokenStream {
+    let (status, body) = (&row.status, raw(&row.body));
+    let mut answer = quote!(mock::Answer::new(#status, #body));
+    if let Some(example) = &row.example {
+        answer = quote!(#answer.example(#example));
+    }
+    if row.headers != "{}" {
+        let headers = raw(&row.headers);
+        answer = quote!(#answer.headers(#headers));
+    }
+    answer
+}
+
+/// The arms of the match that builds an operation's response value from a `mock::Pick`, one
+/// per documented status (the mock's and the round-trip harness's).
+pub(crate) fn arms(op: &Operation) -> Vec<TokenStream> {
+    let response = op.types.response.ident();
+    op.responses
+        .iter()
+        .map(|r| {
+            let variant = RustIdent::new(&r.status.variant_name()).ident();
+            let mut payload = Vec::new();
+            if !matches!(r.status, Status::Code(_)) {
+                payload.push(quote!(pick.code()));
+            }
+            payload.extend(body_kind(r).map(|kind| match kind {
+                BodyKind::Json | BodyKind::Form => quote!(pick.json()?),
+                BodyKind::Text => quote!(pick.text()?),
+                BodyKind::Binary => quote!(pick.bytes()?),
+            }));
+            if r.headers_type.is_some() {
+                payload.push(quote!(pick.headers()?));
+            }
+            let key = status_key(&r.status);
+            if payload.is_empty() {
+                quote!(#key => crate::models::#response::#variant,)
+            } else {
+                quote!(#key => crate::models::#response::#variant(#(#payload),*),)
+            }
+        })
+        .collect()
 }
 
 fn method(synth: &Synth<'_>, op: &Operation, notes: &mut Vec<Diagnostic>) -> TokenStream {
@@ -298,44 +347,12 @@ fn method(synth: &Synth<'_>, op: &Operation, notes: &mut Vec<Diagnostic>) -> Tok
         quote!(_request: #ty,)
     });
     let mut answers = Vec::new();
-    let mut arms = Vec::new();
     for r in &op.responses {
-        let rows = rows(synth, op, r, notes);
-        if rows.is_empty() {
-            continue;
+        for row in rows(synth, op, r, notes) {
+            answers.push(answer(&row));
         }
-        for row in rows {
-            let (status, body) = (&row.status, raw(&row.body));
-            let mut answer = quote!(mock::Answer::new(#status, #body));
-            if let Some(example) = &row.example {
-                answer = quote!(#answer.example(#example));
-            }
-            if row.headers != "{}" {
-                let headers = raw(&row.headers);
-                answer = quote!(#answer.headers(#headers));
-            }
-            answers.push(answer);
-        }
-        let variant = RustIdent::new(&r.status.variant_name()).ident();
-        let mut payload = Vec::new();
-        if !matches!(r.status, Status::Code(_)) {
-            payload.push(quote!(pick.code()));
-        }
-        payload.extend(body_kind(r).map(|kind| match kind {
-            BodyKind::Json | BodyKind::Form => quote!(pick.json()?),
-            BodyKind::Text => quote!(pick.text()?),
-            BodyKind::Binary => quote!(pick.bytes()?),
-        }));
-        if r.headers_type.is_some() {
-            payload.push(quote!(pick.headers()?));
-        }
-        let key = status_key(&r.status);
-        arms.push(if payload.is_empty() {
-            quote!(#key => crate::models::#response::#variant,)
-        } else {
-            quote!(#key => crate::models::#response::#variant(#(#payload),*),)
-        });
     }
+    let arms = arms(op);
     quote! {
         async fn #name(&self, #principal meta: &RequestMeta, #request) -> crate::models::#response {
             static ANSWERS: &[mock::Answer] = &[#(#answers),*];

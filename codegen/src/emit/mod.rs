@@ -7,6 +7,7 @@ pub mod mock;
 pub mod models;
 pub mod openapi;
 pub mod operations;
+pub mod roundtrip;
 pub mod runtime;
 pub mod server;
 pub mod validate;

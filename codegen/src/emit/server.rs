@@ -222,7 +222,7 @@ pub(crate) fn tag_trait(tag: &str) -> proc_macro2::Ident {
 }
 
 /// The body type the handler receives, and whether it is JSON.
-fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content)> {
+pub(crate) fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
     let ty = match (content.kind(), &content.ty) {
