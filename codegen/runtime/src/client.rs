@@ -437,7 +437,9 @@ impl Builder {
         self
     }
 
-    /// Uses this reqwest client (its connection pool, proxy and TLS settings).
+    /// Uses this reqwest client (its connection pool, proxy and TLS settings). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`, as the default client is, so that a
+    /// documented redirect reaches you as its response variant.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -457,7 +459,10 @@ impl Builder {
         }
         let http = match self.http {
             Some(http) => http,
+            // Redirects are answers the spec documents (`303` with its `Location` header), so
+            // they are returned as their response variant, not followed.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::InvalidConfig(format!("cannot create the HTTP client: {e}")))?,
         };
@@ -746,6 +751,32 @@ mod tests {
         assert!(matches!(Builder::new("localhost", SCHEMES).build(), Err(Error::InvalidConfig(_))));
         let bad_header = Builder::new("http://x", SCHEMES).default_header("a b", "c").build();
         assert!(matches!(bad_header, Err(Error::InvalidConfig(_))));
+    }
+
+    /// A documented redirect is an answer: the client returns it instead of following it (it
+    /// followed it before, and met whatever `Location` named).
+    #[tokio::test]
+    async fn redirects_are_returned_not_followed() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut request = [0_u8; 1024];
+                let read = stream.read(&mut request).await.unwrap_or(0);
+                let answer: &[u8] = if request[..read].starts_with(b"GET /things/1 ") {
+                    b"HTTP/1.1 303 See Other\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                };
+                let _ = stream.write_all(answer).await;
+            }
+        });
+        let client = Builder::new(format!("http://{address}"), SCHEMES).build().unwrap();
+        client.set_credential("key", Some("k".into()));
+        let response = client.send(Call::new(&GET_THING).path_param(Param::path("id"), "1")).await.unwrap();
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers.get("location").and_then(|v| v.to_str().ok()), Some("/elsewhere"));
     }
 
     #[test]
