@@ -381,3 +381,19 @@ fn defs_are_read_as_components() {
     let location = unique.location.as_ref().expect("located");
     assert_eq!(location.line, 19, "{unique}");
 }
+
+/// A 1xx, 204 or 304 answer has no content in HTTP: documented content there (oxide-nexus's
+/// WebSocket upgrades document a `101` body) is said and left out, so the response variant
+/// carries no body that no client could ever receive.
+#[test]
+fn content_of_a_response_http_gives_none_is_said_and_left_out() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /stream:\n    get:\n      operationId: stream\n      responses:\n        '101':\n          description: upgrade\n          content:\n            '*/*':\n              schema: {}\n        '204':\n          description: nothing\n          content:\n            application/json:\n              schema: {type: object}\n";
+    let generated = generate(&write("bodiless", text), &Settings::new("spec.yaml")).expect("generates");
+    for status in ["101", "204"] {
+        let warning = at(&generated.warnings, &format!("#/paths/~1stream/get/responses/{status}/content"));
+        assert!(warning.message.contains("has no content in HTTP"), "{warning}");
+    }
+    let operations = generated.files.iter().find(|f| f.path.ends_with("operations.rs")).expect("operations");
+    assert!(operations.contents.contains("    SwitchingProtocols,\n"), "{}", operations.contents);
+    assert!(operations.contents.contains("    NoContent,\n"), "{}", operations.contents);
+}

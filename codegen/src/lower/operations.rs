@@ -369,7 +369,23 @@ impl<'a> Lowerer<'a> {
                 ),
             };
             let response_site = Site { pointer, hint, ..site.clone() };
-            let content = self.lower_content(&response.content, &response_site);
+            // HTTP gives 1xx, 204 and 304 answers no content (RFC 9110 §15), so servers cannot
+            // send one and clients never receive it: the response is carried without a body.
+            let bodiless = match status {
+                Status::Code(code) => code < 200 || code == 204 || code == 304,
+                Status::Range(digit) => digit == 1,
+                Status::Default => false,
+            };
+            if bodiless && !response.content.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        pointer_push(&response_site.pointer, "content"),
+                        format!("a {label} response has no content in HTTP (RFC 9110): its content is not generated"),
+                    )
+                    .with_hint("remove `content`, or document the body under a status that carries one"),
+                );
+            }
+            let content = if bodiless { Vec::new() } else { self.lower_content(&response.content, &response_site) };
             let headers = self.lower_response_headers(response, &response_site);
             out.push(Response {
                 status,
