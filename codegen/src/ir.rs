@@ -58,6 +58,9 @@ pub enum Type {
     Uuid,
     /// `format: byte`: bytes as base64 text (the runtime's `Base64`).
     Bytes,
+    /// `format: binary`: a file of a multipart body (the runtime's `File`: bytes, file name,
+    /// media type).
+    File,
     Integer(IntegerWidth),
     Float(FloatWidth),
     Boolean,
@@ -358,6 +361,11 @@ pub struct Content {
     /// The `encoding` entries of a form body, as written: property, style, explode,
     /// allowReserved.
     pub encoding: Vec<(String, ParamStyle, bool, bool)>,
+    /// A multipart body (`multipart/form-data` with an object schema): how each property
+    /// travels. Known once every type is lowered.
+    pub parts: Vec<MultipartPart>,
+    /// The `encoding` entries of a multipart body that name a `contentType`.
+    pub part_types: Vec<(String, String)>,
     /// The media type's examples in document order: each of `examples` by name (external
     /// values left out), then `example` (no name), then the schema's own `example`.
     pub examples: Vec<Example>,
@@ -394,13 +402,41 @@ impl Content {
 pub enum BodyKind {
     /// Typed from its schema, as JSON.
     Json,
-    /// A `String`: `text/*`, XML, YAML, multipart (not yet typed), forms without a schema.
+    /// A `String`: `text/*`, XML, YAML, multipart without a schema (and in responses), forms
+    /// without a schema.
     Text,
     /// `Vec<u8>`, as sent: `application/octet-stream`, images, archives, any other media type.
     Binary,
     /// `application/x-www-form-urlencoded` with a schema: typed from it, each property written
     /// in its style.
     Form,
+    /// `multipart/form-data` with a schema (request bodies): typed from it, each property one
+    /// part (or one per item), files as the runtime's `File`.
+    Multipart,
+}
+
+/// How one property of a multipart body travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MultipartPart {
+    pub wire_name: String,
+    pub kind: PartKind,
+    /// An array: one part per item.
+    pub array: bool,
+    /// `encoding.<property>.contentType`.
+    pub content_type: Option<String>,
+}
+
+/// What the parts of a multipart property hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    Text,
+    Json,
+    File,
+}
+
+/// Whether a media type is `multipart/form-data`.
+pub fn multipart_media(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("multipart/form-data")
 }
 
 /// Whether a media type is `application/x-www-form-urlencoded`.
@@ -417,6 +453,9 @@ impl Content {
         }
         if self.ty.is_some() && form_media(&self.media_type) {
             return BodyKind::Form;
+        }
+        if self.ty.is_some() && multipart_media(&self.media_type) {
+            return BodyKind::Multipart;
         }
         let essence = self.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let textual = essence.starts_with("text/")

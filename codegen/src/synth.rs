@@ -122,6 +122,18 @@ impl<'a> Synth<'a> {
             Type::Uuid => Value::String(format!("00000000-0000-4000-8000-{salt:012x}")),
             // Base64 of `salt` as one byte: "AA==", "AQ==", …
             Type::Bytes => Value::String(base64_byte(salt)),
+            // The runtime's `File`: empty and without a name where nothing optional is made (its
+            // media type is kept: a client sends the encoding's where a file names none), bytes
+            // that are not UTF-8 and a unicode name where the text is rich.
+            Type::File => match (self.profile.optional_depth, self.profile.items) {
+                (None, _) => json!({"content_type": "application/octet-stream", "bytes": []}),
+                (_, 0) => {
+                    json!({"name": format!("file{salt}.bin"), "content_type": "application/octet-stream", "bytes": [98, 121, 116, 101, 115]})
+                }
+                _ => {
+                    json!({"name": format!("Zoë ✓ {salt}.png"), "content_type": "image/png", "bytes": [137, 80, 78, 71, 0, 255, 13, 10]})
+                }
+            },
             Type::Integer(width) => integer(*width, c, salt, self.profile.high),
             Type::Float(_) => float(c, salt, self.profile.high),
             Type::Boolean => Value::Bool(salt.is_multiple_of(2)),

@@ -147,7 +147,7 @@ fn percent_encoded_pointers_resolve() {
 
 #[test]
 fn what_the_wire_cannot_carry_yet_is_said_where_it_is_written() {
-    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n      operationId: postThing\n      parameters:\n        - {name: d, in: query, style: deepObject, schema: {type: string}}\n        - {name: grid, in: query, schema: {type: array, items: {type: array, items: {type: integer}}}}\n        - {name: one, in: query, schema: {type: string}, x-codegen: {brackets: true}}\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {file: {type: string, format: binary}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object}\n            application/xml:\n              schema: {type: object}\n";
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n      operationId: postThing\n      parameters:\n        - {name: d, in: query, style: deepObject, schema: {type: string}}\n        - {name: grid, in: query, schema: {type: array, items: {type: array, items: {type: integer}}}}\n        - {name: one, in: query, schema: {type: string}, x-codegen: {brackets: true}}\n      requestBody:\n        content:\n          multipart/mixed:\n            schema: {type: object, properties: {file: {type: string, format: binary}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object}\n            application/xml:\n              schema: {type: object}\n";
     let path = write("wire", text);
     let generated = generate(&path, &Settings::new("spec.yaml")).expect("generates");
     let op = "#/paths/~1things/post";
@@ -157,7 +157,8 @@ fn what_the_wire_cannot_carry_yet_is_said_where_it_is_written() {
     assert!(nested.message.contains("sent as JSON text"), "{nested}");
     let brackets = at(&generated.warnings, &format!("{op}/parameters/2/x-codegen"));
     assert!(brackets.message.contains("exploded form arrays only"), "{brackets}");
-    let multipart = at(&generated.warnings, &format!("{op}/requestBody/content/multipart~1form-data"));
+    // `multipart/form-data` is typed; the other multipart kinds are still text.
+    let multipart = at(&generated.warnings, &format!("{op}/requestBody/content/multipart~1mixed"));
     assert!(multipart.message.contains("raw text"), "{multipart}");
     let xml = at(&generated.warnings, &format!("{op}/responses/200/content/application~1xml"));
     assert!(xml.message.contains("only application/json is sent and read"), "{xml}");
@@ -396,4 +397,17 @@ fn content_of_a_response_http_gives_none_is_said_and_left_out() {
     let operations = generated.files.iter().find(|f| f.path.ends_with("operations.rs")).expect("operations");
     assert!(operations.contents.contains("    SwitchingProtocols,\n"), "{}", operations.contents);
     assert!(operations.contents.contains("    NoContent,\n"), "{}", operations.contents);
+}
+
+/// A query in a path template (OpenAI's `/responses/{id}?beta=true`) cannot be routed: the
+/// generated router panicked when built. The path's operations are left out, said.
+#[test]
+fn a_path_with_a_query_is_said_and_left_out() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things/{id}?beta=true:\n    get:\n      operationId: getBeta\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n  /things/{id}:\n    get:\n      operationId: getThing\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n";
+    let generated = generate(&write("query-path", text), &Settings::new("spec.yaml")).expect("generates");
+    let warning = at(&generated.warnings, "#/paths/~1things~1{id}?beta=true");
+    assert!(warning.message.contains("holds a query"), "{warning}");
+    let router = generated.files.iter().find(|f| f.path.ends_with("router.rs")).expect("a router");
+    assert!(!router.contents.contains("beta"), "the operation is left out");
+    assert!(router.contents.contains("get_thing"), "the other is kept");
 }

@@ -28,6 +28,7 @@ fn the_harness_checks_every_operation_with_varied_values() {
         "getDay",
         "putFile",
         "postForm",
+        "postUpload",
         "postEither",
         "getEncoded",
         "getValidated",
@@ -36,7 +37,7 @@ fn the_harness_checks_every_operation_with_varied_values() {
         assert!(main.contains(&format!("\"{id}\"")), "{id} is not reported");
     }
     let checks = main.matches("async fn check_").count();
-    assert_eq!(checks, 11, "one check per operation");
+    assert_eq!(checks, 12, "one check per operation");
     // Unicode and reserved characters where the wire can carry them, ASCII in headers.
     assert!(main.contains("Zoë ✓ a/b?c=d&e#f,g;h%20+i [j]"), "rich text in scalars");
     assert!(main.contains("Zoë✓a/b?c&e#f%20+i[j]"), "delimiter-free text in items");
@@ -48,6 +49,8 @@ fn the_harness_checks_every_operation_with_varied_values() {
     // Bytes that are not UTF-8, and an empty body.
     assert!(main.contains("[0,1,127,128,195,40,255,10,13]"), "binary bytes");
     assert!(main.contains(r#""body":[]"#), "an empty binary body");
+    // A multipart file with a unicode name and bytes that are not UTF-8.
+    assert!(main.contains(r#""name":"Zoë ✓ 0.png","content_type":"image/png","bytes":[137,80,78,71,0,255,13,10]"#));
     // Every documented status of `putFile` (200 and 404) is answered.
     let put_file = main.split("async fn check_put_file").nth(1).expect("check_put_file");
     let answers = put_file.split("static CODES").nth(1).expect("codes");

@@ -18,6 +18,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use crate::multipart::Part as MultipartPart;
 use crate::params;
 pub use crate::params::{Param, Params, Shape, Style};
 pub use crate::security::{Carrier, Scheme};
@@ -153,6 +154,9 @@ pub struct Call {
     headers: HeaderMap,
     cookies: Vec<String>,
     body: Option<(&'static str, Vec<u8>)>,
+    /// A multipart body's parts; reqwest writes the boundary.
+    #[cfg(feature = "multipart")]
+    multipart: Option<Vec<crate::multipart::Piece>>,
     /// The first encoding failure; reported by `send`, so the builder methods chain.
     error: Option<String>,
 }
@@ -167,6 +171,8 @@ impl Call {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
+            #[cfg(feature = "multipart")]
+            multipart: None,
             error: None,
         }
     }
@@ -249,6 +255,29 @@ impl Call {
     pub fn form<T: Serialize + ?Sized>(mut self, media_type: &'static str, body: &T, described: &[Param]) -> Self {
         match serde_json::to_value(body).map_err(|e| e.to_string()).and_then(|v| params::encode_form(&v, described)) {
             Ok(text) => self.body = Some((media_type, text.into_bytes())),
+            Err(e) => self.fail(format!("body: {e}")),
+        }
+        self
+    }
+
+    /// A `multipart/form-data` body: each property as its parts, by their description.
+    #[cfg(feature = "multipart")]
+    pub fn multipart<T: Serialize + ?Sized>(mut self, body: &T, described: &[crate::multipart::Part]) -> Self {
+        let pieces = serde_json::to_value(body)
+            .map_err(|e| e.to_string())
+            .and_then(|value| crate::multipart::encode(value, described));
+        match pieces {
+            Ok(pieces) => {
+                // Checked here, so that building each attempt's form cannot fail.
+                let bad = pieces
+                    .iter()
+                    .filter_map(|p| p.content_type.as_deref())
+                    .find(|ct| reqwest::multipart::Part::bytes(Vec::new()).mime_str(ct).is_err());
+                match bad {
+                    Some(ct) => self.fail(format!("body: invalid part media type {ct:?}")),
+                    None => self.multipart = Some(pieces),
+                }
+            }
             Err(e) => self.fail(format!("body: {e}")),
         }
         self
@@ -567,6 +596,24 @@ impl ClientCore {
         }
         if let Some((media_type, bytes)) = &call.body {
             request = request.header(reqwest::header::CONTENT_TYPE, *media_type).body(bytes.clone());
+        }
+        #[cfg(feature = "multipart")]
+        if let Some(pieces) = &call.multipart {
+            let mut form = reqwest::multipart::Form::new();
+            for piece in pieces {
+                let mut part = reqwest::multipart::Part::bytes(piece.bytes.clone());
+                if let Some(name) = &piece.file_name {
+                    part = part.file_name(name.clone());
+                }
+                if let Some(content_type) = &piece.content_type {
+                    // Checked when the call was built.
+                    part = part
+                        .mime_str(content_type)
+                        .unwrap_or_else(|_| reqwest::multipart::Part::bytes(piece.bytes.clone()));
+                }
+                form = form.part(piece.name.clone(), part);
+            }
+            request = request.multipart(form);
         }
         if let Some(timeout) = self.inner.timeout {
             request = request.timeout(timeout);

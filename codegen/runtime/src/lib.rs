@@ -27,6 +27,7 @@
 #[cfg(feature = "base64")]
 mod bytes;
 mod email;
+pub mod multipart;
 mod nullable;
 mod object;
 pub mod params;
@@ -49,6 +50,7 @@ pub mod models {
     #[cfg(feature = "base64")]
     pub use crate::bytes::Base64;
     pub use crate::email::{Email, InvalidEmail};
+    pub use crate::multipart::{File, Part as MultipartPart};
     pub use crate::nullable::{Nullable, deserialize_some, json_default, json_default_nullable};
     pub use crate::object::{FromObject, deserialize_object, serialize_tagged};
     pub use crate::params::{Param, Params, Shape, Style};

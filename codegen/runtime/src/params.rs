@@ -401,7 +401,7 @@ impl<'de> de::Deserializer<'de> for Text {
 }
 
 /// Deserialises a parameter struct from its decoded fields, naming the field that failed.
-fn from_fields<T: DeserializeOwned>(fields: Vec<(String, Text)>) -> Result<T, ParamError> {
+pub(crate) fn from_fields<T: DeserializeOwned>(fields: Vec<(String, Text)>) -> Result<T, ParamError> {
     from_fields_at(fields).map_err(|(_, error)| error)
 }
 
@@ -767,7 +767,7 @@ fn encode(text: &str, allow_reserved: bool) -> String {
 
 /// A scalar's wire text: strings as they are, numbers and booleans in their JSON spelling, and
 /// anything nested as JSON.
-fn leaf_text(value: Value) -> String {
+pub(crate) fn leaf_text(value: Value) -> String {
     match value {
         Value::String(text) => text,
         Value::Null => String::new(),

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::models::Validate;
+pub use crate::multipart::Part as MultipartPart;
 pub use crate::params::Param;
 use crate::params::{self, Params};
 pub use crate::params::{Shape, Style};
@@ -436,6 +437,54 @@ impl Incoming {
     pub async fn optional_binary(&mut self) -> Result<Option<Vec<u8>>, Problem> {
         let bytes = self.bytes().await?;
         Ok((!bytes.is_empty() || self.has_content_type()).then(|| bytes.to_vec()))
+    }
+
+    /// A required `multipart/form-data` body, read part by part into the operation's struct by
+    /// the description of its properties (`multipart::decode`) and validated.
+    #[cfg(feature = "multipart")]
+    pub async fn multipart<T: DeserializeOwned + Validate>(
+        &mut self,
+        described: &[crate::multipart::Part],
+    ) -> Result<T, Problem> {
+        self.optional_multipart(described).await?.ok_or_else(|| Problem::invalid("a request body is required"))
+    }
+
+    /// An optional multipart body: `None` when the request has no body.
+    #[cfg(feature = "multipart")]
+    pub async fn optional_multipart<T: DeserializeOwned + Validate>(
+        &mut self,
+        described: &[crate::multipart::Part],
+    ) -> Result<Option<T>, Problem> {
+        let bytes = self.bytes().await?;
+        if bytes.is_empty() && !self.has_content_type() {
+            return Ok(None);
+        }
+        let (content_type, essence) = self.content_type();
+        if essence != "multipart/form-data" {
+            return Err(Problem::invalid(format!(
+                "the request body must be multipart/form-data (with its boundary), not {content_type:?}"
+            )));
+        }
+        // The body is already read within the size limit; multer splits it.
+        let boundary = multer::parse_boundary(content_type)
+            .map_err(|e| Problem::invalid(format!("invalid multipart body: {e}")))?;
+        let mut multipart = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+        let mut pieces = Vec::new();
+        loop {
+            let field =
+                multipart.next_field().await.map_err(|e| Problem::invalid(format!("invalid multipart body: {e}")))?;
+            let Some(field) = field else { break };
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field.content_type().map(ToString::to_string);
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| Problem::invalid(format!("invalid multipart body: part {name}: {e}")))?;
+            pieces.push(crate::multipart::Piece { name, file_name, content_type, bytes: bytes.to_vec() });
+        }
+        let value = crate::multipart::decode(pieces, described).map_err(|e| Problem::invalid(format!("body: {e}")))?;
+        checked(value).map(Some)
     }
 
     /// Whether the request says what its body is: then an empty body is an empty value, not a

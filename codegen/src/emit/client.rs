@@ -91,7 +91,7 @@ pub fn emit(
         models = models.crate_name,
         models_dir = super::relative_dir(&settings.dir, &models.dir),
         extra = super::dependency_lines(&models.dependencies),
-        runtime = super::runtime::dependency(runtime, &settings.dir, &["client"]),
+        runtime = super::runtime::dependency(runtime, &settings.dir, super::runtime_features(ir, "client")),
     );
     let resources: Vec<String> =
         resources(ir).iter().map(|(group, _)| format!("`{}()`", group.accessor.unraw())).collect();
@@ -350,9 +350,9 @@ fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool, &C
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
     let ty = match (content.kind(), &content.ty) {
-        (BodyKind::Json | BodyKind::Form, Some(ty)) => model_type(ty),
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => model_type(ty),
         (BodyKind::Json, None) => quote!(::serde_json::Value),
-        (BodyKind::Text | BodyKind::Form, _) => quote!(str),
+        (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => quote!(str),
         (BodyKind::Binary, _) => quote!([u8]),
     };
     Some((ty, content.kind(), content.media_type.as_str(), body.required, content))
@@ -477,6 +477,10 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
                 let described = super::operations::form_description(content);
                 quote!(form(#media, body, #described))
             }
+            BodyKind::Multipart => {
+                let described = super::operations::multipart_description(content);
+                quote!(multipart(body, #described))
+            }
             BodyKind::Json => quote!(json(#media, body)),
             BodyKind::Text => quote!(text(#media, body)),
             BodyKind::Binary => quote!(binary(#media, body)),
@@ -537,7 +541,8 @@ fn decode(op: &Operation) -> TokenStream {
         let body = match (body_type(response), primary_content(&response.content)) {
             (Some(_), Some(content)) => Some(match content.kind() {
                 BodyKind::Json => quote!(response.json()?),
-                BodyKind::Text => quote!(response.text()?),
+                // Multipart responses are carried as text (`lower_content`).
+                BodyKind::Text | BodyKind::Multipart => quote!(response.text()?),
                 BodyKind::Binary => quote!(response.binary()?),
                 BodyKind::Form => {
                     let described = super::operations::form_description(content);

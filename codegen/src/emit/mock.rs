@@ -62,13 +62,15 @@ fn rows(synth: &Synth<'_>, op: &Operation, response: &Response, notes: &mut Vec<
         })
         .collect();
     let made = match (kind, body_type(response)) {
-        (BodyKind::Json | BodyKind::Form, Some(ty)) => match synth.value(&ty, &Constraints::default()) {
-            Some(made) => {
-                note_unmet(&made.unmet, &pointer, notes);
-                Some(made.value.to_string())
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => {
+            match synth.value(&ty, &Constraints::default()) {
+                Some(made) => {
+                    note_unmet(&made.unmet, &pointer, notes);
+                    Some(made.value.to_string())
+                }
+                None => None,
             }
-            None => None,
-        },
+        }
         (BodyKind::Text, _) => Some("string".to_owned()),
         _ => Some(String::new()),
     };
@@ -318,7 +320,7 @@ pub(crate) fn arms(op: &Operation) -> Vec<TokenStream> {
             }
             payload.extend(body_kind(r).map(|kind| match kind {
                 BodyKind::Json | BodyKind::Form => quote!(pick.json()?),
-                BodyKind::Text => quote!(pick.text()?),
+                BodyKind::Text | BodyKind::Multipart => quote!(pick.text()?),
                 BodyKind::Binary => quote!(pick.bytes()?),
             }));
             if r.headers_type.is_some() {

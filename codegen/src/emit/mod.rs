@@ -234,6 +234,21 @@ pub(crate) fn relative_dir(from: &str, to: &str) -> String {
     parts.join("/")
 }
 
+/// The runtime features a server or client crate needs: its half, and `multipart` where a
+/// request body is typed multipart.
+pub(crate) fn runtime_features(ir: &crate::ir::Ir, half: &'static str) -> &'static [&'static str] {
+    let multipart = ir.operations.iter().any(|op| {
+        op.body.as_ref().and_then(|b| crate::ir::primary_content(&b.content)).map(|c| c.kind())
+            == Some(crate::ir::BodyKind::Multipart)
+    });
+    match (half, multipart) {
+        ("server", true) => &["server", "multipart"],
+        ("client", true) => &["client", "multipart"],
+        ("server", false) => &["server"],
+        _ => &["client"],
+    }
+}
+
 /// Whether generated tokens name the runtime through the `rt` alias (`rt::X`, or a serde path
 /// string `"rt::x"`), so the `use … as rt;` line is written only where it is used.
 pub(crate) fn uses_rt_alias(tokens: &TokenStream) -> bool {

@@ -252,6 +252,7 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Date => quote!(::chrono::NaiveDate),
         Type::Uuid => quote!(::uuid::Uuid),
         Type::Bytes => quote!(::openapi_runtime::models::Base64),
+        Type::File => quote!(::openapi_runtime::models::File),
         Type::Integer(width) => match width {
             IntegerWidth::I32 => quote!(i32),
             IntegerWidth::I64 => quote!(i64),

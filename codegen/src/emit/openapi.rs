@@ -198,6 +198,7 @@ impl<'a> Describer<'a> {
             Type::Date => scalar(JsonType::String, known(KnownFormat::Date)),
             Type::Uuid => scalar(JsonType::String, Some(SchemaFormat::Custom("uuid".to_owned()))),
             Type::Bytes => scalar(JsonType::String, known(KnownFormat::Byte)),
+            Type::File => scalar(JsonType::String, known(KnownFormat::Binary)),
             Type::Integer(width) => {
                 let format = match width {
                     IntegerWidth::I32 => known(KnownFormat::Int32),
@@ -325,9 +326,11 @@ impl<'a> Describer<'a> {
     /// schema, text as a string, bytes without a schema (OpenAPI 3.1's spelling of any octets).
     fn content(&self, content: &Content) -> utoipa::openapi::Content {
         let schema = match (content.kind(), &content.ty) {
-            (BodyKind::Json | BodyKind::Form, Some(ty)) => Some(self.schema(ty, &mut BTreeSet::new())),
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => {
+                Some(self.schema(ty, &mut BTreeSet::new()))
+            }
             (BodyKind::Text, _) => Some(self.schema(&Type::String, &mut BTreeSet::new())),
-            (BodyKind::Json | BodyKind::Form, None) | (BodyKind::Binary, _) => None,
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, None) | (BodyKind::Binary, _) => None,
         };
         ContentBuilder::new().schema(schema).build()
     }

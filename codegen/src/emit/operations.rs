@@ -10,8 +10,8 @@ use quote::{format_ident, quote};
 use super::doc_attrs;
 use super::models::type_tokens;
 use crate::ir::{
-    BodyKind, Content, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, Response, SecurityKind,
-    Status, Type, primary_content,
+    BodyKind, Content, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, PartKind, Response,
+    SecurityKind, Status, Type, primary_content,
 };
 use crate::naming::RustIdent;
 
@@ -161,6 +161,26 @@ pub(crate) fn form_description(content: &Content) -> TokenStream {
     quote!(&[#(#entries),*])
 }
 
+/// A multipart body's `&[rt::MultipartPart]`: per property, what its parts hold.
+pub(crate) fn multipart_description(content: &Content) -> TokenStream {
+    let entries = content.parts.iter().map(|part| {
+        let wire = &part.wire_name;
+        let mut entry = match part.kind {
+            PartKind::Text => quote!(rt::MultipartPart::text(#wire)),
+            PartKind::Json => quote!(rt::MultipartPart::json(#wire)),
+            PartKind::File => quote!(rt::MultipartPart::file(#wire)),
+        };
+        if part.array {
+            entry = quote!(#entry.array());
+        }
+        if let Some(content_type) = &part.content_type {
+            entry = quote!(#entry.content_type(#content_type));
+        }
+        entry
+    });
+    quote!(&[#(#entries),*])
+}
+
 /// The `rt::Param` builder calls for what differs from a constructor's defaults.
 fn builder_calls(
     default_style: ParamStyle,
@@ -235,9 +255,9 @@ fn status_label(status: &Status) -> String {
 pub fn body_type(response: &Response) -> Option<Type> {
     let content = primary_content(&response.content)?;
     Some(match (content.kind(), &content.ty) {
-        (BodyKind::Json | BodyKind::Form, Some(ty)) => ty.clone(),
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => ty.clone(),
         (BodyKind::Json, None) => Type::Any,
-        (BodyKind::Text | BodyKind::Form, _) => Type::String,
+        (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => Type::String,
         (BodyKind::Binary, _) => Type::Custom("::std::vec::Vec<u8>".to_owned()),
     })
 }

@@ -231,23 +231,25 @@ fn request_cases(synths: &[Synth<'_>], op: &Operation) -> Result<Vec<String>, St
         {
             let rich = profile.items > 0;
             let value = match (kind, &content.ty) {
-                (BodyKind::Json | BodyKind::Form, Some(ty)) => match synth.value(ty, &Constraints::default()) {
-                    Some(made) => made.value,
-                    None => return Err("no value of the request body can be made".to_owned()),
-                },
+                (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => {
+                    match synth.value(ty, &Constraints::default()) {
+                        Some(made) => made.value,
+                        None => return Err("no value of the request body can be made".to_owned()),
+                    }
+                }
                 (BodyKind::Json, None) if rich => serde_json::json!({"a": [1, "Zoë", null], "b": {"c": true}}),
                 (BodyKind::Json, None) => serde_json::json!({}),
-                (BodyKind::Text | BodyKind::Form, _) => Value::String(profile.text.to_owned()),
+                (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => Value::String(profile.text.to_owned()),
                 // Not UTF-8: bytes must travel as bytes.
                 (BodyKind::Binary, _) if rich => serde_json::json!([0, 1, 127, 128, 195, 40, 255, 10, 13]),
                 (BodyKind::Binary, _) if profile.text.is_empty() => serde_json::json!([]),
                 (BodyKind::Binary, _) => serde_json::json!([98, 121, 116, 101, 115]),
             };
             let mut value = value;
-            if kind == BodyKind::Form
+            if matches!(kind, BodyKind::Form | BodyKind::Multipart)
                 && let Value::Object(fields) = &mut value
             {
-                // As for parameters: an empty array has no form in a form body.
+                // As for parameters: an empty array has no form in a form body, and no parts.
                 fields.retain(|_, v| !v.as_array().is_some_and(Vec::is_empty));
             }
             case.insert("body".to_owned(), value);
@@ -273,10 +275,12 @@ fn answers(synths: &[Synth<'_>], op: &Operation, notes: &mut Vec<Diagnostic>) ->
             let headers = headers_json(&synth.with_profile(profile.for_header()), &response.headers, &pointer, notes);
             let body = match (body_kind(response), body_type(response)) {
                 (None, _) => String::new(),
-                (Some(BodyKind::Json | BodyKind::Form), Some(ty)) => match synth.value(&ty, &Constraints::default()) {
-                    Some(made) => made.value.to_string(),
-                    None => continue,
-                },
+                (Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart), Some(ty)) => {
+                    match synth.value(&ty, &Constraints::default()) {
+                        Some(made) => made.value.to_string(),
+                        None => continue,
+                    }
+                }
                 (Some(BodyKind::Text), _) => profile.text.to_owned(),
                 (Some(_), _) => profile.text.to_owned(),
             };

@@ -39,6 +39,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/email.rs", include_str!("../../runtime/src/email.rs")),
     ("src/mock.rs", include_str!("../../runtime/src/mock.rs")),
+    ("src/multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("src/nullable.rs", include_str!("../../runtime/src/nullable.rs")),
     ("src/object.rs", include_str!("../../runtime/src/object.rs")),
     ("src/params.rs", include_str!("../../runtime/src/params.rs")),

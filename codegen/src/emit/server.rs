@@ -108,7 +108,7 @@ pub fn emit(
         package = super::package_section(&package),
         models = models.crate_name,
         models_dir = super::relative_dir(&settings.dir, &models.dir),
-        runtime = super::runtime::dependency(runtime, &settings.dir, &["server"]),
+        runtime = super::runtime::dependency(runtime, &settings.dir, super::runtime_features(ir, "server")),
     );
     let traits: Vec<String> = super::by_tag(ir).iter().map(|group| format!("`{}Api`", type_name(&group.tag))).collect();
     let readme = format!(
@@ -226,9 +226,9 @@ pub(crate) fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, boo
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
     let ty = match (content.kind(), &content.ty) {
-        (BodyKind::Json | BodyKind::Form, Some(ty)) => model_type(ty),
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => model_type(ty),
         (BodyKind::Json, None) => quote!(::serde_json::Value),
-        (BodyKind::Text | BodyKind::Form, _) => quote!(::std::string::String),
+        (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => quote!(::std::string::String),
         (BodyKind::Binary, _) => quote!(::std::vec::Vec<u8>),
     };
     Some((ty, content.kind(), body.required, content))
@@ -728,6 +728,14 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
                     let described = described();
                     quote!(optional_form(#described))
                 }
+                (BodyKind::Multipart, true) => {
+                    let described = super::operations::multipart_description(content);
+                    quote!(multipart(#described))
+                }
+                (BodyKind::Multipart, false) => {
+                    let described = super::operations::multipart_description(content);
+                    quote!(optional_multipart(#described))
+                }
                 (BodyKind::Json, true) => quote!(json()),
                 (BodyKind::Json, false) => quote!(optional_json()),
                 (BodyKind::Text, true) => quote!(text()),
@@ -872,7 +880,7 @@ fn respond(op: &Operation) -> TokenStream {
                         quote!(rt::json(#status, &body))
                     }
                     BodyKind::Json => quote!(rt::json_as(#status, #media, &body)),
-                    BodyKind::Text => quote!(rt::text(#status, #media, body)),
+                    BodyKind::Text | BodyKind::Multipart => quote!(rt::text(#status, #media, body)),
                     BodyKind::Binary => quote!(rt::binary(#status, #media, body)),
                     BodyKind::Form => {
                         let described = super::operations::form_description(content);

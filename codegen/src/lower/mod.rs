@@ -21,10 +21,11 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, pointer_push};
 use crate::ir::{
-    Access, Body, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth, FormProperty,
-    IntegerWidth, Ir, OAuthFlow, OAuthFlowKind, Operation, OperationTypes, Param, ParamLocation, ParamShape,
-    ParamStyle, Requirement, Response, ResponseHeader, SecurityKind, SecurityScheme, Status, Struct, Type, TypeDef,
-    TypeKind, Union, UnionVariant, UnknownFields, alternate_form, form_media, primary_content,
+    Access, Body, BodyKind, Constraints, Content, Discriminator, Enum, EnumVariant, Example, Field, FloatWidth,
+    FormProperty, IntegerWidth, Ir, MultipartPart, OAuthFlow, OAuthFlowKind, Operation, OperationTypes, Param,
+    ParamLocation, ParamShape, ParamStyle, PartKind, Requirement, Response, ResponseHeader, SecurityKind,
+    SecurityScheme, Status, Struct, Type, TypeDef, TypeKind, Union, UnionVariant, UnknownFields, alternate_form,
+    form_media, multipart_media, primary_content,
 };
 use crate::load::DEPENDENT_REQUIRED;
 use crate::naming::{Namer, RustIdent, field_name, type_name};

@@ -68,6 +68,19 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let path_pointer = pointer_push("#/paths", path);
+            // A path template is a path: a query or fragment in it (OpenAI documents
+            // `/responses/{id}?beta=true`) cannot be routed, and the router would refuse it when
+            // built. Such operations are left out, said.
+            if path.contains(['?', '#']) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        &path_pointer,
+                        format!("the path {path:?} holds a query or fragment, which a path template cannot: its operations are not generated"),
+                    )
+                    .with_hint("move the query into a parameter (a `const` or single-value `enum` says it is fixed)"),
+                );
+                continue;
+            }
             for (method, op) in item.iter() {
                 let pointer = pointer_push(&path_pointer, method);
                 let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
@@ -251,13 +264,28 @@ impl<'a> Lowerer<'a> {
                 let hint = if several { format!("{}{}", site.hint, type_name(media_type)) } else { site.hint.clone() };
                 let media_site = content_site.child(media_type, hint.clone()).child("schema", hint);
                 let form = form_media(media_type);
+                // Multipart requests are typed from their schema; a multipart response (rare,
+                // and nothing reads it as parts) is its text.
+                let multipart = multipart_media(media_type) && site.view == View::Request;
                 let ty = match &media.schema {
                     None => None,
-                    Some(schema) if json_media(media_type) || form => {
+                    Some(schema) if json_media(media_type) || form || multipart => {
                         Some(self.lower_schema_ref(schema, &media_site).ty)
                     }
+                    Some(_) if multipart_media(media_type) => None,
                     // Text and binary bodies are carried as they are whatever their schema says.
                     Some(_) => Some(Type::String),
+                };
+                let part_types = if multipart {
+                    media
+                        .encoding
+                        .iter()
+                        .filter_map(|(property, encoding)| {
+                            encoding.content_type.clone().map(|content_type| (property.clone(), content_type))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
                 };
                 let encoding = if form {
                     media
@@ -279,7 +307,7 @@ impl<'a> Lowerer<'a> {
                 } else {
                     Vec::new()
                 };
-                if media.schema.is_some() && media_type.to_ascii_lowercase().starts_with("multipart/") {
+                if media.schema.is_some() && media_type.to_ascii_lowercase().starts_with("multipart/") && !multipart {
                     self.diagnostics.push(
                         Diagnostic::warning(
                             pointer_push(&content_site.pointer, media_type),
@@ -289,7 +317,15 @@ impl<'a> Lowerer<'a> {
                     );
                 }
                 let examples = self.media_examples(media);
-                Content { media_type: media_type.clone(), ty, form: Vec::new(), encoding, examples }
+                Content {
+                    media_type: media_type.clone(),
+                    ty,
+                    form: Vec::new(),
+                    encoding,
+                    parts: Vec::new(),
+                    part_types,
+                    examples,
+                }
             })
             .collect::<Vec<Content>>();
         // One media type is generated: the first JSON one, else the first (`primary_content`);
@@ -495,12 +531,13 @@ impl<'a> Lowerer<'a> {
             let response_bodies = op.responses.iter_mut().flat_map(|r| r.content.iter_mut()).map(|c| ("responses", c));
             for (at, content) in bodies.chain(response_bodies) {
                 let Some(ty) = content.ty.clone() else { continue };
-                if !form_media(&content.media_type) {
-                    continue;
-                }
                 let pointer =
                     pointer_push(&pointer_push(&pointer_push(&op.pointer, at), "content"), &content.media_type);
-                content.form = self.form_properties(&ty, &content.encoding, &pointer);
+                if form_media(&content.media_type) {
+                    content.form = self.form_properties(&ty, &content.encoding, &pointer);
+                } else if content.kind() == BodyKind::Multipart {
+                    content.parts = self.multipart_parts(&ty, &content.part_types, &pointer);
+                }
             }
             for response in op.responses.iter_mut() {
                 for header in response.headers.iter_mut() {
@@ -550,6 +587,73 @@ impl<'a> Lowerer<'a> {
             out.push(FormProperty { wire_name, style, explode, allow_reserved, shape });
         }
         out
+    }
+
+    /// How each property of a multipart body's object type travels: files (and arrays of files)
+    /// as file parts, scalars (and arrays of them) as text parts, anything else as a JSON part,
+    /// which is OpenAPI's default for objects. A body that is not an object is said.
+    fn multipart_parts(&mut self, ty: &Type, part_types: &[(String, String)], pointer: &str) -> Vec<MultipartPart> {
+        let fields: Vec<(String, Type)> = match self.resolved(ty) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| (f.wire_name.clone(), f.ty.clone())).collect(),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::warning(pointer, "a multipart body whose schema is not an object has no named parts")
+                        .with_hint("give the body an object schema, one property per part"),
+                );
+                return Vec::new();
+            }
+        };
+        fields
+            .into_iter()
+            .map(|(wire_name, field_ty)| {
+                let (kind, array) = self.part_kind(&field_ty);
+                let content_type = part_types.iter().find(|(p, _)| *p == wire_name).map(|(_, ct)| ct.clone());
+                MultipartPart { wire_name, kind, array, content_type }
+            })
+            .collect()
+    }
+
+    /// What a multipart property's parts hold, and whether it is an array of them.
+    fn part_kind(&self, ty: &Type) -> (PartKind, bool) {
+        let is_file = |ty: &Type| match ty {
+            Type::File => true,
+            Type::Array(item) => **item == Type::File,
+            Type::Named(_) => match self.resolved(ty) {
+                // `anyOf: [file, [file]]` (OpenAI's image uploads): files either way.
+                Some(TypeKind::Union(u)) => u.variants.iter().all(|v| match &v.ty {
+                    Type::File => true,
+                    Type::Array(item) => **item == Type::File,
+                    _ => false,
+                }),
+                Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => *inner == Type::File,
+                _ => false,
+            },
+            _ => false,
+        };
+        let array = matches!(ty, Type::Array(_))
+            || matches!(self.resolved(ty), Some(TypeKind::Alias(Type::Array(_)) | TypeKind::Newtype(Type::Array(_))));
+        if is_file(ty) {
+            return (PartKind::File, array);
+        }
+        match self.param_shape(ty) {
+            (ParamShape::Scalar, _) => (PartKind::Text, false),
+            (ParamShape::Array, false) => (PartKind::Text, true),
+            _ => (PartKind::Json, false),
+        }
+    }
+
+    /// The kind of a named type (through aliases to another name), `None` for other types.
+    fn resolved(&self, ty: &Type) -> Option<&TypeKind> {
+        let mut ty = ty;
+        for _ in 0..MAX_DEPTH {
+            let Type::Named(name) = ty else { return None };
+            let kind = &self.types.iter().find(|t| t.name == *name)?.kind;
+            match kind {
+                TypeKind::Alias(inner @ Type::Named(_)) => ty = inner,
+                other => return Some(other),
+            }
+        }
+        None
     }
 
     /// The wire shape of a parameter type, and whether its items or properties are themselves

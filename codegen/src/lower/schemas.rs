@@ -134,6 +134,7 @@ impl<'a> Lowerer<'a> {
                         Some("email") => Type::Email,
                         Some("uuid") => Type::Uuid,
                         Some("byte") => Type::Bytes,
+                        Some("binary") => Type::File,
                         _ => Type::String,
                     })
                 } else {
@@ -209,6 +210,12 @@ impl<'a> Lowerer<'a> {
         }
         let lowered = self.decorate(schema, lowered);
         let c = &lowered.constraints;
+        if lowered.ty == Type::File && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) {
+            self.diagnostics.warning(
+                &site.pointer,
+                "length and pattern constraints of a `format: binary` string are not checked: the value is a file",
+            );
+        }
         if lowered.ty == Type::Bytes && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) {
             self.diagnostics.warning(
                 &site.pointer,

@@ -268,6 +268,43 @@ impl<'a> WireResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `POST /uploads`.
+    ///
+    /// A multipart body typed from its schema: text, number and array parts, a file with the media type its encoding gives, an array of files, and an object as a JSON part.
+    ///
+    ///
+    /// Public: no credential is sent.
+    pub async fn post_upload(
+        &self,
+        body: &models::PostUploadBody,
+    ) -> rt::ApiResult<models::PostUploadResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "postUpload",
+            method: ::reqwest::Method::POST,
+            path: "/uploads",
+            security: &[],
+        };
+        let call = self
+            .call(&OPERATION)
+            .multipart(
+                body,
+                &[
+                    rt::MultipartPart::text("title"),
+                    rt::MultipartPart::text("count"),
+                    rt::MultipartPart::text("tags").array(),
+                    rt::MultipartPart::file("file").content_type("image/png"),
+                    rt::MultipartPart::file("attachments").array(),
+                    rt::MultipartPart::json("meta"),
+                ],
+            );
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::PostUploadResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `POST /either`.
     ///
     /// One value documented as JSON and as a form; the server reads either by Content-Type.

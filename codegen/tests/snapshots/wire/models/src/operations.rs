@@ -381,6 +381,27 @@ impl PostFormResponse {
     }
 }
 
+/// Responses of `postUpload` — `POST /uploads`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PostUploadResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+}
+
+impl PostUploadResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}
+
 /// Responses of `postEither` — `POST /either`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostEitherResponse {

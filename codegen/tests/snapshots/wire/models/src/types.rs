@@ -106,6 +106,37 @@ impl rt::Validate for PostFormBody {
     }
 }
 
+/// Generated from `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
+pub struct PostUploadBody {
+    pub title: ::std::string::String,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<i64>,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub file: ::openapi_runtime::models::File,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<
+        ::std::vec::Vec<::openapi_runtime::models::File>,
+    >,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<Address>,
+}
+
+::openapi_runtime::json_object!(PostUploadBody);
+
+impl rt::Validate for PostUploadBody {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("meta", &self.meta);
+    }
+}
+
 /// Generated from `#/components/schemas/Problem`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]

@@ -113,6 +113,12 @@ pub struct PostFormRequest {
     pub body: crate::models::PostFormBody,
 }
 
+/// What `postUpload` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostUploadRequest {
+    pub body: crate::models::PostUploadBody,
+}
+
 /// What `postEither` receives: its parameters and body, parsed and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostEitherRequest {
@@ -189,6 +195,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send;
+
+    /// `POST /uploads`
+    ///
+    /// A multipart body typed from its schema: text, number and array parts, a file with the media type its encoding gives, an array of files, and an object as a JSON part.
+    fn post_upload(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostUploadRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostUploadResponse> + Send;
 
     /// `POST /either`
     ///
@@ -286,6 +301,14 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         request: PostFormRequest,
     ) -> impl ::std::future::Future<Output = crate::models::PostFormResponse> + Send {
         WireApi::post_form(&**self, meta, request)
+    }
+
+    fn post_upload(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: PostUploadRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::PostUploadResponse> + Send {
+        WireApi::post_upload(&**self, meta, request)
     }
 
     fn post_either(

@@ -212,6 +212,26 @@ impl crate::api::WireApi for Mock {
         )
     }
 
+    async fn post_upload(
+        &self,
+        meta: &RequestMeta,
+        _request: PostUploadRequest,
+    ) -> crate::models::PostUploadResponse {
+        static ANSWERS: &[mock::Answer] = &[mock::Answer::new("200", r#"{}"#)];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "200" => crate::models::PostUploadResponse::Ok(pick.json()?),
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
+
     async fn post_either(
         &self,
         meta: &RequestMeta,

@@ -130,6 +130,12 @@ pub fn router_with<S: crate::api::WireApi>(
                 .fallback(method_not_allowed::<S>),
         )
         .route(
+            "/uploads",
+            MethodRouter::new()
+                .post(self::post_upload::<S>)
+                .fallback(method_not_allowed::<S>),
+        )
+        .route(
             "/either",
             MethodRouter::new()
                 .post(self::post_either::<S>)
@@ -389,6 +395,43 @@ async fn post_form<S: WireApi>(
         >(
             match response {
                 crate::models::PostFormResponse::Ok(body) => rt::json(200, &body),
+            },
+        )
+    };
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+}
+
+/// `POST /uploads` (`postUpload`).
+async fn post_upload<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let body = request
+            .multipart(
+                &[
+                    rt::MultipartPart::text("title"),
+                    rt::MultipartPart::text("count"),
+                    rt::MultipartPart::text("tags").array(),
+                    rt::MultipartPart::file("file").content_type("image/png"),
+                    rt::MultipartPart::file("attachments").array(),
+                    rt::MultipartPart::json("meta"),
+                ],
+            )
+            .await?;
+        let response = WireApi::post_upload(
+                &shared.api,
+                request.meta(),
+                PostUploadRequest { body },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::PostUploadResponse::Ok(body) => rt::json(200, &body),
             },
         )
     };
