@@ -266,15 +266,78 @@ fn text(c: &Constraints, salt: usize, plain: &str, unmet: &mut Vec<String>) -> S
     if pattern_supported(pattern)
         && let Ok(regex) = regex_lite::Regex::new(pattern)
     {
+        let within = |s: &str| {
+            let n = s.chars().count();
+            c.min_length.is_none_or(|min| n >= min) && c.max_length.is_none_or(|max| n <= max)
+        };
         for candidate in PATTERN_CANDIDATES {
             let s = fit(candidate);
             if regex.is_match(&s) {
                 return s;
             }
         }
+        if let Some(sample) = pattern_sample(pattern).filter(|s| regex.is_match(s) && within(s)) {
+            return sample;
+        }
     }
     unmet.push(format!("pattern {pattern}"));
     fit("string")
+}
+
+/// The shortest string the pattern's syntax spells (first alternatives, fewest repetitions,
+/// letters and digits from classes), or `None` where it cannot be read. The caller checks it
+/// against the pattern, which look-around assertions can still refuse.
+fn pattern_sample(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let mut out = String::new();
+    spell(&hir, &mut out).then_some(out)
+}
+
+fn spell(hir: &regex_syntax::hir::Hir, out: &mut String) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
+            Ok(text) => {
+                out.push_str(text);
+                true
+            }
+            Err(_) => false,
+        },
+        HirKind::Class(Class::Unicode(class)) => {
+            let chars = class.ranges().iter().flat_map(|r| (r.start()..=r.end()).take(128));
+            let pick =
+                chars.clone().find(char::is_ascii_alphanumeric).or_else(|| chars.clone().find(char::is_ascii_graphic));
+            match pick.or_else(|| class.ranges().first().map(|r| r.start())) {
+                Some(c) => {
+                    out.push(c);
+                    true
+                }
+                None => false,
+            }
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let bytes = class.ranges().iter().flat_map(|r| r.start()..=r.end());
+            match bytes.clone().find(u8::is_ascii_alphanumeric).or_else(|| bytes.clone().find(u8::is_ascii_graphic)) {
+                Some(b) => {
+                    out.push(char::from(b));
+                    true
+                }
+                None => false,
+            }
+        }
+        HirKind::Repetition(repetition) => (0..repetition.min).all(|_| spell(&repetition.sub, out)),
+        HirKind::Capture(capture) => spell(&capture.sub, out),
+        HirKind::Concat(parts) => parts.iter().all(|part| spell(part, out)),
+        HirKind::Alternation(alternatives) => alternatives.iter().any(|alternative| {
+            let mut attempt = out.clone();
+            let spelled = spell(alternative, &mut attempt);
+            if spelled {
+                *out = attempt;
+            }
+            spelled
+        }),
+    }
 }
 
 fn base64_byte(salt: usize) -> String {

@@ -411,3 +411,29 @@ fn a_path_with_a_query_is_said_and_left_out() {
     assert!(!router.contents.contains("beta"), "the operation is left out");
     assert!(router.contents.contains("get_thing"), "the other is kept");
 }
+
+/// A documented `Content-Length` response header (GitHub's markdown/render) made the generated
+/// server write a length its body contradicted, which hyper refuses with a panic: framing
+/// headers are HTTP's, said and left out.
+#[test]
+fn framing_response_headers_are_said_and_left_out() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /render:\n    post:\n      operationId: render\n      responses:\n        '200':\n          description: ok\n          headers:\n            Content-Length: {schema: {type: string}}\n            X-Version: {schema: {type: string}}\n          content:\n            text/html:\n              schema: {type: string}\n";
+    let generated = generate(&write("framing", text), &Settings::new("spec.yaml")).expect("generates");
+    let warning = at(&generated.warnings, "#/paths/~1render/post/responses/200/headers/Content-Length");
+    assert!(warning.message.contains("frames the body"), "{warning}");
+    let operations = generated.files.iter().find(|f| f.path.ends_with("operations.rs")).expect("operations");
+    assert!(operations.contents.contains("pub x_version"), "{}", operations.contents);
+    assert!(!operations.contents.contains("content_length"), "{}", operations.contents);
+}
+
+/// A body documented under a media range (GitHub's release assets: `*/*`) was sent with
+/// `Content-Type: */*`, which no server reads: the client sends its kind's usual type.
+#[test]
+fn a_media_range_is_sent_as_a_concrete_type() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /assets:\n    post:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n          '*/*':\n            schema: {type: string}\n      responses:\n        '204': {description: ok}\n  /images:\n    post:\n      operationId: image\n      requestBody:\n        required: true\n        content:\n          'image/*': {}\n      responses:\n        '204': {description: ok}\n";
+    let generated = generate(&write("ranges", text), &Settings::new("spec.yaml")).expect("generates");
+    let resources = generated.files.iter().find(|f| f.path.ends_with("resources.rs")).expect("resources");
+    assert!(resources.contents.contains(r#".json("application/json", body)"#), "{}", resources.contents);
+    assert!(resources.contents.contains(r#".binary("application/octet-stream", body)"#), "{}", resources.contents);
+    assert!(!resources.contents.contains(r#""*/*""#) && !resources.contents.contains(r#""image/*""#));
+}

@@ -78,3 +78,24 @@ fn made_up_values_of_colliding_names_decode_and_validate() {
             PathTo, Reactions, Reactions2, Result, S, Self_),
     );
 }
+
+/// Values meet patterns the usual words do not (GitHub's base64 secrets, card positions and SSH
+/// keys were made up as `"string"`, which the generated server refuses): they are spelled from
+/// the pattern's syntax.
+#[test]
+fn patterns_are_met_from_their_syntax() {
+    let ir = ir("wire.yaml");
+    let synth = codegen::synth::Synth::new(&ir);
+    for pattern in [
+        "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
+        r"^(?:top|bottom|after:\d+)$",
+        "^ssh-(rsa|dss|ed25519) |^ecdsa-sha2-nistp(256|384|521) ",
+        r"^[A-Z]{3}-\d{4}$",
+    ] {
+        let constraints = codegen::ir::Constraints { pattern: Some(pattern.to_owned()), ..Default::default() };
+        let made = synth.value(&codegen::ir::Type::String, &constraints).expect("a value");
+        let text = made.value.as_str().expect("a string").to_owned();
+        assert!(regex_lite::Regex::new(pattern).expect("compiles").is_match(&text), "{pattern}: {text:?}");
+        assert!(made.unmet.is_empty(), "{pattern}: {:?}", made.unmet);
+    }
+}

@@ -236,6 +236,13 @@ impl<'de> IntoDeserializer<'de, ParamError> for Text {
     }
 }
 
+/// Whether text is a number as JSON writes one (Rust also parses `inf`, `NaN` and `+1`).
+fn looks_numeric(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+}
+
 fn expected(text: &str, what: &str) -> ParamError {
     ParamError(format!("expected {what}, found {text:?}"))
 }
@@ -259,7 +266,25 @@ impl<'de> de::Deserializer<'de> for Text {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
         match self {
-            Text::One(text) => visitor.visit_string(text),
+            // Asked for anything (an untagged union, a free value), the text is read as the
+            // most specific scalar it spells: `oneOf: [integer, string]` sent as `0` is the
+            // integer, as the client that wrote it meant.
+            Text::One(text) => {
+                if let Ok(integer) = text.parse::<i64>() {
+                    visitor.visit_i64(integer)
+                } else if let Ok(integer) = text.parse::<u64>() {
+                    visitor.visit_u64(integer)
+                } else if let Some(number) = text.parse::<f64>().ok().filter(|n| n.is_finite() && looks_numeric(&text))
+                {
+                    visitor.visit_f64(number)
+                } else {
+                    match text.as_str() {
+                        "true" => visitor.visit_bool(true),
+                        "false" => visitor.visit_bool(false),
+                        _ => visitor.visit_string(text),
+                    }
+                }
+            }
             Text::Many(items) => SeqDeserializer::new(items.into_iter().map(Text::One)).deserialize_any(visitor),
             Text::Pairs(pairs) => {
                 MapDeserializer::new(pairs.into_iter().map(|(k, v)| (k, Text::One(v)))).deserialize_any(visitor)
@@ -993,6 +1018,34 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+
+    /// GitHub's `workflow_id` (`oneOf: [integer, string]`) sent as `0` was read back as the
+    /// string `"0"`: text asked for anything is the most specific scalar it spells.
+    #[test]
+    fn text_asked_for_anything_is_its_most_specific_scalar() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(untagged)]
+        enum IdOrName {
+            Id(i64),
+            Name(String),
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Path {
+            id: IdOrName,
+            name: IdOrName,
+            any: Value,
+            text: String,
+        }
+        let one = |name: &str, text: &str| (name.to_owned(), Text::One(text.to_owned()));
+        let fields = vec![one("id", "42"), one("name", "main"), one("any", "true"), one("text", "7")];
+        let path: Path = from_fields(fields).expect("decodes");
+        assert_eq!(path.id, IdOrName::Id(42));
+        assert_eq!(path.name, IdOrName::Name("main".to_owned()));
+        assert_eq!(path.any, Value::Bool(true));
+        // A field that asks for a string still gets the text as written.
+        assert_eq!(path.text, "7");
+        assert!(!looks_numeric("inf") && !looks_numeric("+1") && looks_numeric("-1.5e3"));
+    }
 
     #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]

@@ -355,7 +355,23 @@ fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool, &C
         (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => quote!(str),
         (BodyKind::Binary, _) => quote!([u8]),
     };
-    Some((ty, content.kind(), content.media_type.as_str(), body.required, content))
+    Some((ty, content.kind(), sent_media(content), body.required, content))
+}
+
+/// The `Content-Type` a body is sent with: its media type, or for a range (`*/*`, `image/*`),
+/// which names no type a server can read, the usual type of its kind (GitHub's release assets
+/// were sent as `Content-Type: */*` and refused).
+fn sent_media(content: &Content) -> &str {
+    if !content.media_type.contains('*') {
+        return &content.media_type;
+    }
+    match content.kind() {
+        BodyKind::Json => "application/json",
+        BodyKind::Text => "text/plain",
+        BodyKind::Form => "application/x-www-form-urlencoded",
+        BodyKind::Multipart => "multipart/form-data",
+        BodyKind::Binary => "application/octet-stream",
+    }
 }
 
 fn resources_module(ir: &Ir) -> TokenStream {

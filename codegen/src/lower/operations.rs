@@ -447,6 +447,18 @@ impl<'a> Lowerer<'a> {
             if wire.eq_ignore_ascii_case("content-type") {
                 continue;
             }
+            // The body's framing is HTTP's: a server that wrote a documented `Content-Length`
+            // would contradict the body it sends (hyper refuses to; GitHub documents one).
+            if ["content-length", "transfer-encoding", "connection"].iter().any(|h| wire.eq_ignore_ascii_case(h)) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        pointer_push(&headers_site.pointer, wire),
+                        format!("the {wire} header frames the body, which HTTP does: it is not generated"),
+                    )
+                    .with_hint("leave framing headers out of the spec; every response has them"),
+                );
+                continue;
+            }
             let resolved = resolve_at(self.api, header).map(|(h, _)| h);
             let Some(header) = resolved else { continue };
             let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
