@@ -192,6 +192,8 @@ pub fn run(args: &Args) -> ExitCode {
                 }
                 let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
                 let _ = std::fs::write(out.join("Cargo.toml"), manifest);
+                // Shared dependencies resolve to the versions the repository pins.
+                let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
                 let started = Instant::now();
                 let mut check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
                 check

@@ -364,6 +364,8 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
+    // Shared dependencies resolve to the versions the repository pins.
+    let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
     eprintln!("building {} crates with clippy (-D warnings)", members.len());
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["clippy", "--quiet", "--workspace", "--all-targets", "--features"])

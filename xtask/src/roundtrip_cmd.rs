@@ -180,6 +180,9 @@ fn roundtrip(root: &Path, spec: &Path, echo: bool) -> Outcome {
         eprintln!("error: cannot write the workspace manifest: {e}");
         return fail("I/O error".to_owned());
     }
+    // The repository's lock file as the starting point: the dependencies the generated crates
+    // share with the workspace resolve to the versions CI pins, not to whatever is newest.
+    let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
     eprintln!("building and running {package}");
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["run", "--quiet", "-p", &package])
