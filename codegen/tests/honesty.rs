@@ -437,3 +437,16 @@ fn a_media_range_is_sent_as_a_concrete_type() {
     assert!(resources.contents.contains(r#".binary("application/octet-stream", body)"#), "{}", resources.contents);
     assert!(!resources.contents.contains(r#""*/*""#) && !resources.contents.contains(r#""image/*""#));
 }
+
+/// A `deepObject` parameter whose schema is a union of an object and a scalar (Stripe's
+/// `created`) keeps its style: it was written as a plain form parameter, without a word.
+#[test]
+fn a_union_parameter_with_an_object_keeps_its_style() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /charges:\n    get:\n      operationId: listCharges\n      parameters:\n        - name: created\n          in: query\n          style: deepObject\n          explode: true\n          schema:\n            anyOf:\n              - {type: object, properties: {gt: {type: integer}}}\n              - {type: integer}\n      responses:\n        '204': {description: ok}\n";
+    let generated = generate(&write("union-param", text), &Settings::new("spec.yaml")).expect("generates");
+    assert!(generated.warnings.iter().all(|w| !w.message.contains("deepObject")), "{:#?}", generated.warnings);
+    let operations = generated.files.iter().find(|f| f.path.ends_with("operations.rs")).expect("operations");
+    let entry = operations.contents.split(r#"rt::Param::query("created")"#).nth(1).expect("described");
+    let entry = entry.split(']').next().unwrap_or("");
+    assert!(entry.contains(".style(rt::Style::DeepObject)") && entry.contains(".shape(rt::Shape::Map)"), "{entry}");
+}

@@ -367,6 +367,13 @@ impl<'de> de::Deserializer<'de> for Text {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
         match self {
+            // A nested array travels as its JSON text, as nested objects do.
+            Text::One(text)
+                if text.trim_start().starts_with('[') && serde_json::from_str::<Vec<Value>>(&text).is_ok() =>
+            {
+                let value: Value = serde_json::from_str(&text).map_err(de::Error::custom)?;
+                value.deserialize_seq(visitor).map_err(de::Error::custom)
+            }
             // A single value is a valid one-element array.
             Text::One(text) => SeqDeserializer::new(std::iter::once(Text::One(text))).deserialize_any(visitor),
             Text::Many(items) => SeqDeserializer::new(items.into_iter().map(Text::One)).deserialize_any(visitor),
@@ -394,6 +401,12 @@ impl<'de> de::Deserializer<'de> for Text {
                 MapDeserializer::new(pairs.into_iter().map(|(k, v)| (k, Text::One(v)))).deserialize_any(visitor)
             }
             Text::Json(value) => value.deserialize_map(visitor).map_err(de::Error::custom),
+            // A nested object, which no style spells, travels as its JSON text (the encoders
+            // write it so, with a warning from the generator).
+            Text::One(text) if text.trim_start().starts_with('{') => match serde_json::from_str::<Value>(&text) {
+                Ok(value @ Value::Object(_)) => value.deserialize_map(visitor).map_err(de::Error::custom),
+                _ => Err(expected(&text, "an object")),
+            },
             Text::One(text) => Err(expected(&text, "an object")),
             Text::Many(_) => Err(ParamError("expected an object, found several values".to_owned())),
         }
@@ -574,7 +587,13 @@ fn form_fields(
                         Some((inner.to_owned(), value))
                     })
                     .collect();
-                (!pairs.is_empty()).then_some(Text::Pairs(pairs))
+                if pairs.is_empty() {
+                    // A union of an object and a scalar, holding the scalar: `name=value`.
+                    let mut plain = values(take(&|key| key == name));
+                    (!plain.is_empty()).then(|| Text::One(plain.remove(0)))
+                } else {
+                    Some(Text::Pairs(pairs))
+                }
             }
             (Shape::Object(props), _) if param.explode => {
                 let taken = take(&|key| props.contains(&key));
@@ -1018,6 +1037,61 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+
+    /// Stripe's `created` is `anyOf: [range object, integer]` in `deepObject` style: its
+    /// style was dropped (a union was not an object), so `created[gt]=1` was written as `gt=1`
+    /// and refused as unknown. Both variants now travel, each as it is written.
+    #[test]
+    fn a_union_of_an_object_and_a_scalar_keeps_its_deep_object_style() {
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Created {
+            Range { gt: i64 },
+            At(i64),
+        }
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct Query {
+            created: Option<Created>,
+        }
+        impl Params for Query {
+            const PARAMS: &'static [Param] =
+                &[Param::query("created").style(Style::DeepObject).explode(true).shape(Shape::Map)];
+        }
+        for (value, text) in [(Created::Range { gt: 1 }, "created[gt]=1"), (Created::At(5), "created=5")] {
+            let query = Query { created: Some(value) };
+            assert_eq!(encode_query(&query).expect("encodes"), text);
+            assert_eq!(decode_query::<Query>(text).expect("decodes"), query);
+        }
+    }
+
+    /// Stripe's form bodies nest objects inside `deepObject` properties (`shipping[address]`):
+    /// the client writes the inner object as its JSON text, and the server read it back as a
+    /// string, refusing "expected an object".
+    #[test]
+    fn nested_values_are_read_back_from_their_json_text() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Address {
+            city: String,
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Shipping {
+            name: String,
+            address: Address,
+            lines: Vec<i64>,
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Body {
+            shipping: Shipping,
+        }
+        let pairs = vec![
+            ("name".to_owned(), "Ann".to_owned()),
+            ("address".to_owned(), r#"{"city":"Paris"}"#.to_owned()),
+            ("lines".to_owned(), "[1,2]".to_owned()),
+        ];
+        let body: Body = from_fields(vec![("shipping".to_owned(), Text::Pairs(pairs))]).expect("decodes");
+        assert_eq!(body.shipping.address.city, "Paris");
+        assert_eq!(body.shipping.lines, vec![1, 2]);
+    }
 
     /// GitHub's `workflow_id` (`oneOf: [integer, string]`) sent as `0` was read back as the
     /// string `"0"`: text asked for anything is the most specific scalar it spells.

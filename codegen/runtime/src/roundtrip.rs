@@ -178,6 +178,32 @@ pub fn plan(requests: usize, answers: usize) -> Vec<(usize, usize)> {
     calls
 }
 
+/// Runs a harness: `body` on a multi-threaded runtime whose threads have large stacks. Debug
+/// builds of big APIs (Stripe's request types have hundreds of fields) deserialise and compare
+/// values in frames that overflow the default stacks.
+pub fn main<F, Fut>(body: F) -> ExitCode
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    const STACK: usize = 256 * 1024 * 1024;
+    let run = move || match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(STACK).build() {
+        Ok(runtime) => runtime.block_on(body()),
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            ExitCode::from(2)
+        }
+    };
+    match std::thread::Builder::new().stack_size(STACK).spawn(run).map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(e) => {
+            eprintln!("error: cannot start the harness thread: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Serves `router` on a free loopback port; returns its base URL.
 pub async fn serve(router: axum::Router) -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -16,7 +16,7 @@ use super::operations::body_type;
 use super::server::{has_request, request_body, tag_trait};
 use super::{GeneratedFile, format_rust, header};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Access, BodyKind, Constraints, Ir, Operation, ParamLocation, ParamShape, Status, Type};
+use crate::ir::{Access, BodyKind, Constraints, Ir, Operation, ParamLocation, ParamShape, Status, Type, TypeKind};
 use crate::naming::RustIdent;
 use crate::synth::{Profile, Synth};
 
@@ -53,9 +53,10 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
         for (method, op) in ops {
             let check = RustIdent::new(&format!("check_{}", op.name.unraw())).ident();
             let id = &op.id;
-            calls.push(quote!(report.operation(#id, #check(&client, &recorder.0).await);));
+            // Boxed: the future of `run` stays small however many operations it awaits.
+            calls.push(quote!(report.operation(#id, Box::pin(#check(&client, &recorder.0)).await);));
             let callee = Callee { client: &client_ident, accessor: &accessor, method: &method };
-            checks.push(check_fn(&synths, op, &check, &callee, &mut ignored));
+            checks.push(check_fn(ir, &synths, op, &check, &callee, &mut ignored));
         }
     }
     let setters = ir.security_schemes.iter().map(|scheme| {
@@ -93,8 +94,11 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
 
         #(#impls)*
 
-        #[tokio::main]
-        async fn main() -> ExitCode {
+        fn main() -> ExitCode {
+            roundtrip::main(run)
+        }
+
+        async fn run() -> ExitCode {
             let recorder = Arc::new(Recorder(roundtrip::Exchange::new()));
             let base = match roundtrip::serve(router(recorder.clone())).await {
                 Ok(base) => base,
@@ -122,7 +126,7 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
     let client_dir = super::relative_dir(dir, &client.dir);
     let runtime = super::runtime::dependency(&settings.runtime, dir, &["roundtrip"]);
     let manifest = format!(
-        "{}[package]\nname = {}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{} = {{ path = {} }}\n{} = {{ path = {} }}\n{runtime}serde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{}",
+        "{}[package]\nname = {}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{} = {{ path = {} }}\n{} = {{ path = {} }}\n{runtime}serde_json = \"1\"\n{}",
         header("#", &settings.spec_label),
         super::toml_string(&format!("{}-roundtrip", server.crate_name.trim_end_matches("-server"))),
         server.crate_name,
@@ -161,7 +165,7 @@ fn recording_method(op: &Operation) -> TokenStream {
 
 /// One request case per profile, as JSON text (duplicates dropped); `Err` names a part no
 /// value can be made of.
-fn request_cases(synths: &[Synth<'_>], op: &Operation) -> Result<Vec<String>, String> {
+fn request_cases(ir: &Ir, synths: &[Synth<'_>], op: &Operation) -> Result<Vec<String>, String> {
     let mut cases: Vec<String> = Vec::new();
     for synth in synths {
         let profile = synth.profile();
@@ -211,7 +215,7 @@ fn request_cases(synths: &[Synth<'_>], op: &Operation) -> Result<Vec<String>, St
                         }
                         let synth = &synth.with_profile(parameter_profile);
                         match synth.value(&param.ty, &constraints) {
-                            Some(made) if made.value.as_array().is_some_and(Vec::is_empty) => None,
+                            Some(made) if has_no_form(&made.value) => None,
                             Some(made) => Some(made.value),
                             None if param.required => {
                                 return Err(format!("no value of {} parameter {} can be made", key, param.wire_name));
@@ -248,9 +252,30 @@ fn request_cases(synths: &[Synth<'_>], op: &Operation) -> Result<Vec<String>, St
             let mut value = value;
             if matches!(kind, BodyKind::Form | BodyKind::Multipart)
                 && let Value::Object(fields) = &mut value
+                && let Some(Type::Named(name)) = &content.ty
+                && let Some(TypeKind::Struct(body)) = ir.types.iter().find(|t| t.name == *name).map(|t| &t.kind)
             {
-                // As for parameters: an empty array has no form in a form body, and no parts.
-                fields.retain(|_, v| !v.as_array().is_some_and(Vec::is_empty));
+                // As for parameters: an empty array or object has no form in a form body, and
+                // no parts. Optional ones are left out; required arrays get one item.
+                for field in &body.fields {
+                    let Some(v) = fields.get_mut(&field.wire_name) else { continue };
+                    if !has_no_form(v) {
+                        continue;
+                    }
+                    let item = match &field.ty {
+                        Type::Array(item) if field.required => {
+                            synth.value(item, &field.constraints.items.as_deref().cloned().unwrap_or_default())
+                        }
+                        _ => None,
+                    };
+                    match item {
+                        Some(item) => *v = Value::Array(vec![item.value]),
+                        None if !field.required => {
+                            fields.remove(&field.wire_name);
+                        }
+                        None => {}
+                    }
+                }
             }
             case.insert("body".to_owned(), value);
         }
@@ -260,6 +285,12 @@ fn request_cases(synths: &[Synth<'_>], op: &Operation) -> Result<Vec<String>, St
         }
     }
     Ok(cases)
+}
+
+/// Whether a value is written as nothing in a parameter, a form or a multipart body (an empty
+/// array or object), so that the server cannot tell it from an absent one.
+fn has_no_form(value: &Value) -> bool {
+    value.as_array().is_some_and(Vec::is_empty) || value.as_object().is_some_and(Map::is_empty)
 }
 
 /// The answers of one operation: per documented status, a made-up body in each profile (and the
@@ -321,6 +352,7 @@ struct Callee<'a> {
 
 /// `check_<op>`: every planned call of one operation, stopping at its first failure.
 fn check_fn(
+    ir: &Ir,
     synths: &[Synth<'_>],
     op: &Operation,
     check: &proc_macro2::Ident,
@@ -328,7 +360,7 @@ fn check_fn(
     notes: &mut Vec<Diagnostic>,
 ) -> TokenStream {
     let client = callee.client;
-    let requests = match request_cases(synths, op) {
+    let requests = match request_cases(ir, synths, op) {
         Ok(cases) => cases,
         Err(why) => {
             return quote! { async fn #check<C>(_: &C, _: &roundtrip::Exchange) -> Result<usize, String> { Err(#why.to_owned()) } };

@@ -688,6 +688,18 @@ impl<'a> Lowerer<'a> {
                         };
                         return (shape, nested);
                     }
+                    // `anyOf: [object, integer]` (Stripe's `created` ranges, in `deepObject`
+                    // style): an object when it is one, so its style applies; a scalar value
+                    // is then written and read plainly.
+                    Some(TypeKind::Union(u)) => {
+                        let shapes: Vec<(ParamShape, bool)> =
+                            u.variants.iter().map(|v| self.param_shape(&v.ty)).collect();
+                        let object = shapes.iter().any(|(s, _)| matches!(s, ParamShape::Object(_) | ParamShape::Map));
+                        if object {
+                            return (ParamShape::Map, shapes.iter().any(|(_, nested)| *nested));
+                        }
+                        return (ParamShape::Scalar, false);
+                    }
                     _ => return (ParamShape::Scalar, false),
                 },
                 _ => return (ParamShape::Scalar, false),
