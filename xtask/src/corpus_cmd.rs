@@ -201,6 +201,9 @@ pub fn run(args: &Args) -> ExitCode {
                     // The repository's target directory: the generated crates' dependencies are
                     // mostly the workspace's, already built.
                     .env("CARGO_TARGET_DIR", super::target_dir(&root))
+                    // Scratch crates are built once: incremental data would only fill the disk (Stripe's
+                    // is tens of gigabytes).
+                    .env("CARGO_INCREMENTAL", "0")
                     .current_dir(&out);
                 // Cargo reports warnings only for workspace members, here the generated crates;
                 // generated code that warns fails users who build with `-D warnings`.

@@ -373,6 +373,9 @@ pub fn run(args: &Args) -> ExitCode {
         .args(["--", "-D", "warnings"])
         // The repository's target directory: the generated crates' dependencies are built.
         .env("CARGO_TARGET_DIR", super::target_dir(&root))
+        // Scratch crates are built once: incremental data would only fill the disk (Stripe's
+        // is tens of gigabytes).
+        .env("CARGO_INCREMENTAL", "0")
         .current_dir(&scratch)
         .status();
     match status {

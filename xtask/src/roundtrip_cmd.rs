@@ -188,6 +188,9 @@ fn roundtrip(root: &Path, spec: &Path, echo: bool) -> Outcome {
         .args(["run", "--quiet", "-p", &package])
         // The repository's target directory: the generated crates' dependencies are built.
         .env("CARGO_TARGET_DIR", super::target_dir(root))
+        // Scratch crates are built once: incremental data would only fill the disk (Stripe's
+        // is tens of gigabytes).
+        .env("CARGO_INCREMENTAL", "0")
         .current_dir(&out)
         .stderr(if echo { std::process::Stdio::inherit() } else { std::process::Stdio::piped() })
         .output();
