@@ -450,3 +450,18 @@ fn a_union_parameter_with_an_object_keeps_its_style() {
     let entry = entry.split(']').next().unwrap_or("");
     assert!(entry.contains(".style(rt::Style::DeepObject)") && entry.contains(".shape(rt::Shape::Map)"), "{entry}");
 }
+
+/// A discriminator without a mapping, over variants that fix the property themselves
+/// (OpenAI's `type: {enum: [input_text]}`): the tag was the schema's name, OpenAPI's default,
+/// so the model refused every real payload (`"type": "input_text"`) and wrote ones the variant's
+/// own field refuses. The declared value is read and written; the name is still read.
+#[test]
+fn a_variant_that_fixes_its_tag_is_tagged_by_it() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /parts:\n    get:\n      operationId: getPart\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Part'}\ncomponents:\n  schemas:\n    Part:\n      oneOf:\n        - $ref: '#/components/schemas/InputText'\n        - $ref: '#/components/schemas/InputImage'\n      discriminator: {propertyName: type}\n    InputText:\n      type: object\n      required: [type, text]\n      properties:\n        type: {type: string, enum: [input_text]}\n        text: {type: string}\n    InputImage:\n      type: object\n      required: [type]\n      properties:\n        type: {type: string}\n        url: {type: string}\n";
+    let generated = generate(&write("declared-tags", text), &Settings::new("spec.yaml")).expect("generates");
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
+    let compact: String = types.contents.split_whitespace().collect();
+    assert!(compact.contains(r#"Some("input_text")|::std::option::Option::Some("InputText")=>"#), "{}", types.contents);
+    assert!(compact.contains(r#"Some("InputImage")=>"#), "a variant that fixes nothing keeps its name");
+    assert!(compact.contains(r#"rt::serialize_tagged(serializer,value,"type","input_text")"#), "{}", types.contents);
+}

@@ -259,6 +259,17 @@ fn request_cases(ir: &Ir, synths: &[Synth<'_>], op: &Operation) -> Result<Vec<St
                 // no parts. Optional ones are left out; required arrays get one item.
                 for field in &body.fields {
                     let Some(v) = fields.get_mut(&field.wire_name) else { continue };
+                    // Nor has `null`: the field arrives absent, or as its default.
+                    if v.is_null() {
+                        match &field.default {
+                            Some(default) => *v = default.clone(),
+                            None if !field.required => {
+                                fields.remove(&field.wire_name);
+                            }
+                            None => {}
+                        }
+                        continue;
+                    }
                     if !has_no_form(v) {
                         continue;
                     }

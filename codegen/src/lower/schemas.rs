@@ -444,7 +444,12 @@ impl<'a> Lowerer<'a> {
                         .map(|(value, _)| value.clone())
                         .collect();
                     if mapped.is_empty() {
-                        component_schema_name(reference).map(|n| vec![n]).unwrap_or_default()
+                        // OpenAPI's default tag is the schema's name; where the variant fixes
+                        // the property itself (`type: {enum: [input_text]}`, as OpenAI's do),
+                        // that is what payloads carry, so it comes first and is written.
+                        let mut tags = self.declared_tags(reference, &d.property_name);
+                        tags.extend(component_schema_name(reference).filter(|n| !tags.contains(n)));
+                        tags
                     } else {
                         mapped
                     }
@@ -846,4 +851,24 @@ pub(super) fn constraints_of(schema: &Schema) -> Constraints {
         _ => {}
     }
     c
+}
+
+impl<'a> Lowerer<'a> {
+    /// The values a union variant's own schema allows for the discriminator property, when it
+    /// lists them (`enum`, or 3.1's `const` normalised to a one-value `enum`).
+    fn declared_tags(&self, reference: &str, property: &str) -> Vec<String> {
+        let Some(schema) = self.resolve_schema(reference) else { return Vec::new() };
+        let SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else { return Vec::new() };
+        let declared = match object.properties.get(property) {
+            Some(ReferenceOr::Item(schema)) => Some(&**schema),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_schema(reference),
+            None => None,
+        };
+        match declared.map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(openapiv3::Type::String(string))) => {
+                string.enumeration.iter().flatten().cloned().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
