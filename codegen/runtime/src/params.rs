@@ -269,6 +269,13 @@ impl<'de> de::Deserializer<'de> for Text {
             // Asked for anything (an untagged union, a free value), the text is read as the
             // most specific scalar it spells: `oneOf: [integer, string]` sent as `0` is the
             // integer, as the client that wrote it meant.
+            // A nested object or array travels as its JSON text (see `deserialize_map`).
+            Text::One(text)
+                if text.starts_with(['{', '['])
+                    && let Ok(value @ (Value::Object(_) | Value::Array(_))) = serde_json::from_str::<Value>(&text) =>
+            {
+                value.deserialize_any(visitor).map_err(de::Error::custom)
+            }
             Text::One(text) => {
                 if let Ok(integer) = text.parse::<i64>() {
                     visitor.visit_i64(integer)
@@ -1113,6 +1120,17 @@ mod tests {
         let one = |name: &str, text: &str| (name.to_owned(), Text::One(text.to_owned()));
         let fields = vec![one("id", "42"), one("name", "main"), one("any", "true"), one("text", "7")];
         let path: Path = from_fields(fields).expect("decodes");
+        // Stripe's `individual[dob]` (`anyOf: [{day, month, year}, enum [""]]`) arrives as JSON text.
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Dob {
+            Date { day: i64 },
+            Empty(String),
+        }
+        let dob: std::collections::BTreeMap<String, Dob> =
+            from_fields(vec![one("a", r#"{"day":1}"#), one("b", "")]).expect("decodes");
+        assert_eq!(dob["a"], Dob::Date { day: 1 });
+        assert_eq!(dob["b"], Dob::Empty(String::new()));
         assert_eq!(path.id, IdOrName::Id(42));
         assert_eq!(path.name, IdOrName::Name("main".to_owned()));
         assert_eq!(path.any, Value::Bool(true));

@@ -273,14 +273,20 @@ fn request_cases(ir: &Ir, synths: &[Synth<'_>], op: &Operation) -> Result<Vec<St
                     if !has_no_form(v) {
                         continue;
                     }
+                    // A required one is made non-empty: an item, or its optional properties.
                     let item = match &field.ty {
                         Type::Array(item) if field.required => {
                             synth.value(item, &field.constraints.items.as_deref().cloned().unwrap_or_default())
                         }
+                        ty if field.required => synth
+                            .with_profile(Profile::USUAL)
+                            .value(ty, &field.constraints)
+                            .filter(|made| !has_no_form(&made.value)),
                         _ => None,
                     };
                     match item {
-                        Some(item) => *v = Value::Array(vec![item.value]),
+                        Some(made) if v.is_array() => *v = Value::Array(vec![made.value]),
+                        Some(made) => *v = made.value,
                         None if !field.required => {
                             fields.remove(&field.wire_name);
                         }
