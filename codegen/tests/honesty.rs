@@ -457,11 +457,13 @@ fn a_union_parameter_with_an_object_keeps_its_style() {
 /// own field refuses. The declared value is read and written; the name is still read.
 #[test]
 fn a_variant_that_fixes_its_tag_is_tagged_by_it() {
-    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /parts:\n    get:\n      operationId: getPart\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Part'}\ncomponents:\n  schemas:\n    Part:\n      oneOf:\n        - $ref: '#/components/schemas/InputText'\n        - $ref: '#/components/schemas/InputImage'\n      discriminator: {propertyName: type}\n    InputText:\n      type: object\n      required: [type, text]\n      properties:\n        type: {type: string, enum: [input_text]}\n        text: {type: string}\n    InputImage:\n      type: object\n      required: [type]\n      properties:\n        type: {type: string}\n        url: {type: string}\n";
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /parts:\n    get:\n      operationId: getPart\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Part'}\ncomponents:\n  schemas:\n    Part:\n      oneOf:\n        - $ref: '#/components/schemas/InputText'\n        - $ref: '#/components/schemas/InputImage'\n        - $ref: '#/components/schemas/Message'\n      discriminator: {propertyName: type}\n    Message:\n      allOf:\n        - $ref: '#/components/schemas/InputMessage'\n        - {type: object, properties: {id: {type: string}}}\n    InputMessage:\n      type: object\n      properties:\n        type: {type: string, enum: [message]}\n    InputText:\n      type: object\n      required: [type, text]\n      properties:\n        type: {type: string, enum: [input_text]}\n        text: {type: string}\n    InputImage:\n      type: object\n      required: [type]\n      properties:\n        type: {type: string}\n        url: {type: string}\n";
     let generated = generate(&write("declared-tags", text), &Settings::new("spec.yaml")).expect("generates");
     let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("types");
     let compact: String = types.contents.split_whitespace().collect();
     assert!(compact.contains(r#"Some("input_text")|::std::option::Option::Some("InputText")=>"#), "{}", types.contents);
     assert!(compact.contains(r#"Some("InputImage")=>"#), "a variant that fixes nothing keeps its name");
+    // Through `allOf` too.
+    assert!(compact.contains(r#"Some("message")|::std::option::Option::Some("Message")=>"#), "{}", types.contents);
     assert!(compact.contains(r#"rt::serialize_tagged(serializer,value,"type","input_text")"#), "{}", types.contents);
 }

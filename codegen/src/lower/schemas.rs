@@ -857,8 +857,33 @@ impl<'a> Lowerer<'a> {
     /// The values a union variant's own schema allows for the discriminator property, when it
     /// lists them (`enum`, or 3.1's `const` normalised to a one-value `enum`).
     fn declared_tags(&self, reference: &str, property: &str) -> Vec<String> {
-        let Some(schema) = self.resolve_schema(reference) else { return Vec::new() };
-        let SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else { return Vec::new() };
+        match self.resolve_schema(reference) {
+            Some(schema) => self.declared_in(schema, property, 0),
+            None => Vec::new(),
+        }
+    }
+
+    /// As [`Self::declared_tags`], in a schema: its own properties, else its `allOf` parts
+    /// (OpenAI's `InputMessageResource` is `allOf: [InputMessage, {id}]`).
+    fn declared_in(&self, schema: &Schema, property: &str, depth: usize) -> Vec<String> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let object = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Object(object)) => object,
+            SchemaKind::AllOf { all_of } => {
+                return all_of
+                    .iter()
+                    .filter_map(|part| match part {
+                        ReferenceOr::Item(schema) => Some(schema),
+                        ReferenceOr::Reference { reference } => self.resolve_schema(reference),
+                    })
+                    .map(|part| self.declared_in(part, property, depth + 1))
+                    .find(|tags| !tags.is_empty())
+                    .unwrap_or_default();
+            }
+            _ => return Vec::new(),
+        };
         let declared = match object.properties.get(property) {
             Some(ReferenceOr::Item(schema)) => Some(&**schema),
             Some(ReferenceOr::Reference { reference }) => self.resolve_schema(reference),
