@@ -281,6 +281,22 @@ pub struct OperationTypes {
     pub request: RustIdent,
 }
 
+impl Operation {
+    /// The path parameters in the order the template names them (how the client takes them).
+    pub fn path_params_in_order(&self) -> Vec<&Param> {
+        let mut out = Vec::new();
+        let mut rest = self.path.as_str();
+        while let Some(start) = rest.find('{') {
+            let after = &rest[start + 1..]; // ok: `{` is one byte
+            let Some(end) = after.find('}') else { break };
+            let name = &after[..end]; // ok: `find` returns a char boundary
+            out.extend(self.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name));
+            rest = &after[end + 1..]; // ok: `}` is one byte
+        }
+        out
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,

@@ -119,21 +119,11 @@ fn expected(root: &Path) -> Vec<(String, String)> {
 pub fn run(args: &Args) -> ExitCode {
     let root = super::repo_root();
     let dir = if args.dir.is_absolute() { args.dir.clone() } else { root.join(&args.dir) };
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .chain(std::fs::read_dir(dir.join("openapi-3.1")).into_iter().flatten())
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .filter(|p| !args.small || std::fs::metadata(p).is_ok_and(|m| m.len() < 100_000))
-        .filter(|p| args.only.is_empty() || args.only.iter().any(|o| p.to_string_lossy().contains(o.as_str())))
-        .collect();
+    let specs = super::corpus_documents(&dir, args.small, &args.only);
     if specs.is_empty() {
         eprintln!("skipped: no documents under {} (the corpus lives outside this repository)", dir.display());
         return ExitCode::SUCCESS;
     }
-    specs.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
     let scratch = root.join("target/corpus");
     let mut rows = Vec::new();
     let mut failed = false;

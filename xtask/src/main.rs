@@ -112,6 +112,37 @@ fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
+/// The documents of a corpus folder (and its `openapi-3.1/` subfolder), smallest first:
+/// `small` keeps those under 100 KB, `only` those whose path contains one of its words.
+fn corpus_documents(dir: &Path, small: bool, only: &[String]) -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .chain(std::fs::read_dir(dir.join("openapi-3.1")).into_iter().flatten())
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .filter(|p| !small || std::fs::metadata(p).is_ok_and(|m| m.len() < 100_000))
+        .filter(|p| only.is_empty() || only.iter().any(|o| p.to_string_lossy().contains(o.as_str())))
+        .collect();
+    specs.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+    specs
+}
+
+/// Writes generated files under `out`, which is scratch output made whole each time (nothing
+/// else lives there, so it is removed first).
+fn write_scratch(out: &Path, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(out);
+    for file in files {
+        let path = out.join(&file.path);
+        path.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, &file.contents))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// Every `.rs` file below `dir`, skipping `target` directories.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();

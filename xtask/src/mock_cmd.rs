@@ -69,16 +69,9 @@ fn generate(root: &Path, spec: &Path) -> Option<PathBuf> {
     let sources: Vec<(PathBuf, String)> =
         std::fs::read_to_string(spec).map(|t| vec![(spec.to_path_buf(), t)]).unwrap_or_default();
     eprint!("{}", codegen::render::render(&generated.warnings, &sources, false));
-    // Scratch output, regenerated whole each time: nothing else lives in this directory.
-    let _ = std::fs::remove_dir_all(&out);
-    for file in &generated.files {
-        let path = out.join(&file.path);
-        let written =
-            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, &file.contents));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return None;
-        }
+    if let Err(e) = super::write_scratch(&out, &generated.files) {
+        eprintln!("error: {e}");
+        return None;
     }
     let manifest = out.join("Cargo.toml");
     if let Err(e) = std::fs::write(&manifest, "[workspace]\nresolver = \"3\"\nmembers = [\"models\", \"server\"]\n") {

@@ -48,21 +48,11 @@ pub fn run(args: &Args) -> ExitCode {
         return if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     };
     let dir = if dir.is_absolute() { dir.clone() } else { root.join(dir) };
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .chain(std::fs::read_dir(dir.join("openapi-3.1")).into_iter().flatten())
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .filter(|p| !args.small || std::fs::metadata(p).is_ok_and(|m| m.len() < 100_000))
-        .filter(|p| args.only.is_empty() || args.only.iter().any(|o| p.to_string_lossy().contains(o.as_str())))
-        .collect();
+    let specs = super::corpus_documents(&dir, args.small, &args.only);
     if specs.is_empty() {
         eprintln!("skipped: no documents under {} (the corpus lives outside this repository)", dir.display());
         return ExitCode::SUCCESS;
     }
-    specs.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
     let mut rows = Vec::new();
     for spec in &specs {
         let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -160,21 +150,15 @@ fn roundtrip(root: &Path, spec: &Path, echo: bool) -> Outcome {
         .find_map(|l| l.strip_prefix("name = "))
         .map(|n| n.trim_matches('"').to_owned())
         .unwrap_or_default();
-    // Scratch output, regenerated whole each time: nothing else lives in this directory.
-    let _ = std::fs::remove_dir_all(&out);
-    let mut members = Vec::new();
-    for file in &generated.files {
-        let path = out.join(&file.path);
-        let written =
-            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, &file.contents));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return fail("I/O error".to_owned());
-        }
-        if let Some(dir) = file.path.strip_suffix("/Cargo.toml") {
-            members.push(format!("\"{dir}\""));
-        }
+    if let Err(e) = super::write_scratch(&out, &generated.files) {
+        eprintln!("error: {e}");
+        return fail("I/O error".to_owned());
     }
+    let members: Vec<String> = generated
+        .files
+        .iter()
+        .filter_map(|f| f.path.strip_suffix("/Cargo.toml").map(|dir| format!("\"{dir}\"")))
+        .collect();
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     if let Err(e) = std::fs::write(out.join("Cargo.toml"), manifest) {
         eprintln!("error: cannot write the workspace manifest: {e}");

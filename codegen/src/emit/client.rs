@@ -451,25 +451,18 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
     // Arguments: path parameters in path order, then query, headers, cookies, body.
     let mut args = Vec::new();
     let mut steps = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..]; // ok: `{` is one byte
-        let Some(end) = after.find('}') else { break };
-        let param_name = &after[..end]; // ok: `find` returns a char boundary
-        if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == param_name) {
-            // The method's own arguments keep their names; a path parameter that meets one
-            // gets a trailing `_`, as keywords do.
-            let ident = match param.name.unraw() {
-                name @ ("query" | "headers" | "cookies" | "body") => format_ident!("{name}_"),
-                _ => param.name.ident(),
-            };
-            let ty = path_arg_type(&param.ty);
-            args.push(quote!(#ident: #ty));
-            let value = if param.ty == Type::String { quote!(#ident) } else { quote!(&#ident) };
-            let entry = super::operations::param_entry(param);
-            steps.push(quote!(.path_param(#entry, #value)));
-        }
-        rest = &after[end + 1..]; // ok: `}` is one byte
+    for param in op.path_params_in_order() {
+        // The method's own arguments keep their names; a path parameter that meets one
+        // gets a trailing `_`, as keywords do.
+        let ident = match param.name.unraw() {
+            name @ ("query" | "headers" | "cookies" | "body") => format_ident!("{name}_"),
+            _ => param.name.ident(),
+        };
+        let ty = path_arg_type(&param.ty);
+        args.push(quote!(#ident: #ty));
+        let value = if param.ty == Type::String { quote!(#ident) } else { quote!(&#ident) };
+        let entry = super::operations::param_entry(param);
+        steps.push(quote!(.path_param(#entry, #value)));
     }
     if let Some(query) = &op.types.query {
         let ty = query.ident();

@@ -411,19 +411,12 @@ fn check_fn(
         }
     }
     let mut args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..]; // ok: `{` is one byte
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end]; // ok: `find` returns a char boundary
-        if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            let field = param.name.ident();
-            args.push(match param.ty {
-                Type::String | Type::Email => quote!(&path.#field),
-                _ => quote!(path.#field.clone()),
-            });
-        }
-        rest = &after[end + 1..]; // ok: `}` is one byte
+    for param in op.path_params_in_order() {
+        let field = param.name.ident();
+        args.push(match param.ty {
+            Type::String | Type::Email => quote!(&path.#field),
+            _ => quote!(path.#field.clone()),
+        });
     }
     for (key, present) in [
         ("query", op.types.query.is_some()),
