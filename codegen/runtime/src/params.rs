@@ -236,6 +236,15 @@ impl<'de> IntoDeserializer<'de, ParamError> for Text {
     }
 }
 
+/// A nested object or array, which no style spells, travels as its JSON text (the encoders
+/// write it so, with a warning from the generator): the value, where `text` is one.
+fn nested_json(text: &str) -> Option<Value> {
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    serde_json::from_str(text).ok().filter(|value| matches!(value, Value::Object(_) | Value::Array(_)))
+}
+
 /// Whether text is a number as JSON writes one (Rust also parses `inf`, `NaN` and `+1`).
 fn looks_numeric(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
@@ -269,11 +278,7 @@ impl<'de> de::Deserializer<'de> for Text {
             // Asked for anything (an untagged union, a free value), the text is read as the
             // most specific scalar it spells: `oneOf: [integer, string]` sent as `0` is the
             // integer, as the client that wrote it meant.
-            // A nested object or array travels as its JSON text (see `deserialize_map`).
-            Text::One(text)
-                if text.starts_with(['{', '['])
-                    && let Ok(value @ (Value::Object(_) | Value::Array(_))) = serde_json::from_str::<Value>(&text) =>
-            {
+            Text::One(text) if let Some(value) = nested_json(&text) => {
                 value.deserialize_any(visitor).map_err(de::Error::custom)
             }
             Text::One(text) => {
@@ -374,11 +379,7 @@ impl<'de> de::Deserializer<'de> for Text {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
         match self {
-            // A nested array travels as its JSON text, as nested objects do.
-            Text::One(text)
-                if text.trim_start().starts_with('[') && serde_json::from_str::<Vec<Value>>(&text).is_ok() =>
-            {
-                let value: Value = serde_json::from_str(&text).map_err(de::Error::custom)?;
+            Text::One(text) if let Some(value @ Value::Array(_)) = nested_json(&text) => {
                 value.deserialize_seq(visitor).map_err(de::Error::custom)
             }
             // A single value is a valid one-element array.
@@ -408,12 +409,9 @@ impl<'de> de::Deserializer<'de> for Text {
                 MapDeserializer::new(pairs.into_iter().map(|(k, v)| (k, Text::One(v)))).deserialize_any(visitor)
             }
             Text::Json(value) => value.deserialize_map(visitor).map_err(de::Error::custom),
-            // A nested object, which no style spells, travels as its JSON text (the encoders
-            // write it so, with a warning from the generator).
-            Text::One(text) if text.trim_start().starts_with('{') => match serde_json::from_str::<Value>(&text) {
-                Ok(value @ Value::Object(_)) => value.deserialize_map(visitor).map_err(de::Error::custom),
-                _ => Err(expected(&text, "an object")),
-            },
+            Text::One(text) if let Some(value @ Value::Object(_)) = nested_json(&text) => {
+                value.deserialize_map(visitor).map_err(de::Error::custom)
+            }
             Text::One(text) => Err(expected(&text, "an object")),
             Text::Many(_) => Err(ParamError("expected an object, found several values".to_owned())),
         }

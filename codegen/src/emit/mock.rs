@@ -336,14 +336,20 @@ pub(crate) fn arms(op: &Operation) -> Vec<TokenStream> {
         .collect()
 }
 
-fn method(synth: &Synth<'_>, op: &Operation, notes: &mut Vec<Diagnostic>) -> TokenStream {
-    let name = op.name.ident();
-    let response = op.types.response.ident();
-    let principal = match op.access {
+/// The principal parameter of an implementation's method that does not read it (the mock's, the
+/// round-trip recorder's): none for a public operation.
+pub(crate) fn unused_principal(op: &Operation) -> TokenStream {
+    match op.access {
         Access::Public => TokenStream::new(),
         Access::Required => quote!(_principal: Self::Principal,),
         Access::Optional => quote!(_principal: ::std::option::Option<Self::Principal>,),
-    };
+    }
+}
+
+fn method(synth: &Synth<'_>, op: &Operation, notes: &mut Vec<Diagnostic>) -> TokenStream {
+    let name = op.name.ident();
+    let response = op.types.response.ident();
+    let principal = unused_principal(op);
     let request = has_request(op).then(|| {
         let ty = op.types.request.ident();
         quote!(_request: #ty,)

@@ -11,12 +11,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use super::mock::{Row, answer, arms, body_kind, error_templates, headers_json, status_key};
+use super::mock::{Row, answer, arms, body_kind, error_templates, headers_json, status_key, unused_principal};
 use super::operations::body_type;
 use super::server::{has_request, request_body, tag_trait};
 use super::{GeneratedFile, format_rust, header};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Access, BodyKind, Constraints, Ir, Operation, ParamLocation, ParamShape, Status, Type, TypeKind};
+use crate::ir::{BodyKind, Constraints, Ir, Operation, ParamLocation, ParamShape, Status, Type, TypeKind};
 use crate::naming::RustIdent;
 use crate::synth::{Profile, Synth};
 
@@ -145,11 +145,7 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
 fn recording_method(op: &Operation) -> TokenStream {
     let name = op.name.ident();
     let response = op.types.response.ident();
-    let principal = match op.access {
-        Access::Public => TokenStream::new(),
-        Access::Required => quote!(_principal: Self::Principal,),
-        Access::Optional => quote!(_principal: Option<Self::Principal>,),
-    };
+    let principal = unused_principal(op);
     let (request, received) = if has_request(op) {
         let ty = op.types.request.ident();
         (quote!(request: #ty,), quote!(request))
@@ -329,7 +325,7 @@ fn answers(synths: &[Synth<'_>], op: &Operation, notes: &mut Vec<Diagnostic>) ->
                         None => continue,
                     }
                 }
-                (Some(BodyKind::Text), _) => profile.text.to_owned(),
+                // Text, and bytes (the runtime's mock answers carry bytes as text).
                 (Some(_), _) => profile.text.to_owned(),
             };
             let row = Row { status: status.clone(), example: None, body, headers };
@@ -428,7 +424,7 @@ fn check_fn(
             args.push(quote!(&#ident));
         }
     }
-    if let Some((ty, kind, required, _)) = request_body(op) {
+    if let Some((ty, kind, required, content)) = request_body(op) {
         if required {
             parts.push(quote!(let body: #ty = case.part("body")?;));
             args.push(quote!(&body));
@@ -436,7 +432,7 @@ fn check_fn(
             parts.push(quote!(let body: Option<#ty> = case.part("body")?;));
             args.push(match kind {
                 BodyKind::Binary | BodyKind::Text => quote!(body.as_deref()),
-                BodyKind::Form if matches!(request_body(op), Some((_, _, _, c)) if c.ty.is_none()) => {
+                BodyKind::Form if content.ty.is_none() => {
                     quote!(body.as_deref())
                 }
                 _ => quote!(body.as_ref()),
