@@ -186,6 +186,8 @@ pub struct Enum {
 pub struct EnumVariant {
     pub wire_name: String,
     pub name: RustIdent,
+    /// The value's own description, where a union of one-value enums documented each.
+    pub doc: Option<String>,
 }
 
 #[derive(Debug)]
@@ -197,7 +199,11 @@ pub struct Union {
 #[derive(Debug)]
 pub struct UnionVariant {
     pub name: RustIdent,
-    pub ty: Type,
+    /// `None`: the variant is its tag alone (an object of a tagged union with no other
+    /// property), a unit variant.
+    pub ty: Option<Type>,
+    /// A unit variant's description (other variants' types carry their own).
+    pub doc: Option<String>,
     /// Boxed to break a cycle of types that contain each other.
     pub boxed: bool,
     /// The discriminator values that select this variant.

@@ -239,7 +239,10 @@ impl<'a> Synth<'a> {
         // The first variant that has a value: for an untagged union that is also the first one
         // serde tries that can match it.
         u.variants.iter().find_map(|variant| {
-            let mut value = self.make(&variant.ty, &Constraints::default(), salt, stack, unmet)?;
+            let mut value = match &variant.ty {
+                Some(ty) => self.make(ty, &Constraints::default(), salt, stack, unmet)?,
+                None => Value::Object(Map::new()),
+            };
             if let Some(d) = &u.discriminator {
                 let tag = variant.tags.first().cloned().unwrap_or_else(|| variant.name.unraw().to_owned());
                 value.as_object_mut()?.insert(d.property.clone(), Value::String(tag));

@@ -237,7 +237,7 @@ fn mentions(def: &TypeDef, pred: &dyn Fn(&Type) -> bool) -> bool {
             s.fields.iter().any(|f| deep(&f.ty, pred))
                 || matches!(&s.unknown_fields, UnknownFields::Collect(ty) if deep(ty, pred))
         }
-        TypeKind::Union(u) => u.variants.iter().any(|v| deep(&v.ty, pred)),
+        TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.as_ref().is_some_and(|ty| deep(ty, pred))),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => deep(ty, pred),
         TypeKind::Enum(_) => false,
     }
@@ -469,7 +469,8 @@ fn emit_enum(name: &RustIdent, e: &Enum, doc: TokenStream) -> TokenStream {
         let name = v.name.ident();
         let wire = &v.wire_name;
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
-        quote! { #default #[serde(rename = #wire)] #name, }
+        let doc = doc_attrs(v.doc.as_deref());
+        quote! { #doc #default #[serde(rename = #wire)] #name, }
     });
     let arms = e.variants.iter().map(|v| {
         let name = v.name.ident();
@@ -510,23 +511,30 @@ fn emit_enum(name: &RustIdent, e: &Enum, doc: TokenStream) -> TokenStream {
 
 fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
     let ident = name.ident();
-    let payload = |v: &crate::ir::UnionVariant| {
-        let ty = type_tokens(&v.ty);
-        if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+    // `Name(Payload)`, or `Name` for a variant that is its tag alone.
+    let variant = |v: &crate::ir::UnionVariant| {
+        let name = v.name.ident();
+        match &v.ty {
+            Some(ty) => {
+                let ty = type_tokens(ty);
+                if v.boxed { quote!(#name(::std::boxed::Box<#ty>)) } else { quote!(#name(#ty)) }
+            }
+            None => quote!(#name),
+        }
     };
     match &u.discriminator {
         // The tag lives only in the enum: serde's internal tagging adds and removes it.
         Some(d) if !d.in_variants => {
             let property = &d.property;
             let variants = u.variants.iter().map(|v| {
-                let name = v.name.ident();
-                let ty = payload(v);
+                let doc = doc_attrs(v.doc.as_deref());
+                let variant = variant(v);
                 let (first, rest) = v
                     .tags
                     .split_first()
                     .map(|(f, r)| (f.clone(), r.to_vec()))
                     .unwrap_or_else(|| (v.name.unraw().to_owned(), Vec::new()));
-                quote! { #[serde(rename = #first #(, alias = #rest)*)] #name(#ty), }
+                quote! { #doc #[serde(rename = #first #(, alias = #rest)*)] #variant, }
             });
             quote! {
                 #doc
@@ -542,27 +550,37 @@ fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
         Some(d) => {
             let property = &d.property;
             let variants = u.variants.iter().map(|v| {
-                let name = v.name.ident();
-                let ty = payload(v);
-                quote! { #name(#ty), }
+                let doc = doc_attrs(v.doc.as_deref());
+                let variant = variant(v);
+                quote! { #doc #variant, }
             });
             let all_tags: Vec<&String> = u.variants.iter().flat_map(|v| v.tags.iter()).collect();
             let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let name = v.name.ident();
                 let tags = &v.tags;
-                let wrap = if v.boxed { quote!(|v| Self::#name(::std::boxed::Box::new(v))) } else { quote!(Self::#name) };
+                let read = match (&v.ty, v.boxed) {
+                    (None, _) => quote!(::std::result::Result::Ok(Self::#name)),
+                    (Some(_), true) => quote! {
+                        ::serde_json::from_value(value).map(|v| Self::#name(::std::boxed::Box::new(v))).map_err(D::Error::custom)
+                    },
+                    (Some(_), false) => quote!(::serde_json::from_value(value).map(Self::#name).map_err(D::Error::custom)),
+                };
                 quote! {
-                    #(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),
+                    #(::std::option::Option::Some(#tags))|* => #read,
                 }
             });
             // Written with the variant's own tag, whatever its struct's field holds.
             let serialize_arms = u.variants.iter().map(|v| {
                 let name = v.name.ident();
-                match v.tags.first() {
-                    Some(tag) => {
+                match (&v.ty, v.tags.first()) {
+                    (Some(_), Some(tag)) => {
                         quote! { Self::#name(value) => rt::serialize_tagged(serializer, value, #property, #tag), }
                     }
-                    None => quote! { Self::#name(value) => ::serde::Serialize::serialize(value, serializer), },
+                    (Some(_), None) => quote! { Self::#name(value) => ::serde::Serialize::serialize(value, serializer), },
+                    (None, tag) => {
+                        let tag = tag.cloned().unwrap_or_else(|| v.name.unraw().to_owned());
+                        quote! { Self::#name => rt::serialize_tagged(serializer, &::serde_json::Map::new(), #property, #tag), }
+                    }
                 }
             });
             quote! {
@@ -596,9 +614,9 @@ fn emit_union(name: &RustIdent, u: &Union, doc: TokenStream) -> TokenStream {
         }
         None => {
             let variants = u.variants.iter().map(|v| {
-                let name = v.name.ident();
-                let ty = payload(v);
-                quote! { #name(#ty), }
+                let doc = doc_attrs(v.doc.as_deref());
+                let variant = variant(v);
+                quote! { #doc #variant, }
             });
             quote! {
                 #doc

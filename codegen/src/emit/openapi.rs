@@ -275,7 +275,21 @@ impl<'a> Describer<'a> {
                 let mut one_of = OneOfBuilder::new();
                 let mut mapping = Vec::new();
                 for variant in &u.variants {
-                    let schema = self.schema(&variant.ty, stack);
+                    let schema = match &variant.ty {
+                        Some(ty) => self.schema(ty, stack),
+                        None => RefOr::from(ObjectBuilder::new().schema_type(JsonType::Object).build()),
+                    };
+                    // An inline variant of a tagged union leaves its tag to the enum; the
+                    // document describes the payload, tag included.
+                    let schema = match (schema, &u.discriminator, variant.tags.first()) {
+                        (RefOr::T(Schema::Object(mut object)), Some(d), Some(tag)) if !d.in_variants => {
+                            let tag = ObjectBuilder::new().schema_type(JsonType::String).enum_values(Some([tag.as_str()]));
+                            object.properties.insert(d.property.clone(), RefOr::from(tag.build()));
+                            object.required.push(d.property.clone());
+                            RefOr::from(object)
+                        }
+                        (schema, ..) => schema,
+                    };
                     if let RefOr::Ref(reference) = &schema {
                         mapping.extend(variant.tags.iter().map(|tag| (tag.clone(), reference.ref_location.clone())));
                     }

@@ -164,13 +164,13 @@ pub fn validate_impl(def: &TypeDef) -> TokenStream {
             }
             impl_with(&name, checks)
         }
-        TypeKind::Union(u) if u.variants.iter().any(|v| reaches_named(&v.ty)) => {
+        TypeKind::Union(u) if u.variants.iter().any(|v| v.ty.as_ref().is_some_and(reaches_named)) => {
             let arms = u.variants.iter().map(|v| {
                 let variant = v.name.ident();
-                if reaches_named(&v.ty) {
-                    quote! { Self::#variant(value) => check.nested("", value), }
-                } else {
-                    quote! { Self::#variant(_) => {} }
+                match &v.ty {
+                    Some(ty) if reaches_named(ty) => quote! { Self::#variant(value) => check.nested("", value), },
+                    Some(_) => quote! { Self::#variant(_) => {} },
+                    None => quote! { Self::#variant => {} },
                 }
             });
             impl_with(&name, vec![quote! { match self { #(#arms)* } }])

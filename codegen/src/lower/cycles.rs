@@ -34,8 +34,8 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 TypeKind::Union(u) => {
-                    for v in &u.variants {
-                        mention(&v.ty, true);
+                    for ty in u.variants.iter().filter_map(|v| v.ty.as_ref()) {
+                        mention(ty, true);
                     }
                 }
                 TypeKind::Alias(ty) | TypeKind::Newtype(ty) => mention(ty, true),
@@ -71,7 +71,7 @@ impl<'a> Lowerer<'a> {
                 }
                 TypeKind::Union(u) => {
                     for (k, v) in u.variants.iter().enumerate() {
-                        if let Type::Named(name) = &v.ty
+                        if let Some(Type::Named(name)) = &v.ty
                             && let Some(&j) = index.get(name)
                             && reaches(&direct, j, i)
                         {

@@ -58,6 +58,8 @@ struct Site {
     depth: usize,
     /// A component's reserved name: a named type created here takes it instead of the hint.
     fixed: Option<RustIdent>,
+    /// A property an object made here leaves out: a tagged union's tag, which the enum carries.
+    without: Option<String>,
 }
 
 impl Site {
@@ -68,6 +70,7 @@ impl Site {
             view: self.view,
             depth: self.depth + 1,
             fixed: None,
+            without: None,
         }
     }
 }

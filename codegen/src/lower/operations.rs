@@ -91,8 +91,14 @@ impl<'a> Lowerer<'a> {
                 }
                 let name = RustIdent::new(&names.claim(field_name(&id)));
                 let hint = type_name(&id);
-                let site =
-                    Site { pointer: pointer.clone(), hint: hint.clone(), view: View::Request, depth: 0, fixed: None };
+                let site = Site {
+                    pointer: pointer.clone(),
+                    hint: hint.clone(),
+                    view: View::Request,
+                    depth: 0,
+                    fixed: None,
+                    without: None,
+                };
                 let params = self.lower_params(item.parameters.iter().chain(&op.parameters), &site);
                 let body = op.request_body.as_ref().and_then(|b| self.lower_body(b, &site));
                 let responses = self.lower_responses(op, &Site { view: View::Response, ..site.clone() });
@@ -633,8 +639,8 @@ impl<'a> Lowerer<'a> {
             Type::Named(_) => match self.resolved(ty) {
                 // `anyOf: [file, [file]]` (OpenAI's image uploads): files either way.
                 Some(TypeKind::Union(u)) => u.variants.iter().all(|v| match &v.ty {
-                    Type::File => true,
-                    Type::Array(item) => **item == Type::File,
+                    Some(Type::File) => true,
+                    Some(Type::Array(item)) => **item == Type::File,
                     _ => false,
                 }),
                 Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => *inner == Type::File,
@@ -693,7 +699,7 @@ impl<'a> Lowerer<'a> {
                     // is then written and read plainly.
                     Some(TypeKind::Union(u)) => {
                         let shapes: Vec<(ParamShape, bool)> =
-                            u.variants.iter().map(|v| self.param_shape(&v.ty)).collect();
+                            u.variants.iter().filter_map(|v| v.ty.as_ref()).map(|ty| self.param_shape(ty)).collect();
                         let object = shapes.iter().any(|(s, _)| matches!(s, ParamShape::Object(_) | ParamShape::Map));
                         if object {
                             return (ParamShape::Map, shapes.iter().any(|(_, nested)| *nested));

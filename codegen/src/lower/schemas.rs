@@ -41,6 +41,7 @@ impl<'a> Lowerer<'a> {
             view,
             depth: 0,
             fixed: Some(name.clone()),
+            without: None,
         };
         let lowered = self.lower_schema_ref(schema, &site);
         // A struct, enum or union took the fixed name itself; anything else is an alias.
@@ -109,9 +110,14 @@ impl<'a> Lowerer<'a> {
         // (a split component's inline enum would otherwise become two identical enums).
         let view = match shape(schema) {
             Shape::String { enumeration, .. } if enumeration.iter().any(Option::is_some) => View::Response,
+            Shape::OneOf(variants) | Shape::AnyOf(variants) if one_value_enums(&enumerated(variants)).is_some() => {
+                View::Response
+            }
             _ => site.view,
         };
-        if site.fixed.is_none()
+        // A fixed name or a left-out property makes this site's type unlike a plain lowering.
+        let cached = site.fixed.is_none() && site.without.is_none();
+        if cached
             && let Some(ty) = self.cache.get(&(site.pointer.clone(), view)).cloned()
         {
             return self.decorate(schema, Lowered::of(ty));
@@ -139,7 +145,8 @@ impl<'a> Lowerer<'a> {
                     })
                 } else {
                     let nullable = enumeration.iter().any(Option::is_none);
-                    let ty = self.lower_enum(schema, &strings, site);
+                    let values = strings.into_iter().map(|s| (s.clone(), None)).collect();
+                    let ty = self.lower_enum(schema, values, site);
                     Lowered { nullable, ..Lowered::of(ty) }
                 }
             }
@@ -205,7 +212,7 @@ impl<'a> Lowerer<'a> {
                 Lowered::of(Type::Any)
             }
         };
-        if site.fixed.is_none() && matches!(lowered.ty, Type::Named(_)) {
+        if cached && matches!(lowered.ty, Type::Named(_)) {
             self.cache.insert((site.pointer.clone(), view), lowered.ty.clone());
         }
         let lowered = self.decorate(schema, lowered);
@@ -249,14 +256,15 @@ impl<'a> Lowerer<'a> {
         lowered
     }
 
-    pub(super) fn lower_enum(&mut self, schema: &Schema, values: &[&String], site: &Site) -> Type {
+    /// An enum of string values, each with its own description where it has one.
+    pub(super) fn lower_enum(&mut self, schema: &Schema, values: Vec<(String, Option<String>)>, site: &Site) -> Type {
         let name = self.name_for(site);
         let mut namer = Namer::default();
         let variants: Vec<EnumVariant> = values
-            .iter()
-            .map(|wire| {
-                let base = if wire.is_empty() { "Empty".to_owned() } else { type_name(wire) };
-                EnumVariant { wire_name: (*wire).clone(), name: RustIdent::new(&namer.claim(base)) }
+            .into_iter()
+            .map(|(wire, doc)| {
+                let base = if wire.is_empty() { "Empty".to_owned() } else { type_name(&wire) };
+                EnumVariant { name: RustIdent::new(&namer.claim(base)), wire_name: wire, doc }
             })
             .collect();
         let declared = schema.schema_data.default.as_ref().filter(|d| !d.is_null());
@@ -291,7 +299,10 @@ impl<'a> Lowerer<'a> {
         Lowered::of(Type::Named(name))
     }
 
-    pub(super) fn lower_object(&mut self, schema: &'a Schema, object: ObjectShape<'a>, site: &Site) -> Lowered {
+    pub(super) fn lower_object(&mut self, schema: &'a Schema, mut object: ObjectShape<'a>, site: &Site) -> Lowered {
+        if let Some(without) = &site.without {
+            object.properties.retain(|(name, _)| *name != without);
+        }
         let additional = self.lower_additional(object.additional, site);
         if object.properties.is_empty() {
             if schema.schema_data.extensions.contains_key(DEPENDENT_REQUIRED) {
@@ -307,7 +318,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         for (i, wanted) in object.required.iter().enumerate() {
-            if !object.properties.iter().any(|(name, _)| *name == wanted) {
+            if site.without.as_ref() != Some(wanted) && !object.properties.iter().any(|(name, _)| *name == wanted) {
                 let at = pointer_push(&pointer_push(&site.pointer, "required"), &i.to_string());
                 self.diagnostics.warning(at, unenforced(wanted));
             }
@@ -407,8 +418,7 @@ impl<'a> Lowerer<'a> {
     ) -> Lowered {
         let is_null = |v: &ReferenceOr<Schema>| matches!(v, ReferenceOr::Item(s) if is_null_schema(s));
         let nullable = variants.iter().any(is_null);
-        let real: Vec<(usize, &'a ReferenceOr<Schema>)> =
-            variants.iter().enumerate().filter(|(_, v)| !is_null(v)).collect();
+        let real = enumerated(variants);
         if let [(i, only)] = real.as_slice() {
             // The one real variant is the type itself, so it may take a component's name.
             let child = site.child(keyword, site.hint.clone()).child(&i.to_string(), site.hint.clone());
@@ -418,23 +428,57 @@ impl<'a> Lowerer<'a> {
         if real.is_empty() {
             return Lowered { nullable, ..Lowered::of(Type::Any) };
         }
+        if let Some(values) = one_value_enums(&real) {
+            let enumeration = real.iter().any(|(_, v)| {
+                matches!(v, ReferenceOr::Item(s) if matches!(shape(s), Shape::String { enumeration, .. } if enumeration.contains(&None)))
+            });
+            let ty = self.lower_enum(schema, values, site);
+            return Lowered { nullable: nullable || enumeration, ..Lowered::of(ty) };
+        }
         let name = self.name_for(site);
         let keyword_site = site.child(keyword, String::new());
         let mut namer = Namer::default();
         let mut out = Vec::new();
-        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut discriminator = schema.schema_data.discriminator.as_ref();
+        let all_ref_variants = real.iter().all(|(_, v)| matches!(v, ReferenceOr::Reference { .. }));
+        // Inline objects that fix a property each are tagged by it, declared or not.
+        let own = match discriminator {
+            None => own_tag(&real, None),
+            Some(d) if !all_ref_variants => own_tag(&real, Some(&d.property_name)),
+            Some(_) => None,
+        };
+        if own.is_some() {
+            discriminator = None;
+        }
         let mut all_refs = true;
-        for (i, variant) in &real {
+        for (n, (i, variant)) in real.iter().enumerate() {
+            let tag_name = own.as_ref().and_then(|(_, tags)| tags.get(n)).filter(|tag| !tag.is_empty());
             let base = match variant {
                 ReferenceOr::Reference { reference } => component_schema_name(reference).map(|n| type_name(&n)),
                 ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(type_name),
             }
+            .or_else(|| tag_name.map(|tag| type_name(tag)))
             .unwrap_or_else(|| variant_kind_name(variant));
             let variant_name = namer.claim(base);
-            let lowered = self.lower_schema_ref(
-                variant,
-                &keyword_site.child(&i.to_string(), format!("{}{variant_name}", name.unraw())),
-            );
+            let mut variant_site = keyword_site.child(&i.to_string(), format!("{}{variant_name}", name.unraw()));
+            if let Some((property, tags)) = &own {
+                let unit = only_the_tag(variant, property);
+                if !unit {
+                    variant_site.without = Some(property.clone());
+                }
+                out.push(UnionVariant {
+                    name: RustIdent::new(&variant_name),
+                    ty: (!unit).then(|| self.lower_schema_ref(variant, &variant_site).ty),
+                    doc: match variant {
+                        ReferenceOr::Item(schema) if unit => doc_of(schema),
+                        _ => None,
+                    },
+                    boxed: false,
+                    tags: tags.get(n).cloned().into_iter().collect(),
+                });
+                continue;
+            }
+            let lowered = self.lower_schema_ref(variant, &variant_site);
             let tags = match (variant, discriminator) {
                 (ReferenceOr::Reference { reference }, Some(d)) => {
                     let mapped: Vec<String> = d
@@ -459,18 +503,25 @@ impl<'a> Lowerer<'a> {
                     Vec::new()
                 }
             };
-            out.push(UnionVariant { name: RustIdent::new(&variant_name), ty: lowered.ty, boxed: false, tags });
+            out.push(UnionVariant {
+                name: RustIdent::new(&variant_name),
+                ty: Some(lowered.ty),
+                doc: None,
+                boxed: false,
+                tags,
+            });
         }
         let discriminator = match discriminator {
+            None => own.map(|(property, _)| Discriminator { property, in_variants: false }),
             Some(d) if all_refs => Some(Discriminator { property: d.property_name.clone(), in_variants: false }),
             Some(_) => {
                 self.diagnostics.warning(
                     pointer_push(&site.pointer, "discriminator"),
-                    "a discriminator needs every variant to be a `$ref`; the union is matched by shape instead",
+                    "a discriminator needs every variant to be a `$ref`, or an object fixing the property to a \
+                     value of its own; the union is matched by shape instead",
                 );
                 None
             }
-            None => None,
         };
         self.types.push(TypeDef {
             request_view: false,
@@ -592,11 +643,13 @@ impl<'a> Lowerer<'a> {
             let mut all_have_tag = true;
             for variant in &union.variants {
                 match &variant.ty {
-                    Type::Named(name) => match structs.get(name) {
+                    Some(Type::Named(name)) => match structs.get(name) {
                         Some(fields) => all_have_tag &= fields.contains(&discriminator.property),
                         None => all_structs = false,
                     },
-                    _ => all_structs = false,
+                    // A unit variant: its tag is all it has.
+                    None => all_have_tag = false,
+                    Some(_) => all_structs = false,
                 }
             }
             if !all_structs {
@@ -735,6 +788,86 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
                 _ => Shape::Any,
             }
         }
+    }
+}
+
+/// A union's alternatives that are not `null`, with their positions.
+fn enumerated(variants: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    let is_null = |v: &ReferenceOr<Schema>| matches!(v, ReferenceOr::Item(s) if is_null_schema(s));
+    variants.iter().enumerate().filter(|(_, v)| !is_null(v)).collect()
+}
+
+/// The values of a union whose every alternative is a string enum (dropshot writes one
+/// alternative per value, to document each): one enum of them all, each with its
+/// alternative's description.
+fn one_value_enums(variants: &[(usize, &ReferenceOr<Schema>)]) -> Option<Vec<(String, Option<String>)>> {
+    let mut values: Vec<(String, Option<String>)> = Vec::new();
+    for (_, variant) in variants {
+        let ReferenceOr::Item(schema) = variant else { return None };
+        let Shape::String { enumeration, .. } = shape(schema) else { return None };
+        let strings: Vec<String> = enumeration.into_iter().flatten().collect();
+        if strings.is_empty() {
+            return None;
+        }
+        for value in strings {
+            if !values.iter().any(|(v, _)| *v == value) {
+                values.push((value, doc_of(schema)));
+            }
+        }
+    }
+    Some(values)
+}
+
+/// The tag of a union whose alternatives are inline objects that each require one property
+/// and fix it to a string of their own (`type: {enum: [range_to]}`, as serde's internally
+/// tagged enums are described by dropshot and others): the property and each alternative's
+/// value. `wanted` is a declared discriminator's property; otherwise the first that qualifies.
+fn own_tag(variants: &[(usize, &ReferenceOr<Schema>)], wanted: Option<&str>) -> Option<(String, Vec<String>)> {
+    let objects: Vec<ObjectShape<'_>> = variants
+        .iter()
+        .map(|(_, variant)| match variant {
+            ReferenceOr::Item(schema) => match shape(schema) {
+                Shape::Object(object) => Some(object),
+                _ => None,
+            },
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect::<Option<_>>()?;
+    let fixed = |object: &ObjectShape<'_>, property: &str| -> Option<String> {
+        if !object.required.iter().any(|r| r == property) {
+            return None;
+        }
+        let (_, ReferenceOr::Item(schema)) = object.properties.iter().find(|(name, _)| *name == property)? else {
+            return None;
+        };
+        match shape(schema) {
+            Shape::String { enumeration, .. } => match enumeration.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let candidates: Vec<&str> = match wanted {
+        Some(property) => vec![property],
+        None => objects.first()?.properties.iter().map(|(name, _)| name.as_str()).collect(),
+    };
+    candidates.into_iter().find_map(|property| {
+        let tags: Vec<String> = objects.iter().map(|object| fixed(object, property)).collect::<Option<_>>()?;
+        let distinct: BTreeSet<&String> = tags.iter().collect();
+        (distinct.len() == tags.len()).then(|| (property.to_owned(), tags))
+    })
+}
+
+/// Whether a tagged union's alternative has nothing but its tag (it becomes a unit variant).
+fn only_the_tag(variant: &ReferenceOr<Schema>, property: &str) -> bool {
+    let ReferenceOr::Item(schema) = variant else { return false };
+    match shape(schema) {
+        Shape::Object(object) => {
+            object.properties.iter().all(|(name, _)| *name == property)
+                && matches!(object.additional, None | Some(AdditionalProperties::Any(_)))
+        }
+        _ => false,
     }
 }
 

@@ -141,4 +141,26 @@ impl<'a> DefaultResource<'a> {
         };
         Ok(response.decoded(value))
     }
+
+    /// `POST /plans`.
+    ///
+    /// Unions tagged by what their variants declare, and an enum documented per value.
+    pub async fn create_plan(
+        &self,
+        body: &models::Plan,
+    ) -> rt::ApiResult<models::CreatePlanResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "createPlan",
+            method: ::reqwest::Method::POST,
+            path: "/plans",
+            security: &[],
+        };
+        let call = self.call(&OPERATION).json("application/json", body);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::CreatePlanResponse::Ok(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
 }

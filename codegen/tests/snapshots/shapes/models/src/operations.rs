@@ -153,3 +153,24 @@ impl SetPetLabelsResponse {
         (200..300).contains(&self.status())
     }
 }
+
+/// Responses of `createPlan` — `POST /plans`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreatePlanResponse {
+    /// 200: The plan as stored.
+    Ok(Plan),
+}
+
+impl CreatePlanResponse {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+}

@@ -537,6 +537,74 @@ impl rt::Validate for PetRequest {
     }
 }
 
+/// One-value string enums, one per documented value, are one enum.
+///
+/// Generated from `#/components/schemas/Phase`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Phase {
+    /// Not started.
+    #[serde(rename = "planned")]
+    Planned,
+    /// Under way.
+    #[serde(rename = "running")]
+    Running,
+    /// Finished.
+    #[serde(rename = "done")]
+    Done,
+}
+
+impl Phase {
+    /// Every value, in the order of the schema.
+    pub const ALL: &'static [Self] = &[Self::Planned, Self::Running, Self::Done];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Running => "running",
+            Self::Done => "done",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::Validate for Phase {}
+
+/// Generated from `#/components/schemas/Plan`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Plan {
+    pub range: Range,
+    pub phase: Phase,
+    pub step: Step,
+}
+
+::openapi_runtime::json_object!(Plan);
+
+impl rt::Validate for Plan {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.nested("range", &self.range);
+        check.nested("phase", &self.phase);
+        check.nested("step", &self.step);
+    }
+}
+
 /// Generated from `#/paths/~1notes~1{body}~1{query}/put/requestBody/content/application~1json/schema`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
@@ -549,6 +617,57 @@ pub struct PutNoteBody {
 ::openapi_runtime::json_object!(PutNoteBody);
 
 impl rt::Validate for PutNoteBody {}
+
+/// Inline objects that each fix `type` are tagged by it; one holds nothing else.
+///
+/// Generated from `#/components/schemas/Range`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "type")]
+pub enum Range {
+    #[serde(rename = "range_to")]
+    RangeTo(RangeRangeTo),
+    #[serde(rename = "range_from")]
+    RangeFrom(RangeRangeFrom),
+    /// Every value.
+    #[serde(rename = "full")]
+    Full,
+}
+
+impl rt::Validate for Range {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        match self {
+            Self::RangeTo(value) => check.nested("", value),
+            Self::RangeFrom(value) => check.nested("", value),
+            Self::Full => {}
+        }
+    }
+}
+
+/// From `start` on.
+///
+/// Generated from `#/components/schemas/Range/oneOf/1`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct RangeRangeFrom {
+    pub start: i64,
+}
+
+::openapi_runtime::json_object!(RangeRangeFrom);
+
+impl rt::Validate for RangeRangeFrom {}
+
+/// Everything up to `end`.
+///
+/// Generated from `#/components/schemas/Range/oneOf/0`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct RangeRangeTo {
+    pub end: i64,
+}
+
+::openapi_runtime::json_object!(RangeRangeTo);
+
+impl rt::Validate for RangeRangeTo {}
 
 /// A union whose variants carry the tag.
 ///
@@ -630,6 +749,57 @@ pub struct Square {
 ::openapi_runtime::json_object!(Square);
 
 impl rt::Validate for Square {}
+
+/// A declared discriminator over inline variants that fix it.
+///
+/// Generated from `#/components/schemas/Step`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "kind")]
+pub enum Step {
+    #[serde(rename = "walk")]
+    Walk(StepWalk),
+    #[serde(rename = "rest")]
+    Rest(StepRest),
+}
+
+impl rt::Validate for Step {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        match self {
+            Self::Walk(value) => check.nested("", value),
+            Self::Rest(value) => check.nested("", value),
+        }
+    }
+}
+
+/// Rest
+///
+/// Generated from `#/components/schemas/Step/oneOf/1`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct StepRest {
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub minutes: ::std::option::Option<i64>,
+}
+
+::openapi_runtime::json_object!(StepRest);
+
+impl rt::Validate for StepRest {
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.number("minutes", &self.minutes, &rt::Limits::NONE.minimum(1.0));
+    }
+}
+
+/// Generated from `#/components/schemas/Step/oneOf/0`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct StepWalk {
+    pub distance: f64,
+}
+
+::openapi_runtime::json_object!(StepWalk);
+
+impl rt::Validate for StepWalk {}
 
 /// allOf merges the parts into one struct.
 ///

@@ -97,6 +97,12 @@ pub struct SetPetLabelsRequest {
     >,
 }
 
+/// What `createPlan` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreatePlanRequest {
+    pub body: crate::models::Plan,
+}
+
 /// The operations tagged `Default`.
 pub trait DefaultApi: ApiBase {
     /// `POST /pets`
@@ -130,6 +136,15 @@ pub trait DefaultApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: SetPetLabelsRequest,
     ) -> impl ::std::future::Future<Output = crate::models::SetPetLabelsResponse> + Send;
+
+    /// `POST /plans`
+    ///
+    /// Unions tagged by what their variants declare, and an enum documented per value.
+    fn create_plan(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: CreatePlanRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::CreatePlanResponse> + Send;
 }
 
 impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
@@ -165,5 +180,13 @@ impl<T: DefaultApi> DefaultApi for ::std::sync::Arc<T> {
         Output = crate::models::SetPetLabelsResponse,
     > + Send {
         DefaultApi::set_pet_labels(&**self, meta, request)
+    }
+
+    fn create_plan(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: CreatePlanRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::CreatePlanResponse> + Send {
+        DefaultApi::create_plan(&**self, meta, request)
     }
 }

@@ -140,4 +140,29 @@ impl crate::api::DefaultApi for Mock {
             },
         )
     }
+
+    async fn create_plan(
+        &self,
+        meta: &RequestMeta,
+        _request: CreatePlanRequest,
+    ) -> crate::models::CreatePlanResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new(
+                "200",
+                r#"{"range":{"end":0,"type":"range_to"},"phase":"planned","step":{"distance":0.0,"kind":"walk"}}"#,
+            ),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                ::std::result::Result::Ok(
+                    match pick.status() {
+                        "200" => crate::models::CreatePlanResponse::Ok(pick.json()?),
+                        _ => return ::std::result::Result::Err(pick.undocumented()),
+                    },
+                )
+            },
+        )
+    }
 }

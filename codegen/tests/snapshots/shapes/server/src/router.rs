@@ -76,6 +76,12 @@ pub fn router_with<S: crate::api::DefaultApi>(
             MethodRouter::new()
                 .put(self::set_pet_labels::<S>)
                 .fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/plans",
+            MethodRouter::new()
+                .post(self::create_plan::<S>)
+                .fallback(method_not_allowed::<S>),
         );
     if let Some(path) = &config.openapi_path {
         let body = ::axum::body::Bytes::from(
@@ -218,6 +224,32 @@ async fn set_pet_labels<S: DefaultApi>(
         >(
             match response {
                 crate::models::SetPetLabelsResponse::NoContent => rt::empty(204),
+            },
+        )
+    };
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+}
+
+/// `POST /plans` (`createPlan`).
+async fn create_plan<S: DefaultApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let mut request = Incoming::new(request, &shared.config);
+    let result = async {
+        let body = request.json().await?;
+        let response = DefaultApi::create_plan(
+                &shared.api,
+                request.meta(),
+                CreatePlanRequest { body },
+            )
+            .await;
+        ::std::result::Result::Ok::<
+            _,
+            Problem,
+        >(
+            match response {
+                crate::models::CreatePlanResponse::Ok(body) => rt::json(200, &body),
             },
         )
     };
