@@ -96,8 +96,12 @@ impl WireApi for Echo {
     }
 
     async fn put_file(&self, _meta: &RequestMeta, request: wire_server::PutFileRequest) -> m::PutFileResponse {
-        if request.path.name == "missing" {
-            return m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) });
+        let problem = |status: u16| m::Problem { title: request.path.name.clone(), status: Some(status.into()) };
+        match request.path.name.as_str() {
+            "missing" => return m::PutFileResponse::NotFound(problem(404)),
+            "locked" => return m::PutFileResponse::Status4xx(423, problem(423)),
+            "broken" => return m::PutFileResponse::Default(503, problem(503)),
+            _ => {}
         }
         m::PutFileResponse::Ok(request.body)
     }
@@ -392,10 +396,20 @@ async fn binary_bodies_travel_as_bytes_and_problem_json_keeps_its_media_type() {
 
     let answer = server.client().wire().put_file("missing", b"x").await.expect("answers");
     assert_eq!(answer.headers["content-type"], "application/problem+json");
-    assert_eq!(
-        answer.value,
-        m::PutFileResponse::NotFound(m::Problem { title: "no such file".into(), status: Some(404) })
-    );
+    assert_eq!(answer.value, m::PutFileResponse::NotFound(m::Problem { title: "missing".into(), status: Some(404) }));
+}
+
+/// A status range and `default` keep the status that was sent, on both sides.
+#[tokio::test]
+async fn ranges_and_default_keep_their_status() {
+    let server = Server::start().await;
+    let problem = |title: &str, status: u16| m::Problem { title: title.into(), status: Some(status.into()) };
+    let answer = server.client().wire().put_file("locked", b"x").await.expect("answers");
+    assert_eq!(answer.value, m::PutFileResponse::Status4xx(423, problem("locked", 423)));
+    assert_eq!(answer.value.status(), 423);
+    let answer = server.client().wire().put_file("broken", b"x").await.expect("answers");
+    assert_eq!(answer.value, m::PutFileResponse::Default(503, problem("broken", 503)));
+    assert_eq!(answer.value.status(), 503);
 }
 
 /// Form bodies are typed from their schema (they were `&str` / `String`), each property in the

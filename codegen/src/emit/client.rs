@@ -572,17 +572,16 @@ fn decode(op: &Operation) -> TokenStream {
                 let code = proc_macro2::Literal::u16_unsuffixed(*code);
                 exact.push(quote! { #code => #value, });
             }
+            // Ranges and `default` keep the status the arm matched.
             Status::Range(digit) => {
-                let fields: Vec<TokenStream> =
-                    std::iter::once(quote!(response.status())).chain(body).chain(headers).collect();
+                let fields: Vec<TokenStream> = std::iter::once(quote!(status)).chain(body).chain(headers).collect();
                 let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
                 let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
-                ranges.push(quote! { #low..=#high => models::#ty::#variant(#(#fields),*), });
+                ranges.push(quote! { status @ #low..=#high => models::#ty::#variant(#(#fields),*), });
             }
             Status::Default => {
-                let fields: Vec<TokenStream> =
-                    std::iter::once(quote!(response.status())).chain(body).chain(headers).collect();
-                default = Some(quote! { _ => models::#ty::#variant(#(#fields),*), });
+                let fields: Vec<TokenStream> = std::iter::once(quote!(status)).chain(body).chain(headers).collect();
+                default = Some(quote! { status => models::#ty::#variant(#(#fields),*), });
             }
         }
     }

@@ -202,7 +202,7 @@ impl<'a> WireResource<'a> {
 
     /// `PUT /files/{name}`.
     ///
-    /// A binary body in, the same bytes out; an unknown name is a problem+json 404.
+    /// A binary body in, the same bytes out; an unknown name is a problem+json 404, and other refusals are a range and a default, which keep their status.
     ///
     /// Public: no credential is sent.
     pub async fn put_file(
@@ -224,7 +224,10 @@ impl<'a> WireResource<'a> {
         let value = match response.status() {
             200 => models::PutFileResponse::Ok(response.binary()?),
             404 => models::PutFileResponse::NotFound(response.json()?),
-            _ => return Err(response.undocumented()),
+            status @ 400..=499 => {
+                models::PutFileResponse::Status4xx(status, response.json()?)
+            }
+            status => models::PutFileResponse::Default(status, response.json()?),
         };
         Ok(response.decoded(value))
     }

@@ -343,6 +343,10 @@ pub enum PutFileResponse {
     Ok(::std::vec::Vec<u8>),
     /// 404: No such file.
     NotFound(Problem),
+    /// 4XX: Another refusal.
+    Status4xx(u16, Problem),
+    /// default: Anything else.
+    Default(u16, Problem),
 }
 
 impl PutFileResponse {
@@ -351,6 +355,8 @@ impl PutFileResponse {
         match self {
             Self::Ok(..) => 200,
             Self::NotFound(..) => 404,
+            Self::Status4xx(status, ..) => *status,
+            Self::Default(status, ..) => *status,
         }
     }
 

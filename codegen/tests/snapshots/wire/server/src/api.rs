@@ -180,7 +180,7 @@ pub trait WireApi: ApiBase {
 
     /// `PUT /files/{name}`
     ///
-    /// A binary body in, the same bytes out; an unknown name is a problem+json 404.
+    /// A binary body in, the same bytes out; an unknown name is a problem+json 404, and other refusals are a range and a default, which keep their status.
     fn put_file(
         &self,
         meta: &crate::support::RequestMeta,

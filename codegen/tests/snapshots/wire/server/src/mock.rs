@@ -176,6 +176,8 @@ impl crate::api::WireApi for Mock {
         static ANSWERS: &[mock::Answer] = &[
             mock::Answer::new("200", r#""#),
             mock::Answer::new("404", r#"{"title":"string","status":0}"#),
+            mock::Answer::new("4XX", r#"{"title":"string","status":0}"#),
+            mock::Answer::new("default", r#"{"title":"string","status":0}"#),
         ];
         mock::answer(
             meta,
@@ -185,6 +187,18 @@ impl crate::api::WireApi for Mock {
                     match pick.status() {
                         "200" => crate::models::PutFileResponse::Ok(pick.bytes()?),
                         "404" => crate::models::PutFileResponse::NotFound(pick.json()?),
+                        "4XX" => {
+                            crate::models::PutFileResponse::Status4xx(
+                                pick.code(),
+                                pick.json()?,
+                            )
+                        }
+                        "default" => {
+                            crate::models::PutFileResponse::Default(
+                                pick.code(),
+                                pick.json()?,
+                            )
+                        }
                         _ => return ::std::result::Result::Err(pick.undocumented()),
                     },
                 )

@@ -356,6 +356,12 @@ async fn put_file<S: WireApi>(
                 crate::models::PutFileResponse::NotFound(body) => {
                     rt::json_as(404, "application/problem+json", &body)
                 }
+                crate::models::PutFileResponse::Status4xx(status, body) => {
+                    rt::json_as(status, "application/problem+json", &body)
+                }
+                crate::models::PutFileResponse::Default(status, body) => {
+                    rt::json_as(status, "application/problem+json", &body)
+                }
             },
         )
     };
