@@ -159,7 +159,10 @@ fn variants_that_fix_a_property_are_tagged_by_it() {
     // One type per union: the tag is the enum's, not a one-value enum in each variant.
     let range: shapes::Range = serde_json::from_value(json!({"type": "range_from", "start": 3})).expect("parses");
     assert_eq!(range, shapes::Range::RangeFrom(shapes::RangeRangeFrom { start: 3 }));
-    assert_eq!(round_trip::<shapes::Range>(json!({"end": 9, "type": "range_to"})), json!({"type": "range_to", "end": 9}));
+    assert_eq!(
+        round_trip::<shapes::Range>(json!({"end": 9, "type": "range_to"})),
+        json!({"type": "range_to", "end": 9})
+    );
     assert_eq!(round_trip::<shapes::Range>(json!({"type": "full"})), json!({"type": "full"}));
     assert!(rejects::<shapes::Range>(json!({"type": "range", "end": 1})).contains("unknown variant"));
     rejects::<shapes::Range>(json!({"type": "range_to"}));
@@ -167,7 +170,10 @@ fn variants_that_fix_a_property_are_tagged_by_it() {
     // A declared discriminator over such variants works the same; a title names its variant.
     let step: shapes::Step = serde_json::from_value(json!({"kind": "rest", "minutes": 5})).expect("parses");
     assert_eq!(step, shapes::Step::Rest(shapes::StepRest { minutes: Some(5) }));
-    assert_eq!(round_trip::<shapes::Step>(json!({"kind": "walk", "distance": 1.5})), json!({"kind": "walk", "distance": 1.5}));
+    assert_eq!(
+        round_trip::<shapes::Step>(json!({"kind": "walk", "distance": 1.5})),
+        json!({"kind": "walk", "distance": 1.5})
+    );
     use support::Validate;
     assert!(shapes::Step::Rest(shapes::StepRest { minutes: Some(0) }).validate().is_err(), "variants are validated");
 }

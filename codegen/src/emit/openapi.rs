@@ -283,7 +283,8 @@ impl<'a> Describer<'a> {
                     // document describes the payload, tag included.
                     let schema = match (schema, &u.discriminator, variant.tags.first()) {
                         (RefOr::T(Schema::Object(mut object)), Some(d), Some(tag)) if !d.in_variants => {
-                            let tag = ObjectBuilder::new().schema_type(JsonType::String).enum_values(Some([tag.as_str()]));
+                            let tag =
+                                ObjectBuilder::new().schema_type(JsonType::String).enum_values(Some([tag.as_str()]));
                             object.properties.insert(d.property.clone(), RefOr::from(tag.build()));
                             object.required.push(d.property.clone());
                             RefOr::from(object)

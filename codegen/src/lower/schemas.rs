@@ -117,9 +117,7 @@ impl<'a> Lowerer<'a> {
         };
         // A fixed name or a left-out property makes this site's type unlike a plain lowering.
         let cached = site.fixed.is_none() && site.without.is_none();
-        if cached
-            && let Some(ty) = self.cache.get(&(site.pointer.clone(), view)).cloned()
-        {
+        if cached && let Some(ty) = self.cache.get(&(site.pointer.clone(), view)).cloned() {
             return self.decorate(schema, Lowered::of(ty));
         }
         for keyword in unchecked_keywords(schema) {
