@@ -45,12 +45,13 @@ pub fn emit(
     runtime: &super::runtime::Runtime,
     spec_label: &str,
 ) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    let checked = super::validate::Checked::of(&ir.types);
     let types: Vec<TokenStream> = ir
         .types
         .iter()
         .map(|def| {
             let ty = emit_type(def);
-            let validate = super::validate::validate_impl(def);
+            let validate = checked.validate_impl(def);
             quote! { #ty #validate }
         })
         .collect();
@@ -86,7 +87,7 @@ pub fn emit(
     let uses_chrono = uses(ir, &|ty| matches!(ty, Type::DateTime | Type::Date));
     let uses_uuid = uses(ir, &|ty| matches!(ty, Type::Uuid));
     let uses_bytes = uses(ir, &|ty| matches!(ty, Type::Bytes));
-    let operations = super::operations::emit(ir);
+    let operations = super::operations::emit(ir, &checked);
     // Large APIs get `types/` split into parts of TYPES_PER_PART (in name order, so a new schema
     // moves few types between parts), which keeps files reviewable; small ones keep one file.
     let allows = quote! {

@@ -4,6 +4,7 @@
 //! `params` module encodes and decodes), and the response enum (`<Op>Response`, one variant per
 //! documented status, each with its body type).
 
+use super::validate::Checked;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -16,7 +17,7 @@ use crate::ir::{
 use crate::naming::RustIdent;
 
 /// All operation types of the API.
-pub fn emit(ir: &Ir) -> TokenStream {
+pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
     // Query parameters that carry an API key are accepted by every query struct, though not
     // decoded: clients commonly attach a key to every request, and the query refuses unknowns.
     let credentials: Vec<TokenStream> = ir
@@ -29,7 +30,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
             _ => None,
         })
         .collect();
-    let items: Vec<TokenStream> = ir.operations.iter().map(|op| emit_operation(op, &credentials)).collect();
+    let items: Vec<TokenStream> = ir.operations.iter().map(|op| emit_operation(op, &credentials, checked)).collect();
     let rt = items.iter().any(super::uses_rt_alias).then(|| {
         quote!(
             use crate::support as rt;
@@ -63,7 +64,7 @@ fn param_field(param: &Param) -> Field {
     }
 }
 
-fn emit_operation(op: &Operation, credentials: &[TokenStream]) -> TokenStream {
+fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked) -> TokenStream {
     let title = format!(" `{}` — `{} {}`.", op.id, op.method, op.path);
     let mut items = Vec::new();
     for (location, name) in [
@@ -88,7 +89,7 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream]) -> TokenStream {
         }
         // Unknown query parameters are refused like unknown body fields; the `Cookie` header
         // carries whatever else the browser holds, so unknown cookies are left alone.
-        items.push(params_struct(name, &fields, &doc, location == ParamLocation::Query, &described));
+        items.push(params_struct(name, &fields, &doc, location == ParamLocation::Query, &described, checked));
     }
     items.push(response_enum(op, &title));
     for response in &op.responses {
@@ -118,7 +119,7 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream]) -> TokenStream {
                 })
                 .collect();
             let doc = format!(" Headers of the {} response of{title}", status_label(&response.status));
-            items.push(params_struct(name, &fields, &doc, false, &described));
+            items.push(params_struct(name, &fields, &doc, false, &described, checked));
         }
     }
     quote! { #(#items)* }
@@ -221,12 +222,13 @@ fn params_struct(
     doc: &str,
     deny_unknown: bool,
     described: &[TokenStream],
+    checked: &Checked,
 ) -> TokenStream {
     let ident = name.ident();
     let field_tokens = fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Text, None));
     let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
     let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
-    let validate = super::validate::impl_with(&ident, fields.iter().filter_map(super::validate::field_check).collect());
+    let validate = super::validate::impl_with(&ident, fields.iter().filter_map(|f| checked.field_check(f)).collect());
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -4,17 +4,118 @@
 //! empty impl (the trait's default finds nothing). Formats are not here: they are types, checked
 //! when parsed.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Constraints, Field, Presence, Type, TypeDef, TypeKind, UnknownFields, pattern_supported};
+use crate::naming::RustIdent;
 
-/// Whether a type can contain something with constraints (a named type might).
-fn reaches_named(ty: &Type) -> bool {
-    match ty {
-        Type::Named(_) => true,
-        Type::Array(inner) | Type::Map(inner) => reaches_named(inner),
-        _ => false,
+/// The named types whose validation checks something: a constraint of their own, or a field,
+/// item or variant of a type that does. A value of any other type is not visited: a
+/// `check.nested` call into an impl that checks nothing would be dead code.
+pub struct Checked(BTreeSet<RustIdent>);
+
+impl Checked {
+    /// Found by growing the set until no type joins it (a type joins when its impl, written
+    /// against the set so far, has a check), which also settles recursive types.
+    pub fn of(types: &[TypeDef]) -> Checked {
+        let mut checked = Checked(BTreeSet::new());
+        loop {
+            let joining: Vec<RustIdent> = types
+                .iter()
+                .filter(|def| !checked.0.contains(&def.name) && checked.checks(def).is_some_and(|c| !c.is_empty()))
+                .map(|def| def.name.clone())
+                .collect();
+            if joining.is_empty() {
+                return checked;
+            }
+            checked.0.extend(joining);
+        }
+    }
+
+    /// Whether a value of this type may hold something to check.
+    fn reaches(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Named(name) => self.0.contains(name),
+            Type::Array(inner) | Type::Map(inner) => self.reaches(inner),
+            _ => false,
+        }
+    }
+
+    /// The checks of a named type's impl, `None` for an alias (the aliased type's impl serves).
+    fn checks(&self, def: &TypeDef) -> Option<Vec<TokenStream>> {
+        Some(match &def.kind {
+            TypeKind::Struct(s) => {
+                let mut checks: Vec<TokenStream> = s.fields.iter().filter_map(|f| self.field_check(f)).collect();
+                checks.extend(
+                    s.dependent_required.iter().filter_map(|(trigger, required)| dependent_check(s, trigger, required)),
+                );
+                if let UnknownFields::Collect(ty) = &s.unknown_fields
+                    && self.reaches(ty)
+                {
+                    let field = additional_field_ident(s);
+                    checks.push(quote!(check.nested("", &self.#field);));
+                }
+                checks
+            }
+            TypeKind::Union(u) if u.variants.iter().any(|v| v.ty.as_ref().is_some_and(|ty| self.reaches(ty))) => {
+                let (visited, rest): (Vec<_>, Vec<_>) =
+                    u.variants.iter().partition(|v| v.ty.as_ref().is_some_and(|ty| self.reaches(ty)));
+                let visited: Vec<proc_macro2::Ident> = visited.iter().map(|v| v.name.ident()).collect();
+                match (visited.as_slice(), rest.is_empty()) {
+                    ([only], false) => vec![quote! { if let Self::#only(value) = self { check.nested("", value); } }],
+                    (_, true) => vec![quote! { match self { #(Self::#visited(value) => check.nested("", value),)* } }],
+                    (_, false) => {
+                        vec![quote! { match self { #(Self::#visited(value) => check.nested("", value),)* _ => {} } }]
+                    }
+                }
+            }
+            TypeKind::Newtype(ty) => self.reaches(ty).then(|| quote!(check.nested("", &self.0);)).into_iter().collect(),
+            TypeKind::Alias(_) => return None,
+            TypeKind::Union(_) | TypeKind::Enum(_) => Vec::new(),
+        })
+    }
+
+    /// The check of one field of `self`, or nothing when it has nothing to check. The
+    /// runtime's `Present` sees through `Option` and `Nullable`, so every presence passes
+    /// `&self.field`; a box holds a named type, which `Box`'s impl hands on to.
+    pub fn field_check(&self, field: &Field) -> Option<TokenStream> {
+        let name = field.name.ident();
+        self.value_check(&field.wire_name, quote!(&self.#name), &field.ty, &field.constraints)
+    }
+
+    /// The `Checker` call for one value (`value`: a reference to it, whatever its presence)
+    /// named `wire` (empty for the value itself), or nothing when it has nothing to check.
+    fn value_check(&self, wire: &str, value: TokenStream, ty: &Type, constraints: &Constraints) -> Option<TokenStream> {
+        // Strings and numbers in an array, with constraints of their own: the list's checks,
+        // then each item's.
+        if let (Type::Array(item), Some(items)) = (ty, &constraints.items)
+            && let Some(item_limits) = limits(item, items)
+        {
+            let each = match **item {
+                Type::String | Type::Email => quote!(check.each_text(#wire, #value, #item_limits);),
+                _ => quote!(check.each_number(#wire, #value, #item_limits);),
+            };
+            let list = limits(ty, constraints).map(|limits| quote!(check.items(#wire, #value, #limits);));
+            return Some(quote!(#list #each));
+        }
+        match (limits(ty, constraints), ty) {
+            (Some(limits), Type::String | Type::Email) => Some(quote!(check.text(#wire, #value, #limits);)),
+            (Some(limits), Type::Integer(_) | Type::Float(_)) => Some(quote!(check.number(#wire, #value, #limits);)),
+            (Some(limits), Type::Array(_)) => Some(quote!(check.items(#wire, #value, #limits);)),
+            _ if self.reaches(ty) => Some(quote!(check.nested(#wire, #value);)),
+            _ => None,
+        }
+    }
+
+    /// `impl Validate` for a named type (nothing for an alias).
+    pub fn validate_impl(&self, def: &TypeDef) -> TokenStream {
+        match self.checks(def) {
+            Some(checks) => impl_with(&def.name.ident(), checks),
+            None => TokenStream::new(),
+        }
     }
 }
 
@@ -71,43 +172,6 @@ fn limits(ty: &Type, c: &Constraints) -> Option<TokenStream> {
     (!calls.is_empty()).then(|| quote!(&rt::Limits::NONE #(#calls)*))
 }
 
-/// The `Checker` call for one value (`value`: a reference to it, whatever its presence) named
-/// `wire` (empty for the value itself), or nothing when it has nothing to check.
-fn value_check(wire: &str, value: TokenStream, ty: &Type, constraints: &Constraints) -> Option<TokenStream> {
-    // Strings and numbers in an array, with constraints of their own: the list's checks, then
-    // each item's.
-    if let (Type::Array(item), Some(items)) = (ty, &constraints.items)
-        && let Some(item_limits) = limits(item, items)
-    {
-        let each = match **item {
-            Type::String | Type::Email => quote!(check.each_text(#wire, #value, #item_limits);),
-            _ => quote!(check.each_number(#wire, #value, #item_limits);),
-        };
-        let list = limits(ty, constraints).map(|limits| quote!(check.items(#wire, #value, #limits);));
-        return Some(quote!(#list #each));
-    }
-    match (limits(ty, constraints), ty) {
-        (Some(limits), Type::String | Type::Email) => Some(quote!(check.text(#wire, #value, #limits);)),
-        (Some(limits), Type::Integer(_) | Type::Float(_)) => Some(quote!(check.number(#wire, #value, #limits);)),
-        (Some(limits), Type::Array(_)) => Some(quote!(check.items(#wire, #value, #limits);)),
-        _ if reaches_named(ty) => Some(quote!(check.nested(#wire, #value);)),
-        _ => None,
-    }
-}
-
-/// The check of one field of `self`, or nothing when it has nothing to check. The runtime's
-/// `Present` sees through `Option` and `Nullable`, so every presence passes `&self.field`.
-pub fn field_check(field: &Field) -> Option<TokenStream> {
-    let name = field.name.ident();
-    let value = quote!(&self.#name);
-    let wire = &field.wire_name;
-    if field.boxed {
-        // Boxing breaks a cycle of named types, so the box holds a type with its own impl.
-        return Some(quote!(check.nested(#wire, #value);));
-    }
-    value_check(wire, value, &field.ty, &field.constraints)
-}
-
 /// `impl Validate for Name` with the given checks (each using `check`); `rt` names the
 /// runtime's models module in every file that holds such impls.
 pub fn impl_with(name: &proc_macro2::Ident, checks: Vec<TokenStream>) -> TokenStream {
@@ -145,44 +209,6 @@ fn dependent_check(s: &crate::ir::Struct, trigger: &str, required: &[String]) ->
     }
     let present = presence(field(trigger)?).unwrap_or_else(|| quote!(true));
     Some(quote!(check.dependent(#trigger, #present, &[#(#optional),*]);))
-}
-
-/// `impl Validate` for a named type.
-pub fn validate_impl(def: &TypeDef) -> TokenStream {
-    let name = def.name.ident();
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            let mut checks: Vec<TokenStream> = s.fields.iter().filter_map(field_check).collect();
-            checks.extend(
-                s.dependent_required.iter().filter_map(|(trigger, required)| dependent_check(s, trigger, required)),
-            );
-            if let UnknownFields::Collect(ty) = &s.unknown_fields
-                && reaches_named(ty)
-            {
-                let field = additional_field_ident(s);
-                checks.push(quote!(check.nested("", &self.#field);));
-            }
-            impl_with(&name, checks)
-        }
-        TypeKind::Union(u) if u.variants.iter().any(|v| v.ty.as_ref().is_some_and(reaches_named)) => {
-            let arms = u.variants.iter().map(|v| {
-                let variant = v.name.ident();
-                match &v.ty {
-                    Some(ty) if reaches_named(ty) => quote! { Self::#variant(value) => check.nested("", value), },
-                    Some(_) => quote! { Self::#variant(_) => {} },
-                    None => quote! { Self::#variant => {} },
-                }
-            });
-            impl_with(&name, vec![quote! { match self { #(#arms)* } }])
-        }
-        TypeKind::Newtype(ty) => {
-            let checks = reaches_named(ty).then(|| quote!(check.nested("", &self.0);));
-            impl_with(&name, checks.into_iter().collect())
-        }
-        // Aliases are covered by the impls of what they alias.
-        TypeKind::Alias(_) => TokenStream::new(),
-        TypeKind::Union(_) | TypeKind::Enum(_) => impl_with(&name, Vec::new()),
-    }
 }
 
 /// The name of the catch-all map field of a struct, as the struct emitter chose it.

@@ -511,7 +511,6 @@ impl rt::Validate for GetUsersQuery {
         check.items("role", &self.role, &rt::Limits::NONE.max_items(10));
         check.items("id", &self.id, &rt::Limits::NONE.max_items(100));
         check.each_text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
-        check.nested("order", &self.order);
         check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
         check
             .number(

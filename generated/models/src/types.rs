@@ -30,11 +30,7 @@ pub struct AdminAuthRes {
 
 ::openapi_runtime::json_object!(AdminAuthRes);
 
-impl rt::Validate for AdminAuthRes {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("user", &self.user);
-    }
-}
+impl rt::Validate for AdminAuthRes {}
 
 /// Bearer Token Response
 ///
@@ -81,7 +77,6 @@ impl rt::Validate for AdminCreateUserRequest {
         check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
         check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
         check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check.nested("role", &self.role);
         check
             .text(
                 "password",
@@ -111,11 +106,7 @@ pub struct AdminDeleteUserRes {
 
 ::openapi_runtime::json_object!(AdminDeleteUserRes);
 
-impl rt::Validate for AdminDeleteUserRes {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("object", &self.object);
-    }
-}
+impl rt::Validate for AdminDeleteUserRes {}
 
 /// The type of the deleted object.
 ///
@@ -179,11 +170,7 @@ pub struct AdminInviteDeleteRes {
 
 ::openapi_runtime::json_object!(AdminInviteDeleteRes);
 
-impl rt::Validate for AdminInviteDeleteRes {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("object", &self.object);
-    }
-}
+impl rt::Validate for AdminInviteDeleteRes {}
 
 /// The type of the deleted object.
 ///
@@ -239,11 +226,7 @@ pub struct AdminListInvitesRes {
 
 ::openapi_runtime::json_object!(AdminListInvitesRes);
 
-impl rt::Validate for AdminListInvitesRes {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("invites", &self.invites);
-    }
-}
+impl rt::Validate for AdminListInvitesRes {}
 
 /// Login Request
 ///
@@ -346,7 +329,6 @@ pub struct AdminPostInvitesReq {
 impl rt::Validate for AdminPostInvitesReq {
     fn check(&self, check: &mut rt::Checker<'_>) {
         check.text("user", &self.user, &rt::Limits::NONE.max_length(254));
-        check.nested("role", &self.role);
     }
 }
 
@@ -445,7 +427,6 @@ impl rt::Validate for AdminUpdateUserRequest {
     fn check(&self, check: &mut rt::Checker<'_>) {
         check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
         check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check.nested("role", &self.role);
         check
             .text(
                 "api_token",
@@ -466,11 +447,7 @@ pub struct AdminUserRes {
 
 ::openapi_runtime::json_object!(AdminUserRes);
 
-impl rt::Validate for AdminUserRes {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("user", &self.user);
-    }
-}
+impl rt::Validate for AdminUserRes {}
 
 /// User List Response
 ///
@@ -492,7 +469,6 @@ pub struct AdminUsersListRes {
 
 impl rt::Validate for AdminUsersListRes {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("users", &self.users);
         check.number("count", &self.count, &rt::Limits::NONE.minimum(0.0));
         check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
         check.number("limit", &self.limit, &rt::Limits::NONE.minimum(1.0));
@@ -519,12 +495,7 @@ pub struct Error {
 
 ::openapi_runtime::json_object!(Error);
 
-impl rt::Validate for Error {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("type", &self.r#type);
-        check.nested("code", &self.code);
-    }
-}
+impl rt::Validate for Error {}
 
 /// A slug for the class of error, when there is one.
 ///
@@ -790,11 +761,7 @@ pub struct Invite {
 
 ::openapi_runtime::json_object!(Invite);
 
-impl rt::Validate for Invite {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("role", &self.role);
-    }
-}
+impl rt::Validate for Invite {}
 
 /// Multiple Errors
 ///
@@ -815,11 +782,7 @@ pub struct MultipleErrors {
 
 ::openapi_runtime::json_object!(MultipleErrors);
 
-impl rt::Validate for MultipleErrors {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("errors", &self.errors);
-    }
-}
+impl rt::Validate for MultipleErrors {}
 
 /// User
 ///
@@ -853,11 +816,7 @@ pub struct User {
 
 ::openapi_runtime::json_object!(User);
 
-impl rt::Validate for User {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("role", &self.role);
-    }
-}
+impl rt::Validate for User {}
 
 /// User Role
 ///

@@ -229,11 +229,7 @@ pub struct RouterQuery {
     pub vec: ::std::option::Option<::std::vec::Vec<Operator>>,
 }
 
-impl rt::Validate for RouterQuery {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("Vec", &self.vec);
-    }
-}
+impl rt::Validate for RouterQuery {}
 
 impl rt::Params for RouterQuery {
     const PARAMS: &'static [rt::Param] = &[

@@ -58,7 +58,6 @@ impl rt::Validate for Bounded {
             );
         check.items("tags", &self.tags, &rt::Limits::NONE.min_items(3));
         check.each_text("tags", &self.tags, &rt::Limits::NONE.max_length(8));
-        check.nested("level", &self.level);
         check
             .text(
                 "sku",
@@ -161,14 +160,7 @@ pub enum Event {
     Deleted(Deleted),
 }
 
-impl rt::Validate for Event {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        match self {
-            Self::Created(value) => check.nested("", value),
-            Self::Deleted(value) => check.nested("", value),
-        }
-    }
-}
+impl rt::Validate for Event {}
 
 /// Every combination of required and nullable.
 ///
@@ -219,7 +211,6 @@ impl rt::Validate for Fields {
         check.items("scores", &self.scores, &rt::Limits::NONE.max_items(3));
         check.each_number("scores", &self.scores, &rt::Limits::NONE.minimum(0.0));
         check.each_text("labels", &self.labels, &rt::Limits::NONE.min_length(1));
-        check.nested("inline", &self.inline);
     }
 }
 
@@ -234,11 +225,7 @@ pub struct FieldsInline {
 
 ::openapi_runtime::json_object!(FieldsInline);
 
-impl rt::Validate for FieldsInline {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("mode", &self.mode);
-    }
-}
+impl rt::Validate for FieldsInline {}
 
 /// Generated from `#/components/schemas/Fields/properties/inline/properties/mode`.
 #[derive(
@@ -371,11 +358,7 @@ impl rt::Validate for Money {
 #[serde(transparent)]
 pub struct Nested(pub ::std::vec::Vec<Nested>);
 
-impl rt::Validate for Nested {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("", &self.0);
-    }
-}
+impl rt::Validate for Nested {}
 
 /// Optional fields with defaults, which apply when the JSON leaves them out.
 ///
@@ -423,11 +406,7 @@ impl Paging {
     }
 }
 
-impl rt::Validate for Paging {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("order", &self.order);
-    }
-}
+impl rt::Validate for Paging {}
 
 /// Generated from `#/components/schemas/Paging/properties/order`.
 #[derive(
@@ -500,7 +479,6 @@ pub struct Pet {
 
 impl rt::Validate for Pet {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("kind", &self.kind);
         check.nested("price", &self.price);
     }
 }
@@ -532,7 +510,6 @@ pub struct PetRequest {
 
 impl rt::Validate for PetRequest {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("kind", &self.kind);
         check.nested("price", &self.price);
     }
 }
@@ -599,8 +576,6 @@ pub struct Plan {
 
 impl rt::Validate for Plan {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("range", &self.range);
-        check.nested("phase", &self.phase);
         check.nested("step", &self.step);
     }
 }
@@ -633,15 +608,7 @@ pub enum Range {
     Full,
 }
 
-impl rt::Validate for Range {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        match self {
-            Self::RangeTo(value) => check.nested("", value),
-            Self::RangeFrom(value) => check.nested("", value),
-            Self::Full => {}
-        }
-    }
-}
+impl rt::Validate for Range {}
 
 /// From `start` on.
 ///
@@ -729,14 +696,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-impl rt::Validate for Shape {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        match self {
-            Self::Circle(value) => check.nested("", value),
-            Self::Square(value) => check.nested("", value),
-        }
-    }
-}
+impl rt::Validate for Shape {}
 
 /// Generated from `#/components/schemas/Square`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -764,9 +724,8 @@ pub enum Step {
 
 impl rt::Validate for Step {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        match self {
-            Self::Walk(value) => check.nested("", value),
-            Self::Rest(value) => check.nested("", value),
+        if let Self::Rest(value) = self {
+            check.nested("", value);
         }
     }
 }
@@ -832,12 +791,7 @@ pub struct Tree {
 
 ::openapi_runtime::json_object!(Tree);
 
-impl rt::Validate for Tree {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("left", &self.left);
-        check.nested("children", &self.children);
-    }
-}
+impl rt::Validate for Tree {}
 
 /// Generated from `#/paths/~1pets~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -28,12 +28,7 @@ pub struct PathStylesPath {
     pub object: Color,
 }
 
-impl rt::Validate for PathStylesPath {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("matrix", &self.matrix);
-        check.nested("object", &self.object);
-    }
-}
+impl rt::Validate for PathStylesPath {}
 
 impl rt::Params for PathStylesPath {
     const PARAMS: &'static [rt::Param] = &[
@@ -110,10 +105,6 @@ pub struct QueryStylesQuery {
 
 impl rt::Validate for QueryStylesQuery {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("status", &self.status);
-        check.nested("filter", &self.filter);
-        check.nested("color", &self.color);
-        check.nested("where", &self.r#where);
         check.number("limit", &self.limit, &rt::Limits::NONE.maximum(100.0));
     }
 }
@@ -173,11 +164,7 @@ pub struct ExplodedObjectQuery {
     pub point: ::std::option::Option<ExplodedObjectPoint>,
 }
 
-impl rt::Validate for ExplodedObjectQuery {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("point", &self.point);
-    }
-}
+impl rt::Validate for ExplodedObjectQuery {}
 
 impl rt::Params for ExplodedObjectQuery {
     const PARAMS: &'static [rt::Param] = &[
@@ -220,11 +207,7 @@ pub struct HeaderStylesHeaders {
     pub x_color: ::std::option::Option<Color>,
 }
 
-impl rt::Validate for HeaderStylesHeaders {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.nested("X-Color", &self.x_color);
-    }
-}
+impl rt::Validate for HeaderStylesHeaders {}
 
 impl rt::Params for HeaderStylesHeaders {
     const PARAMS: &'static [rt::Param] = &[
