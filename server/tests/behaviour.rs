@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use admin_api_client::models::support::{Email, Nullable};
 use admin_api_client::models::{self as m};
-use admin_api_client::{Client, Error};
+use admin_api_client::{Client, Error, OperationResponse};
 use admin_server::notify::Delivery;
 use admin_server::{App, Config, MemoryNotifier, Store};
 use serde_json::json;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use admin_api_client::models::{self as m, support::Email};
-use admin_api_client::{Client, Error, Scheme};
+use admin_api_client::{Client, Error, OperationResponse, Scheme};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};

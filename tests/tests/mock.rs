@@ -5,8 +5,8 @@
 
 use std::net::SocketAddr;
 
-use admin_api_client::Client;
 use admin_api_client::models as m;
+use admin_api_client::{Client, OperationResponse};
 use admin_api_server::mock::Mock;
 use contract_tests::examples::deref;
 use contract_tests::load_spec_json;

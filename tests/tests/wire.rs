@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use wire_client::Client;
+use wire_client::{Client, OperationResponse};
 use wire_server::models as m;
 use wire_server::{ApiBase, Credential, Problem, RequestMeta, Unavailable, WireApi};
 

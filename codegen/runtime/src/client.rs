@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 pub use crate::multipart::Part as MultipartPart;
 use crate::params;
 pub use crate::params::{Param, Params, Shape, Style};
+pub use crate::response::OperationResponse;
 pub use crate::security::{Carrier, Scheme};
 
 /// One operation of the API, as the generated client describes it.

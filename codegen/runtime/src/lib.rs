@@ -6,8 +6,9 @@
 //!
 //! - [`models`] (always): [`Nullable`](models::Nullable) for optional fields that may be `null`,
 //!   [`Email`](models::Email), the [`Validate`](models::Validate) trait with its
-//!   [`Checker`](models::Checker), and [`json_object!`] which makes a derived struct accept only
-//!   JSON objects;
+//!   [`Checker`](models::Checker), [`json_object!`] which makes a derived struct accept only
+//!   JSON objects, and [`OperationResponse`](models::OperationResponse), the status of every
+//!   response enum;
 //! - [`params`] (always): how path, query, header and cookie parameters are written and read in
 //!   every OpenAPI style, shared by both sides;
 //! - [`server`] (feature `server`): what generated axum routers call to read, authenticate and
@@ -31,6 +32,7 @@ pub mod multipart;
 mod nullable;
 mod object;
 pub mod params;
+mod response;
 #[cfg(any(feature = "server", feature = "client"))]
 mod security;
 mod validate;
@@ -54,6 +56,7 @@ pub mod models {
     pub use crate::nullable::{Nullable, deserialize_some, json_default, json_default_nullable};
     pub use crate::object::{FromObject, deserialize_object, serialize_tagged};
     pub use crate::params::{Param, Params, Shape, Style};
+    pub use crate::response::OperationResponse;
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;
     pub use crate::validate::{Checker, Limits, Number, Present, Validate, Violation};

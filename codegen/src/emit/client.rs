@@ -56,7 +56,7 @@ pub fn emit(
         pub use ::openapi_runtime::client as support;
         pub use client::*;
         pub use resources::*;
-        pub use support::{ApiResponse, ApiResult, Error};
+        pub use support::{ApiResponse, ApiResult, Error, OperationResponse};
 
         /// The models crate the client speaks.
         pub mod models {
@@ -628,6 +628,8 @@ fn example_code(ir: &Ir, crate_ident: &proc_macro2::Ident) -> Result<Option<Stri
         }
     });
     let example = quote! {
+        use #crate_ident::OperationResponse as _;
+
         async fn example() -> Result<(), #crate_ident::Error> {
             let client = #crate_ident::Client::builder("http://localhost:9000") #credential .max_retries(3).build()?;
             let response = client.#accessor().#method().await?;

@@ -309,17 +309,11 @@ fn response_enum(op: &Operation, title: &str) -> TokenStream {
             #(#variants)*
         }
 
-        impl #ident {
-            /// The HTTP status code.
-            pub fn status(&self) -> u16 {
+        impl rt::OperationResponse for #ident {
+            fn status(&self) -> u16 {
                 match self {
                     #(#status_arms)*
                 }
-            }
-
-            /// Whether the status is 2xx.
-            pub fn is_success(&self) -> bool {
-                (200..300).contains(&self.status())
             }
         }
     }

@@ -43,6 +43,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("src/nullable.rs", include_str!("../../runtime/src/nullable.rs")),
     ("src/object.rs", include_str!("../../runtime/src/object.rs")),
     ("src/params.rs", include_str!("../../runtime/src/params.rs")),
+    ("src/response.rs", include_str!("../../runtime/src/response.rs")),
     ("src/roundtrip.rs", include_str!("../../runtime/src/roundtrip.rs")),
     ("src/security.rs", include_str!("../../runtime/src/security.rs")),
     ("src/server.rs", include_str!("../../runtime/src/server.rs")),

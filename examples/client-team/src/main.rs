@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use admin_api_client::models::{self as m, support::Email};
-use admin_api_client::Client;
+use admin_api_client::{Client, OperationResponse};
 
 async fn run(args: &[String]) -> Result<(), String> {
     let url = std::env::var("ADMIN_API_URL").unwrap_or_else(|_| "http://127.0.0.1:9000".into());

@@ -9,6 +9,8 @@
 //! # Example
 //!
 //! ```no_run
+//! use admin_api_client::OperationResponse as _;
+//!
 //! async fn example() -> Result<(), admin_api_client::Error> {
 //!     let client = admin_api_client::Client::builder("http://localhost:9000")
 //!         .api_token("my-credential")
@@ -32,7 +34,7 @@ mod resources;
 pub use ::openapi_runtime::client as support;
 pub use client::*;
 pub use resources::*;
-pub use support::{ApiResponse, ApiResult, Error};
+pub use support::{ApiResponse, ApiResult, Error, OperationResponse};
 
 /// The models crate the client speaks.
 pub mod models {

@@ -31,20 +31,14 @@ pub enum GetAuthResponse {
     ServiceUnavailable(Error),
 }
 
-impl GetAuthResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetAuthResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -65,9 +59,8 @@ pub enum PostAuthResponse {
     InternalServerError(Error),
 }
 
-impl PostAuthResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostAuthResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -75,11 +68,6 @@ impl PostAuthResponse {
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -128,20 +116,14 @@ pub enum DeleteAuthResponse {
     ServiceUnavailable(Error),
 }
 
-impl DeleteAuthResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for DeleteAuthResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -177,9 +159,8 @@ pub enum PostTokenResponse {
     InternalServerError(Error),
 }
 
-impl PostTokenResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostTokenResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -187,11 +168,6 @@ impl PostTokenResponse {
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -225,20 +201,14 @@ pub enum GetInvitesResponse {
     ServiceUnavailable(Error),
 }
 
-impl GetInvitesResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetInvitesResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -263,9 +233,8 @@ pub enum PostInvitesResponse {
     ServiceUnavailable(Error),
 }
 
-impl PostInvitesResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostInvitesResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -274,11 +243,6 @@ impl PostInvitesResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -301,9 +265,8 @@ pub enum PostInvitesInviteAcceptResponse {
     InternalServerError(Error),
 }
 
-impl PostInvitesInviteAcceptResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostInvitesInviteAcceptResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -311,11 +274,6 @@ impl PostInvitesInviteAcceptResponse {
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -378,9 +336,8 @@ pub enum DeleteInvitesInviteResponse {
     ServiceUnavailable(Error),
 }
 
-impl DeleteInvitesInviteResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for DeleteInvitesInviteResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -389,11 +346,6 @@ impl DeleteInvitesInviteResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -441,9 +393,8 @@ pub enum PostInvitesInviteResendResponse {
     ServiceUnavailable(Error),
 }
 
-impl PostInvitesInviteResendResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostInvitesInviteResendResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -452,11 +403,6 @@ impl PostInvitesInviteResendResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -554,9 +500,8 @@ pub enum GetUsersResponse {
     ServiceUnavailable(Error),
 }
 
-impl GetUsersResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetUsersResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -564,11 +509,6 @@ impl GetUsersResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -593,9 +533,8 @@ pub enum PostUsersResponse {
     ServiceUnavailable(Error),
 }
 
-impl PostUsersResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostUsersResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -604,11 +543,6 @@ impl PostUsersResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -629,20 +563,14 @@ pub enum PostUsersUserPasswordTokenResponse {
     InternalServerError(Error),
 }
 
-impl PostUsersUserPasswordTokenResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostUsersUserPasswordTokenResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -678,20 +606,14 @@ pub enum PostUsersUserPasswordResponse {
     InternalServerError(Error),
 }
 
-impl PostUsersUserPasswordResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostUsersUserPasswordResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -750,9 +672,8 @@ pub enum GetUsersUserResponse {
     ServiceUnavailable(Error),
 }
 
-impl GetUsersUserResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetUsersUserResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -761,11 +682,6 @@ impl GetUsersUserResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -809,9 +725,8 @@ pub enum PostUsersUserResponse {
     ServiceUnavailable(Error),
 }
 
-impl PostUsersUserResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostUsersUserResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -820,11 +735,6 @@ impl PostUsersUserResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -868,9 +778,8 @@ pub enum DeleteUsersUserResponse {
     ServiceUnavailable(Error),
 }
 
-impl DeleteUsersUserResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for DeleteUsersUserResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
@@ -879,10 +788,5 @@ impl DeleteUsersUserResponse {
             Self::InternalServerError(..) => 500,
             Self::ServiceUnavailable(..) => 503,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }

@@ -9,6 +9,8 @@
 //! # Example
 //!
 //! ```no_run
+//! use naming_client::OperationResponse as _;
+//!
 //! async fn example() -> Result<(), naming_client::Error> {
 //!     let client = naming_client::Client::builder("http://localhost:9000")
 //!         .max_retries(3)
@@ -31,7 +33,7 @@ mod resources;
 pub use ::openapi_runtime::client as support;
 pub use client::*;
 pub use resources::*;
-pub use support::{ApiResponse, ApiResult, Error};
+pub use support::{ApiResponse, ApiResult, Error, OperationResponse};
 
 /// The models crate the client speaks.
 pub mod models {

@@ -133,19 +133,13 @@ pub enum NewResponse2 {
     Unauthorized(Error),
 }
 
-impl NewResponse2 {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for NewResponse2 {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -180,19 +174,13 @@ pub enum WithHeaderResponse {
     Unauthorized(Error),
 }
 
-impl WithHeaderResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for WithHeaderResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Created(..) => 201,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -205,18 +193,12 @@ pub enum AuthenticateResponse {
     BadRequest(Error),
 }
 
-impl AuthenticateResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for AuthenticateResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -249,19 +231,13 @@ pub enum RouterResponse {
     Unauthorized(Error),
 }
 
-impl RouterResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for RouterResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -276,19 +252,13 @@ pub enum ErrorBodyResponse {
     Unauthorized(Error),
 }
 
-impl ErrorBodyResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for ErrorBodyResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -315,19 +285,13 @@ pub enum CallResponse {
     Unauthorized(Error),
 }
 
-impl CallResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for CallResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -354,19 +318,13 @@ pub enum BuildResponse {
     Unauthorized(Error),
 }
 
-impl BuildResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for BuildResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -393,19 +351,13 @@ pub enum HeadersResponse {
     Unauthorized(Error),
 }
 
-impl HeadersResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for HeadersResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -432,19 +384,13 @@ pub enum BaseUrlResponse {
     Unauthorized(Error),
 }
 
-impl BaseUrlResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for BaseUrlResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -471,19 +417,13 @@ pub enum TraitResponse {
     Unauthorized(Error),
 }
 
-impl TraitResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for TraitResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -510,19 +450,13 @@ pub enum ApiResponse {
     Unauthorized(Error),
 }
 
-impl ApiResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for ApiResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -549,19 +483,13 @@ pub enum DefaultResponse {
     Unauthorized(Error),
 }
 
-impl DefaultResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for DefaultResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -588,18 +516,12 @@ pub enum IntoResponse {
     Unauthorized(Error),
 }
 
-impl IntoResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for IntoResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }

@@ -16,7 +16,7 @@ mod resources;
 pub use ::openapi_runtime::client as support;
 pub use client::*;
 pub use resources::*;
-pub use support::{ApiResponse, ApiResult, Error};
+pub use support::{ApiResponse, ApiResult, Error, OperationResponse};
 
 /// The models crate the client speaks.
 pub mod models {

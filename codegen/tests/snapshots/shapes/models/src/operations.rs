@@ -23,17 +23,11 @@ pub enum CreatePetResponse {
     Created(Pet),
 }
 
-impl CreatePetResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for CreatePetResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Created(..) => 201,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -56,17 +50,11 @@ pub enum UpdatePetResponse {
     Ok(Pet),
 }
 
-impl UpdatePetResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for UpdatePetResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -107,17 +95,11 @@ pub enum PutNoteResponse {
     NoContent,
 }
 
-impl PutNoteResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PutNoteResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -140,17 +122,11 @@ pub enum SetPetLabelsResponse {
     NoContent,
 }
 
-impl SetPetLabelsResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for SetPetLabelsResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::NoContent => 204,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -161,16 +137,10 @@ pub enum CreatePlanResponse {
     Ok(Plan),
 }
 
-impl CreatePlanResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for CreatePlanResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }

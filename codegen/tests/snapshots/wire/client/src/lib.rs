@@ -9,6 +9,8 @@
 //! # Example
 //!
 //! ```no_run
+//! use wire_client::OperationResponse as _;
+//!
 //! async fn example() -> Result<(), wire_client::Error> {
 //!     let client = wire_client::Client::builder("http://localhost:9000")
 //!         .oauth("my-credential")
@@ -32,7 +34,7 @@ mod resources;
 pub use ::openapi_runtime::client as support;
 pub use client::*;
 pub use resources::*;
-pub use support::{ApiResponse, ApiResult, Error};
+pub use support::{ApiResponse, ApiResult, Error, OperationResponse};
 
 /// The models crate the client speaks.
 pub mod models {

@@ -59,17 +59,11 @@ pub enum PathStylesResponse {
     Ok(::serde_json::Value),
 }
 
-impl PathStylesResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PathStylesResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -141,17 +135,11 @@ pub enum QueryStylesResponse {
     Ok(::serde_json::Value),
 }
 
-impl QueryStylesResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for QueryStylesResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -179,17 +167,11 @@ pub enum ExplodedObjectResponse {
     Ok(::serde_json::Value),
 }
 
-impl ExplodedObjectResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for ExplodedObjectResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -244,17 +226,11 @@ pub enum HeaderStylesResponse {
     Ok(::serde_json::Value, HeaderStylesOkHeaders),
 }
 
-impl HeaderStylesResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for HeaderStylesResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -293,17 +269,11 @@ pub enum GetDayResponse {
     Ok(::serde_json::Value),
 }
 
-impl GetDayResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetDayResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -332,20 +302,14 @@ pub enum PutFileResponse {
     Default(u16, Problem),
 }
 
-impl PutFileResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PutFileResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::NotFound(..) => 404,
             Self::Status4xx(status, ..) => *status,
             Self::Default(status, ..) => *status,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -356,17 +320,11 @@ pub enum PostFormResponse {
     Ok(::serde_json::Value),
 }
 
-impl PostFormResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostFormResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -377,17 +335,11 @@ pub enum PostUploadResponse {
     Ok(::serde_json::Value),
 }
 
-impl PostUploadResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostUploadResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -398,17 +350,11 @@ pub enum PostEitherResponse {
     Ok(::serde_json::Value),
 }
 
-impl PostEitherResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for PostEitherResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -432,17 +378,11 @@ pub enum GetEncodedResponse {
     Ok(::serde_json::Value),
 }
 
-impl GetEncodedResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetEncodedResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -472,18 +412,12 @@ pub enum GetValidatedResponse {
     UnprocessableEntity(Problem),
 }
 
-impl GetValidatedResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetValidatedResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::UnprocessableEntity(..) => 422,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
 
@@ -496,17 +430,11 @@ pub enum GetScopedResponse {
     Unauthorized(Problem),
 }
 
-impl GetScopedResponse {
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
+impl rt::OperationResponse for GetScopedResponse {
+    fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
             Self::Unauthorized(..) => 401,
         }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status())
     }
 }
