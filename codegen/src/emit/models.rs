@@ -485,7 +485,8 @@ fn emit_enum(name: &RustIdent, e: &Enum, doc: TokenStream) -> TokenStream {
     let default = e.default.is_some().then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
         pub enum #ident {
             #(#variants)*
         }

@@ -111,19 +111,8 @@ impl rt::Validate for AdminDeleteUserRes {}
 /// The type of the deleted object.
 ///
 /// Generated from `#/components/schemas/AdminDeleteUserRes/properties/object`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum AdminDeleteUserResObject {
     #[default]
     #[serde(rename = "user")]
@@ -175,19 +164,8 @@ impl rt::Validate for AdminInviteDeleteRes {}
 /// The type of the deleted object.
 ///
 /// Generated from `#/components/schemas/AdminInviteDeleteRes/properties/object`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum AdminInviteDeleteResObject {
     #[default]
     #[serde(rename = "invite")]
@@ -500,18 +478,8 @@ impl rt::Validate for Error {}
 /// A slug for the class of error, when there is one.
 ///
 /// Generated from `#/components/schemas/Error/properties/code`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum ErrorCode {
     #[serde(rename = "invalid_state_error")]
     InvalidStateError,
@@ -554,18 +522,8 @@ impl rt::Validate for ErrorCode {}
 /// A slug for the kind of error.
 ///
 /// Generated from `#/components/schemas/Error/properties/type`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum ErrorType {
     #[serde(rename = "QueryRunnerAlreadyReleasedError")]
     QueryRunnerAlreadyReleasedError,
@@ -650,19 +608,8 @@ impl ::std::fmt::Display for ErrorType {
 impl rt::Validate for ErrorType {}
 
 /// Generated from `#/paths/~1admin~1users/get/parameters/6`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum GetUsersOrder {
     #[serde(rename = "created_at")]
     CreatedAt,
@@ -823,19 +770,8 @@ impl rt::Validate for User {}
 /// The role of an admin user. Roles grant no different privileges.
 ///
 /// Generated from `#/components/schemas/UserRole`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum UserRole {
     #[serde(rename = "admin")]
     Admin,

@@ -154,18 +154,8 @@ pub struct Labels {
 impl rt::Validate for Labels {}
 
 /// Generated from `#/components/schemas/2fa-method`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum N2faMethod {
     #[serde(rename = "sms")]
     Sms,
@@ -212,18 +202,8 @@ impl rt::Validate for NewResponse {}
 /// Named like the runtime's tri-state type.
 ///
 /// Generated from `#/components/schemas/Nullable`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum Nullable {
     #[serde(rename = "Self")]
     Self_,
@@ -293,18 +273,8 @@ impl rt::Validate for Object {
 /// Enum values that collide after case conversion.
 ///
 /// Generated from `#/components/schemas/Operator`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum Operator {
     #[serde(rename = "add")]
     Add,

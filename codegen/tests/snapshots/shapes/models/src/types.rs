@@ -72,19 +72,8 @@ impl rt::Validate for Bounded {
 }
 
 /// Generated from `#/components/schemas/Bounded/properties/level`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum BoundedLevel {
     #[serde(rename = "low")]
     Low,
@@ -228,18 +217,8 @@ pub struct FieldsInline {
 impl rt::Validate for FieldsInline {}
 
 /// Generated from `#/components/schemas/Fields/properties/inline/properties/mode`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum FieldsInlineMode {
     #[serde(rename = "on")]
     On,
@@ -281,19 +260,8 @@ pub enum IdOrName {
 impl rt::Validate for IdOrName {}
 
 /// Generated from `#/components/schemas/Kind`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum Kind {
     #[serde(rename = "cat")]
     Cat,
@@ -409,19 +377,8 @@ impl Paging {
 impl rt::Validate for Paging {}
 
 /// Generated from `#/components/schemas/Paging/properties/order`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum PagingOrder {
     #[serde(rename = "asc")]
     Asc,
@@ -517,18 +474,8 @@ impl rt::Validate for PetRequest {
 /// One-value string enums, one per documented value, are one enum.
 ///
 /// Generated from `#/components/schemas/Phase`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum Phase {
     /// Not started.
     #[serde(rename = "planned")]

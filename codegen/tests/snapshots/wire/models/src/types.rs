@@ -179,18 +179,8 @@ pub struct Range {
 impl rt::Validate for Range {}
 
 /// Generated from `#/components/schemas/Status`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 pub enum Status {
     #[serde(rename = "active")]
     Active,
