@@ -179,6 +179,19 @@ fn variants_that_fix_a_property_are_tagged_by_it() {
 }
 
 #[test]
+fn a_schema_written_out_twice_is_one_type_named_by_what_its_places_share() {
+    let place = shapes::Place { city: "Lyon".into(), street: None };
+    let plan = shapes::Plan {
+        range: shapes::Range::Full,
+        phase: shapes::Phase::Done,
+        step: shapes::Step::Rest(shapes::StepRest { minutes: None }),
+        from_place: Some(place.clone()),
+        to_place: Some(place),
+    };
+    assert_eq!(plan.from_place, plan.to_place);
+}
+
+#[test]
 fn a_union_of_one_value_enums_is_one_enum() {
     assert_eq!(shapes::Phase::ALL, &[shapes::Phase::Planned, shapes::Phase::Running, shapes::Phase::Done]);
     assert_eq!(round_trip::<shapes::Phase>(json!("running")), json!("running"));

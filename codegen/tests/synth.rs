@@ -65,7 +65,7 @@ fn made_up_values_of_every_shape_decode_and_validate() {
     every_type(
         "shapes.yaml",
         checks!(shapes: Bounded, BoundedLevel, Circle, Created, Deleted, Event, Fields, FieldsInline, FieldsInlineMode, IdOrName, Kind,
-            MaybeKind, Money, Nested, Paging, PagingOrder, Pet, PetRequest, Phase, Plan, PutNoteBody, Range, RangeRangeFrom,
+            MaybeKind, Money, Nested, Paging, PagingOrder, Pet, PetRequest, Phase, Place, Plan, PutNoteBody, Range, RangeRangeFrom,
             RangeRangeTo, Shape, Square, Step, StepRest, StepWalk, Timestamped, Tree, UpdatePetBody),
     );
 }

@@ -118,6 +118,16 @@ struct Lowerer<'a> {
     /// Inline schemas already lowered, by pointer and view, so a shared component response or
     /// request body becomes one type.
     cache: BTreeMap<(String, View), Type>,
+    /// Inline schemas already lowered, by their text and view: the same schema written out
+    /// again elsewhere (Stripe repeats its address and enum schemas in hundreds of bodies)
+    /// becomes the same type.
+    by_content: BTreeMap<(String, View), Type>,
+    /// The names each inline schema would have had, by its text and view, where it was met,
+    /// and its title.
+    hints: BTreeMap<(String, View), (Option<String>, Vec<String>)>,
+    /// Names for inline schemas written out more than once, from a first pass: what the names
+    /// of all their places share.
+    shared: BTreeMap<(String, View), String>,
     options: &'a Options,
 }
 
@@ -134,26 +144,14 @@ pub struct Options {
 }
 
 /// Lowers the document. Warnings (approximations) come back with the IR.
+///
+/// An inline schema written out again elsewhere is one type. Its name should not be that of
+/// the first place it was met (Stripe's metadata was `PostAccountsBodyMetadata` in 56 bodies),
+/// so a first pass finds the repeated schemas and their places, and the second names each by
+/// what the names of its places share (`Metadata`).
 pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
-    let mut lowerer = Lowerer {
-        api,
-        diagnostics: Diagnostics::default(),
-        type_names: Namer::default(),
-        components: BTreeMap::new(),
-        directions: BTreeMap::new(),
-        types: Vec::new(),
-        cache: BTreeMap::new(),
-        options,
-    };
-    lowerer.check_filters();
-    lowerer.reserve_component_names();
-    lowerer.lower_components();
-    let mut operations = lowerer.lower_operations();
-    let security_schemes = lowerer.lower_security_schemes();
-    lowerer.check_roles();
-    lowerer.finish_discriminators();
-    lowerer.break_cycles();
-    lowerer.finish_params(&mut operations);
+    let (first, ..) = Lowerer::run(api, options, BTreeMap::new());
+    let (lowerer, operations, security_schemes) = Lowerer::run(api, options, first.shared_names());
     let Lowerer { mut types, diagnostics, .. } = lowerer;
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let ir = Ir {
@@ -174,6 +172,69 @@ fn json_media(media_type: &str) -> bool {
 }
 
 impl<'a> Lowerer<'a> {
+    /// One pass over the document.
+    fn run(
+        api: &'a OpenAPI,
+        options: &'a Options,
+        shared: BTreeMap<(String, View), String>,
+    ) -> (Lowerer<'a>, Vec<Operation>, Vec<SecurityScheme>) {
+        let mut lowerer = Lowerer {
+            api,
+            diagnostics: Diagnostics::default(),
+            type_names: Namer::default(),
+            components: BTreeMap::new(),
+            directions: BTreeMap::new(),
+            types: Vec::new(),
+            cache: BTreeMap::new(),
+            by_content: BTreeMap::new(),
+            hints: BTreeMap::new(),
+            shared,
+            options,
+        };
+        lowerer.check_filters();
+        lowerer.reserve_component_names();
+        lowerer.lower_components();
+        let mut operations = lowerer.lower_operations();
+        let security_schemes = lowerer.lower_security_schemes();
+        lowerer.check_roles();
+        lowerer.finish_discriminators();
+        lowerer.break_cycles();
+        lowerer.finish_params(&mut operations);
+        (lowerer, operations, security_schemes)
+    }
+
+    /// A name for each inline schema met in more than one place: the words the names of all
+    /// its places end with (`PostAccountsBodyMetadata`, `PostCustomersBodyMetadata` →
+    /// `BodyMetadata`), unless that is a fragment too short to mean anything (`At`, of
+    /// `CreatedAt` and `CanceledAt`); else its title (`capability_param` → `CapabilityParam`).
+    /// None where that is a component's name, or where two schemas would take the same name:
+    /// those keep their first place's.
+    fn shared_names(&self) -> BTreeMap<(String, View), String> {
+        let mut named: BTreeMap<String, Vec<&(String, View)>> = BTreeMap::new();
+        for (key, (title, hints)) in &self.hints {
+            let mut distinct: Vec<&String> = hints.iter().collect();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() < 2 {
+                continue;
+            }
+            let (suffix, words) = common_word_suffix(&distinct);
+            let name = if words >= 2 || suffix.len() >= 5 {
+                suffix
+            } else {
+                title.as_deref().map(type_name).unwrap_or_default()
+            };
+            if !name.is_empty() && !self.components.values().any(|names| names.main.unraw() == name) {
+                named.entry(name).or_default().push(key);
+            }
+        }
+        named
+            .into_iter()
+            .filter(|(_, keys)| keys.len() == 1)
+            .flat_map(|(name, keys)| keys.into_iter().map(move |key| (key.clone(), name.clone())))
+            .collect()
+    }
+
     fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
         self.api.components.iter().flat_map(|c| c.schemas.iter())
     }
@@ -217,6 +278,30 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The longest run of words (`UpperCamelCase` parts) every name ends with, and how many
+/// words it has.
+fn common_word_suffix(names: &[&String]) -> (String, usize) {
+    let words = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for c in name.chars() {
+            match words.last_mut() {
+                Some(word) if !c.is_ascii_uppercase() => word.push(c),
+                _ => words.push(c.to_string()),
+            }
+        }
+        words
+    };
+    let all: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+    let Some(first) = all.first() else { return (String::new(), 0) };
+    let mut shared = 0;
+    while shared < first.len()
+        && all.iter().all(|w| w.len() > shared && w[w.len() - 1 - shared] == first[first.len() - 1 - shared])
+    {
+        shared += 1;
+    }
+    (first[first.len() - shared..].concat(), shared)
+}
+
 /// `info.version` as a semver version Cargo accepts (`1.0` → `1.0.0`; anything else → `0.0.0`).
 fn cargo_version(version: &str) -> String {
     let core: Vec<&str> = version.split(['-', '+']).next().unwrap_or("").split('.').collect();
@@ -230,5 +315,23 @@ fn cargo_version(version: &str) -> String {
         parts.join(".")
     } else {
         "0.0.0".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_word_suffix;
+
+    #[test]
+    fn names_share_their_last_words() {
+        let suffix = |names: &[&str]| {
+            let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+            common_word_suffix(&names.iter().collect::<Vec<_>>())
+        };
+        assert_eq!(suffix(&["PostAccountsBodyMetadata", "PostCustomersBodyMetadata"]), ("BodyMetadata".into(), 2));
+        assert_eq!(suffix(&["PlanFromPlace", "PlanToPlace", "Place"]), ("Place".into(), 1));
+        assert_eq!(suffix(&["CreatedAt", "CanceledAt"]), ("At".into(), 1));
+        assert_eq!(suffix(&["PlanOrigin", "PlanDestination"]), (String::new(), 0));
+        assert_eq!(suffix(&["Item2", "OtherItem2"]), ("Item2".into(), 1));
     }
 }

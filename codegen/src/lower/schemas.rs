@@ -120,6 +120,22 @@ impl<'a> Lowerer<'a> {
         if cached && let Some(ty) = self.cache.get(&(site.pointer.clone(), view)).cloned() {
             return self.decorate(schema, Lowered::of(ty));
         }
+        let content = cached.then(|| serde_json::to_string(schema).ok()).flatten().map(|text| (text, view));
+        if let Some(key) = &content
+            && let Some(ty) = self.by_content.get(key).cloned()
+        {
+            self.hints.entry(key.clone()).or_default().1.push(site.hint.clone());
+            return self.decorate(schema, Lowered::of(ty));
+        }
+        let hint = site.hint.clone();
+        let renamed;
+        let site = match content.as_ref().and_then(|key| self.shared.get(key)) {
+            Some(name) => {
+                renamed = Site { hint: name.clone(), ..site.clone() };
+                &renamed
+            }
+            None => site,
+        };
         for keyword in unchecked_keywords(schema) {
             self.diagnostics.warning(
                 pointer_push(&site.pointer, keyword),
@@ -212,6 +228,12 @@ impl<'a> Lowerer<'a> {
         };
         if cached && matches!(lowered.ty, Type::Named(_)) {
             self.cache.insert((site.pointer.clone(), view), lowered.ty.clone());
+            if let Some(key) = content {
+                let entry = self.hints.entry(key.clone()).or_default();
+                entry.0 = schema.schema_data.title.clone();
+                entry.1.push(hint);
+                self.by_content.insert(key, lowered.ty.clone());
+            }
         }
         let lowered = self.decorate(schema, lowered);
         let c = &lowered.constraints;

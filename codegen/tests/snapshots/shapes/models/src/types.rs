@@ -510,6 +510,22 @@ impl ::std::fmt::Display for Phase {
 
 impl rt::Validate for Phase {}
 
+/// Written out again below; both places are one type, named by what they share.
+///
+/// Generated from `#/components/schemas/Plan/properties/from_place`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Place {
+    pub city: ::std::string::String,
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub street: ::std::option::Option<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Place);
+
+impl rt::Validate for Place {}
+
 /// Generated from `#/components/schemas/Plan`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
@@ -517,6 +533,14 @@ pub struct Plan {
     pub range: Range,
     pub phase: Phase,
     pub step: Step,
+    /// Written out again below; both places are one type, named by what they share.
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from_place: ::std::option::Option<Place>,
+    /// Written out again below; both places are one type, named by what they share.
+    #[serde(default, deserialize_with = "rt::deserialize_some")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub to_place: ::std::option::Option<Place>,
 }
 
 ::openapi_runtime::json_object!(Plan);

@@ -149,7 +149,7 @@ impl crate::api::DefaultApi for Mock {
         static ANSWERS: &[mock::Answer] = &[
             mock::Answer::new(
                 "200",
-                r#"{"range":{"end":0,"type":"range_to"},"phase":"planned","step":{"distance":0.0,"kind":"walk"}}"#,
+                r#"{"range":{"end":0,"type":"range_to"},"phase":"planned","step":{"distance":0.0,"kind":"walk"},"from_place":{"city":"string","street":"string"},"to_place":{"city":"string","street":"string"}}"#,
             ),
         ];
         mock::answer(
