@@ -191,6 +191,30 @@ fn a_schema_written_out_twice_is_one_type_named_by_what_its_places_share() {
     assert_eq!(plan.from_place, plan.to_place);
 }
 
+/// Every value of every enum is written and read as its wire text, whichever `rename_all` rule
+/// and `rename`s spell it.
+#[test]
+fn enum_values_travel_as_their_wire_text() {
+    fn each<T>(all: &[T])
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug + std::fmt::Display,
+    {
+        for value in all {
+            let wire = json!(value.to_string());
+            assert_eq!(serde_json::to_value(value).expect("serialises"), wire);
+            assert_eq!(&serde_json::from_value::<T>(wire).expect("parses"), value);
+        }
+    }
+    each(shapes::Kind::ALL);
+    each(shapes::PagingOrder::ALL);
+    each(shapes::FieldsInlineMode::ALL);
+    each(shapes::BoundedLevel::ALL);
+    each(shapes::Phase::ALL);
+    each(naming::N2faMethod::ALL);
+    each(naming::Operator::ALL);
+    each(naming::Nullable::ALL);
+}
+
 #[test]
 fn a_union_of_one_value_enums_is_one_enum() {
     assert_eq!(shapes::Phase::ALL, &[shapes::Phase::Planned, shapes::Phase::Running, shapes::Phase::Done]);

@@ -464,14 +464,64 @@ fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {
     }
 }
 
+/// serde's `rename_all` rules, as serde applies them to a variant name; on a tie the first
+/// is chosen.
+const RENAME_RULES: [(&str, Spelling); 6] = [
+    ("snake_case", snake_case),
+    ("lowercase", |v| v.to_ascii_lowercase()),
+    ("kebab-case", |v| snake_case(v).replace('_', "-")),
+    ("SCREAMING_SNAKE_CASE", |v| snake_case(v).to_ascii_uppercase()),
+    ("UPPERCASE", |v| v.to_ascii_uppercase()),
+    ("camelCase", |v| v.chars().take(1).map(|c| c.to_ascii_lowercase()).chain(v.chars().skip(1)).collect()),
+];
+
+/// How a `rename_all` rule spells a variant's name.
+type Spelling = fn(&str) -> String;
+
+fn snake_case(variant: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in variant.char_indices() {
+        if i > 0 && c.is_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// The `rename_all` rule that spells the most values from their variant names (none when
+/// the names are the values, or no rule spells more than one); the others get a `rename`.
+/// Only for ASCII names: serde's `camelCase` slices the first byte of every variant's name.
+fn rename_rule(e: &Enum) -> Option<(&'static str, Spelling)> {
+    if !e.variants.iter().all(|v| v.name.unraw().is_ascii()) {
+        return None;
+    }
+    let spelled = |rule: &Spelling| e.variants.iter().filter(|v| rule(v.name.unraw()) == v.wire_name).count();
+    let plain = e.variants.iter().filter(|v| v.name.unraw() == v.wire_name).count();
+    RENAME_RULES
+        .iter()
+        .map(|(name, rule)| (spelled(rule), *name, *rule))
+        .filter(|(count, ..)| *count > plain.max(1))
+        .rev()
+        .max_by_key(|(count, ..)| *count)
+        .map(|(_, name, rule)| (name, rule))
+}
+
 fn emit_enum(name: &RustIdent, e: &Enum, doc: TokenStream) -> TokenStream {
     let ident = name.ident();
+    let rule = rename_rule(e);
+    let rename_all = rule.map(|(name, _)| quote!(#[serde(rename_all = #name)]));
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let name = v.name.ident();
         let wire = &v.wire_name;
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
         let doc = doc_attrs(v.doc.as_deref());
-        quote! { #doc #default #[serde(rename = #wire)] #name, }
+        let spelled = match rule {
+            Some((_, rule)) => rule(v.name.unraw()) == *wire,
+            None => v.name.unraw() == wire,
+        };
+        let rename = (!spelled).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #doc #default #rename #name, }
     });
     let arms = e.variants.iter().map(|v| {
         let name = v.name.ident();
@@ -487,6 +537,7 @@ fn emit_enum(name: &RustIdent, e: &Enum, doc: TokenStream) -> TokenStream {
         #doc
         #[derive(Clone, Copy, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #rename_all
         pub enum #ident {
             #(#variants)*
         }

@@ -449,11 +449,12 @@ impl<'a> Lowerer<'a> {
             return Lowered { nullable, ..Lowered::of(Type::Any) };
         }
         if let Some(values) = one_value_enums(&real) {
-            let enumeration = real.iter().any(|(_, v)| {
+            // `enum: [a, null]` in an alternative admits null, as a null alternative does.
+            let null_value = real.iter().any(|(_, v)| {
                 matches!(v, ReferenceOr::Item(s) if matches!(shape(s), Shape::String { enumeration, .. } if enumeration.contains(&None)))
             });
             let ty = self.lower_enum(schema, values, site);
-            return Lowered { nullable: nullable || enumeration, ..Lowered::of(ty) };
+            return Lowered { nullable: nullable || null_value, ..Lowered::of(ty) };
         }
         let name = self.name_for(site);
         let keyword_site = site.child(keyword, String::new());

@@ -480,14 +480,11 @@ impl rt::Validate for Error {}
 /// Generated from `#/components/schemas/Error/properties/code`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    #[serde(rename = "invalid_state_error")]
     InvalidStateError,
-    #[serde(rename = "invalid_request_error")]
     InvalidRequestError,
-    #[serde(rename = "api_error")]
     ApiError,
-    #[serde(rename = "unknown_error")]
     UnknownError,
 }
 
@@ -524,6 +521,7 @@ impl rt::Validate for ErrorCode {}
 /// Generated from `#/components/schemas/Error/properties/type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorType {
     #[serde(rename = "QueryRunnerAlreadyReleasedError")]
     QueryRunnerAlreadyReleasedError,
@@ -531,29 +529,17 @@ pub enum ErrorType {
     TransactionAlreadyStartedError,
     #[serde(rename = "TransactionNotStartedError")]
     TransactionNotStartedError,
-    #[serde(rename = "conflict")]
     Conflict,
-    #[serde(rename = "unauthorized")]
     Unauthorized,
-    #[serde(rename = "payment_authorization_error")]
     PaymentAuthorizationError,
-    #[serde(rename = "duplicate_error")]
     DuplicateError,
-    #[serde(rename = "not_allowed")]
     NotAllowed,
-    #[serde(rename = "invalid_data")]
     InvalidData,
-    #[serde(rename = "not_found")]
     NotFound,
-    #[serde(rename = "database_error")]
     DatabaseError,
-    #[serde(rename = "unexpected_state")]
     UnexpectedState,
-    #[serde(rename = "invalid_argument")]
     InvalidArgument,
-    #[serde(rename = "unknown_error")]
     UnknownError,
-    #[serde(rename = "too_many_requests")]
     TooManyRequests,
 }
 
@@ -610,25 +596,21 @@ impl rt::Validate for ErrorType {}
 /// Generated from `#/paths/~1admin~1users/get/parameters/6`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GetUsersOrder {
-    #[serde(rename = "created_at")]
     CreatedAt,
     #[default]
     #[serde(rename = "-created_at")]
     MinusCreatedAt,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
     #[serde(rename = "-updated_at")]
     MinusUpdatedAt,
-    #[serde(rename = "email")]
     Email,
     #[serde(rename = "-email")]
     MinusEmail,
-    #[serde(rename = "first_name")]
     FirstName,
     #[serde(rename = "-first_name")]
     MinusFirstName,
-    #[serde(rename = "last_name")]
     LastName,
     #[serde(rename = "-last_name")]
     MinusLastName,
@@ -772,13 +754,11 @@ impl rt::Validate for User {}
 /// Generated from `#/components/schemas/UserRole`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UserRole {
-    #[serde(rename = "admin")]
     Admin,
     #[default]
-    #[serde(rename = "member")]
     Member,
-    #[serde(rename = "developer")]
     Developer,
 }
 

@@ -156,10 +156,9 @@ impl rt::Validate for Labels {}
 /// Generated from `#/components/schemas/2fa-method`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum N2faMethod {
-    #[serde(rename = "sms")]
     Sms,
-    #[serde(rename = "totp")]
     Totp,
 }
 
@@ -207,13 +206,9 @@ impl rt::Validate for NewResponse {}
 pub enum Nullable {
     #[serde(rename = "Self")]
     Self_,
-    #[serde(rename = "None")]
     None,
-    #[serde(rename = "Some")]
     Some,
-    #[serde(rename = "Ok")]
     Ok,
-    #[serde(rename = "Err")]
     Err,
     #[serde(rename = "self")]
     Self2,
@@ -275,8 +270,8 @@ impl rt::Validate for Object {
 /// Generated from `#/components/schemas/Operator`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Operator {
-    #[serde(rename = "add")]
     Add,
     #[serde(rename = "Add")]
     Add2,
@@ -288,7 +283,6 @@ pub enum Operator {
     Minus1,
     #[serde(rename = "")]
     Empty,
-    #[serde(rename = "sub-tract")]
     SubTract,
 }
 

@@ -74,11 +74,10 @@ impl rt::Validate for Bounded {
 /// Generated from `#/components/schemas/Bounded/properties/level`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BoundedLevel {
-    #[serde(rename = "low")]
     Low,
     #[default]
-    #[serde(rename = "high")]
     High,
 }
 
@@ -219,10 +218,9 @@ impl rt::Validate for FieldsInline {}
 /// Generated from `#/components/schemas/Fields/properties/inline/properties/mode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FieldsInlineMode {
-    #[serde(rename = "on")]
     On,
-    #[serde(rename = "off")]
     Off,
 }
 
@@ -262,11 +260,10 @@ impl rt::Validate for IdOrName {}
 /// Generated from `#/components/schemas/Kind`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
-    #[serde(rename = "cat")]
     Cat,
     #[default]
-    #[serde(rename = "dog")]
     Dog,
 }
 
@@ -379,11 +376,10 @@ impl rt::Validate for Paging {}
 /// Generated from `#/components/schemas/Paging/properties/order`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PagingOrder {
-    #[serde(rename = "asc")]
     Asc,
     #[default]
-    #[serde(rename = "desc")]
     Desc,
 }
 
@@ -476,15 +472,13 @@ impl rt::Validate for PetRequest {
 /// Generated from `#/components/schemas/Phase`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Not started.
-    #[serde(rename = "planned")]
     Planned,
     /// Under way.
-    #[serde(rename = "running")]
     Running,
     /// Finished.
-    #[serde(rename = "done")]
     Done,
 }
 

@@ -181,12 +181,10 @@ impl rt::Validate for Range {}
 /// Generated from `#/components/schemas/Status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "on_hold")]
     OnHold,
-    #[serde(rename = "done")]
     Done,
 }
 
