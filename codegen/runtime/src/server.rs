@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 
 use crate::models::Validate;
 pub use crate::multipart::Part as MultipartPart;
-pub use crate::params::Param;
-use crate::params::{self, Params};
+use crate::params;
+pub use crate::params::{Param, Params};
 pub use crate::params::{Shape, Style};
 pub use crate::security::{Carrier, Scheme};
 

@@ -483,7 +483,7 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
     if let Some((ty, kind, media, required, content)) = request_body(op) {
         let encode = match kind {
             BodyKind::Form => {
-                let described = super::operations::form_description(content);
+                let described = super::operations::form_description(content, &quote!(models));
                 quote!(form(#media, body, #described))
             }
             BodyKind::Multipart => {
@@ -554,7 +554,7 @@ fn decode(op: &Operation) -> TokenStream {
                 BodyKind::Text | BodyKind::Multipart => quote!(response.text()?),
                 BodyKind::Binary => quote!(response.binary()?),
                 BodyKind::Form => {
-                    let described = super::operations::form_description(content);
+                    let described = super::operations::form_description(content, &quote!(models));
                     quote!(response.form(#described)?)
                 }
             }),

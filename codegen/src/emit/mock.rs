@@ -365,10 +365,11 @@ fn method(synth: &Synth<'_>, op: &Operation, notes: &mut Vec<Diagnostic>) -> Tok
         async fn #name(&self, #principal meta: &RequestMeta, #request) -> crate::models::#response {
             static ANSWERS: &[mock::Answer] = &[#(#answers),*];
             mock::answer(meta, ANSWERS, |pick| {
-                ::std::result::Result::Ok(match pick.status() {
+                let value = match pick.status() {
                     #(#arms)*
                     _ => return ::std::result::Result::Err(pick.undocumented()),
-                })
+                };
+                ::std::result::Result::Ok(value)
             })
         }
     }

@@ -4,6 +4,8 @@
 //! `params` module encodes and decodes), and the response enum (`<Op>Response`, one variant per
 //! documented status, each with its body type).
 
+use std::collections::BTreeMap;
+
 use super::validate::Checked;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -30,7 +32,9 @@ pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
             _ => None,
         })
         .collect();
-    let items: Vec<TokenStream> = ir.operations.iter().map(|op| emit_operation(op, &credentials, checked)).collect();
+    let mut items: Vec<TokenStream> =
+        ir.operations.iter().map(|op| emit_operation(op, &credentials, checked)).collect();
+    items.extend(form_descriptions(ir));
     let rt = items.iter().any(super::uses_rt_alias).then(|| {
         quote!(
             use crate::support as rt;
@@ -151,8 +155,45 @@ pub(crate) fn param_entry(param: &Param) -> TokenStream {
     tokens
 }
 
+/// How each property of a form body is written, for the runtime: its type's description
+/// where the type has one (`models` names the models crate), else written out here.
+pub(crate) fn form_description(content: &Content, models: &TokenStream) -> TokenStream {
+    match &content.ty {
+        Some(Type::Named(name)) if content.form_of_type => {
+            let name = name.ident();
+            quote!(<#models::#name as rt::Params>::PARAMS)
+        }
+        _ => form_entries(content),
+    }
+}
+
+/// `impl rt::Params` for each type that is written one way wherever it is a form body.
+fn form_descriptions(ir: &Ir) -> Vec<TokenStream> {
+    let mut described: BTreeMap<&RustIdent, TokenStream> = BTreeMap::new();
+    let bodies = ir.operations.iter().flat_map(|op| op.body.iter().flat_map(|b| &b.content));
+    let responses = ir.operations.iter().flat_map(|op| op.responses.iter().flat_map(|r| &r.content));
+    for content in bodies.chain(responses).filter(|c| c.form_of_type) {
+        if let Some(Type::Named(name)) = &content.ty {
+            described.entry(name).or_insert_with(|| form_entries(content));
+        }
+    }
+    described
+        .into_iter()
+        .map(|(name, entries)| {
+            let doc = format!(" How `{}` is written as a form body: each field in its style.", name.unraw());
+            let name = name.ident();
+            quote! {
+                #[doc = #doc]
+                impl rt::Params for #name {
+                    const PARAMS: &'static [rt::Param] = #entries;
+                }
+            }
+        })
+        .collect()
+}
+
 /// `&[rt::Param::query("name")…, …]`: how each property of a form body is written.
-pub(crate) fn form_description(content: &Content) -> TokenStream {
+fn form_entries(content: &Content) -> TokenStream {
     let entries = content.form.iter().map(|property| {
         let wire = &property.wire_name;
         let calls =

@@ -708,15 +708,15 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
         fields.push(quote!(cookies));
     }
     if let Some((_, kind, required, content)) = request_body(op) {
-        let described = || super::operations::form_description(content);
+        let described = || super::operations::form_description(content, &quote!(crate::models));
         let alternate = op.body.as_ref().and_then(|body| alternate_form(&body.content));
         let read = match (kind, required, alternate) {
             (_, true, Some(form)) => {
-                let described = super::operations::form_description(form);
+                let described = super::operations::form_description(form, &quote!(crate::models));
                 quote!(json_or_form(#described))
             }
             (_, false, Some(form)) => {
-                let described = super::operations::form_description(form);
+                let described = super::operations::form_description(form, &quote!(crate::models));
                 quote!(optional_json_or_form(#described))
             }
             _ => match (kind, required) {
@@ -753,11 +753,15 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
     });
     // With no documented response the enum is empty and the match is `!`, which already
     // coerces to the block's result type; wrapping it in `Ok` would be unreachable code.
+    // Named first, so the `Ok` that fixes the block's error type stays one short line.
     let respond = if op.responses.is_empty() {
         respond(op)
     } else {
         let respond = respond(op);
-        quote!(::std::result::Result::Ok::<_, Problem>(#respond))
+        quote! {
+            let answer = #respond;
+            ::std::result::Result::Ok::<_, Problem>(answer)
+        }
     };
     // The path and body readers take the request mutably (the body is consumed once).
     let binding = if op.types.path.is_some() || request_body(op).is_some() {
@@ -883,7 +887,7 @@ fn respond(op: &Operation) -> TokenStream {
                     BodyKind::Text | BodyKind::Multipart => quote!(rt::text(#status, #media, body)),
                     BodyKind::Binary => quote!(rt::binary(#status, #media, body)),
                     BodyKind::Form => {
-                        let described = super::operations::form_description(content);
+                        let described = super::operations::form_description(content, &quote!(crate::models));
                         quote!(rt::form(#status, &body, #described))
                     }
                 }

@@ -146,25 +146,18 @@ impl crate::api::AuthApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetAuthResponse::Ok(pick.json()?),
-                        "401" => {
-                            crate::models::GetAuthResponse::Unauthorized(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::GetAuthResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::GetAuthResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetAuthResponse::Ok(pick.json()?),
+                    "401" => crate::models::GetAuthResponse::Unauthorized(pick.json()?),
+                    "500" => {
+                        crate::models::GetAuthResponse::InternalServerError(pick.json()?)
+                    }
+                    "503" => {
+                        crate::models::GetAuthResponse::ServiceUnavailable(pick.json()?)
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -240,34 +233,29 @@ impl crate::api::AuthApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::PostAuthResponse::Ok(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "400" => {
-                            crate::models::PostAuthResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::PostAuthResponse::Unauthorized(pick.json()?)
-                        }
-                        "429" => {
-                            crate::models::PostAuthResponse::TooManyRequests(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostAuthResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => {
+                        crate::models::PostAuthResponse::Ok(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "400" => crate::models::PostAuthResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::PostAuthResponse::Unauthorized(pick.json()?),
+                    "429" => {
+                        crate::models::PostAuthResponse::TooManyRequests(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostAuthResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -321,30 +309,29 @@ impl crate::api::AuthApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::DeleteAuthResponse::Ok(
-                                pick.text()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "401" => {
-                            crate::models::DeleteAuthResponse::Unauthorized(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::DeleteAuthResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::DeleteAuthResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => {
+                        crate::models::DeleteAuthResponse::Ok(
+                            pick.text()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "401" => {
+                        crate::models::DeleteAuthResponse::Unauthorized(pick.json()?)
+                    }
+                    "500" => {
+                        crate::models::DeleteAuthResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::DeleteAuthResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -411,29 +398,24 @@ impl crate::api::AuthApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostTokenResponse::Ok(pick.json()?),
-                        "400" => {
-                            crate::models::PostTokenResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::PostTokenResponse::Unauthorized(pick.json()?)
-                        }
-                        "429" => {
-                            crate::models::PostTokenResponse::TooManyRequests(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostTokenResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostTokenResponse::Ok(pick.json()?),
+                    "400" => crate::models::PostTokenResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::PostTokenResponse::Unauthorized(pick.json()?),
+                    "429" => {
+                        crate::models::PostTokenResponse::TooManyRequests(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostTokenResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -486,25 +468,24 @@ impl crate::api::InvitesApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetInvitesResponse::Ok(pick.json()?),
-                        "401" => {
-                            crate::models::GetInvitesResponse::Unauthorized(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::GetInvitesResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::GetInvitesResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetInvitesResponse::Ok(pick.json()?),
+                    "401" => {
+                        crate::models::GetInvitesResponse::Unauthorized(pick.json()?)
+                    }
+                    "500" => {
+                        crate::models::GetInvitesResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::GetInvitesResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -575,33 +556,26 @@ impl crate::api::InvitesApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostInvitesResponse::Ok(pick.text()?),
-                        "400" => {
-                            crate::models::PostInvitesResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::PostInvitesResponse::Unauthorized(
-                                pick.json()?,
-                            )
-                        }
-                        "409" => {
-                            crate::models::PostInvitesResponse::Conflict(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::PostInvitesResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::PostInvitesResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostInvitesResponse::Ok(pick.text()?),
+                    "400" => crate::models::PostInvitesResponse::BadRequest(pick.json()?),
+                    "401" => {
+                        crate::models::PostInvitesResponse::Unauthorized(pick.json()?)
+                    }
+                    "409" => crate::models::PostInvitesResponse::Conflict(pick.json()?),
+                    "500" => {
+                        crate::models::PostInvitesResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::PostInvitesResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -665,37 +639,34 @@ impl crate::api::InvitesApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::PostInvitesInviteAcceptResponse::Ok(
-                                pick.text()?,
-                            )
-                        }
-                        "400" => {
-                            crate::models::PostInvitesInviteAcceptResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "409" => {
-                            crate::models::PostInvitesInviteAcceptResponse::Conflict(
-                                pick.json()?,
-                            )
-                        }
-                        "429" => {
-                            crate::models::PostInvitesInviteAcceptResponse::TooManyRequests(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostInvitesInviteAcceptResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => {
+                        crate::models::PostInvitesInviteAcceptResponse::Ok(pick.text()?)
+                    }
+                    "400" => {
+                        crate::models::PostInvitesInviteAcceptResponse::BadRequest(
+                            pick.json()?,
+                        )
+                    }
+                    "409" => {
+                        crate::models::PostInvitesInviteAcceptResponse::Conflict(
+                            pick.json()?,
+                        )
+                    }
+                    "429" => {
+                        crate::models::PostInvitesInviteAcceptResponse::TooManyRequests(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostInvitesInviteAcceptResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -772,39 +743,36 @@ impl crate::api::InvitesApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::DeleteInvitesInviteResponse::Ok(pick.json()?)
-                        }
-                        "400" => {
-                            crate::models::DeleteInvitesInviteResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "401" => {
-                            crate::models::DeleteInvitesInviteResponse::Unauthorized(
-                                pick.json()?,
-                            )
-                        }
-                        "404" => {
-                            crate::models::DeleteInvitesInviteResponse::NotFound(
-                                pick.json()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::DeleteInvitesInviteResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::DeleteInvitesInviteResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::DeleteInvitesInviteResponse::Ok(pick.json()?),
+                    "400" => {
+                        crate::models::DeleteInvitesInviteResponse::BadRequest(
+                            pick.json()?,
+                        )
+                    }
+                    "401" => {
+                        crate::models::DeleteInvitesInviteResponse::Unauthorized(
+                            pick.json()?,
+                        )
+                    }
+                    "404" => {
+                        crate::models::DeleteInvitesInviteResponse::NotFound(
+                            pick.json()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::DeleteInvitesInviteResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::DeleteInvitesInviteResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -875,41 +843,38 @@ impl crate::api::InvitesApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::PostInvitesInviteResendResponse::Ok(
-                                pick.text()?,
-                            )
-                        }
-                        "400" => {
-                            crate::models::PostInvitesInviteResendResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "401" => {
-                            crate::models::PostInvitesInviteResendResponse::Unauthorized(
-                                pick.json()?,
-                            )
-                        }
-                        "404" => {
-                            crate::models::PostInvitesInviteResendResponse::NotFound(
-                                pick.json()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostInvitesInviteResendResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::PostInvitesInviteResendResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => {
+                        crate::models::PostInvitesInviteResendResponse::Ok(pick.text()?)
+                    }
+                    "400" => {
+                        crate::models::PostInvitesInviteResendResponse::BadRequest(
+                            pick.json()?,
+                        )
+                    }
+                    "401" => {
+                        crate::models::PostInvitesInviteResendResponse::Unauthorized(
+                            pick.json()?,
+                        )
+                    }
+                    "404" => {
+                        crate::models::PostInvitesInviteResendResponse::NotFound(
+                            pick.json()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostInvitesInviteResendResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::PostInvitesInviteResendResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -977,28 +942,21 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetUsersResponse::Ok(pick.json()?),
-                        "400" => {
-                            crate::models::GetUsersResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::GetUsersResponse::Unauthorized(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::GetUsersResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::GetUsersResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetUsersResponse::Ok(pick.json()?),
+                    "400" => crate::models::GetUsersResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::GetUsersResponse::Unauthorized(pick.json()?),
+                    "500" => {
+                        crate::models::GetUsersResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::GetUsersResponse::ServiceUnavailable(pick.json()?)
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -1075,33 +1033,28 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostUsersResponse::Ok(pick.json()?),
-                        "400" => {
-                            crate::models::PostUsersResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::PostUsersResponse::Unauthorized(pick.json()?)
-                        }
-                        "422" => {
-                            crate::models::PostUsersResponse::UnprocessableEntity(
-                                pick.json()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostUsersResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::PostUsersResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostUsersResponse::Ok(pick.json()?),
+                    "400" => crate::models::PostUsersResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::PostUsersResponse::Unauthorized(pick.json()?),
+                    "422" => {
+                        crate::models::PostUsersResponse::UnprocessableEntity(
+                            pick.json()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostUsersResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::PostUsersResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -1156,30 +1109,27 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => {
-                            crate::models::PostUsersUserPasswordTokenResponse::NoContent
-                        }
-                        "400" => {
-                            crate::models::PostUsersUserPasswordTokenResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "429" => {
-                            crate::models::PostUsersUserPasswordTokenResponse::TooManyRequests(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::PostUsersUserPasswordTokenResponse::NoContent,
+                    "400" => {
+                        crate::models::PostUsersUserPasswordTokenResponse::BadRequest(
+                            pick.json()?,
+                        )
+                    }
+                    "429" => {
+                        crate::models::PostUsersUserPasswordTokenResponse::TooManyRequests(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -1241,32 +1191,29 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::PostUsersUserPasswordResponse::Ok(
-                                pick.json()?,
-                            )
-                        }
-                        "400" => {
-                            crate::models::PostUsersUserPasswordResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "429" => {
-                            crate::models::PostUsersUserPasswordResponse::TooManyRequests(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::PostUsersUserPasswordResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => {
+                        crate::models::PostUsersUserPasswordResponse::Ok(pick.json()?)
+                    }
+                    "400" => {
+                        crate::models::PostUsersUserPasswordResponse::BadRequest(
+                            pick.json()?,
+                        )
+                    }
+                    "429" => {
+                        crate::models::PostUsersUserPasswordResponse::TooManyRequests(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    "500" => {
+                        crate::models::PostUsersUserPasswordResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -1343,33 +1290,28 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetUsersUserResponse::Ok(pick.json()?),
-                        "400" => {
-                            crate::models::GetUsersUserResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::GetUsersUserResponse::Unauthorized(
-                                pick.json()?,
-                            )
-                        }
-                        "404" => {
-                            crate::models::GetUsersUserResponse::NotFound(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::GetUsersUserResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::GetUsersUserResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetUsersUserResponse::Ok(pick.json()?),
+                    "400" => {
+                        crate::models::GetUsersUserResponse::BadRequest(pick.json()?)
+                    }
+                    "401" => {
+                        crate::models::GetUsersUserResponse::Unauthorized(pick.json()?)
+                    }
+                    "404" => crate::models::GetUsersUserResponse::NotFound(pick.json()?),
+                    "500" => {
+                        crate::models::GetUsersUserResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::GetUsersUserResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -1446,35 +1388,28 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostUsersUserResponse::Ok(pick.json()?),
-                        "400" => {
-                            crate::models::PostUsersUserResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "401" => {
-                            crate::models::PostUsersUserResponse::Unauthorized(
-                                pick.json()?,
-                            )
-                        }
-                        "404" => {
-                            crate::models::PostUsersUserResponse::NotFound(pick.json()?)
-                        }
-                        "500" => {
-                            crate::models::PostUsersUserResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::PostUsersUserResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostUsersUserResponse::Ok(pick.json()?),
+                    "400" => {
+                        crate::models::PostUsersUserResponse::BadRequest(pick.json()?)
+                    }
+                    "401" => {
+                        crate::models::PostUsersUserResponse::Unauthorized(pick.json()?)
+                    }
+                    "404" => crate::models::PostUsersUserResponse::NotFound(pick.json()?),
+                    "500" => {
+                        crate::models::PostUsersUserResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::PostUsersUserResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -1551,37 +1486,32 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::DeleteUsersUserResponse::Ok(pick.json()?),
-                        "400" => {
-                            crate::models::DeleteUsersUserResponse::BadRequest(
-                                pick.json()?,
-                            )
-                        }
-                        "401" => {
-                            crate::models::DeleteUsersUserResponse::Unauthorized(
-                                pick.json()?,
-                            )
-                        }
-                        "404" => {
-                            crate::models::DeleteUsersUserResponse::NotFound(
-                                pick.json()?,
-                            )
-                        }
-                        "500" => {
-                            crate::models::DeleteUsersUserResponse::InternalServerError(
-                                pick.json()?,
-                            )
-                        }
-                        "503" => {
-                            crate::models::DeleteUsersUserResponse::ServiceUnavailable(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::DeleteUsersUserResponse::Ok(pick.json()?),
+                    "400" => {
+                        crate::models::DeleteUsersUserResponse::BadRequest(pick.json()?)
+                    }
+                    "401" => {
+                        crate::models::DeleteUsersUserResponse::Unauthorized(
+                            pick.json()?,
+                        )
+                    }
+                    "404" => {
+                        crate::models::DeleteUsersUserResponse::NotFound(pick.json()?)
+                    }
+                    "500" => {
+                        crate::models::DeleteUsersUserResponse::InternalServerError(
+                            pick.json()?,
+                        )
+                    }
+                    "503" => {
+                        crate::models::DeleteUsersUserResponse::ServiceUnavailable(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }

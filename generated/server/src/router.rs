@@ -206,23 +206,17 @@ async fn get_auth<S: AuthApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let response = AuthApi::get_auth(&shared.api, principal, request.meta()).await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetAuthResponse::Ok(body) => rt::json(200, &body),
-                crate::models::GetAuthResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::GetAuthResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::GetAuthResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::GetAuthResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetAuthResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::GetAuthResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::GetAuthResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -241,26 +235,20 @@ async fn post_auth<S: AuthApi>(
                 PostAuthRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostAuthResponse::Ok(body, headers) => {
-                    rt::with_headers(rt::json(200, &body), &headers)
-                }
-                crate::models::PostAuthResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::PostAuthResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::PostAuthResponse::TooManyRequests(body, headers) => {
-                    rt::with_headers(rt::json(429, &body), &headers)
-                }
-                crate::models::PostAuthResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::PostAuthResponse::Ok(body, headers) => {
+                rt::with_headers(rt::json(200, &body), &headers)
+            }
+            crate::models::PostAuthResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::PostAuthResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::PostAuthResponse::TooManyRequests(body, headers) => {
+                rt::with_headers(rt::json(429, &body), &headers)
+            }
+            crate::models::PostAuthResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -281,25 +269,19 @@ async fn delete_auth<S: AuthApi>(
             .ok_or_else(Problem::unauthorized)?;
         let response = AuthApi::delete_auth(&shared.api, principal, request.meta())
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::DeleteAuthResponse::Ok(body, headers) => {
-                    rt::with_headers(rt::text(200, "text/plain", body), &headers)
-                }
-                crate::models::DeleteAuthResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::DeleteAuthResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::DeleteAuthResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::DeleteAuthResponse::Ok(body, headers) => {
+                rt::with_headers(rt::text(200, "text/plain", body), &headers)
+            }
+            crate::models::DeleteAuthResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::DeleteAuthResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::DeleteAuthResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -318,26 +300,18 @@ async fn post_token<S: AuthApi>(
                 PostTokenRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostTokenResponse::Ok(body) => rt::json(200, &body),
-                crate::models::PostTokenResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostTokenResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::PostTokenResponse::TooManyRequests(body, headers) => {
-                    rt::with_headers(rt::json(429, &body), &headers)
-                }
-                crate::models::PostTokenResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::PostTokenResponse::Ok(body) => rt::json(200, &body),
+            crate::models::PostTokenResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::PostTokenResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::PostTokenResponse::TooManyRequests(body, headers) => {
+                rt::with_headers(rt::json(429, &body), &headers)
+            }
+            crate::models::PostTokenResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -358,23 +332,17 @@ async fn get_invites<S: InvitesApi>(
             .ok_or_else(Problem::unauthorized)?;
         let response = InvitesApi::get_invites(&shared.api, principal, request.meta())
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetInvitesResponse::Ok(body) => rt::json(200, &body),
-                crate::models::GetInvitesResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::GetInvitesResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::GetInvitesResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::GetInvitesResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetInvitesResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::GetInvitesResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::GetInvitesResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -401,31 +369,23 @@ async fn post_invites<S: InvitesApi>(
                 PostInvitesRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostInvitesResponse::Ok(body) => {
-                    rt::text(200, "text/plain", body)
-                }
-                crate::models::PostInvitesResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostInvitesResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::PostInvitesResponse::Conflict(body) => {
-                    rt::json(409, &body)
-                }
-                crate::models::PostInvitesResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::PostInvitesResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::PostInvitesResponse::Ok(body) => {
+                rt::text(200, "text/plain", body)
+            }
+            crate::models::PostInvitesResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::PostInvitesResponse::Unauthorized(body) => {
+                rt::json(401, &body)
+            }
+            crate::models::PostInvitesResponse::Conflict(body) => rt::json(409, &body),
+            crate::models::PostInvitesResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::PostInvitesResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -446,29 +406,25 @@ async fn post_invites_invite_accept<S: InvitesApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostInvitesInviteAcceptResponse::Ok(body) => {
-                    rt::text(200, "text/plain", body)
-                }
-                crate::models::PostInvitesInviteAcceptResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostInvitesInviteAcceptResponse::Conflict(body) => {
-                    rt::json(409, &body)
-                }
-                crate::models::PostInvitesInviteAcceptResponse::TooManyRequests(
-                    body,
-                    headers,
-                ) => rt::with_headers(rt::json(429, &body), &headers),
-                crate::models::PostInvitesInviteAcceptResponse::InternalServerError(
-                    body,
-                ) => rt::json(500, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostInvitesInviteAcceptResponse::Ok(body) => {
+                rt::text(200, "text/plain", body)
+            }
+            crate::models::PostInvitesInviteAcceptResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::PostInvitesInviteAcceptResponse::Conflict(body) => {
+                rt::json(409, &body)
+            }
+            crate::models::PostInvitesInviteAcceptResponse::TooManyRequests(
+                body,
+                headers,
+            ) => rt::with_headers(rt::json(429, &body), &headers),
+            crate::models::PostInvitesInviteAcceptResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -495,31 +451,25 @@ async fn delete_invites_invite<S: InvitesApi>(
                 DeleteInvitesInviteRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::DeleteInvitesInviteResponse::Ok(body) => {
-                    rt::json(200, &body)
-                }
-                crate::models::DeleteInvitesInviteResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::DeleteInvitesInviteResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::DeleteInvitesInviteResponse::NotFound(body) => {
-                    rt::json(404, &body)
-                }
-                crate::models::DeleteInvitesInviteResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::DeleteInvitesInviteResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::DeleteInvitesInviteResponse::Ok(body) => rt::json(200, &body),
+            crate::models::DeleteInvitesInviteResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::DeleteInvitesInviteResponse::Unauthorized(body) => {
+                rt::json(401, &body)
+            }
+            crate::models::DeleteInvitesInviteResponse::NotFound(body) => {
+                rt::json(404, &body)
+            }
+            crate::models::DeleteInvitesInviteResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::DeleteInvitesInviteResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -548,31 +498,27 @@ async fn post_invites_invite_resend<S: InvitesApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostInvitesInviteResendResponse::Ok(body) => {
-                    rt::text(200, "text/plain", body)
-                }
-                crate::models::PostInvitesInviteResendResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostInvitesInviteResendResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::PostInvitesInviteResendResponse::NotFound(body) => {
-                    rt::json(404, &body)
-                }
-                crate::models::PostInvitesInviteResendResponse::InternalServerError(
-                    body,
-                ) => rt::json(500, &body),
-                crate::models::PostInvitesInviteResendResponse::ServiceUnavailable(
-                    body,
-                ) => rt::json(503, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostInvitesInviteResendResponse::Ok(body) => {
+                rt::text(200, "text/plain", body)
+            }
+            crate::models::PostInvitesInviteResendResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::PostInvitesInviteResendResponse::Unauthorized(body) => {
+                rt::json(401, &body)
+            }
+            crate::models::PostInvitesInviteResendResponse::NotFound(body) => {
+                rt::json(404, &body)
+            }
+            crate::models::PostInvitesInviteResendResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::PostInvitesInviteResendResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -599,24 +545,18 @@ async fn get_users<S: UsersApi>(
                 GetUsersRequest { query },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetUsersResponse::Ok(body) => rt::json(200, &body),
-                crate::models::GetUsersResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::GetUsersResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::GetUsersResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::GetUsersResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::GetUsersResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetUsersResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::GetUsersResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::GetUsersResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::GetUsersResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -643,29 +583,21 @@ async fn post_users<S: UsersApi>(
                 PostUsersRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostUsersResponse::Ok(body) => rt::json(200, &body),
-                crate::models::PostUsersResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostUsersResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::PostUsersResponse::UnprocessableEntity(body) => {
-                    rt::json(422, &body)
-                }
-                crate::models::PostUsersResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::PostUsersResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::PostUsersResponse::Ok(body) => rt::json(200, &body),
+            crate::models::PostUsersResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::PostUsersResponse::Unauthorized(body) => rt::json(401, &body),
+            crate::models::PostUsersResponse::UnprocessableEntity(body) => {
+                rt::json(422, &body)
+            }
+            crate::models::PostUsersResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::PostUsersResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -686,26 +618,22 @@ async fn post_users_user_password_token<S: UsersApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostUsersUserPasswordTokenResponse::NoContent => {
-                    rt::empty(204)
-                }
-                crate::models::PostUsersUserPasswordTokenResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostUsersUserPasswordTokenResponse::TooManyRequests(
-                    body,
-                    headers,
-                ) => rt::with_headers(rt::json(429, &body), &headers),
-                crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
-                    body,
-                ) => rt::json(500, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostUsersUserPasswordTokenResponse::NoContent => {
+                rt::empty(204)
+            }
+            crate::models::PostUsersUserPasswordTokenResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::PostUsersUserPasswordTokenResponse::TooManyRequests(
+                body,
+                headers,
+            ) => rt::with_headers(rt::json(429, &body), &headers),
+            crate::models::PostUsersUserPasswordTokenResponse::InternalServerError(
+                body,
+            ) => rt::json(500, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -726,26 +654,22 @@ async fn post_users_user_password<S: UsersApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostUsersUserPasswordResponse::Ok(body) => {
-                    rt::json(200, &body)
-                }
-                crate::models::PostUsersUserPasswordResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostUsersUserPasswordResponse::TooManyRequests(
-                    body,
-                    headers,
-                ) => rt::with_headers(rt::json(429, &body), &headers),
-                crate::models::PostUsersUserPasswordResponse::InternalServerError(
-                    body,
-                ) => rt::json(500, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostUsersUserPasswordResponse::Ok(body) => {
+                rt::json(200, &body)
+            }
+            crate::models::PostUsersUserPasswordResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::PostUsersUserPasswordResponse::TooManyRequests(
+                body,
+                headers,
+            ) => rt::with_headers(rt::json(429, &body), &headers),
+            crate::models::PostUsersUserPasswordResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -772,29 +696,21 @@ async fn get_users_user<S: UsersApi>(
                 GetUsersUserRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetUsersUserResponse::Ok(body) => rt::json(200, &body),
-                crate::models::GetUsersUserResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::GetUsersUserResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::GetUsersUserResponse::NotFound(body) => {
-                    rt::json(404, &body)
-                }
-                crate::models::GetUsersUserResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::GetUsersUserResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::GetUsersUserResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetUsersUserResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::GetUsersUserResponse::Unauthorized(body) => {
+                rt::json(401, &body)
+            }
+            crate::models::GetUsersUserResponse::NotFound(body) => rt::json(404, &body),
+            crate::models::GetUsersUserResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::GetUsersUserResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -822,29 +738,23 @@ async fn post_users_user<S: UsersApi>(
                 PostUsersUserRequest { path, body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostUsersUserResponse::Ok(body) => rt::json(200, &body),
-                crate::models::PostUsersUserResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::PostUsersUserResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::PostUsersUserResponse::NotFound(body) => {
-                    rt::json(404, &body)
-                }
-                crate::models::PostUsersUserResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::PostUsersUserResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::PostUsersUserResponse::Ok(body) => rt::json(200, &body),
+            crate::models::PostUsersUserResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::PostUsersUserResponse::Unauthorized(body) => {
+                rt::json(401, &body)
+            }
+            crate::models::PostUsersUserResponse::NotFound(body) => rt::json(404, &body),
+            crate::models::PostUsersUserResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::PostUsersUserResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -871,29 +781,25 @@ async fn delete_users_user<S: UsersApi>(
                 DeleteUsersUserRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::DeleteUsersUserResponse::Ok(body) => rt::json(200, &body),
-                crate::models::DeleteUsersUserResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::DeleteUsersUserResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-                crate::models::DeleteUsersUserResponse::NotFound(body) => {
-                    rt::json(404, &body)
-                }
-                crate::models::DeleteUsersUserResponse::InternalServerError(body) => {
-                    rt::json(500, &body)
-                }
-                crate::models::DeleteUsersUserResponse::ServiceUnavailable(body) => {
-                    rt::json(503, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::DeleteUsersUserResponse::Ok(body) => rt::json(200, &body),
+            crate::models::DeleteUsersUserResponse::BadRequest(body) => {
+                rt::json(400, &body)
+            }
+            crate::models::DeleteUsersUserResponse::Unauthorized(body) => {
+                rt::json(401, &body)
+            }
+            crate::models::DeleteUsersUserResponse::NotFound(body) => {
+                rt::json(404, &body)
+            }
+            crate::models::DeleteUsersUserResponse::InternalServerError(body) => {
+                rt::json(500, &body)
+            }
+            crate::models::DeleteUsersUserResponse::ServiceUnavailable(body) => {
+                rt::json(503, &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }

@@ -79,14 +79,13 @@ impl crate::api::ClientApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::NewResponse2::Ok(pick.json()?),
-                        "400" => crate::models::NewResponse2::BadRequest(pick.json()?),
-                        "401" => crate::models::NewResponse2::Unauthorized(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::NewResponse2::Ok(pick.json()?),
+                    "400" => crate::models::NewResponse2::BadRequest(pick.json()?),
+                    "401" => crate::models::NewResponse2::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -106,18 +105,15 @@ impl crate::api::ClientApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "201" => crate::models::WithHeaderResponse::Created(pick.json()?),
-                        "400" => {
-                            crate::models::WithHeaderResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::WithHeaderResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "201" => crate::models::WithHeaderResponse::Created(pick.json()?),
+                    "400" => crate::models::WithHeaderResponse::BadRequest(pick.json()?),
+                    "401" => {
+                        crate::models::WithHeaderResponse::Unauthorized(pick.json()?)
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -136,15 +132,14 @@ impl crate::api::ApiApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::AuthenticateResponse::NoContent,
-                        "400" => {
-                            crate::models::AuthenticateResponse::BadRequest(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::AuthenticateResponse::NoContent,
+                    "400" => {
+                        crate::models::AuthenticateResponse::BadRequest(pick.json()?)
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -169,16 +164,13 @@ impl crate::api::SupportApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::RouterResponse::Ok(pick.json()?),
-                        "400" => crate::models::RouterResponse::BadRequest(pick.json()?),
-                        "401" => {
-                            crate::models::RouterResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::RouterResponse::Ok(pick.json()?),
+                    "400" => crate::models::RouterResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::RouterResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -199,18 +191,13 @@ impl crate::api::BaseApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::ErrorBodyResponse::NoContent,
-                        "400" => {
-                            crate::models::ErrorBodyResponse::BadRequest(pick.json()?)
-                        }
-                        "401" => {
-                            crate::models::ErrorBodyResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::ErrorBodyResponse::NoContent,
+                    "400" => crate::models::ErrorBodyResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::ErrorBodyResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -232,14 +219,13 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::CallResponse::NoContent,
-                        "400" => crate::models::CallResponse::BadRequest(pick.json()?),
-                        "401" => crate::models::CallResponse::Unauthorized(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::CallResponse::NoContent,
+                    "400" => crate::models::CallResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::CallResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -259,16 +245,13 @@ impl crate::api::UsersApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::HeadersResponse::NoContent,
-                        "400" => crate::models::HeadersResponse::BadRequest(pick.json()?),
-                        "401" => {
-                            crate::models::HeadersResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::HeadersResponse::NoContent,
+                    "400" => crate::models::HeadersResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::HeadersResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -290,14 +273,13 @@ impl crate::api::SetCredentialApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::BuildResponse::NoContent,
-                        "400" => crate::models::BuildResponse::BadRequest(pick.json()?),
-                        "401" => crate::models::BuildResponse::Unauthorized(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::BuildResponse::NoContent,
+                    "400" => crate::models::BuildResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::BuildResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -319,16 +301,13 @@ impl crate::api::BuilderApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::BaseUrlResponse::NoContent,
-                        "400" => crate::models::BaseUrlResponse::BadRequest(pick.json()?),
-                        "401" => {
-                            crate::models::BaseUrlResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::BaseUrlResponse::NoContent,
+                    "400" => crate::models::BaseUrlResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::BaseUrlResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -350,14 +329,13 @@ impl crate::api::CloneApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::TraitResponse::Ok(pick.json()?),
-                        "400" => crate::models::TraitResponse::BadRequest(pick.json()?),
-                        "401" => crate::models::TraitResponse::Unauthorized(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::TraitResponse::Ok(pick.json()?),
+                    "400" => crate::models::TraitResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::TraitResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -377,14 +355,13 @@ impl crate::api::CloneApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::IntoResponse::NoContent,
-                        "400" => crate::models::IntoResponse::BadRequest(pick.json()?),
-                        "401" => crate::models::IntoResponse::Unauthorized(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::IntoResponse::NoContent,
+                    "400" => crate::models::IntoResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::IntoResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -406,14 +383,13 @@ impl crate::api::NewApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::ApiResponse::NoContent,
-                        "400" => crate::models::ApiResponse::BadRequest(pick.json()?),
-                        "401" => crate::models::ApiResponse::Unauthorized(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::ApiResponse::NoContent,
+                    "400" => crate::models::ApiResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::ApiResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -435,16 +411,13 @@ impl crate::api::IntoApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::DefaultResponse::NoContent,
-                        "400" => crate::models::DefaultResponse::BadRequest(pick.json()?),
-                        "401" => {
-                            crate::models::DefaultResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::DefaultResponse::NoContent,
+                    "400" => crate::models::DefaultResponse::BadRequest(pick.json()?),
+                    "401" => crate::models::DefaultResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }

@@ -199,16 +199,12 @@ async fn new<S: ClientApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::NewResponse2::Ok(body) => rt::json(200, &body),
-                crate::models::NewResponse2::BadRequest(body) => rt::json(400, &body),
-                crate::models::NewResponse2::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::NewResponse2::Ok(body) => rt::json(200, &body),
+            crate::models::NewResponse2::BadRequest(body) => rt::json(400, &body),
+            crate::models::NewResponse2::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -236,20 +232,12 @@ async fn with_header<S: ClientApi>(
                 WithHeaderRequest { path, body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::WithHeaderResponse::Created(body) => rt::json(201, &body),
-                crate::models::WithHeaderResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::WithHeaderResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::WithHeaderResponse::Created(body) => rt::json(201, &body),
+            crate::models::WithHeaderResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::WithHeaderResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -262,17 +250,11 @@ async fn authenticate2<S: ApiApi>(
     let request = Incoming::new(request, &shared.config);
     let result = async {
         let response = ApiApi::authenticate2(&shared.api, request.meta()).await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::AuthenticateResponse::NoContent => rt::empty(204),
-                crate::models::AuthenticateResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::AuthenticateResponse::NoContent => rt::empty(204),
+            crate::models::AuthenticateResponse::BadRequest(body) => rt::json(400, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -299,16 +281,12 @@ async fn router2<S: SupportApi>(
                 RouterRequest { query },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::RouterResponse::Ok(body) => rt::json(200, &body),
-                crate::models::RouterResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::RouterResponse::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::RouterResponse::Ok(body) => rt::json(200, &body),
+            crate::models::RouterResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::RouterResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -329,20 +307,12 @@ async fn error_body2<S: BaseApi>(
             .ok_or_else(Problem::unauthorized)?;
         let response = BaseApi::error_body2(&shared.api, principal, request.meta())
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::ErrorBodyResponse::NoContent => rt::empty(204),
-                crate::models::ErrorBodyResponse::BadRequest(body) => {
-                    rt::json(400, &body)
-                }
-                crate::models::ErrorBodyResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::ErrorBodyResponse::NoContent => rt::empty(204),
+            crate::models::ErrorBodyResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::ErrorBodyResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -365,16 +335,12 @@ async fn call<S: UsersApi>(
                 CallRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::CallResponse::NoContent => rt::empty(204),
-                crate::models::CallResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::CallResponse::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::CallResponse::NoContent => rt::empty(204),
+            crate::models::CallResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::CallResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -401,16 +367,12 @@ async fn build<S: SetCredentialApi>(
                 BuildRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::BuildResponse::NoContent => rt::empty(204),
-                crate::models::BuildResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::BuildResponse::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::BuildResponse::NoContent => rt::empty(204),
+            crate::models::BuildResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::BuildResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -437,18 +399,12 @@ async fn headers<S: UsersApi>(
                 HeadersRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::HeadersResponse::NoContent => rt::empty(204),
-                crate::models::HeadersResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::HeadersResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::HeadersResponse::NoContent => rt::empty(204),
+            crate::models::HeadersResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::HeadersResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -475,18 +431,12 @@ async fn base_url<S: BuilderApi>(
                 BaseUrlRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::BaseUrlResponse::NoContent => rt::empty(204),
-                crate::models::BaseUrlResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::BaseUrlResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::BaseUrlResponse::NoContent => rt::empty(204),
+            crate::models::BaseUrlResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::BaseUrlResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -513,16 +463,12 @@ async fn r#trait<S: CloneApi>(
                 TraitRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::TraitResponse::Ok(body) => rt::json(200, &body),
-                crate::models::TraitResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::TraitResponse::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::TraitResponse::Ok(body) => rt::json(200, &body),
+            crate::models::TraitResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::TraitResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -549,16 +495,12 @@ async fn api<S: NewApi>(
                 ApiRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::ApiResponse::NoContent => rt::empty(204),
-                crate::models::ApiResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::ApiResponse::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::ApiResponse::NoContent => rt::empty(204),
+            crate::models::ApiResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::ApiResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -585,18 +527,12 @@ async fn default<S: IntoApi>(
                 DefaultRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::DefaultResponse::NoContent => rt::empty(204),
-                crate::models::DefaultResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::DefaultResponse::Unauthorized(body) => {
-                    rt::json(401, &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::DefaultResponse::NoContent => rt::empty(204),
+            crate::models::DefaultResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::DefaultResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -623,16 +559,12 @@ async fn into<S: CloneApi>(
                 IntoRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::IntoResponse::NoContent => rt::empty(204),
-                crate::models::IntoResponse::BadRequest(body) => rt::json(400, &body),
-                crate::models::IntoResponse::Unauthorized(body) => rt::json(401, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::IntoResponse::NoContent => rt::empty(204),
+            crate::models::IntoResponse::BadRequest(body) => rt::json(400, &body),
+            crate::models::IntoResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }

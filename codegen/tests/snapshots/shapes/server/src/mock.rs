@@ -66,12 +66,11 @@ impl crate::api::DefaultApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "201" => crate::models::CreatePetResponse::Created(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "201" => crate::models::CreatePetResponse::Created(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -91,12 +90,11 @@ impl crate::api::DefaultApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::UpdatePetResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::UpdatePetResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -111,12 +109,11 @@ impl crate::api::DefaultApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::PutNoteResponse::NoContent,
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::PutNoteResponse::NoContent,
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -131,12 +128,11 @@ impl crate::api::DefaultApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "204" => crate::models::SetPetLabelsResponse::NoContent,
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "204" => crate::models::SetPetLabelsResponse::NoContent,
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -156,12 +152,11 @@ impl crate::api::DefaultApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::CreatePlanResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::CreatePlanResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }

@@ -132,14 +132,10 @@ async fn create_pet<S: DefaultApi>(
                 CreatePetRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::CreatePetResponse::Created(body) => rt::json(201, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::CreatePetResponse::Created(body) => rt::json(201, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -159,14 +155,10 @@ async fn update_pet<S: DefaultApi>(
                 UpdatePetRequest { path, body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::UpdatePetResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::UpdatePetResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -191,14 +183,10 @@ async fn put_note<S: DefaultApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PutNoteResponse::NoContent => rt::empty(204),
-            },
-        )
+        let answer = match response {
+            crate::models::PutNoteResponse::NoContent => rt::empty(204),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -218,14 +206,10 @@ async fn set_pet_labels<S: DefaultApi>(
                 SetPetLabelsRequest { path, body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::SetPetLabelsResponse::NoContent => rt::empty(204),
-            },
-        )
+        let answer = match response {
+            crate::models::SetPetLabelsResponse::NoContent => rt::empty(204),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -244,14 +228,10 @@ async fn create_plan<S: DefaultApi>(
                 CreatePlanRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::CreatePlanResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::CreatePlanResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }

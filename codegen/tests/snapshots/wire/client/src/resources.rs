@@ -252,16 +252,7 @@ impl<'a> WireResource<'a> {
             .form(
                 "application/x-www-form-urlencoded",
                 body,
-                &[
-                    rt::Param::query("name"),
-                    rt::Param::query("count"),
-                    rt::Param::query("tags").shape(rt::Shape::Array),
-                    rt::Param::query("ids").explode(false).shape(rt::Shape::Array),
-                    rt::Param::query("address")
-                        .style(rt::Style::DeepObject)
-                        .explode(true)
-                        .shape(rt::Shape::Object(&["city", "zip"])),
-                ],
+                <models::PostFormBody as rt::Params>::PARAMS,
             );
         let response = self.client.core.send(call).await?;
         let value = match response.status() {

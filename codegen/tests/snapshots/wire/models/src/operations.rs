@@ -438,3 +438,25 @@ impl rt::OperationResponse for GetScopedResponse {
         }
     }
 }
+
+/// How `Address` is written as a form body: each field in its style.
+impl rt::Params for Address {
+    const PARAMS: &'static [rt::Param] = &[
+        rt::Param::query("city"),
+        rt::Param::query("zip"),
+    ];
+}
+
+/// How `PostFormBody` is written as a form body: each field in its style.
+impl rt::Params for PostFormBody {
+    const PARAMS: &'static [rt::Param] = &[
+        rt::Param::query("name"),
+        rt::Param::query("count"),
+        rt::Param::query("tags").shape(rt::Shape::Array),
+        rt::Param::query("ids").explode(false).shape(rt::Shape::Array),
+        rt::Param::query("address")
+            .style(rt::Style::DeepObject)
+            .explode(true)
+            .shape(rt::Shape::Object(&["city", "zip"])),
+    ];
+}

@@ -71,12 +71,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PathStylesResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PathStylesResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -91,12 +90,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::QueryStylesResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::QueryStylesResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -111,12 +109,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::ExplodedObjectResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::ExplodedObjectResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -133,17 +130,16 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => {
-                            crate::models::HeaderStylesResponse::Ok(
-                                pick.json()?,
-                                pick.headers()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => {
+                        crate::models::HeaderStylesResponse::Ok(
+                            pick.json()?,
+                            pick.headers()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -158,12 +154,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetDayResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetDayResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -183,25 +178,24 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PutFileResponse::Ok(pick.bytes()?),
-                        "404" => crate::models::PutFileResponse::NotFound(pick.json()?),
-                        "4XX" => {
-                            crate::models::PutFileResponse::Status4xx(
-                                pick.code(),
-                                pick.json()?,
-                            )
-                        }
-                        "default" => {
-                            crate::models::PutFileResponse::Default(
-                                pick.code(),
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PutFileResponse::Ok(pick.bytes()?),
+                    "404" => crate::models::PutFileResponse::NotFound(pick.json()?),
+                    "4XX" => {
+                        crate::models::PutFileResponse::Status4xx(
+                            pick.code(),
+                            pick.json()?,
+                        )
+                    }
+                    "default" => {
+                        crate::models::PutFileResponse::Default(
+                            pick.code(),
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -216,12 +210,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostFormResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostFormResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -236,12 +229,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostUploadResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostUploadResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -256,12 +248,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::PostEitherResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::PostEitherResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -276,12 +267,11 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetEncodedResponse::Ok(pick.json()?),
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetEncodedResponse::Ok(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -299,17 +289,16 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetValidatedResponse::Ok(pick.json()?),
-                        "422" => {
-                            crate::models::GetValidatedResponse::UnprocessableEntity(
-                                pick.json()?,
-                            )
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetValidatedResponse::Ok(pick.json()?),
+                    "422" => {
+                        crate::models::GetValidatedResponse::UnprocessableEntity(
+                            pick.json()?,
+                        )
+                    }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }
@@ -327,15 +316,12 @@ impl crate::api::WireApi for Mock {
             meta,
             ANSWERS,
             |pick| {
-                ::std::result::Result::Ok(
-                    match pick.status() {
-                        "200" => crate::models::GetScopedResponse::Ok(pick.json()?),
-                        "401" => {
-                            crate::models::GetScopedResponse::Unauthorized(pick.json()?)
-                        }
-                        _ => return ::std::result::Result::Err(pick.undocumented()),
-                    },
-                )
+                let value = match pick.status() {
+                    "200" => crate::models::GetScopedResponse::Ok(pick.json()?),
+                    "401" => crate::models::GetScopedResponse::Unauthorized(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
             },
         )
     }

@@ -208,14 +208,10 @@ async fn path_styles<S: WireApi>(
                 PathStylesRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PathStylesResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PathStylesResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -234,14 +230,10 @@ async fn query_styles<S: WireApi>(
                 QueryStylesRequest { query },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::QueryStylesResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::QueryStylesResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -260,14 +252,10 @@ async fn exploded_object<S: WireApi>(
                 ExplodedObjectRequest { query },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::ExplodedObjectResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::ExplodedObjectResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -290,16 +278,12 @@ async fn header_styles<S: WireApi>(
                 },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::HeaderStylesResponse::Ok(body, headers) => {
-                    rt::with_headers(rt::json(200, &body), &headers)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::HeaderStylesResponse::Ok(body, headers) => {
+                rt::with_headers(rt::json(200, &body), &headers)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -318,14 +302,10 @@ async fn get_day<S: WireApi>(
                 GetDayRequest { path },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetDayResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::GetDayResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -345,25 +325,21 @@ async fn put_file<S: WireApi>(
                 PutFileRequest { path, body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PutFileResponse::Ok(body) => {
-                    rt::binary(200, "image/png", body)
-                }
-                crate::models::PutFileResponse::NotFound(body) => {
-                    rt::json_as(404, "application/problem+json", &body)
-                }
-                crate::models::PutFileResponse::Status4xx(status, body) => {
-                    rt::json_as(status, "application/problem+json", &body)
-                }
-                crate::models::PutFileResponse::Default(status, body) => {
-                    rt::json_as(status, "application/problem+json", &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::PutFileResponse::Ok(body) => {
+                rt::binary(200, "image/png", body)
+            }
+            crate::models::PutFileResponse::NotFound(body) => {
+                rt::json_as(404, "application/problem+json", &body)
+            }
+            crate::models::PutFileResponse::Status4xx(status, body) => {
+                rt::json_as(status, "application/problem+json", &body)
+            }
+            crate::models::PutFileResponse::Default(status, body) => {
+                rt::json_as(status, "application/problem+json", &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -376,18 +352,7 @@ async fn post_form<S: WireApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request
-            .form(
-                &[
-                    rt::Param::query("name"),
-                    rt::Param::query("count"),
-                    rt::Param::query("tags").shape(rt::Shape::Array),
-                    rt::Param::query("ids").explode(false).shape(rt::Shape::Array),
-                    rt::Param::query("address")
-                        .style(rt::Style::DeepObject)
-                        .explode(true)
-                        .shape(rt::Shape::Object(&["city", "zip"])),
-                ],
-            )
+            .form(<crate::models::PostFormBody as rt::Params>::PARAMS)
             .await?;
         let response = WireApi::post_form(
                 &shared.api,
@@ -395,14 +360,10 @@ async fn post_form<S: WireApi>(
                 PostFormRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostFormResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostFormResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -432,14 +393,10 @@ async fn post_upload<S: WireApi>(
                 PostUploadRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostUploadResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostUploadResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -452,7 +409,7 @@ async fn post_either<S: WireApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request
-            .json_or_form(&[rt::Param::query("city"), rt::Param::query("zip")])
+            .json_or_form(<crate::models::Address as rt::Params>::PARAMS)
             .await?;
         let response = WireApi::post_either(
                 &shared.api,
@@ -460,14 +417,10 @@ async fn post_either<S: WireApi>(
                 PostEitherRequest { body },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::PostEitherResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::PostEitherResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
 }
@@ -486,14 +439,10 @@ async fn get_encoded<S: WireApi>(
                 GetEncodedRequest { query },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetEncodedResponse::Ok(body) => rt::json(200, &body),
-            },
-        )
+        let answer = match response {
+            crate::models::GetEncodedResponse::Ok(body) => rt::json(200, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared.answer(result.await)
 }
@@ -512,17 +461,13 @@ async fn get_validated<S: WireApi>(
                 GetValidatedRequest { query },
             )
             .await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetValidatedResponse::Ok(body) => rt::json(200, &body),
-                crate::models::GetValidatedResponse::UnprocessableEntity(body) => {
-                    rt::json_as(422, "application/problem+json", &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::GetValidatedResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetValidatedResponse::UnprocessableEntity(body) => {
+                rt::json_as(422, "application/problem+json", &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared
         .answer_as(
@@ -548,17 +493,13 @@ async fn get_scoped<S: WireApi>(
             .await?
             .ok_or_else(Problem::unauthorized)?;
         let response = WireApi::get_scoped(&shared.api, principal, request.meta()).await;
-        ::std::result::Result::Ok::<
-            _,
-            Problem,
-        >(
-            match response {
-                crate::models::GetScopedResponse::Ok(body) => rt::json(200, &body),
-                crate::models::GetScopedResponse::Unauthorized(body) => {
-                    rt::json_as(401, "application/problem+json", &body)
-                }
-            },
-        )
+        let answer = match response {
+            crate::models::GetScopedResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetScopedResponse::Unauthorized(body) => {
+                rt::json_as(401, "application/problem+json", &body)
+            }
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
     };
     shared
         .answer_as(
