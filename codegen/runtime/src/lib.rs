@@ -53,7 +53,7 @@ pub mod models {
     pub use crate::bytes::Base64;
     pub use crate::email::{Email, InvalidEmail};
     pub use crate::multipart::{File, Part as MultipartPart};
-    pub use crate::nullable::{Nullable, deserialize_some, json_default, json_default_nullable};
+    pub use crate::nullable::{Nullable, absent, json_default, json_default_nullable, optional};
     pub use crate::object::{FromObject, deserialize_object, serialize_tagged};
     pub use crate::params::{Param, Params, Shape, Style};
     pub use crate::response::OperationResponse;

@@ -88,15 +88,27 @@ pub fn json_default_nullable<T: serde::de::DeserializeOwned>(json: &str) -> Null
     json_default(json).map_or(Nullable::Absent, Nullable::Value)
 }
 
-/// Deserialises an optional field that must not be `null` when present: used as
-/// `deserialize_with` on `Option<T>` fields of schemas that are not nullable (serde's default
-/// would read `null` as `None`).
-pub fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
+/// An optional field that must not be `null` when present, an `Option<T>` of a schema that
+/// is not nullable: `#[serde(default, with = "optional", skip_serializing_if = "absent")]`.
+/// Absent is `None`, a value is `Some`, and `null` is refused (serde's own reading of an
+/// `Option` would take it as `None`).
+pub mod optional {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes the value (`None` is left out by [`absent`](super::absent)).
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    /// Only called when the field is present (absence is `#[serde(default)]`): a `T`.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
+    }
+}
+
+/// Whether an optional field is left out when written: it is `None`.
+pub fn absent<T>(value: &Option<T>) -> bool {
+    value.is_none()
 }
 
 #[cfg(test)]
@@ -117,7 +129,7 @@ mod tests {
     struct Patch {
         #[serde(default, skip_serializing_if = "Nullable::is_absent")]
         name: Nullable<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "deserialize_some")]
+        #[serde(default, with = "optional", skip_serializing_if = "absent")]
         age: Option<u32>,
     }
 
@@ -138,6 +150,7 @@ mod tests {
     fn a_non_nullable_optional_field_refuses_null() {
         assert!(serde_json::from_str::<Patch>(r#"{"age":null}"#).is_err());
         assert_eq!(serde_json::from_str::<Patch>(r#"{"age":3}"#).unwrap().age, Some(3));
+        assert_eq!(serde_json::to_string(&Patch { name: Nullable::Absent, age: Some(3) }).unwrap(), r#"{"age":3}"#);
     }
 
     #[test]

@@ -394,37 +394,34 @@ pub(crate) fn field_tokens_in(field: &Field, source: FieldSource, owner: Option<
         ty = quote!(::std::boxed::Box<#ty>);
     }
     let wire = &field.wire_name;
-    let rename = (field.name.unraw() != wire).then(|| quote!(rename = #wire,));
-    let (ty, serde) = match field.presence() {
-        Presence::Required => (ty, quote!(#rename)),
-        Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), quote!(#rename)),
-        // Two attributes, reading and writing, so each stays on one line.
-        Presence::Optional if source == FieldSource::Text => (quote!(::std::option::Option<#ty>), quote!(#rename)),
-        Presence::Optional | Presence::OptionalNullable => {
-            let default = match owner.filter(|_| takes_default(field)) {
-                Some(owner) => {
-                    let path = format!("{owner}::{}", default_fn(field));
-                    quote!(default = #path)
-                }
-                None => quote!(default),
-            };
-            if field.presence() == Presence::Optional {
-                (
-                    quote!(::std::option::Option<#ty>),
-                    quote!(#rename #default, deserialize_with = "rt::deserialize_some"),
-                )
-            } else {
-                (quote!(rt::Nullable<#ty>), quote!(#rename #default))
-            }
+    // The wire name, then how absence reads and writes: each its own attribute, so that
+    // prettyplease keeps every one on a line.
+    let rename = (field.name.unraw() != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let default = match owner.filter(|_| takes_default(field)) {
+        Some(owner) => {
+            let path = format!("{owner}::{}", default_fn(field));
+            quote!(default = #path)
         }
+        None => quote!(default),
     };
-    let skip = match field.presence() {
-        Presence::Optional => Some(quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")])),
-        Presence::OptionalNullable => Some(quote!(#[serde(skip_serializing_if = "rt::Nullable::is_absent")])),
-        Presence::Required | Presence::RequiredNullable => None,
+    let (ty, absence) = match field.presence() {
+        Presence::Required => (ty, None),
+        Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), None),
+        // Text has no `null`, and serde reads a missing `Option` as `None` by itself.
+        Presence::Optional if source == FieldSource::Text => (
+            quote!(::std::option::Option<#ty>),
+            Some(quote!(#[serde(skip_serializing_if = "rt::absent")])),
+        ),
+        Presence::Optional => (
+            quote!(::std::option::Option<#ty>),
+            Some(quote!(#[serde(#default, with = "rt::optional", skip_serializing_if = "rt::absent")])),
+        ),
+        Presence::OptionalNullable => (
+            quote!(rt::Nullable<#ty>),
+            Some(quote!(#[serde(#default, skip_serializing_if = "rt::Nullable::is_absent")])),
+        ),
     };
-    let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#serde)]) };
-    quote! { #doc #serde #skip pub #name: #ty, }
+    quote! { #doc #rename #absence pub #name: #ty, }
 }
 
 fn emit_struct(name: &RustIdent, s: &Struct, doc: TokenStream) -> TokenStream {

@@ -76,7 +76,7 @@ impl rt::OperationResponse for PostAuthResponse {
 pub struct PostAuthOkHeaders {
     /// The session cookie `connect.sid`, HttpOnly, SameSite=Lax.
     #[serde(rename = "Set-Cookie")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
@@ -91,7 +91,7 @@ impl rt::Params for PostAuthOkHeaders {
 pub struct PostAuthTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -132,7 +132,7 @@ impl rt::OperationResponse for DeleteAuthResponse {
 pub struct DeleteAuthOkHeaders {
     /// Expires the session cookie `connect.sid`.
     #[serde(rename = "Set-Cookie")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
@@ -176,7 +176,7 @@ impl rt::OperationResponse for PostTokenResponse {
 pub struct PostTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -282,7 +282,7 @@ impl rt::OperationResponse for PostInvitesInviteAcceptResponse {
 pub struct PostInvitesInviteAcceptTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -411,40 +411,40 @@ impl rt::OperationResponse for PostInvitesInviteResendResponse {
 #[serde(deny_unknown_fields)]
 pub struct GetUsersQuery {
     /// Case-insensitive substring searched in first name, last name and email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub q: ::std::option::Option<::std::string::String>,
     /// Only the user with this email (case-insensitive).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub email: ::std::option::Option<::openapi_runtime::models::Email>,
     /// Only users with this first name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Only users with this last name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Only users with one of these roles. Repeat the parameter for several (`role=admin&role=member`);
     /// the bracket forms of `qs`-based clients such as Medusa JS (`role[]=admin`, `role[0]=admin`)
     /// and a comma-separated list (`role=admin,member`) are read too.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub role: ::std::option::Option<::std::vec::Vec<UserRole>>,
     /// Only users with one of these ids. Repeat the parameter for several (`id=usr_1&id=usr_2`);
     /// the bracket forms `id[]=usr_1` and `id[0]=usr_1` are read too. Unknown ids match nothing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The field to sort by; a leading `-` sorts in descending order.
     ///
     /// Default: `"-created_at"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub order: ::std::option::Option<GetUsersOrder>,
     /// The number of users to skip.
     ///
     /// Default: `0`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub offset: ::std::option::Option<i64>,
     /// The maximum number of users to return.
     ///
     /// Default: `50`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub limit: ::std::option::Option<i64>,
 }
 
@@ -579,7 +579,7 @@ impl rt::OperationResponse for PostUsersUserPasswordTokenResponse {
 pub struct PostUsersUserPasswordTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -622,7 +622,7 @@ impl rt::OperationResponse for PostUsersUserPasswordResponse {
 pub struct PostUsersUserPasswordTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 

@@ -56,15 +56,12 @@ pub struct AdminCreateUserRequest {
     /// The user's email; stored lower-cased.
     pub email: ::openapi_runtime::models::Email,
     /// The user's first name.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The user's last name.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub role: ::std::option::Option<UserRole>,
     /// The user's password.
     pub password: ::std::string::String,
@@ -264,12 +261,10 @@ impl rt::Validate for AdminPostInvitesInviteAcceptReq {
 #[serde(deny_unknown_fields)]
 pub struct AdminPostInvitesInviteAcceptReqUser {
     /// The new user's first name.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The new user's last name.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// The new user's password.
     pub password: ::std::string::String,
@@ -318,8 +313,7 @@ impl rt::Validate for AdminPostInvitesReq {
 #[serde(deny_unknown_fields)]
 pub struct AdminResetPasswordRequest {
     /// The email the token was issued for; checked when given.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub email: ::std::option::Option<::openapi_runtime::models::Email>,
     /// The password-reset token.
     pub token: ::std::string::String,
@@ -372,28 +366,23 @@ impl rt::Validate for AdminResetPasswordTokenRequest {
 #[serde(deny_unknown_fields)]
 pub struct AdminUpdateUserRequest {
     /// The user's first name; null clears it.
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub first_name: rt::Nullable<::std::string::String>,
     /// The user's last name; null clears it.
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_name: rt::Nullable<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub role: ::std::option::Option<UserRole>,
     /// A new API token for the user; null removes it. The token is stored hashed and never
     /// returned. It must be at least 16 characters long with at least 8 different
     /// characters, and not another user's token (both refused with 400, changing nothing).
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub api_token: rt::Nullable<::std::string::String>,
     /// Key-value pairs merged into the stored metadata; a key whose value is the empty
     /// string is removed; null removes all metadata. The merged metadata may take at most
     /// 16384 bytes as JSON; an update that would exceed it is refused with 400 and changes
     /// nothing.
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -466,8 +455,7 @@ pub struct Error {
     /// What went wrong, for people.
     pub message: ::std::string::String,
     /// A slug for the class of error, when there is one.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub code: ::std::option::Option<ErrorCode>,
 }
 

@@ -40,35 +40,35 @@ impl rt::Params for NewPath {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewQuery {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub query: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub headers: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub client: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub call: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub response: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub meta: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub shared: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub principal: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub result: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub r#type: ::std::option::Option<::std::string::String>,
     #[serde(rename = "a-b")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub a_b: ::std::option::Option<::std::string::String>,
     #[serde(rename = "a_b")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub a_b2: ::std::option::Option<::std::string::String>,
 }
 
@@ -98,7 +98,7 @@ impl rt::Params for NewQuery {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewHeaders {
     #[serde(rename = "String")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub string: ::std::option::Option<::std::string::String>,
 }
 
@@ -112,7 +112,7 @@ impl rt::Params for NewHeaders {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewCookies {
     #[serde(rename = "Option")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub option: ::std::option::Option<::std::string::String>,
 }
 
@@ -207,7 +207,7 @@ impl rt::OperationResponse for AuthenticateResponse {
 #[serde(deny_unknown_fields)]
 pub struct RouterQuery {
     #[serde(rename = "Vec")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub vec: ::std::option::Option<::std::vec::Vec<Operator>>,
 }
 

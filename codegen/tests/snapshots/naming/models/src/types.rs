@@ -23,8 +23,7 @@ use crate::support as rt;
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct A {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub object: ::std::option::Option<Object>,
 }
 
@@ -42,23 +41,23 @@ impl rt::Validate for A {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Box {
-    #[serde(rename = "Some", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "Some")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub some: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "None", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "None")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub none: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Ok", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "Ok")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub ok: ::std::option::Option<bool>,
-    #[serde(rename = "Err", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "Err")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub err: ::std::option::Option<bool>,
-    #[serde(rename = "Vec", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "Vec")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub vec: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "String", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "String")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub string: ::std::option::Option<::std::string::String>,
 }
 
@@ -72,8 +71,7 @@ impl rt::Validate for Box {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Client {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub support: ::std::option::Option<::std::string::String>,
 }
 
@@ -87,17 +85,17 @@ impl rt::Validate for Client {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Credential {
-    #[serde(rename = "ApiBase", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "ApiBase")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub api_base: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Problem", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "Problem")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub problem: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Nullable", default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "Nullable")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub nullable: rt::Nullable<::std::string::String>,
-    #[serde(rename = "Validate", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "Validate")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub validate: ::std::option::Option<::std::string::String>,
 }
 
@@ -141,8 +139,7 @@ impl rt::Validate for Error {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Labels {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub additional_properties: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not name.
     #[serde(flatten)]
@@ -189,8 +186,7 @@ impl rt::Validate for N2faMethod {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct NewResponse {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub ok: ::std::option::Option<bool>,
 }
 
@@ -252,8 +248,7 @@ impl rt::Validate for Nullable {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Object {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub option: ::std::option::Option<Option>,
 }
 
@@ -326,8 +321,7 @@ impl rt::Validate for Operator {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Option {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub result: ::std::option::Option<Result>,
 }
 
@@ -345,8 +339,7 @@ impl rt::Validate for Option {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct PathTo {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub to: ::std::option::Option<::std::string::String>,
 }
 
@@ -360,32 +353,30 @@ impl rt::Validate for PathTo {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Reactions {
-    #[serde(rename = "reactions-+1", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "reactions-+1")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub reactions_plus_1: ::std::option::Option<i64>,
-    #[serde(rename = "reactions--1", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "reactions--1")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub reactions_minus_1: ::std::option::Option<i64>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "self", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "self")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub self_: ::std::option::Option<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub r#match: ::std::option::Option<bool>,
-    #[serde(rename = "2fa", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "2fa")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub n_2fa: ::std::option::Option<bool>,
-    #[serde(rename = "userName", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "userName")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub user_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "user_name", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "user_name")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub user_name2: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "@id", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "@id")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
@@ -399,8 +390,7 @@ impl rt::Validate for Reactions {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Reactions2 {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub total: ::std::option::Option<i32>,
 }
 
@@ -412,8 +402,7 @@ impl rt::Validate for Reactions2 {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Result {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -429,8 +418,7 @@ impl rt::Validate for Result {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct S {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub a: ::std::option::Option<A>,
 }
 
@@ -446,8 +434,8 @@ impl rt::Validate for S {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Self_ {
-    #[serde(rename = "crate", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "crate")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub crate_: ::std::option::Option<::std::string::String>,
 }
 

@@ -78,7 +78,7 @@ impl rt::Params for PutNotePath {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutNoteQuery {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub headers: ::std::option::Option<::std::string::String>,
 }
 

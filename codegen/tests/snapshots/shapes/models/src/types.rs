@@ -158,37 +158,28 @@ impl rt::Validate for Event {}
 pub struct Fields {
     pub required_plain: ::std::string::String,
     pub required_nullable: ::std::option::Option<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub optional_plain: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub optional_nullable: rt::Nullable<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub anything: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub free: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub ratio: ::std::option::Option<f32>,
     /// Items with constraints of their own.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub scores: ::std::option::Option<::std::vec::Vec<i64>>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub inline: ::std::option::Option<FieldsInline>,
 }
 
@@ -206,8 +197,7 @@ impl rt::Validate for Fields {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct FieldsInline {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub mode: ::std::option::Option<FieldsInlineMode>,
 }
 
@@ -334,23 +324,25 @@ pub struct Paging {
     /// Default: `20`.
     #[serde(
         default = "Paging::default_limit",
-        deserialize_with = "rt::deserialize_some"
+        with = "rt::optional",
+        skip_serializing_if = "rt::absent"
     )]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i32>,
     /// Default: `"desc"`.
     #[serde(
         default = "Paging::default_order",
-        deserialize_with = "rt::deserialize_some"
+        with = "rt::optional",
+        skip_serializing_if = "rt::absent"
     )]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<PagingOrder>,
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub cursor: rt::Nullable<::std::string::String>,
     /// Default: `["new"]`.
-    #[serde(default = "Paging::default_tags", deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default = "Paging::default_tags",
+        with = "rt::optional",
+        skip_serializing_if = "rt::absent"
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
@@ -414,17 +406,13 @@ pub struct Pet {
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub kind: Kind,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub born: ::std::option::Option<::chrono::NaiveDate>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub registered_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub owner_email: rt::Nullable<::openapi_runtime::models::Email>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub price: ::std::option::Option<Money>,
 }
 
@@ -445,17 +433,13 @@ impl rt::Validate for Pet {
 pub struct PetRequest {
     pub name: ::std::string::String,
     pub kind: Kind,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub secret: ::std::option::Option<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub born: ::std::option::Option<::chrono::NaiveDate>,
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub owner_email: rt::Nullable<::openapi_runtime::models::Email>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub price: ::std::option::Option<Money>,
 }
 
@@ -511,8 +495,7 @@ impl rt::Validate for Phase {}
 #[serde(remote = "Self")]
 pub struct Place {
     pub city: ::std::string::String,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub street: ::std::option::Option<::std::string::String>,
 }
 
@@ -528,12 +511,10 @@ pub struct Plan {
     pub phase: Phase,
     pub step: Step,
     /// Written out again below; both places are one type, named by what they share.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub from_place: ::std::option::Option<Place>,
     /// Written out again below; both places are one type, named by what they share.
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub to_place: ::std::option::Option<Place>,
 }
 
@@ -549,8 +530,7 @@ impl rt::Validate for Plan {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct PutNoteBody {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub text: ::std::option::Option<::std::string::String>,
 }
 
@@ -701,8 +681,7 @@ impl rt::Validate for Step {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct StepRest {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub minutes: ::std::option::Option<i64>,
 }
 
@@ -746,11 +725,9 @@ impl rt::Validate for Timestamped {}
 #[serde(remote = "Self")]
 pub struct Tree {
     pub value: i64,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub left: ::std::option::Option<::std::boxed::Box<Tree>>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub children: ::std::option::Option<::std::vec::Vec<Tree>>,
 }
 
@@ -763,11 +740,9 @@ impl rt::Validate for Tree {}
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePetBody {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub nickname: rt::Nullable<::std::string::String>,
 }
 

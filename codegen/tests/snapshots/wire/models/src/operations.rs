@@ -72,28 +72,28 @@ impl rt::OperationResponse for PathStylesResponse {
 #[serde(deny_unknown_fields)]
 pub struct QueryStylesQuery {
     /// Exploded form array (the default), `status=a&status=b`; also read as `status[]=a`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub status: ::std::option::Option<::std::vec::Vec<Status>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub spaced: ::std::option::Option<::std::vec::Vec<i64>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub piped: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub filter: ::std::option::Option<Range>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub color: ::std::option::Option<Color>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub r#where: ::std::option::Option<QueryStylesWhere>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub redirect: ::std::option::Option<::std::string::String>,
     /// Default: `20`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub limit: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub flag: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub owner: ::std::option::Option<::uuid::Uuid>,
 }
 
@@ -148,7 +148,7 @@ impl rt::OperationResponse for QueryStylesResponse {
 #[serde(deny_unknown_fields)]
 pub struct ExplodedObjectQuery {
     /// An exploded form object: its properties are parameters of their own. Closed, because the server refuses query parameters it does not know.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub point: ::std::option::Option<ExplodedObjectPoint>,
 }
 
@@ -179,13 +179,13 @@ impl rt::OperationResponse for ExplodedObjectResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderStylesHeaders {
     #[serde(rename = "X-Count")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub x_count: ::std::option::Option<i64>,
     #[serde(rename = "X-Ids")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub x_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     #[serde(rename = "X-Color")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub x_color: ::std::option::Option<Color>,
 }
 
@@ -204,9 +204,9 @@ impl rt::Params for HeaderStylesHeaders {
 /// Cookie parameters of `headerStyles` — `GET /headers`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderStylesCookies {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub hint: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
@@ -238,7 +238,7 @@ impl rt::OperationResponse for HeaderStylesResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderStylesOkHeaders {
     #[serde(rename = "X-Echo-Ids")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "rt::absent")]
     pub x_echo_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 

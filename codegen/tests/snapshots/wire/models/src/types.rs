@@ -26,11 +26,9 @@ use crate::support as rt;
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Address {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub city: ::std::option::Option<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub zip: ::std::option::Option<::std::string::String>,
 }
 
@@ -45,14 +43,14 @@ impl rt::Validate for Address {}
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Color {
-    #[serde(rename = "R", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "R")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub r: ::std::option::Option<i64>,
-    #[serde(rename = "G", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "G")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub g: ::std::option::Option<i64>,
-    #[serde(rename = "B", default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(rename = "B")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub b: ::std::option::Option<i64>,
 }
 
@@ -65,11 +63,9 @@ impl rt::Validate for Color {}
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct ExplodedObjectPoint {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub x: ::std::option::Option<i64>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub y: ::std::option::Option<i64>,
 }
 
@@ -83,17 +79,13 @@ impl rt::Validate for ExplodedObjectPoint {}
 #[serde(deny_unknown_fields)]
 pub struct PostFormBody {
     pub name: ::std::string::String,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub count: ::std::option::Option<i64>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub address: ::std::option::Option<Address>,
 }
 
@@ -111,20 +103,16 @@ impl rt::Validate for PostFormBody {
 #[serde(deny_unknown_fields)]
 pub struct PostUploadBody {
     pub title: ::std::string::String,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub count: ::std::option::Option<i64>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub file: ::openapi_runtime::models::File,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<::openapi_runtime::models::File>,
     >,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub meta: ::std::option::Option<Address>,
 }
 
@@ -137,8 +125,7 @@ impl rt::Validate for PostUploadBody {}
 #[serde(remote = "Self")]
 pub struct Problem {
     pub title: ::std::string::String,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub status: ::std::option::Option<i64>,
 }
 
@@ -150,11 +137,9 @@ impl rt::Validate for Problem {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct QueryStylesWhere {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub age: ::std::option::Option<i64>,
 }
 
@@ -166,11 +151,9 @@ impl rt::Validate for QueryStylesWhere {}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct Range {
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub min: ::std::option::Option<f64>,
-    #[serde(default, deserialize_with = "rt::deserialize_some")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "rt::optional", skip_serializing_if = "rt::absent")]
     pub max: ::std::option::Option<f64>,
 }
 
