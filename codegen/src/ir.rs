@@ -20,6 +20,20 @@ pub struct Ir {
     pub security_schemes: Vec<SecurityScheme>,
 }
 
+impl Ir {
+    /// The schema most error responses use: the body of the errors the router answers itself
+    /// (any JSON value when no error response has a named type).
+    pub fn error_body(&self) -> Type {
+        let mut counts: std::collections::BTreeMap<RustIdent, (usize, Type)> = std::collections::BTreeMap::new();
+        for response in self.operations.iter().flat_map(|op| &op.responses).filter(|r| r.is_error()) {
+            if let Some(Type::Named(name)) = response.body_type() {
+                counts.entry(name.clone()).or_insert((0, Type::Named(name))).0 += 1;
+            }
+        }
+        counts.into_values().max_by_key(|(count, _)| *count).map(|(_, ty)| ty).unwrap_or(Type::Any)
+    }
+}
+
 /// A named type of the generated models.
 #[derive(Debug)]
 pub struct TypeDef {
@@ -605,6 +619,29 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// `<Op><Status>Headers`, when the response documents headers.
     pub headers_type: Option<RustIdent>,
+}
+
+impl Response {
+    /// The Rust type of the body, `None` for an empty one: the primary content's schema type
+    /// (any JSON value without one), text as `String`, bytes as `Vec<u8>`.
+    pub fn body_type(&self) -> Option<Type> {
+        let content = primary_content(&self.content)?;
+        Some(match (content.kind(), &content.ty) {
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => ty.clone(),
+            (BodyKind::Json, None) => Type::Any,
+            (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => Type::String,
+            (BodyKind::Binary, _) => Type::Custom("::std::vec::Vec<u8>".to_owned()),
+        })
+    }
+
+    /// Whether the status is an error's (4xx, 5xx, or `default`).
+    pub fn is_error(&self) -> bool {
+        match self.status {
+            Status::Code(code) => code >= 400,
+            Status::Range(digit) => digit >= 4,
+            Status::Default => true,
+        }
+    }
 }
 
 #[derive(Debug)]

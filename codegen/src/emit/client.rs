@@ -7,7 +7,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::models::type_tokens;
-use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
@@ -547,7 +546,7 @@ fn decode(op: &Operation) -> TokenStream {
     let mut default = None;
     for response in &op.responses {
         let variant = RustIdent::new(&response.status.variant_name()).ident();
-        let body = match (body_type(response), primary_content(&response.content)) {
+        let body = match (response.body_type(), primary_content(&response.content)) {
             (Some(_), Some(content)) => Some(match content.kind() {
                 BodyKind::Json => quote!(response.json()?),
                 // Multipart responses are carried as text (`lower_content`).
@@ -619,7 +618,7 @@ fn example_code(ir: &Ir, crate_ident: &proc_macro2::Ident) -> Result<Option<Stri
     let success = op.responses.iter().find(|r| matches!(r.status, Status::Code(200..=299))).map(|r| {
         let variant = RustIdent::new(&r.status.variant_name()).ident();
         let pattern =
-            if body_type(r).is_some() || r.headers_type.is_some() { quote!(#variant(..)) } else { quote!(#variant) };
+            if r.body_type().is_some() || r.headers_type.is_some() { quote!(#variant(..)) } else { quote!(#variant) };
         quote! {
             match response.value {
                 #crate_ident::models::#response::#pattern => println!("done"),

@@ -8,8 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::operations::body_type;
-use super::server::{error_body_type, has_request, tag_trait};
+use super::server::{has_request, tag_trait};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     Access, BodyKind, Constraints, Ir, Operation, Response, ResponseHeader, Status, Type, primary_content,
@@ -36,7 +35,7 @@ pub(crate) fn status_key(status: &Status) -> String {
 
 /// How a body of this response travels, `None` without one.
 pub(crate) fn body_kind(response: &Response) -> Option<BodyKind> {
-    body_type(response)?;
+    response.body_type()?;
     primary_content(&response.content).map(|c| c.kind())
 }
 
@@ -61,7 +60,7 @@ fn rows(synth: &Synth<'_>, op: &Operation, response: &Response, notes: &mut Vec<
             row(example.name.clone(), body)
         })
         .collect();
-    let made = match (kind, body_type(response)) {
+    let made = match (kind, response.body_type()) {
         (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => {
             match synth.value(&ty, &Constraints::default()) {
                 Some(made) => {
@@ -252,12 +251,12 @@ fn authenticate(ir: &Ir) -> TokenStream {
 /// Templates of the error body: for each error status, the first example of a response with
 /// that body type (or a made-up one), then one for any status.
 pub(crate) fn error_templates(ir: &Ir, synth: &Synth<'_>) -> Vec<TokenStream> {
-    let ty = error_body_type(ir);
+    let ty = ir.error_body();
     let mut out: Vec<(u16, String)> = Vec::new();
     for op in &ir.operations {
         for response in &op.responses {
             let Status::Code(code) = response.status else { continue };
-            if code < 400 || body_type(response).as_ref() != Some(&ty) || out.iter().any(|(c, _)| *c == code) {
+            if code < 400 || response.body_type().as_ref() != Some(&ty) || out.iter().any(|(c, _)| *c == code) {
                 continue;
             }
             let example = primary_content(&response.content).and_then(|c| c.examples.first());

@@ -408,10 +408,9 @@ pub(crate) fn field_tokens_in(field: &Field, source: FieldSource, owner: Option<
         Presence::Required => (ty, None),
         Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), None),
         // Text has no `null`, and serde reads a missing `Option` as `None` by itself.
-        Presence::Optional if source == FieldSource::Text => (
-            quote!(::std::option::Option<#ty>),
-            Some(quote!(#[serde(skip_serializing_if = "rt::absent")])),
-        ),
+        Presence::Optional if source == FieldSource::Text => {
+            (quote!(::std::option::Option<#ty>), Some(quote!(#[serde(skip_serializing_if = "rt::absent")])))
+        }
         Presence::Optional => (
             quote!(::std::option::Option<#ty>),
             Some(quote!(#[serde(#default, with = "rt::optional", skip_serializing_if = "rt::absent")])),

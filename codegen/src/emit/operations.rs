@@ -13,8 +13,7 @@ use quote::{format_ident, quote};
 use super::doc_attrs;
 use super::models::type_tokens;
 use crate::ir::{
-    BodyKind, Content, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, PartKind, Response,
-    SecurityKind, Status, Type, primary_content,
+    Content, Field, Ir, Operation, Param, ParamLocation, ParamShape, ParamStyle, PartKind, SecurityKind, Status, Type,
 };
 use crate::naming::RustIdent;
 
@@ -294,17 +293,6 @@ fn status_label(status: &Status) -> String {
     }
 }
 
-/// The Rust type of a response body, `None` for an empty body.
-pub fn body_type(response: &Response) -> Option<Type> {
-    let content = primary_content(&response.content)?;
-    Some(match (content.kind(), &content.ty) {
-        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => ty.clone(),
-        (BodyKind::Json, None) => Type::Any,
-        (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => Type::String,
-        (BodyKind::Binary, _) => Type::Custom("::std::vec::Vec<u8>".to_owned()),
-    })
-}
-
 fn response_enum(op: &Operation, title: &str) -> TokenStream {
     let ident = op.types.response.ident();
     let mut variants = Vec::new();
@@ -312,7 +300,7 @@ fn response_enum(op: &Operation, title: &str) -> TokenStream {
     for response in &op.responses {
         let variant = RustIdent::new(&response.status.variant_name()).ident();
         let doc = doc_attrs(Some(&format!("{}: {}", status_label(&response.status), response.description)));
-        let body = body_type(response).map(|ty| type_tokens(&ty));
+        let body = response.body_type().map(|ty| type_tokens(&ty));
         let headers = response.headers_type.as_ref().map(RustIdent::ident);
         let code = match response.status {
             Status::Code(code) => Some(proc_macro2::Literal::u16_unsuffixed(code)),

@@ -12,7 +12,6 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::mock::{Row, answer, arms, body_kind, error_templates, headers_json, status_key, unused_principal};
-use super::operations::body_type;
 use super::server::{has_request, request_body, tag_trait};
 use super::{GeneratedFile, format_rust, header};
 use crate::diagnostic::Diagnostic;
@@ -317,7 +316,7 @@ fn answers(synths: &[Synth<'_>], op: &Operation, notes: &mut Vec<Diagnostic>) ->
         for synth in synths {
             let profile = synth.profile();
             let headers = headers_json(&synth.with_profile(profile.for_header()), &response.headers, &pointer, notes);
-            let body = match (body_kind(response), body_type(response)) {
+            let body = match (body_kind(response), response.body_type()) {
                 (None, _) => String::new(),
                 (Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart), Some(ty)) => {
                     match synth.value(&ty, &Constraints::default()) {

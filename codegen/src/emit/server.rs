@@ -3,13 +3,10 @@
 //! method's response enum into HTTP. Requests that fail are answered with the API's own error
 //! body (built by the implementation's `error_body`), never with axum's plain-text rejections.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::models::type_tokens;
-use super::operations::body_type;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
@@ -169,26 +166,6 @@ fn mock_main(ir: &Ir, crate_name: &str) -> TokenStream {
     }
 }
 
-/// The schema most error responses use: the body of the errors the router answers itself.
-pub(crate) fn error_body_type(ir: &Ir) -> Type {
-    let mut counts: BTreeMap<String, (usize, Type)> = BTreeMap::new();
-    for op in &ir.operations {
-        for response in &op.responses {
-            let is_error = match response.status {
-                Status::Code(code) => code >= 400,
-                Status::Range(digit) => digit >= 4,
-                Status::Default => true,
-            };
-            if let (true, Some(ty)) = (is_error, body_type(response))
-                && let Type::Named(name) = &ty
-            {
-                counts.entry(name.unraw().to_owned()).or_insert((0, ty.clone())).0 += 1;
-            }
-        }
-    }
-    counts.into_values().max_by_key(|(count, _)| *count).map(|(_, ty)| ty).unwrap_or(Type::Any)
-}
-
 /// Types of the models crate are named through the `models` re-export.
 fn model_type(ty: &Type) -> TokenStream {
     match ty {
@@ -252,7 +229,7 @@ pub(crate) fn has_request(op: &Operation) -> bool {
 }
 
 fn api_module(ir: &Ir) -> TokenStream {
-    let error_body = model_type(&error_body_type(ir));
+    let error_body = model_type(&ir.error_body());
     let self_convention = super::self_convention_allow(ir.operations.iter().map(|op| op.name.unraw()));
     let credentials = ir.security_schemes.iter().map(|scheme| {
         let variant = credential_variant(scheme);
@@ -871,7 +848,7 @@ fn respond(op: &Operation) -> TokenStream {
             }
             Status::Range(_) | Status::Default => (Some(quote!(status)), quote!(status)),
         };
-        let body = body_type(response);
+        let body = response.body_type();
         let mut bindings = Vec::new();
         bindings.extend(status_binding);
         let make = match (&body, primary_content(&response.content)) {
