@@ -6,7 +6,6 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::models::type_tokens;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
@@ -322,27 +321,14 @@ fn scheme_description(scheme: &SecurityScheme) -> String {
 fn path_arg_type(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(&str),
+        Type::Email => quote!(&models::support::Email),
         other => model_type(other),
     }
 }
 
+/// A type of the models crate, named through the client's `models` re-export.
 fn model_type(ty: &Type) -> TokenStream {
-    match ty {
-        Type::Named(name) => {
-            let ident = name.ident();
-            quote!(models::#ident)
-        }
-        Type::Email => quote!(&models::support::Email),
-        // Through the models crate, which depends on `uuid` and `chrono`; this crate need not.
-        Type::Uuid => quote!(models::support::Uuid),
-        Type::DateTime => quote!(models::support::DateTime<models::support::Utc>),
-        Type::Date => quote!(models::support::NaiveDate),
-        Type::Array(inner) => {
-            let inner = model_type(inner);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        other => type_tokens(other),
-    }
+    super::models::type_tokens_in(ty, Some(&quote!(models)))
 }
 
 fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool, &Content)> {

@@ -245,6 +245,25 @@ fn mentions(def: &TypeDef, pred: &dyn Fn(&Type) -> bool) -> bool {
 }
 
 pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
+    type_tokens_in(ty, None)
+}
+
+/// The Rust type of a value, the one function every emitter names types with: inside the
+/// models crate (`models: None`), or in a crate that reaches the models crate by the path
+/// `models`, which then names its types there, and the format crates' types through its
+/// `support` re-export, so that crate needs no `uuid` or `chrono` of its own.
+pub(crate) fn type_tokens_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
+    match (ty, models) {
+        (Type::Named(name), Some(models)) => {
+            let ident = name.ident();
+            return quote!(#models::#ident);
+        }
+        (Type::Email, Some(models)) => return quote!(#models::support::Email),
+        (Type::Uuid, Some(models)) => return quote!(#models::support::Uuid),
+        (Type::DateTime, Some(models)) => return quote!(#models::support::DateTime<#models::support::Utc>),
+        (Type::Date, Some(models)) => return quote!(#models::support::NaiveDate),
+        _ => {}
+    }
     match ty {
         Type::String => quote!(::std::string::String),
         // Absolute, so the one path holds in the models, server and client crates alike.
@@ -268,11 +287,11 @@ pub(crate) fn type_tokens(ty: &Type) -> TokenStream {
         Type::Any => quote!(::serde_json::Value),
         Type::FreeObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         Type::Array(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, models);
             quote!(::std::vec::Vec<#inner>)
         }
         Type::Map(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, models);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Type::Named(name) => {

@@ -6,7 +6,6 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::models::type_tokens;
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
@@ -168,26 +167,7 @@ fn mock_main(ir: &Ir, crate_name: &str) -> TokenStream {
 
 /// Types of the models crate are named through the `models` re-export.
 fn model_type(ty: &Type) -> TokenStream {
-    match ty {
-        Type::Named(name) => {
-            let ident = name.ident();
-            quote!(crate::models::#ident)
-        }
-        Type::Array(inner) => {
-            let inner = model_type(inner);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        Type::Map(inner) => {
-            let inner = model_type(inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        Type::Email => quote!(crate::models::support::Email),
-        // Through the models crate, which depends on `uuid` and `chrono`; this crate need not.
-        Type::Uuid => quote!(crate::models::support::Uuid),
-        Type::DateTime => quote!(crate::models::support::DateTime<crate::models::support::Utc>),
-        Type::Date => quote!(crate::models::support::NaiveDate),
-        other => type_tokens(other),
-    }
+    super::models::type_tokens_in(ty, Some(&quote!(crate::models)))
 }
 
 fn credential_variant(scheme: &SecurityScheme) -> proc_macro2::Ident {
