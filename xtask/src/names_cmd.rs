@@ -239,12 +239,36 @@ fn document(rng: &mut Rng) -> Value {
             let properties = rng.names(5);
             let mut map = Map::new();
             for property in &properties {
-                let value = match rng.below(6) {
+                let value = match rng.below(9) {
                     0 => json!({"type": "integer", "format": "int32", "minimum": 0}),
                     1 => json!({"type": "string", "nullable": true, "maxLength": 20}),
                     2 => json!({"type": "array", "items": {"type": "string", "enum": rng.names(2)}}),
                     3 => reference(&schema_names[rng.below(schema_names.len())]),
                     4 => json!({"type": "object", "properties": {rng.name(): {"type": "boolean"}}}),
+                    // Inline objects tagged by a property each fixes (one holds nothing else).
+                    5 => {
+                        let tag = rng.name();
+                        let variants: Vec<Value> = rng
+                            .names(3)
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, value)| {
+                                let mut properties = Map::new();
+                                properties.insert(tag.clone(), json!({"type": "string", "enum": [value]}));
+                                if k > 0 {
+                                    properties.insert(rng.name(), json!({"type": "integer"}));
+                                }
+                                json!({"type": "object", "required": [tag], "properties": properties})
+                            })
+                            .collect();
+                        json!({"oneOf": variants})
+                    }
+                    // One-value string enums, one per value.
+                    6 => {
+                        json!({"oneOf": rng.names(3).into_iter().map(|v| json!({"type": "string", "enum": [v]})).collect::<Vec<_>>()})
+                    }
+                    // The same inline object in many places: one type, named by what they share.
+                    7 => json!({"type": "object", "properties": {"shared": {"type": "integer"}}}),
                     _ => json!({"type": "string"}),
                 };
                 map.insert(property.clone(), value);
