@@ -148,7 +148,7 @@ pub struct Options {
 /// An inline schema written out again elsewhere is one type. Its name should not be that of
 /// the first place it was met (Stripe's metadata was `PostAccountsBodyMetadata` in 56 bodies),
 /// so a first pass finds the repeated schemas and their places, and the second names each by
-/// what the names of its places share (`Metadata`).
+/// what the names of its places share (`BodyMetadata`).
 pub fn lower(api: &OpenAPI, options: &Options) -> (Ir, Diagnostics) {
     let (first, ..) = Lowerer::run(api, options, BTreeMap::new());
     let (lowerer, operations, security_schemes) = Lowerer::run(api, options, first.shared_names());
