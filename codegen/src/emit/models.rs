@@ -95,7 +95,8 @@ pub fn emit(
         //! Documentation is the spec's own text, Markdown written for people, so the rustdoc and
         //! clippy lints about its form are allowed. Structs derive serde with `remote = "Self"`
         //! and are wrapped by `openapi_runtime::json_object!`: a derived struct would also accept
-        //! a JSON array, which an object schema does not allow.
+        //! a JSON array, which an object schema does not allow. Optional fields that may not be
+        //! `null` read through `rt::optional`, which refuses it (serde alone would read `None`).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant)]
     };
