@@ -120,7 +120,15 @@ impl<'a> Lowerer<'a> {
         if cached && let Some(ty) = self.cache.get(&(site.pointer.clone(), view)).cloned() {
             return self.decorate(schema, Lowered::of(ty));
         }
-        let content = cached.then(|| serde_json::to_string(schema).ok()).flatten().map(|text| (text, view));
+        // Only a schema that makes a named type has a text worth keeping: serialising every
+        // schema would write each nested one out again for every level above it.
+        let names_a_type = match shape(schema) {
+            Shape::String { enumeration, .. } => enumeration.iter().any(Option::is_some),
+            Shape::Object(_) | Shape::OneOf(_) | Shape::AnyOf(_) | Shape::AllOf(_) => true,
+            _ => false,
+        };
+        let content =
+            (cached && names_a_type).then(|| serde_json::to_string(schema).ok()).flatten().map(|text| (text, view));
         if let Some(key) = &content
             && let Some(ty) = self.by_content.get(key).cloned()
         {
@@ -436,9 +444,8 @@ impl<'a> Lowerer<'a> {
         keyword: &str,
         site: &Site,
     ) -> Lowered {
-        let is_null = |v: &ReferenceOr<Schema>| matches!(v, ReferenceOr::Item(s) if is_null_schema(s));
-        let nullable = variants.iter().any(is_null);
         let real = enumerated(variants);
+        let nullable = real.len() < variants.len();
         if let [(i, only)] = real.as_slice() {
             // The one real variant is the type itself, so it may take a component's name.
             let child = site.child(keyword, site.hint.clone()).child(&i.to_string(), site.hint.clone());
