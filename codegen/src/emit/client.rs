@@ -331,6 +331,11 @@ fn model_type(ty: &Type) -> TokenStream {
     super::models::type_tokens_in(ty, Some(&quote!(models)))
 }
 
+/// How a form body is written, its type's description named through the `models` re-export.
+fn form_description(content: &Content) -> TokenStream {
+    super::operations::form_description(content, &quote!(models))
+}
+
 fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool, &Content)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
@@ -468,7 +473,7 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
     if let Some((ty, kind, media, required, content)) = request_body(op) {
         let encode = match kind {
             BodyKind::Form => {
-                let described = super::operations::form_description(content, &quote!(models));
+                let described = form_description(content);
                 quote!(form(#media, body, #described))
             }
             BodyKind::Multipart => {
@@ -539,7 +544,7 @@ fn decode(op: &Operation) -> TokenStream {
                 BodyKind::Text | BodyKind::Multipart => quote!(response.text()?),
                 BodyKind::Binary => quote!(response.binary()?),
                 BodyKind::Form => {
-                    let described = super::operations::form_description(content, &quote!(models));
+                    let described = form_description(content);
                     quote!(response.form(#described)?)
                 }
             }),

@@ -518,6 +518,7 @@ fn rename_rule(e: &Enum) -> Option<(&'static str, Spelling)> {
         .iter()
         .map(|(name, rule)| (spelled(rule), *name, *rule))
         .filter(|(count, ..)| *count > plain.max(1))
+        // `max_by_key` keeps the last of equals: reversed, that is the first rule.
         .rev()
         .max_by_key(|(count, ..)| *count)
         .map(|(_, name, rule)| (name, rule))

@@ -33,7 +33,7 @@ pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
         .collect();
     let mut items: Vec<TokenStream> =
         ir.operations.iter().map(|op| emit_operation(op, &credentials, checked)).collect();
-    items.extend(form_descriptions(ir));
+    items.extend(form_params_impls(ir));
     let rt = items.iter().any(super::uses_rt_alias).then(|| {
         quote!(
             use crate::support as rt;
@@ -167,7 +167,7 @@ pub(crate) fn form_description(content: &Content, models: &TokenStream) -> Token
 }
 
 /// `impl rt::Params` for each type that is written one way wherever it is a form body.
-fn form_descriptions(ir: &Ir) -> Vec<TokenStream> {
+fn form_params_impls(ir: &Ir) -> Vec<TokenStream> {
     let mut described: BTreeMap<&RustIdent, TokenStream> = BTreeMap::new();
     let bodies = ir.operations.iter().flat_map(|op| op.body.iter().flat_map(|b| &b.content));
     let responses = ir.operations.iter().flat_map(|op| op.responses.iter().flat_map(|r| &r.content));

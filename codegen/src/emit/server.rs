@@ -170,6 +170,11 @@ fn model_type(ty: &Type) -> TokenStream {
     super::models::type_tokens_in(ty, Some(&quote!(crate::models)))
 }
 
+/// How a form body is written, its type's description named through the `models` re-export.
+fn form_description(content: &Content) -> TokenStream {
+    super::operations::form_description(content, &quote!(crate::models))
+}
+
 fn credential_variant(scheme: &SecurityScheme) -> proc_macro2::Ident {
     scheme.variant.ident()
 }
@@ -665,15 +670,15 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
         fields.push(quote!(cookies));
     }
     if let Some((_, kind, required, content)) = request_body(op) {
-        let described = || super::operations::form_description(content, &quote!(crate::models));
+        let described = || form_description(content);
         let alternate = op.body.as_ref().and_then(|body| alternate_form(&body.content));
         let read = match (kind, required, alternate) {
             (_, true, Some(form)) => {
-                let described = super::operations::form_description(form, &quote!(crate::models));
+                let described = form_description(form);
                 quote!(json_or_form(#described))
             }
             (_, false, Some(form)) => {
-                let described = super::operations::form_description(form, &quote!(crate::models));
+                let described = form_description(form);
                 quote!(optional_json_or_form(#described))
             }
             _ => match (kind, required) {
@@ -844,7 +849,7 @@ fn respond(op: &Operation) -> TokenStream {
                     BodyKind::Text | BodyKind::Multipart => quote!(rt::text(#status, #media, body)),
                     BodyKind::Binary => quote!(rt::binary(#status, #media, body)),
                     BodyKind::Form => {
-                        let described = super::operations::form_description(content, &quote!(crate::models));
+                        let described = form_description(content);
                         quote!(rt::form(#status, &body, #described))
                     }
                 }

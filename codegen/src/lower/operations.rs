@@ -568,36 +568,7 @@ impl<'a> Lowerer<'a> {
         }
         mark_forms_of_types(operations);
     }
-}
 
-/// Marks the forms written the same way wherever their named type is a form (`None` in the
-/// map: two ways), which the models crate then describes once.
-fn mark_forms_of_types(operations: &mut [Operation]) {
-    fn forms(op: &mut Operation) -> Vec<&mut Content> {
-        let bodies = op.body.iter_mut().flat_map(|b| b.content.iter_mut());
-        let responses = op.responses.iter_mut().flat_map(|r| r.content.iter_mut());
-        bodies.chain(responses).filter(|c| form_media(&c.media_type) && !c.form.is_empty()).collect()
-    }
-    let mut ways: BTreeMap<RustIdent, Option<Vec<FormProperty>>> = BTreeMap::new();
-    for op in operations.iter_mut() {
-        for content in forms(op) {
-            if let Some(Type::Named(name)) = &content.ty {
-                let way = ways.entry(name.clone()).or_insert_with(|| Some(content.form.clone()));
-                if way.as_ref().is_some_and(|form| *form != content.form) {
-                    *way = None;
-                }
-            }
-        }
-    }
-    for op in operations.iter_mut() {
-        for content in forms(op) {
-            content.form_of_type =
-                matches!(&content.ty, Some(Type::Named(name)) if ways.get(name).is_some_and(Option::is_some));
-        }
-    }
-}
-
-impl Lowerer<'_> {
     /// How each property of a form body's object type is written; a warning for properties
     /// whose values have no form style (arrays of objects, say: they travel as JSON text).
     fn form_properties(
@@ -747,5 +718,32 @@ impl Lowerer<'_> {
 
     fn is_scalar(&self, ty: &Type) -> bool {
         matches!(self.param_shape(ty).0, ParamShape::Scalar)
+    }
+}
+
+/// Marks the forms written the same way wherever their named type is a form (`None` in the
+/// map: two ways), which the models crate then describes once.
+fn mark_forms_of_types(operations: &mut [Operation]) {
+    fn forms(op: &mut Operation) -> Vec<&mut Content> {
+        let bodies = op.body.iter_mut().flat_map(|b| b.content.iter_mut());
+        let responses = op.responses.iter_mut().flat_map(|r| r.content.iter_mut());
+        bodies.chain(responses).filter(|c| form_media(&c.media_type) && !c.form.is_empty()).collect()
+    }
+    let mut ways: BTreeMap<RustIdent, Option<Vec<FormProperty>>> = BTreeMap::new();
+    for op in operations.iter_mut() {
+        for content in forms(op) {
+            if let Some(Type::Named(name)) = &content.ty {
+                let way = ways.entry(name.clone()).or_insert_with(|| Some(content.form.clone()));
+                if way.as_ref().is_some_and(|form| *form != content.form) {
+                    *way = None;
+                }
+            }
+        }
+    }
+    for op in operations.iter_mut() {
+        for content in forms(op) {
+            content.form_of_type =
+                matches!(&content.ty, Some(Type::Named(name)) if ways.get(name).is_some_and(Option::is_some));
+        }
     }
 }
