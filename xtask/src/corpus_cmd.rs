@@ -167,23 +167,13 @@ pub fn run(args: &Args) -> ExitCode {
                     .filter(|f| f.path.ends_with(".rs"))
                     .map(|f| f.contents.lines().count())
                     .sum();
-                let members: Vec<String> = generated
-                    .files
-                    .iter()
-                    .filter(|f| f.path.ends_with("/Cargo.toml"))
-                    .filter_map(|f| f.path.split('/').next().map(|d| format!("\"{d}\"")))
-                    .collect();
-                for file in &generated.files {
-                    let path = out.join(&file.path);
-                    if let Some(parent) = path.parent() {
-                        let _ = std::fs::create_dir_all(parent);
-                    }
-                    let _ = std::fs::write(&path, &file.contents);
+                if let Err(e) = super::write_scratch_workspace(&root, &out, &generated.files) {
+                    eprintln!("error: {e}");
+                    row.status = "I/O error";
+                    failed = true;
+                    rows.push(row);
+                    continue;
                 }
-                let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
-                let _ = std::fs::write(out.join("Cargo.toml"), manifest);
-                // Shared dependencies resolve to the versions the repository pins.
-                let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
                 let started = Instant::now();
                 let mut check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
                 check

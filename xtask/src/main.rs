@@ -143,6 +143,20 @@ fn write_scratch(out: &Path, files: &[codegen::GeneratedFile]) -> Result<(), Str
     Ok(())
 }
 
+/// [`write_scratch`], as a workspace of its own: a manifest naming every generated crate, and
+/// the repository's `Cargo.lock`, so the dependencies the crates share with the workspace
+/// resolve to the versions CI pins, not to whatever is newest.
+fn write_scratch_workspace(root: &Path, out: &Path, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+    write_scratch(out, files)?;
+    let members: Vec<String> =
+        files.iter().filter_map(|f| f.path.strip_suffix("/Cargo.toml").map(|dir| format!("\"{dir}\""))).collect();
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(out.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("cannot write the workspace manifest: {e}"))?;
+    let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
+    Ok(())
+}
+
 /// Every `.rs` file below `dir`, skipping `target` directories.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();

@@ -150,23 +150,10 @@ fn roundtrip(root: &Path, spec: &Path, echo: bool) -> Outcome {
         .find_map(|l| l.strip_prefix("name = "))
         .map(|n| n.trim_matches('"').to_owned())
         .unwrap_or_default();
-    if let Err(e) = super::write_scratch(&out, &generated.files) {
+    if let Err(e) = super::write_scratch_workspace(root, &out, &generated.files) {
         eprintln!("error: {e}");
         return fail("I/O error".to_owned());
     }
-    let members: Vec<String> = generated
-        .files
-        .iter()
-        .filter_map(|f| f.path.strip_suffix("/Cargo.toml").map(|dir| format!("\"{dir}\"")))
-        .collect();
-    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
-    if let Err(e) = std::fs::write(out.join("Cargo.toml"), manifest) {
-        eprintln!("error: cannot write the workspace manifest: {e}");
-        return fail("I/O error".to_owned());
-    }
-    // The repository's lock file as the starting point: the dependencies the generated crates
-    // share with the workspace resolve to the versions CI pins, not to whatever is newest.
-    let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
     eprintln!("building and running {package}");
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["run", "--quiet", "-p", &package])
