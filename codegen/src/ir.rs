@@ -395,7 +395,7 @@ pub struct Content {
     /// once every type is lowered.
     pub form: Vec<FormProperty>,
     /// The form is how its named type is written wherever it is a form, so the models crate
-    /// describes it once (`impl rt::Params`) and both sides refer to that.
+    /// describes it once (`impl rt::Form`) and both sides refer to that.
     pub form_of_type: bool,
     /// The `encoding` entries of a form body, as written: property, style, explode,
     /// allowReserved.

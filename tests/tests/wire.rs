@@ -12,13 +12,19 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use wire_client::{Client, OperationResponse};
 use wire_server::models as m;
+use wire_server::models::support::Params;
 use wire_server::{ApiBase, Credential, Problem, RequestMeta, Unavailable, WireApi};
 
 /// Answers every operation with the typed request it received, as JSON.
 struct Echo;
 
 fn echo<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("parameter structs serialise")
+    serde_json::to_value(value).expect("bodies serialise")
+}
+
+/// A parameter struct as JSON, by wire name.
+fn echo_params<T: Params>(value: &T) -> Value {
+    Value::Object(value.to_json().expect("parameter structs turn into JSON"))
 }
 
 /// OAuth 2 tokens that grant `things:read` only and every scope, and an API key.
@@ -51,7 +57,7 @@ impl WireApi for Echo {
     }
 
     async fn path_styles(&self, _meta: &RequestMeta, request: wire_server::PathStylesRequest) -> m::PathStylesResponse {
-        m::PathStylesResponse::Ok(echo(&request.path))
+        m::PathStylesResponse::Ok(echo_params(&request.path))
     }
 
     async fn query_styles(
@@ -59,7 +65,7 @@ impl WireApi for Echo {
         _meta: &RequestMeta,
         request: wire_server::QueryStylesRequest,
     ) -> m::QueryStylesResponse {
-        m::QueryStylesResponse::Ok(echo(&request.query))
+        m::QueryStylesResponse::Ok(echo_params(&request.query))
     }
 
     async fn exploded_object(
@@ -67,7 +73,7 @@ impl WireApi for Echo {
         _meta: &RequestMeta,
         request: wire_server::ExplodedObjectRequest,
     ) -> m::ExplodedObjectResponse {
-        m::ExplodedObjectResponse::Ok(echo(&request.query))
+        m::ExplodedObjectResponse::Ok(echo_params(&request.query))
     }
 
     async fn header_styles(
@@ -75,7 +81,7 @@ impl WireApi for Echo {
         _meta: &RequestMeta,
         request: wire_server::HeaderStylesRequest,
     ) -> m::HeaderStylesResponse {
-        let body = json!({ "headers": echo(&request.headers), "cookies": echo(&request.cookies) });
+        let body = json!({ "headers": echo_params(&request.headers), "cookies": echo_params(&request.cookies) });
         m::HeaderStylesResponse::Ok(body, m::HeaderStylesOkHeaders { x_echo_ids: request.headers.x_ids.clone() })
     }
 
@@ -92,7 +98,7 @@ impl WireApi for Echo {
     }
 
     async fn get_day(&self, _meta: &RequestMeta, request: wire_server::GetDayRequest) -> m::GetDayResponse {
-        m::GetDayResponse::Ok(echo(&request.path))
+        m::GetDayResponse::Ok(echo_params(&request.path))
     }
 
     async fn put_file(&self, _meta: &RequestMeta, request: wire_server::PutFileRequest) -> m::PutFileResponse {
@@ -116,7 +122,7 @@ impl WireApi for Echo {
         _meta: &RequestMeta,
         request: wire_server::GetValidatedRequest,
     ) -> m::GetValidatedResponse {
-        m::GetValidatedResponse::Ok(echo(&request.query))
+        m::GetValidatedResponse::Ok(echo_params(&request.query))
     }
 }
 
@@ -285,14 +291,14 @@ async fn the_client_writes_each_query_style_and_the_server_reads_it_back() {
     let (_, text) = url.query_pairs().next().expect("one pair");
     assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON"), json!({"name": "Ann", "age": 3}));
     assert!(json.starts_with("%7B%22"), "JSON text is percent-encoded: {json}");
-    let back: m::QueryStylesQuery = serde_json::from_value(body).expect("the echo is the query");
+    let back = m::QueryStylesQuery::from_json(body).expect("the echo is the query");
     assert_eq!(back, query);
 
     let point = m::ExplodedObjectQuery { point: Some(m::ExplodedObjectPoint { x: Some(1), y: Some(-2) }) };
     let m::ExplodedObjectResponse::Ok(body) =
         server.client().wire().exploded_object(&point).await.expect("answers").value;
     assert_eq!(server.last(), "/exploded-object?x=1&y=-2");
-    assert_eq!(serde_json::from_value::<m::ExplodedObjectQuery>(body).expect("echo"), point);
+    assert_eq!(m::ExplodedObjectQuery::from_json(body).expect("echo"), point);
 }
 
 #[tokio::test]
@@ -355,8 +361,8 @@ async fn header_and_cookie_parameters_are_carried() {
     );
     assert!(seen.contains("cookie: hint=dark%20mode; prefs=a,b"), "{seen}");
     let m::HeaderStylesResponse::Ok(body, echoed) = answer;
-    assert_eq!(serde_json::from_value::<m::HeaderStylesHeaders>(body["headers"].clone()).expect("echo"), headers);
-    assert_eq!(serde_json::from_value::<m::HeaderStylesCookies>(body["cookies"].clone()).expect("echo"), cookies);
+    assert_eq!(m::HeaderStylesHeaders::from_json(body["headers"].clone()).expect("echo"), headers);
+    assert_eq!(m::HeaderStylesCookies::from_json(body["cookies"].clone()).expect("echo"), cookies);
     assert_eq!(echoed.x_echo_ids, Some(vec![1, 2]), "a response header array decodes");
 
     // By hand, with a cookie the operation does not declare beside its own.

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 
 pub use crate::multipart::Part as MultipartPart;
 use crate::params;
-pub use crate::params::{Param, Params, Shape, Style};
+pub use crate::params::{Form, Param, Params, Shape, Style};
 pub use crate::response::OperationResponse;
 pub use crate::security::{Carrier, Scheme};
 
@@ -193,7 +193,7 @@ impl Call {
     }
 
     /// The query parameters, from the operation's query struct, each in its style.
-    pub fn query<T: Serialize + Params>(mut self, query: &T) -> Self {
+    pub fn query<T: Params>(mut self, query: &T) -> Self {
         match params::encode_query(query) {
             Ok(text) if text.is_empty() => {}
             Ok(text) => self.query = Some(text),
@@ -203,7 +203,7 @@ impl Call {
     }
 
     /// The header parameters, from the operation's headers struct.
-    pub fn header_params<T: Serialize + Params>(mut self, headers: &T) -> Self {
+    pub fn header_params<T: Params>(mut self, headers: &T) -> Self {
         match params::encode_headers(headers) {
             Ok(encoded) => {
                 for (name, text) in encoded {
@@ -222,7 +222,7 @@ impl Call {
 
     /// The cookie parameters, from the operation's cookies struct; sent beside the session
     /// cookie and cookie credentials.
-    pub fn cookies<T: Serialize + Params>(mut self, cookies: &T) -> Self {
+    pub fn cookies<T: Params>(mut self, cookies: &T) -> Self {
         match params::encode_cookies(cookies) {
             Ok(pairs) => self.cookies = pairs,
             Err(e) => self.fail(format!("cookies: {e}")),
@@ -342,7 +342,7 @@ impl Response {
     }
 
     /// The documented response headers, as the generated headers struct.
-    pub fn header_params<T: DeserializeOwned + Params>(&self) -> Result<T, Error> {
+    pub fn header_params<T: Params>(&self) -> Result<T, Error> {
         let lookup = |name: &str| self.headers.get(name).and_then(|v| v.to_str().ok());
         params::decode_headers(lookup).map_err(|e| Error::Decode {
             operation: self.operation,
@@ -759,14 +759,11 @@ mod tests {
 
     #[test]
     fn query_credentials_join_the_query_string() {
-        #[derive(Serialize)]
         struct Query {
-            q: &'static str,
+            q: String,
         }
-        impl Params for Query {
-            const PARAMS: &'static [Param] = &[Param::query("q")];
-        }
-        let call = Call::new(&GET_THING).path_param(Param::path("id"), "1").query(&Query { q: "a b" });
+        crate::params::test_params!(Query { q: "q" } = &[Param::query("q")]);
+        let call = Call::new(&GET_THING).path_param(Param::path("id"), "1").query(&Query { q: "a b".into() });
         let url = client().url(&call, &[(Carrier::Query("api key"), "v&1".into())]);
         assert_eq!(url, "http://localhost:1/things/1?q=a%20b&api%20key=v%261");
     }

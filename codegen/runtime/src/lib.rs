@@ -55,7 +55,7 @@ pub mod models {
     pub use crate::multipart::{File, Part as MultipartPart};
     pub use crate::nullable::{Nullable, absent, json_default, json_default_nullable, optional};
     pub use crate::object::{FromObject, deserialize_object, serialize_tagged};
-    pub use crate::params::{Param, Params, Shape, Style};
+    pub use crate::params::{Fields, Form, Param, ParamError, Params, Shape, Style, Values};
     pub use crate::response::OperationResponse;
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;

@@ -23,6 +23,7 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::params::Params;
 use crate::server::{Problem, RequestMeta};
 
 /// One answer an operation can give: a documented status, and a body and headers to send.
@@ -140,8 +141,10 @@ impl<'a> Pick<'a> {
     }
 
     /// The response headers, decoded into the operation's headers type.
-    pub fn headers<T: DeserializeOwned>(&self) -> Result<T, Miss> {
-        serde_json::from_str(self.answer.headers).map_err(|e| Miss(format!("{} headers: {e}", self.answer.status)))
+    pub fn headers<T: Params>(&self) -> Result<T, Miss> {
+        let miss = |e: &dyn std::fmt::Display| Miss(format!("{} headers: {e}", self.answer.status));
+        let value = serde_json::from_str(self.answer.headers).map_err(|e| miss(&e))?;
+        T::from_json(value).map_err(|e| miss(&e))
     }
 
     /// For the generated match's last arm, which no answer reaches.

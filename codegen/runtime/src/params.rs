@@ -1,12 +1,14 @@
 //! Parameters on the wire: every `style` × `explode` combination OpenAPI 3 defines, for path,
 //! query, header and cookie parameters, in both directions.
 //!
-//! A generated parameter struct (`<Op>Query`, `<Op>Path`, …) derives serde and describes its
-//! fields in [`Params::PARAMS`]: a wire name, a [`Style`], `explode` and a [`Shape`] each. The
-//! client serialises the struct to JSON and [`encode_query`] (and friends) writes each field in
-//! its style; the server splits the wire text by the same description into [`Text`] values and
-//! deserialises the struct from them, so a string becomes a number or a boolean only where the
-//! struct's field asks for one, and a single value is a one-element array.
+//! A generated parameter struct (`<Op>Query`, `<Op>Path`, …) implements [`Params`]: it
+//! describes its fields in [`Params::PARAMS`] (a wire name, a [`Style`], `explode` and a
+//! [`Shape`] each) and hands them over by wire name. The client turns each field into JSON
+//! ([`Params::write`]) and [`encode_query`] (and friends) writes it in its style; the server
+//! splits the wire text by the same description into [`Text`] values and deserialises each
+//! field from its own ([`Params::read`]), so a string becomes a number or a boolean only where
+//! the field's type asks for one, and a single value is a one-element array. Form bodies are
+//! models types with serde derives; [`Form`] describes their properties the same way.
 //!
 //! Values that contain their style's delimiter (a `,` in an item of a `form` array with
 //! `explode: false`) cannot be told apart from two values once percent-decoded; OpenAPI leaves
@@ -166,10 +168,131 @@ impl Param {
     }
 }
 
-/// A generated parameter struct: how each of its fields travels.
-pub trait Params {
+/// A generated parameter struct: how each of its fields travels, and how the struct is built
+/// from and taken apart into its fields by wire name.
+///
+/// The two methods are what `#[derive(Serialize, Deserialize)]` would give, in a few lines per
+/// struct instead of a derive's hundreds: these structs exist in every operation of an API, and
+/// the compiler expands, checks and borrow-checks each derive again on every build.
+pub trait Params: Sized {
     /// One entry per field, in declaration order (plus [`Shape::Credential`] entries).
     const PARAMS: &'static [Param];
+
+    /// The struct, each field taken from `fields` by its wire name.
+    fn read(fields: &mut Fields) -> Result<Self, ParamError>;
+
+    /// Hands each field's value to `values` by its wire name.
+    fn write(&self, values: &mut Values);
+
+    /// The struct from a JSON object of its fields by wire name (a mock's response headers, a
+    /// test's parameters); properties it does not name are ignored.
+    fn from_json(value: Value) -> Result<Self, ParamError> {
+        Self::read(&mut Fields::from_json(value)?)
+    }
+
+    /// The fields as a JSON object by wire name, absent ones left out (for logs and tests).
+    fn to_json(&self) -> Result<serde_json::Map<String, Value>, String> {
+        values_of(self)
+    }
+}
+
+/// A models type that is written one way wherever it is an `application/x-www-form-urlencoded`
+/// body: how each of its properties travels. Unlike [`Params`], such a type is read and written
+/// by its serde derives, as it is wherever it travels as JSON.
+pub trait Form {
+    /// One entry per described property.
+    const FIELDS: &'static [Param];
+}
+
+/// The fields of a parameter struct as the wire carried them, for [`Params::read`].
+#[derive(Debug, Default)]
+pub struct Fields {
+    values: Vec<(String, Text)>,
+    /// The wire name of the first field that could not be read, so that a decoder that can
+    /// read the wire another way knows which parameter to retry.
+    failed: Option<String>,
+}
+
+impl Fields {
+    /// The field `name` as type `T`. Absent, it is `None` where `T` is an `Option`, and an error
+    /// otherwise (as with serde's derives).
+    pub fn take<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, ParamError> {
+        let result = match self.values.iter().position(|(key, _)| key == name) {
+            Some(at) => {
+                let (_, text) = self.values.remove(at);
+                serde_path_to_error::deserialize(text).map_err(|error| {
+                    let path = error.path().to_string();
+                    let inner = error.into_inner();
+                    match path.as_str() {
+                        "." => ParamError(format!("{name}: {inner}")),
+                        indexed if indexed.starts_with('[') => ParamError(format!("{name}{indexed}: {inner}")),
+                        nested => ParamError(format!("{name}.{nested}: {inner}")),
+                    }
+                })
+            }
+            None => T::deserialize(Missing(name)),
+        };
+        if result.is_err() && self.failed.is_none() {
+            self.failed = Some(name.to_owned());
+        }
+        result
+    }
+
+    /// Fields given as a JSON object by wire name (a mock's response headers, a round trip's
+    /// made-up parameters); `null` is no object.
+    pub fn from_json(value: Value) -> Result<Fields, ParamError> {
+        match value {
+            Value::Object(map) => Ok(Fields::new(map.into_iter().map(|(k, v)| (k, Text::Json(v))).collect())),
+            Value::Null => Ok(Fields::default()),
+            other => Err(ParamError(format!("expected parameters as a JSON object, found {other}"))),
+        }
+    }
+
+    fn new(values: Vec<(String, Text)>) -> Fields {
+        Fields { values, failed: None }
+    }
+}
+
+/// A field that is not there: `None` if asked for an `Option`, else an error that names it.
+struct Missing(&'static str);
+
+impl<'de> de::Deserializer<'de> for Missing {
+    type Error = ParamError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, ParamError> {
+        Err(de::Error::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The fields of a parameter struct on their way to the wire, for [`Params::write`].
+#[derive(Debug, Default)]
+pub struct Values {
+    map: serde_json::Map<String, Value>,
+    error: Option<String>,
+}
+
+impl Values {
+    /// Sets the field `name`; a value that is `null` (an absent optional) is left out.
+    pub fn put<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => {}
+            Ok(value) => {
+                self.map.insert(name.to_owned(), value);
+            }
+            Err(error) => {
+                self.error.get_or_insert_with(|| format!("{name}: {error}"));
+            }
+        }
+    }
 }
 
 /// A parameter value the wire did not carry in the form its description asks for.
@@ -463,6 +586,29 @@ fn from_fields_at<T: DeserializeOwned>(fields: Vec<(String, Text)>) -> Result<T,
     })
 }
 
+/// Builds a parameter struct from its decoded fields, naming the field that failed. With
+/// `refuse_unknown`, a field the struct does not take is an error, as an unknown body field is.
+fn read_fields<T: Params>(
+    values: Vec<(String, Text)>,
+    refuse_unknown: bool,
+) -> Result<T, (Option<String>, ParamError)> {
+    let mut fields = Fields::new(values);
+    let value = T::read(&mut fields).map_err(|error| (fields.failed.take(), error))?;
+    match fields.values.first() {
+        Some((key, _)) if refuse_unknown => {
+            let known: Vec<String> =
+                T::PARAMS.iter().filter(|p| p.shape != Shape::Credential).map(|p| format!("`{}`", p.name)).collect();
+            let expected = match known.as_slice() {
+                [] => "there are no parameters".to_owned(),
+                [one] => format!("expected {one}"),
+                many => format!("expected one of {}", many.join(", ")),
+            };
+            Err((None, ParamError(format!("{key}: unknown field `{key}`, {expected}"))))
+        }
+        _ => Ok(value),
+    }
+}
+
 /// Splits a delimited list; the empty text is the empty list.
 fn split(text: &str, delimiter: char) -> Vec<String> {
     if text.is_empty() { Vec::new() } else { text.split(delimiter).map(str::to_owned).collect() }
@@ -515,10 +661,11 @@ fn json_text(name: &str, text: &str) -> Result<Text, ParamError> {
 /// Read strictly, that is one item `a,b`; only where the strict reading of that very array
 /// fails (an enum or a number cannot be `a,b`) is it read again split at commas, so an item
 /// that really holds a comma keeps it. The first error is the one reported.
-fn decode_form<T: DeserializeOwned>(
+fn decode_form<T>(
     pairs: Vec<(String, String)>,
     described: &[Param],
     refuse_unknown: bool,
+    build: impl Fn(Vec<(String, Text)>) -> Result<T, (Option<String>, ParamError)>,
 ) -> Result<T, ParamError> {
     let splittable = |name: &str| {
         described.iter().any(|p| {
@@ -534,7 +681,7 @@ fn decode_form<T: DeserializeOwned>(
     loop {
         let attempt = form_fields(pairs.clone(), described, refuse_unknown, &split)
             .map_err(|error| (None, error))
-            .and_then(from_fields_at);
+            .and_then(&build);
         match attempt {
             Ok(value) => return Ok(value),
             Err((field, error)) => {
@@ -690,16 +837,14 @@ pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ParamError> {
 }
 
 /// Decodes a query string (without `?`) into the operation's query struct. Parameters the
-/// struct does not describe are handed to it, so one that denies unknown fields names them.
-pub fn decode_query<T: DeserializeOwned + Params>(query: &str) -> Result<T, ParamError> {
-    decode_form(query_pairs(query)?, T::PARAMS, true)
+/// struct does not describe are refused, as unknown body fields are.
+pub fn decode_query<T: Params>(query: &str) -> Result<T, ParamError> {
+    decode_form(query_pairs(query)?, T::PARAMS, true, |fields| read_fields(fields, true))
 }
 
 /// Decodes the values of `Cookie` headers into the operation's cookie struct; other cookies
-/// (a session, say) are left alone.
-pub fn decode_cookies<'a, T: DeserializeOwned + Params>(
-    headers: impl IntoIterator<Item = &'a str>,
-) -> Result<T, ParamError> {
+/// are left alone: the header carries whatever else the browser holds (a session, say).
+pub fn decode_cookies<'a, T: Params>(headers: impl IntoIterator<Item = &'a str>) -> Result<T, ParamError> {
     let mut pairs = Vec::new();
     for header in headers {
         for pair in header.split(';') {
@@ -709,12 +854,12 @@ pub fn decode_cookies<'a, T: DeserializeOwned + Params>(
             pairs.push((key.trim().to_owned(), value));
         }
     }
-    decode_form(pairs, T::PARAMS, false)
+    decode_form(pairs, T::PARAMS, false, |fields| read_fields(fields, false))
 }
 
 /// Decodes `simple`-family values (path segments, already percent-decoded, and headers) looked
 /// up by wire name.
-fn decode_simple<'a, T: DeserializeOwned + Params>(lookup: impl Fn(&str) -> Option<&'a str>) -> Result<T, ParamError> {
+fn decode_simple<'a, T: Params>(lookup: impl Fn(&str) -> Option<&'a str>) -> Result<T, ParamError> {
     let mut fields = Vec::with_capacity(T::PARAMS.len());
     for param in T::PARAMS {
         let name = param.name;
@@ -726,7 +871,7 @@ fn decode_simple<'a, T: DeserializeOwned + Params>(lookup: impl Fn(&str) -> Opti
             fields.push((name.to_owned(), text));
         }
     }
-    from_fields(fields)
+    read_fields(fields, false).map_err(|(_, error)| error)
 }
 
 fn simple_text(param: &Param, raw: &str) -> Result<Text, ParamError> {
@@ -773,15 +918,13 @@ fn simple_text(param: &Param, raw: &str) -> Result<Text, ParamError> {
 
 /// Decodes path parameters (name, percent-decoded segment text) into the operation's path
 /// struct.
-pub fn decode_path<T: DeserializeOwned + Params>(segments: &[(&str, &str)]) -> Result<T, ParamError> {
+pub fn decode_path<T: Params>(segments: &[(&str, &str)]) -> Result<T, ParamError> {
     decode_simple(|name| segments.iter().find(|(key, _)| *key == name).map(|(_, value)| *value))
 }
 
 /// Decodes headers, looked up by name (case-insensitively, by the caller), into a headers
 /// struct.
-pub fn decode_headers<'a, T: DeserializeOwned + Params>(
-    lookup: impl Fn(&str) -> Option<&'a str>,
-) -> Result<T, ParamError> {
+pub fn decode_headers<'a, T: Params>(lookup: impl Fn(&str) -> Option<&'a str>) -> Result<T, ParamError> {
     decode_simple(lookup)
 }
 
@@ -847,19 +990,29 @@ fn parts(value: Value, shape: Shape) -> Parts {
     }
 }
 
-/// The struct's fields as JSON, by wire name; `null` (an absent optional) is left out.
+/// A form body's properties as JSON, by wire name; `null` (an absent optional) is left out.
 fn fields_of<T: Serialize>(value: &T) -> Result<serde_json::Map<String, Value>, String> {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => Ok(map.into_iter().filter(|(_, v)| !v.is_null()).collect()),
-        Ok(_) => Err("parameters must serialise as a struct".to_owned()),
+        Ok(_) => Err("a form body must serialise as an object".to_owned()),
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A parameter struct's fields as JSON, by wire name; absent ones are left out.
+fn values_of<T: Params>(value: &T) -> Result<serde_json::Map<String, Value>, String> {
+    let mut values = Values::default();
+    value.write(&mut values);
+    match values.error {
+        Some(error) => Err(error),
+        None => Ok(values.map),
     }
 }
 
 /// The query string (without `?`) of the operation's query struct; empty when every field is
 /// absent.
-pub fn encode_query<T: Serialize + Params>(value: &T) -> Result<String, String> {
-    encode_form_pairs(fields_of(value)?, T::PARAMS)
+pub fn encode_query<T: Params>(value: &T) -> Result<String, String> {
+    encode_form_pairs(values_of(value)?, T::PARAMS)
 }
 
 /// An `application/x-www-form-urlencoded` body: each property described (by the media type's
@@ -886,7 +1039,7 @@ pub fn encode_form<T: Serialize>(value: &T, described: &[Param]) -> Result<Strin
 /// pairs it does not describe are handed to the struct (which refuses them if it denies
 /// unknown fields).
 pub fn decode_form_body<T: DeserializeOwned>(body: &str, described: &[Param]) -> Result<T, ParamError> {
-    decode_form(query_pairs(body)?, described, true)
+    decode_form(query_pairs(body)?, described, true, from_fields_at)
 }
 
 fn encode_form_pairs(mut fields: serde_json::Map<String, Value>, described: &[Param]) -> Result<String, String> {
@@ -983,8 +1136,8 @@ pub fn encode_path<T: Serialize + ?Sized>(param: Param, value: &T) -> Result<Str
 
 /// The `simple`-style text of each present header of a headers struct (not percent-encoded:
 /// header values are sent as they are, and refused by the caller if they are not valid).
-pub fn encode_headers<T: Serialize + Params>(value: &T) -> Result<Vec<(&'static str, String)>, String> {
-    let mut fields = fields_of(value)?;
+pub fn encode_headers<T: Params>(value: &T) -> Result<Vec<(&'static str, String)>, String> {
+    let mut fields = values_of(value)?;
     let mut out = Vec::new();
     for param in T::PARAMS {
         let Some(value) = fields.remove(param.name) else { continue };
@@ -1007,8 +1160,8 @@ pub fn encode_headers<T: Serialize + Params>(value: &T) -> Result<Vec<(&'static 
 const COOKIE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
 /// The `name=value` cookie pairs of a cookie struct, in `form` style.
-pub fn encode_cookies<T: Serialize + Params>(value: &T) -> Result<Vec<String>, String> {
-    let mut fields = fields_of(value)?;
+pub fn encode_cookies<T: Params>(value: &T) -> Result<Vec<String>, String> {
+    let mut fields = values_of(value)?;
     let mut out = Vec::new();
     let cookie = |text: &str| utf8_percent_encode(text, COOKIE).to_string();
     for param in T::PARAMS {
@@ -1037,6 +1190,27 @@ pub fn encode_cookies<T: Serialize + Params>(value: &T) -> Result<Vec<String>, S
     Ok(out)
 }
 
+/// For unit tests here and in other modules: what the generator writes for a parameter
+/// struct, its description and each field read and written by its wire name.
+#[cfg(test)]
+macro_rules! test_params {
+    ($ty:ident { $($field:ident: $wire:literal),* } = $described:expr) => {
+        impl $crate::params::Params for $ty {
+            const PARAMS: &'static [$crate::params::Param] = $described;
+
+            fn read(fields: &mut $crate::params::Fields) -> Result<Self, $crate::params::ParamError> {
+                Ok($ty { $($field: fields.take($wire)?),* })
+            }
+
+            fn write(&self, values: &mut $crate::params::Values) {
+                $(values.put($wire, &self.$field);)*
+            }
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use test_params;
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -1054,14 +1228,14 @@ mod tests {
             Range { gt: i64 },
             At(i64),
         }
-        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, PartialEq)]
         struct Query {
             created: Option<Created>,
         }
-        impl Params for Query {
-            const PARAMS: &'static [Param] =
-                &[Param::query("created").style(Style::DeepObject).explode(true).shape(Shape::Map)];
-        }
+        test_params!(
+            Query { created: "created" } =
+                &[Param::query("created").style(Style::DeepObject).explode(true).shape(Shape::Map)]
+        );
         for (value, text) in [(Created::Range { gt: 1 }, "created[gt]=1"), (Created::At(5), "created=5")] {
             let query = Query { created: Some(value) };
             assert_eq!(encode_query(&query).expect("encodes"), text);
@@ -1146,29 +1320,29 @@ mod tests {
         first_name: Option<String>,
     }
 
-    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Default, PartialEq)]
     struct Query {
-        #[serde(skip_serializing_if = "Option::is_none")]
         status: Option<Vec<String>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         ids: Option<Vec<i64>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         tags: Option<Vec<String>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         filter: Option<Filter>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         point: Option<Filter>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         q: Option<Value>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         next: Option<String>,
     }
 
-    impl Params for Query {
-        const PARAMS: &'static [Param] = &[
+    test_params!(
+        Query {
+            status: "status",
+            ids: "ids",
+            tags: "tags",
+            limit: "limit",
+            filter: "filter",
+            point: "point",
+            q: "q",
+            next: "next"
+        } = &[
             Param::query("status").shape(Shape::Array),
             Param::query("ids").shape(Shape::Array).explode(false),
             Param::query("tags").style(Style::PipeDelimited).shape(Shape::Array),
@@ -1178,8 +1352,8 @@ mod tests {
             Param::query("q").shape(Shape::Json),
             Param::query("next").reserved(),
             Param::query("api_key").shape(Shape::Credential),
-        ];
-    }
+        ]
+    );
 
     fn full() -> Query {
         Query {
@@ -1216,23 +1390,23 @@ mod tests {
         assert_eq!(query.ids, Some(vec![3, 4]), "a percent-encoded delimiter is a delimiter");
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     enum Status {
         Active,
         OnHold,
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, PartialEq)]
     struct Listing {
         status: Option<Vec<Status>>,
         names: Option<Vec<String>>,
     }
 
-    impl Params for Listing {
-        const PARAMS: &'static [Param] =
-            &[Param::query("status").shape(Shape::Array), Param::query("names").shape(Shape::Array)];
-    }
+    test_params!(
+        Listing { status: "status", names: "names" } =
+            &[Param::query("status").shape(Shape::Array), Param::query("names").shape(Shape::Array)]
+    );
 
     #[test]
     fn an_exploded_array_written_with_commas_is_split_only_where_it_must_be() {
@@ -1265,17 +1439,16 @@ mod tests {
         assert_eq!(back, Body { ids: vec![1, 2], name: "a b".into(), extra: vec!["x".into(), "y".into()] });
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, PartialEq)]
     struct Roles {
         role: Option<Vec<String>>,
         plain: Option<Vec<String>>,
     }
 
-    impl Params for Roles {
-        const PARAMS: &'static [Param] =
-            &[Param::query("role").shape(Shape::Array).brackets(), Param::query("plain").shape(Shape::Array)];
-    }
+    test_params!(
+        Roles { role: "role", plain: "plain" } =
+            &[Param::query("role").shape(Shape::Array).brackets(), Param::query("plain").shape(Shape::Array)]
+    );
 
     #[test]
     fn bracket_forms_are_read_where_the_parameter_asks_for_them() {
@@ -1301,17 +1474,13 @@ mod tests {
         assert!(decode_query::<Query>("api_key=secret").is_ok(), "credentials are not parameters");
     }
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, PartialEq)]
     struct Free {
-        #[serde(skip_serializing_if = "Option::is_none")]
         page: Option<u8>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         rest: Option<std::collections::BTreeMap<String, String>>,
     }
 
-    impl Params for Free {
-        const PARAMS: &'static [Param] = &[Param::query("rest").shape(Shape::Map), Param::query("page")];
-    }
+    test_params!(Free { page: "page", rest: "rest" } = &[Param::query("rest").shape(Shape::Map), Param::query("page")]);
 
     #[test]
     fn a_free_form_exploded_object_takes_what_the_others_leave() {
@@ -1362,18 +1531,16 @@ mod tests {
         assert!(simple_text(&Param::path("id").style(Style::Label), "5").is_err());
     }
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, PartialEq)]
     struct Cookies {
-        #[serde(skip_serializing_if = "Option::is_none")]
         theme: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         seen: Option<Vec<u8>>,
     }
 
-    impl Params for Cookies {
-        const PARAMS: &'static [Param] =
-            &[Param::cookie("theme"), Param::cookie("seen").shape(Shape::Array).explode(false)];
-    }
+    test_params!(
+        Cookies { theme: "theme", seen: "seen" } =
+            &[Param::cookie("theme"), Param::cookie("seen").shape(Shape::Array).explode(false)]
+    );
 
     #[test]
     fn cookies_round_trip_beside_other_cookies() {
@@ -1384,17 +1551,16 @@ mod tests {
         assert_eq!(decode_cookies::<Cookies>([header.as_str()]).unwrap(), cookies);
     }
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, PartialEq)]
     struct Headers {
-        #[serde(rename = "X-Ids")]
         ids: Vec<u16>,
-        #[serde(rename = "X-Flag", skip_serializing_if = "Option::is_none")]
         flag: Option<bool>,
     }
 
-    impl Params for Headers {
-        const PARAMS: &'static [Param] = &[Param::header("X-Ids").shape(Shape::Array), Param::header("X-Flag")];
-    }
+    test_params!(
+        Headers { ids: "X-Ids", flag: "X-Flag" } =
+            &[Param::header("X-Ids").shape(Shape::Array), Param::header("X-Flag")]
+    );
 
     #[test]
     fn headers_round_trip() {

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::client::{ApiResponse, Error};
 use crate::mock::{Answer, Miss, Pick};
+use crate::params::Params;
 
 /// The meeting point of the harness and its recording server: the answer the server is to give
 /// next, and what it received.
@@ -98,6 +99,12 @@ impl Case {
         let value = self.parts.get(key).cloned().unwrap_or(Value::Null);
         serde_path_to_error::deserialize(value)
             .map_err(|e| format!("the made-up {key} does not fit its type at {}: {}", e.path(), e.inner()))
+    }
+
+    /// One parameter part (`path`, `query`, `headers`, `cookies`), as the operation's struct.
+    pub fn params<T: Params>(&self, key: &str) -> Result<T, String> {
+        let value = self.parts.get(key).cloned().unwrap_or(Value::Null);
+        T::from_json(value).map_err(|e| format!("the made-up {key} does not fit its type: {e}"))
     }
 }
 

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::models::Validate;
 pub use crate::multipart::Part as MultipartPart;
 use crate::params;
-pub use crate::params::{Param, Params};
+pub use crate::params::{Form, Param, Params};
 pub use crate::params::{Shape, Style};
 pub use crate::security::{Carrier, Scheme};
 
@@ -312,7 +312,7 @@ impl Incoming {
     }
 
     /// The path parameters, parsed into the operation's struct by its styles and validated.
-    pub async fn path<T: DeserializeOwned + Params + Validate>(&mut self) -> Result<T, Problem> {
+    pub async fn path<T: Params + Validate>(&mut self) -> Result<T, Problem> {
         let params = RawPathParams::from_request_parts(&mut self.parts, &())
             .await
             .map_err(|error| Problem::invalid(format!("invalid path: {error}")))?;
@@ -322,13 +322,13 @@ impl Incoming {
 
     /// The query string, parsed into the operation's struct by its styles and validated.
     /// Parameters the operation does not declare are refused.
-    pub fn query<T: DeserializeOwned + Params + Validate>(&self) -> Result<T, Problem> {
+    pub fn query<T: Params + Validate>(&self) -> Result<T, Problem> {
         let query = self.parts.uri.query().unwrap_or("");
         checked(params::decode_query(query).map_err(|e| Problem::invalid(format!("query: {e}")))?)
     }
 
     /// The declared header parameters, parsed into the operation's struct and validated.
-    pub fn headers<T: DeserializeOwned + Params + Validate>(&self) -> Result<T, Problem> {
+    pub fn headers<T: Params + Validate>(&self) -> Result<T, Problem> {
         let headers = &self.meta.headers;
         let joined = header_lookup(headers, T::PARAMS);
         let lookup = |name: &str| joined.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
@@ -337,7 +337,7 @@ impl Incoming {
 
     /// The declared cookie parameters, parsed into the operation's struct and validated; other
     /// cookies are left alone.
-    pub fn cookies<T: DeserializeOwned + Params + Validate>(&self) -> Result<T, Problem> {
+    pub fn cookies<T: Params + Validate>(&self) -> Result<T, Problem> {
         let values = self.meta.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
         checked(params::decode_cookies(values).map_err(|e| Problem::invalid(format!("cookies: {e}")))?)
     }
@@ -641,7 +641,7 @@ pub fn openapi_json(description: Bytes) -> Response {
 
 /// Adds a generated response-headers struct to a response; values that are not valid header
 /// text are left out.
-pub fn with_headers<T: Serialize + Params>(mut response: Response, headers: &T) -> Response {
+pub fn with_headers<T: Params>(mut response: Response, headers: &T) -> Response {
     let Ok(encoded) = params::encode_headers(headers) else { return response };
     for (name, text) in encoded {
         if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
@@ -680,15 +680,14 @@ mod tests {
         Incoming::new(request.body(Body::from(body)).unwrap(), &ServerConfig::default().with_body_limit(16))
     }
 
+    /// Read as a query and, in one test, as a JSON body.
     #[derive(Debug, PartialEq, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Query {
         limit: Option<u32>,
     }
 
-    impl Params for Query {
-        const PARAMS: &'static [Param] = &[Param::query("limit")];
-    }
+    crate::params::test_params!(Query { limit: "limit" } = &[Param::query("limit")]);
 
     impl Validate for Query {
         fn check(&self, check: &mut crate::models::Checker<'_>) {
@@ -811,16 +810,14 @@ mod tests {
         let problem = json_as(404, "application/problem+json", &serde_json::json!({"title": "x"}));
         assert_eq!(problem.headers()[header::CONTENT_TYPE], "application/problem+json");
         assert_eq!(binary(200, "image/png", vec![0x89, 0]).headers()[header::CONTENT_TYPE], "image/png");
-        #[derive(Serialize)]
         struct Headers {
-            #[serde(rename = "Retry-After")]
             retry_after: u32,
-            #[serde(rename = "X-None")]
             none: Option<String>,
         }
-        impl Params for Headers {
-            const PARAMS: &'static [Param] = &[Param::header("Retry-After"), Param::header("X-None")];
-        }
+        crate::params::test_params!(
+            Headers { retry_after: "Retry-After", none: "X-None" } =
+                &[Param::header("Retry-After"), Param::header("X-None")]
+        );
         let response = with_headers(empty(429), &Headers { retry_after: 3, none: None });
         assert_eq!(response.headers()["retry-after"], "3");
         assert!(!response.headers().contains_key("x-none"));

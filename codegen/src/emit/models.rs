@@ -392,9 +392,9 @@ fn default_fns(owner: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
 pub(crate) enum FieldSource {
     /// A JSON object: an explicit `null` exists and is refused for a non-nullable field.
     Json,
-    /// Parameters and headers: text has no `null`, and serde reads a missing `Option` as
-    /// `None` by itself.
-    Text,
+    /// Parameters and headers, read and written by name by their `rt::Params` impl: no serde
+    /// attributes.
+    Params,
 }
 
 pub(crate) fn field_tokens_in(field: &Field, source: FieldSource, owner: Option<&proc_macro2::Ident>) -> TokenStream {
@@ -416,7 +416,7 @@ pub(crate) fn field_tokens_in(field: &Field, source: FieldSource, owner: Option<
     let wire = &field.wire_name;
     // The wire name, then how absence reads and writes: each its own attribute, so that
     // prettyplease keeps every one on a line.
-    let rename = (field.name.unraw() != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let rename = (field.name.unraw() != wire && source == FieldSource::Json).then(|| quote!(#[serde(rename = #wire)]));
     let default = match owner.filter(|_| takes_default(field)) {
         Some(owner) => {
             let path = format!("{owner}::{}", default_fn(field));
@@ -427,10 +427,7 @@ pub(crate) fn field_tokens_in(field: &Field, source: FieldSource, owner: Option<
     let (ty, absence) = match field.presence() {
         Presence::Required => (ty, None),
         Presence::RequiredNullable => (quote!(::std::option::Option<#ty>), None),
-        // Text has no `null`, and serde reads a missing `Option` as `None` by itself.
-        Presence::Optional if source == FieldSource::Text => {
-            (quote!(::std::option::Option<#ty>), Some(quote!(#[serde(skip_serializing_if = "rt::absent")])))
-        }
+        Presence::Optional if source == FieldSource::Params => (quote!(::std::option::Option<#ty>), None),
         Presence::Optional => (
             quote!(::std::option::Option<#ty>),
             Some(quote!(#[serde(#default, with = "rt::optional", skip_serializing_if = "rt::absent")])),

@@ -33,7 +33,7 @@ pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
         .collect();
     let mut items: Vec<TokenStream> =
         ir.operations.iter().map(|op| emit_operation(op, &credentials, checked)).collect();
-    items.extend(form_params_impls(ir));
+    items.extend(form_impls(ir));
     let rt = items.iter().any(super::uses_rt_alias).then(|| {
         quote!(
             use crate::support as rt;
@@ -90,9 +90,7 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
         if location == ParamLocation::Query {
             described.extend(credentials.iter().cloned());
         }
-        // Unknown query parameters are refused like unknown body fields; the `Cookie` header
-        // carries whatever else the browser holds, so unknown cookies are left alone.
-        items.push(params_struct(name, &fields, &doc, location == ParamLocation::Query, &described, checked));
+        items.push(params_struct(name, &fields, &doc, &described, checked));
     }
     items.push(response_enum(op, &title));
     for response in &op.responses {
@@ -122,7 +120,7 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
                 })
                 .collect();
             let doc = format!(" Headers of the {} response of{title}", status_label(&response.status));
-            items.push(params_struct(name, &fields, &doc, false, &described, checked));
+            items.push(params_struct(name, &fields, &doc, &described, checked));
         }
     }
     quote! { #(#items)* }
@@ -160,14 +158,14 @@ pub(crate) fn form_description(content: &Content, models: &TokenStream) -> Token
     match &content.ty {
         Some(Type::Named(name)) if content.form_of_type => {
             let name = name.ident();
-            quote!(<#models::#name as rt::Params>::PARAMS)
+            quote!(<#models::#name as rt::Form>::FIELDS)
         }
         _ => form_entries(content),
     }
 }
 
-/// `impl rt::Params` for each type that is written one way wherever it is a form body.
-fn form_params_impls(ir: &Ir) -> Vec<TokenStream> {
+/// `impl rt::Form` for each type that is written one way wherever it is a form body.
+fn form_impls(ir: &Ir) -> Vec<TokenStream> {
     let mut described: BTreeMap<&RustIdent, TokenStream> = BTreeMap::new();
     let bodies = ir.operations.iter().flat_map(|op| op.body.iter().flat_map(|b| &b.content));
     let responses = ir.operations.iter().flat_map(|op| op.responses.iter().flat_map(|r| &r.content));
@@ -183,8 +181,8 @@ fn form_params_impls(ir: &Ir) -> Vec<TokenStream> {
             let name = name.ident();
             quote! {
                 #[doc = #doc]
-                impl rt::Params for #name {
-                    const PARAMS: &'static [rt::Param] = #entries;
+                impl rt::Form for #name {
+                    const FIELDS: &'static [rt::Param] = #entries;
                 }
             }
         })
@@ -260,19 +258,20 @@ fn params_struct(
     name: &RustIdent,
     fields: &[Field],
     doc: &str,
-    deny_unknown: bool,
     described: &[TokenStream],
     checked: &Checked,
 ) -> TokenStream {
     let ident = name.ident();
-    let field_tokens = fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Text, None));
-    let deny = deny_unknown.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let field_tokens =
+        fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Params, None));
     let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     let validate = super::validate::impl_with(&ident, fields.iter().filter_map(|f| checked.field_check(f)).collect());
+    let names: Vec<_> = fields.iter().map(|f| f.name.ident()).collect();
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let values = if fields.is_empty() { quote!(_) } else { quote!(values) };
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #deny
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #ident {
             #(#field_tokens)*
         }
@@ -281,6 +280,16 @@ fn params_struct(
 
         impl rt::Params for #ident {
             const PARAMS: &'static [rt::Param] = &[#(#described),*];
+
+            fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+                ::std::result::Result::Ok(Self {
+                    #(#names: fields.take(#wires)?,)*
+                })
+            }
+
+            fn write(&self, #values: &mut rt::Values) {
+                #(values.put(#wires, &self.#names);)*
+            }
         }
     }
 }

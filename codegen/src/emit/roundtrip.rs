@@ -401,7 +401,7 @@ fn check_fn(
         if let Some(ty) = field {
             let ty = ty.ident();
             let ident = format_ident!("{key}");
-            parts.push(quote!(let #ident: models::#ty = case.part(#key)?;));
+            parts.push(quote!(let #ident: models::#ty = case.params(#key)?;));
             fields.push(quote!(#ident: #ident.clone()));
         }
     }

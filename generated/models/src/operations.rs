@@ -72,11 +72,9 @@ impl rt::OperationResponse for PostAuthResponse {
 }
 
 /// Headers of the 200 response of `PostAuth` — `POST /admin/auth`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostAuthOkHeaders {
     /// The session cookie `connect.sid`, HttpOnly, SameSite=Lax.
-    #[serde(rename = "Set-Cookie")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
@@ -84,14 +82,22 @@ impl rt::Validate for PostAuthOkHeaders {}
 
 impl rt::Params for PostAuthOkHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Set-Cookie")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            set_cookie: fields.take("Set-Cookie")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Set-Cookie", &self.set_cookie);
+    }
 }
 
 /// Headers of the 429 response of `PostAuth` — `POST /admin/auth`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostAuthTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -99,6 +105,16 @@ impl rt::Validate for PostAuthTooManyRequestsHeaders {}
 
 impl rt::Params for PostAuthTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            retry_after: fields.take("Retry-After")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Retry-After", &self.retry_after);
+    }
 }
 
 /// Responses of `DeleteAuth` — `DELETE /admin/auth`. Each variant is one documented status.
@@ -128,11 +144,9 @@ impl rt::OperationResponse for DeleteAuthResponse {
 }
 
 /// Headers of the 200 response of `DeleteAuth` — `DELETE /admin/auth`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteAuthOkHeaders {
     /// Expires the session cookie `connect.sid`.
-    #[serde(rename = "Set-Cookie")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
@@ -140,6 +154,16 @@ impl rt::Validate for DeleteAuthOkHeaders {}
 
 impl rt::Params for DeleteAuthOkHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Set-Cookie")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            set_cookie: fields.take("Set-Cookie")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Set-Cookie", &self.set_cookie);
+    }
 }
 
 /// Responses of `PostToken` — `POST /admin/auth/token`. Each variant is one documented status.
@@ -172,11 +196,9 @@ impl rt::OperationResponse for PostTokenResponse {
 }
 
 /// Headers of the 429 response of `PostToken` — `POST /admin/auth/token`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -184,6 +206,16 @@ impl rt::Validate for PostTokenTooManyRequestsHeaders {}
 
 impl rt::Params for PostTokenTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            retry_after: fields.take("Retry-After")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Retry-After", &self.retry_after);
+    }
 }
 
 /// Responses of `GetInvites` — `GET /admin/invites`. Each variant is one documented status.
@@ -278,11 +310,9 @@ impl rt::OperationResponse for PostInvitesInviteAcceptResponse {
 }
 
 /// Headers of the 429 response of `PostInvitesInviteAccept` — `POST /admin/invites/accept`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostInvitesInviteAcceptTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -290,10 +320,20 @@ impl rt::Validate for PostInvitesInviteAcceptTooManyRequestsHeaders {}
 
 impl rt::Params for PostInvitesInviteAcceptTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            retry_after: fields.take("Retry-After")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Retry-After", &self.retry_after);
+    }
 }
 
 /// Path parameters of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteInvitesInvitePath {
     /// The ID of the Invite. Opaque like user ids: an unknown id of any shape is 404; ids this
     /// server makes are `invite_` and a ULID.
@@ -313,6 +353,16 @@ impl rt::Validate for DeleteInvitesInvitePath {
 
 impl rt::Params for DeleteInvitesInvitePath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("invite_id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            invite_id: fields.take("invite_id")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("invite_id", &self.invite_id);
+    }
 }
 
 /// Responses of `DeleteInvitesInvite` — `DELETE /admin/invites/{invite_id}`. Each variant is one documented status.
@@ -350,7 +400,7 @@ impl rt::OperationResponse for DeleteInvitesInviteResponse {
 }
 
 /// Path parameters of `PostInvitesInviteResend` — `POST /admin/invites/{invite_id}/resend`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostInvitesInviteResendPath {
     /// The ID of the Invite. Opaque like user ids: an unknown id of any shape is 404; ids this
     /// server makes are `invite_` and a ULID.
@@ -370,6 +420,16 @@ impl rt::Validate for PostInvitesInviteResendPath {
 
 impl rt::Params for PostInvitesInviteResendPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("invite_id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            invite_id: fields.take("invite_id")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("invite_id", &self.invite_id);
+    }
 }
 
 /// Responses of `PostInvitesInviteResend` — `POST /admin/invites/{invite_id}/resend`. Each variant is one documented status.
@@ -407,44 +467,34 @@ impl rt::OperationResponse for PostInvitesInviteResendResponse {
 }
 
 /// Query parameters of `GetUsers` — `GET /admin/users`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetUsersQuery {
     /// Case-insensitive substring searched in first name, last name and email.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub q: ::std::option::Option<::std::string::String>,
     /// Only the user with this email (case-insensitive).
-    #[serde(skip_serializing_if = "rt::absent")]
     pub email: ::std::option::Option<::openapi_runtime::models::Email>,
     /// Only users with this first name.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Only users with this last name.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Only users with one of these roles. Repeat the parameter for several (`role=admin&role=member`);
     /// the bracket forms of `qs`-based clients such as Medusa JS (`role[]=admin`, `role[0]=admin`)
     /// and a comma-separated list (`role=admin,member`) are read too.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub role: ::std::option::Option<::std::vec::Vec<UserRole>>,
     /// Only users with one of these ids. Repeat the parameter for several (`id=usr_1&id=usr_2`);
     /// the bracket forms `id[]=usr_1` and `id[0]=usr_1` are read too. Unknown ids match nothing.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The field to sort by; a leading `-` sorts in descending order.
     ///
     /// Default: `"-created_at"`.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub order: ::std::option::Option<GetUsersOrder>,
     /// The number of users to skip.
     ///
     /// Default: `0`.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub offset: ::std::option::Option<i64>,
     /// The maximum number of users to return.
     ///
     /// Default: `50`.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub limit: ::std::option::Option<i64>,
 }
 
@@ -479,6 +529,32 @@ impl rt::Params for GetUsersQuery {
         rt::Param::query("offset").default("0"),
         rt::Param::query("limit").default("50"),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            q: fields.take("q")?,
+            email: fields.take("email")?,
+            first_name: fields.take("first_name")?,
+            last_name: fields.take("last_name")?,
+            role: fields.take("role")?,
+            id: fields.take("id")?,
+            order: fields.take("order")?,
+            offset: fields.take("offset")?,
+            limit: fields.take("limit")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("q", &self.q);
+        values.put("email", &self.email);
+        values.put("first_name", &self.first_name);
+        values.put("last_name", &self.last_name);
+        values.put("role", &self.role);
+        values.put("id", &self.id);
+        values.put("order", &self.order);
+        values.put("offset", &self.offset);
+        values.put("limit", &self.limit);
+    }
 }
 
 /// Responses of `GetUsers` — `GET /admin/users`. Each variant is one documented status.
@@ -575,11 +651,9 @@ impl rt::OperationResponse for PostUsersUserPasswordTokenResponse {
 }
 
 /// Headers of the 429 response of `PostUsersUserPasswordToken` — `POST /admin/users/password-token`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostUsersUserPasswordTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -587,6 +661,16 @@ impl rt::Validate for PostUsersUserPasswordTokenTooManyRequestsHeaders {}
 
 impl rt::Params for PostUsersUserPasswordTokenTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            retry_after: fields.take("Retry-After")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Retry-After", &self.retry_after);
+    }
 }
 
 /// Responses of `PostUsersUserPassword` — `POST /admin/users/reset-password`. Each variant is one documented status.
@@ -618,11 +702,9 @@ impl rt::OperationResponse for PostUsersUserPasswordResponse {
 }
 
 /// Headers of the 429 response of `PostUsersUserPassword` — `POST /admin/users/reset-password`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostUsersUserPasswordTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
-    #[serde(rename = "Retry-After")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -630,10 +712,20 @@ impl rt::Validate for PostUsersUserPasswordTooManyRequestsHeaders {}
 
 impl rt::Params for PostUsersUserPasswordTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            retry_after: fields.take("Retry-After")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Retry-After", &self.retry_after);
+    }
 }
 
 /// Path parameters of `GetUsersUser` — `GET /admin/users/{id}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetUsersUserPath {
     /// The ID of the User. Ids are opaque: an unknown id of any shape is 404, as in Medusa v1
     /// (whose databases hold ids like `usr_admin_01`); ids this server makes are `usr_` and a
@@ -649,6 +741,14 @@ impl rt::Validate for GetUsersUserPath {
 
 impl rt::Params for GetUsersUserPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { id: fields.take("id")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("id", &self.id);
+    }
 }
 
 /// Responses of `GetUsersUser` — `GET /admin/users/{id}`. Each variant is one documented status.
@@ -686,7 +786,7 @@ impl rt::OperationResponse for GetUsersUserResponse {
 }
 
 /// Path parameters of `PostUsersUser` — `POST /admin/users/{id}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostUsersUserPath {
     /// The ID of the User. Ids are opaque: an unknown id of any shape is 404, as in Medusa v1
     /// (whose databases hold ids like `usr_admin_01`); ids this server makes are `usr_` and a
@@ -702,6 +802,14 @@ impl rt::Validate for PostUsersUserPath {
 
 impl rt::Params for PostUsersUserPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { id: fields.take("id")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("id", &self.id);
+    }
 }
 
 /// Responses of `PostUsersUser` — `POST /admin/users/{id}`. Each variant is one documented status.
@@ -739,7 +847,7 @@ impl rt::OperationResponse for PostUsersUserResponse {
 }
 
 /// Path parameters of `DeleteUsersUser` — `DELETE /admin/users/{id}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteUsersUserPath {
     /// The ID of the User. Ids are opaque: an unknown id of any shape is 404, as in Medusa v1
     /// (whose databases hold ids like `usr_admin_01`); ids this server makes are `usr_` and a
@@ -755,6 +863,14 @@ impl rt::Validate for DeleteUsersUserPath {
 
 impl rt::Params for DeleteUsersUserPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { id: fields.take("id")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("id", &self.id);
+    }
 }
 
 /// Responses of `DeleteUsersUser` — `DELETE /admin/users/{id}`. Each variant is one documented status.

@@ -17,12 +17,10 @@ use crate::types::*;
 use crate::support as rt;
 
 /// Path parameters of `new` — `GET /things/{self}/{request}/{Self}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewPath {
-    #[serde(rename = "self")]
     pub self_: ::std::string::String,
     pub request: ::std::string::String,
-    #[serde(rename = "Self")]
     pub self2: i64,
 }
 
@@ -34,41 +32,38 @@ impl rt::Params for NewPath {
         rt::Param::path("request"),
         rt::Param::path("Self"),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            self_: fields.take("self")?,
+            request: fields.take("request")?,
+            self2: fields.take("Self")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("self", &self.self_);
+        values.put("request", &self.request);
+        values.put("Self", &self.self2);
+    }
 }
 
 /// Query parameters of `new` — `GET /things/{self}/{request}/{Self}`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewQuery {
-    #[serde(skip_serializing_if = "rt::absent")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub query: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub headers: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub client: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub call: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub response: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub meta: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub shared: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub principal: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub result: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "a-b")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub a_b: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "a_b")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub a_b2: ::std::option::Option<::std::string::String>,
 }
 
@@ -92,13 +87,47 @@ impl rt::Params for NewQuery {
         rt::Param::query("a_b"),
         rt::Param::query("timeout").shape(rt::Shape::Credential),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            body: fields.take("body")?,
+            query: fields.take("query")?,
+            headers: fields.take("headers")?,
+            url: fields.take("url")?,
+            client: fields.take("client")?,
+            call: fields.take("call")?,
+            response: fields.take("response")?,
+            meta: fields.take("meta")?,
+            shared: fields.take("shared")?,
+            principal: fields.take("principal")?,
+            result: fields.take("result")?,
+            r#type: fields.take("type")?,
+            a_b: fields.take("a-b")?,
+            a_b2: fields.take("a_b")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("body", &self.body);
+        values.put("query", &self.query);
+        values.put("headers", &self.headers);
+        values.put("url", &self.url);
+        values.put("client", &self.client);
+        values.put("call", &self.call);
+        values.put("response", &self.response);
+        values.put("meta", &self.meta);
+        values.put("shared", &self.shared);
+        values.put("principal", &self.principal);
+        values.put("result", &self.result);
+        values.put("type", &self.r#type);
+        values.put("a-b", &self.a_b);
+        values.put("a_b", &self.a_b2);
+    }
 }
 
 /// Header parameters of `new` — `GET /things/{self}/{request}/{Self}`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewHeaders {
-    #[serde(rename = "String")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub string: ::std::option::Option<::std::string::String>,
 }
 
@@ -106,13 +135,21 @@ impl rt::Validate for NewHeaders {}
 
 impl rt::Params for NewHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("String")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            string: fields.take("String")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("String", &self.string);
+    }
 }
 
 /// Cookie parameters of `new` — `GET /things/{self}/{request}/{Self}`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewCookies {
-    #[serde(rename = "Option")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub option: ::std::option::Option<::std::string::String>,
 }
 
@@ -120,6 +157,16 @@ impl rt::Validate for NewCookies {}
 
 impl rt::Params for NewCookies {
     const PARAMS: &'static [rt::Param] = &[rt::Param::cookie("Option")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            option: fields.take("Option")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Option", &self.option);
+    }
 }
 
 /// Responses of `new` — `GET /things/{self}/{request}/{Self}`. Each variant is one documented status.
@@ -144,12 +191,10 @@ impl rt::OperationResponse for NewResponse2 {
 }
 
 /// Path parameters of `with_header` — `POST /things/{self}/{request}/{Self}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WithHeaderPath {
-    #[serde(rename = "self")]
     pub self_: ::std::string::String,
     pub request: ::std::string::String,
-    #[serde(rename = "Self")]
     pub self2: i64,
 }
 
@@ -161,6 +206,20 @@ impl rt::Params for WithHeaderPath {
         rt::Param::path("request"),
         rt::Param::path("Self"),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            self_: fields.take("self")?,
+            request: fields.take("request")?,
+            self2: fields.take("Self")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("self", &self.self_);
+        values.put("request", &self.request);
+        values.put("Self", &self.self2);
+    }
 }
 
 /// Responses of `with_header` — `POST /things/{self}/{request}/{Self}`. Each variant is one documented status.
@@ -203,11 +262,8 @@ impl rt::OperationResponse for AuthenticateResponse {
 }
 
 /// Query parameters of `router` — `PUT /api`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RouterQuery {
-    #[serde(rename = "Vec")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub vec: ::std::option::Option<::std::vec::Vec<Operator>>,
 }
 
@@ -218,6 +274,14 @@ impl rt::Params for RouterQuery {
         rt::Param::query("Vec").shape(rt::Shape::Array),
         rt::Param::query("timeout").shape(rt::Shape::Credential),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { vec: fields.take("Vec")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("Vec", &self.vec);
+    }
 }
 
 /// Responses of `router` — `PUT /api`. Each variant is one documented status.
@@ -263,7 +327,7 @@ impl rt::OperationResponse for ErrorBodyResponse {
 }
 
 /// Path parameters of `call` — `GET /tags/{users}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CallPath {
     pub users: ::std::string::String,
 }
@@ -272,6 +336,16 @@ impl rt::Validate for CallPath {}
 
 impl rt::Params for CallPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            users: fields.take("users")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("users", &self.users);
+    }
 }
 
 /// Responses of `call` — `GET /tags/{users}`. Each variant is one documented status.
@@ -296,7 +370,7 @@ impl rt::OperationResponse for CallResponse {
 }
 
 /// Path parameters of `build` — `PUT /tags/{users}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BuildPath {
     pub users: ::std::string::String,
 }
@@ -305,6 +379,16 @@ impl rt::Validate for BuildPath {}
 
 impl rt::Params for BuildPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            users: fields.take("users")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("users", &self.users);
+    }
 }
 
 /// Responses of `build` — `PUT /tags/{users}`. Each variant is one documented status.
@@ -329,7 +413,7 @@ impl rt::OperationResponse for BuildResponse {
 }
 
 /// Path parameters of `headers` — `POST /tags/{users}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HeadersPath {
     pub users: ::std::string::String,
 }
@@ -338,6 +422,16 @@ impl rt::Validate for HeadersPath {}
 
 impl rt::Params for HeadersPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            users: fields.take("users")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("users", &self.users);
+    }
 }
 
 /// Responses of `headers` — `POST /tags/{users}`. Each variant is one documented status.
@@ -362,7 +456,7 @@ impl rt::OperationResponse for HeadersResponse {
 }
 
 /// Path parameters of `base_url` — `DELETE /tags/{users}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaseUrlPath {
     pub users: ::std::string::String,
 }
@@ -371,6 +465,16 @@ impl rt::Validate for BaseUrlPath {}
 
 impl rt::Params for BaseUrlPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            users: fields.take("users")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("users", &self.users);
+    }
 }
 
 /// Responses of `base_url` — `DELETE /tags/{users}`. Each variant is one documented status.
@@ -395,7 +499,7 @@ impl rt::OperationResponse for BaseUrlResponse {
 }
 
 /// Path parameters of `trait` — `GET /found/{trait}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TraitPath {
     pub r#trait: ::std::string::String,
 }
@@ -404,6 +508,16 @@ impl rt::Validate for TraitPath {}
 
 impl rt::Params for TraitPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            r#trait: fields.take("trait")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("trait", &self.r#trait);
+    }
 }
 
 /// Responses of `trait` — `GET /found/{trait}`. Each variant is one documented status.
@@ -428,7 +542,7 @@ impl rt::OperationResponse for TraitResponse {
 }
 
 /// Path parameters of `api` — `PUT /found/{trait}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiPath {
     pub r#trait: ::std::string::String,
 }
@@ -437,6 +551,16 @@ impl rt::Validate for ApiPath {}
 
 impl rt::Params for ApiPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            r#trait: fields.take("trait")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("trait", &self.r#trait);
+    }
 }
 
 /// Responses of `api` — `PUT /found/{trait}`. Each variant is one documented status.
@@ -461,7 +585,7 @@ impl rt::OperationResponse for ApiResponse {
 }
 
 /// Path parameters of `default` — `POST /found/{trait}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DefaultPath {
     pub r#trait: ::std::string::String,
 }
@@ -470,6 +594,16 @@ impl rt::Validate for DefaultPath {}
 
 impl rt::Params for DefaultPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            r#trait: fields.take("trait")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("trait", &self.r#trait);
+    }
 }
 
 /// Responses of `default` — `POST /found/{trait}`. Each variant is one documented status.
@@ -494,7 +628,7 @@ impl rt::OperationResponse for DefaultResponse {
 }
 
 /// Path parameters of `into` — `DELETE /found/{trait}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntoPath {
     pub r#trait: ::std::string::String,
 }
@@ -503,6 +637,16 @@ impl rt::Validate for IntoPath {}
 
 impl rt::Params for IntoPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            r#trait: fields.take("trait")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("trait", &self.r#trait);
+    }
 }
 
 /// Responses of `into` — `DELETE /found/{trait}`. Each variant is one documented status.

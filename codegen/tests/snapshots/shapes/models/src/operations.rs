@@ -32,7 +32,7 @@ impl rt::OperationResponse for CreatePetResponse {
 }
 
 /// Path parameters of `updatePet` — `PATCH /pets/{id}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdatePetPath {
     pub id: ::std::string::String,
 }
@@ -41,6 +41,14 @@ impl rt::Validate for UpdatePetPath {}
 
 impl rt::Params for UpdatePetPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { id: fields.take("id")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("id", &self.id);
+    }
 }
 
 /// Responses of `updatePet` — `PATCH /pets/{id}`. Each variant is one documented status.
@@ -59,7 +67,7 @@ impl rt::OperationResponse for UpdatePetResponse {
 }
 
 /// Path parameters of `putNote` — `PUT /notes/{body}/{query}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PutNotePath {
     pub body: ::std::string::String,
     pub query: ::std::string::String,
@@ -72,13 +80,23 @@ impl rt::Params for PutNotePath {
         rt::Param::path("body"),
         rt::Param::path("query"),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            body: fields.take("body")?,
+            query: fields.take("query")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("body", &self.body);
+        values.put("query", &self.query);
+    }
 }
 
 /// Query parameters of `putNote` — `PUT /notes/{body}/{query}`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PutNoteQuery {
-    #[serde(skip_serializing_if = "rt::absent")]
     pub headers: ::std::option::Option<::std::string::String>,
 }
 
@@ -86,6 +104,16 @@ impl rt::Validate for PutNoteQuery {}
 
 impl rt::Params for PutNoteQuery {
     const PARAMS: &'static [rt::Param] = &[rt::Param::query("headers")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            headers: fields.take("headers")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("headers", &self.headers);
+    }
 }
 
 /// Responses of `putNote` — `PUT /notes/{body}/{query}`. Each variant is one documented status.
@@ -104,7 +132,7 @@ impl rt::OperationResponse for PutNoteResponse {
 }
 
 /// Path parameters of `setPetLabels` — `PUT /pets/{id}/labels`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SetPetLabelsPath {
     pub id: ::std::string::String,
 }
@@ -113,6 +141,14 @@ impl rt::Validate for SetPetLabelsPath {}
 
 impl rt::Params for SetPetLabelsPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { id: fields.take("id")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("id", &self.id);
+    }
 }
 
 /// Responses of `setPetLabels` — `PUT /pets/{id}/labels`. Each variant is one documented status.

@@ -252,7 +252,7 @@ impl<'a> WireResource<'a> {
             .form(
                 "application/x-www-form-urlencoded",
                 body,
-                <models::PostFormBody as rt::Params>::PARAMS,
+                <models::PostFormBody as rt::Form>::FIELDS,
             );
         let response = self.client.core.send(call).await?;
         let value = match response.status() {

@@ -17,7 +17,7 @@ use crate::types::*;
 use crate::support as rt;
 
 /// Path parameters of `pathStyles` — `GET /path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PathStylesPath {
     pub scalar: i32,
     pub list: ::std::vec::Vec<::std::string::String>,
@@ -50,6 +50,28 @@ impl rt::Params for PathStylesPath {
             .explode(true)
             .shape(rt::Shape::Object(&["R", "G", "B"])),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            scalar: fields.take("scalar")?,
+            list: fields.take("list")?,
+            label: fields.take("label")?,
+            labels: fields.take("labels")?,
+            matrix: fields.take("matrix")?,
+            matrices: fields.take("matrices")?,
+            object: fields.take("object")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("scalar", &self.scalar);
+        values.put("list", &self.list);
+        values.put("label", &self.label);
+        values.put("labels", &self.labels);
+        values.put("matrix", &self.matrix);
+        values.put("matrices", &self.matrices);
+        values.put("object", &self.object);
+    }
 }
 
 /// Responses of `pathStyles` — `GET /path/{scalar}/{list}/{label}/{labels}/{matrix}/{matrices}/{object}`. Each variant is one documented status.
@@ -68,32 +90,20 @@ impl rt::OperationResponse for PathStylesResponse {
 }
 
 /// Query parameters of `queryStyles` — `GET /query`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryStylesQuery {
     /// Exploded form array (the default), `status=a&status=b`; also read as `status[]=a`.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub status: ::std::option::Option<::std::vec::Vec<Status>>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub spaced: ::std::option::Option<::std::vec::Vec<i64>>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub piped: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub filter: ::std::option::Option<Range>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub color: ::std::option::Option<Color>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub r#where: ::std::option::Option<QueryStylesWhere>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub redirect: ::std::option::Option<::std::string::String>,
     /// Default: `20`.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub limit: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub flag: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub owner: ::std::option::Option<::uuid::Uuid>,
 }
 
@@ -126,6 +136,36 @@ impl rt::Params for QueryStylesQuery {
         rt::Param::query("flag"),
         rt::Param::query("owner"),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            status: fields.take("status")?,
+            tags: fields.take("tags")?,
+            spaced: fields.take("spaced")?,
+            piped: fields.take("piped")?,
+            filter: fields.take("filter")?,
+            color: fields.take("color")?,
+            r#where: fields.take("where")?,
+            redirect: fields.take("redirect")?,
+            limit: fields.take("limit")?,
+            flag: fields.take("flag")?,
+            owner: fields.take("owner")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("status", &self.status);
+        values.put("tags", &self.tags);
+        values.put("spaced", &self.spaced);
+        values.put("piped", &self.piped);
+        values.put("filter", &self.filter);
+        values.put("color", &self.color);
+        values.put("where", &self.r#where);
+        values.put("redirect", &self.redirect);
+        values.put("limit", &self.limit);
+        values.put("flag", &self.flag);
+        values.put("owner", &self.owner);
+    }
 }
 
 /// Responses of `queryStyles` — `GET /query`. Each variant is one documented status.
@@ -144,11 +184,9 @@ impl rt::OperationResponse for QueryStylesResponse {
 }
 
 /// Query parameters of `explodedObject` — `GET /exploded-object`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplodedObjectQuery {
     /// An exploded form object: its properties are parameters of their own. Closed, because the server refuses query parameters it does not know.
-    #[serde(skip_serializing_if = "rt::absent")]
     pub point: ::std::option::Option<ExplodedObjectPoint>,
 }
 
@@ -158,6 +196,16 @@ impl rt::Params for ExplodedObjectQuery {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::query("point").shape(rt::Shape::Object(&["x", "y"])),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            point: fields.take("point")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("point", &self.point);
+    }
 }
 
 /// Responses of `explodedObject` — `GET /exploded-object`. Each variant is one documented status.
@@ -176,16 +224,10 @@ impl rt::OperationResponse for ExplodedObjectResponse {
 }
 
 /// Header parameters of `headerStyles` — `GET /headers`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeaderStylesHeaders {
-    #[serde(rename = "X-Count")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub x_count: ::std::option::Option<i64>,
-    #[serde(rename = "X-Ids")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub x_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    #[serde(rename = "X-Color")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub x_color: ::std::option::Option<Color>,
 }
 
@@ -199,14 +241,26 @@ impl rt::Params for HeaderStylesHeaders {
             .explode(true)
             .shape(rt::Shape::Object(&["R", "G", "B"])),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            x_count: fields.take("X-Count")?,
+            x_ids: fields.take("X-Ids")?,
+            x_color: fields.take("X-Color")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("X-Count", &self.x_count);
+        values.put("X-Ids", &self.x_ids);
+        values.put("X-Color", &self.x_color);
+    }
 }
 
 /// Cookie parameters of `headerStyles` — `GET /headers`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeaderStylesCookies {
-    #[serde(skip_serializing_if = "rt::absent")]
     pub hint: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "rt::absent")]
     pub prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
@@ -217,6 +271,18 @@ impl rt::Params for HeaderStylesCookies {
         rt::Param::cookie("hint"),
         rt::Param::cookie("prefs").explode(false).shape(rt::Shape::Array),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            hint: fields.take("hint")?,
+            prefs: fields.take("prefs")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("hint", &self.hint);
+        values.put("prefs", &self.prefs);
+    }
 }
 
 /// Responses of `headerStyles` — `GET /headers`. Each variant is one documented status.
@@ -235,10 +301,8 @@ impl rt::OperationResponse for HeaderStylesResponse {
 }
 
 /// Headers of the 200 response of `headerStyles` — `GET /headers`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeaderStylesOkHeaders {
-    #[serde(rename = "X-Echo-Ids")]
-    #[serde(skip_serializing_if = "rt::absent")]
     pub x_echo_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 
@@ -248,10 +312,20 @@ impl rt::Params for HeaderStylesOkHeaders {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::header("X-Echo-Ids").shape(rt::Shape::Array),
     ];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self {
+            x_echo_ids: fields.take("X-Echo-Ids")?,
+        })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("X-Echo-Ids", &self.x_echo_ids);
+    }
 }
 
 /// Path parameters of `getDay` — `GET /days/{day}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetDayPath {
     pub day: ::chrono::NaiveDate,
 }
@@ -260,6 +334,14 @@ impl rt::Validate for GetDayPath {}
 
 impl rt::Params for GetDayPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("day")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { day: fields.take("day")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("day", &self.day);
+    }
 }
 
 /// Responses of `getDay` — `GET /days/{day}`. Each variant is one documented status.
@@ -278,7 +360,7 @@ impl rt::OperationResponse for GetDayResponse {
 }
 
 /// Path parameters of `putFile` — `PUT /files/{name}`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PutFilePath {
     pub name: ::std::string::String,
 }
@@ -287,6 +369,14 @@ impl rt::Validate for PutFilePath {}
 
 impl rt::Params for PutFilePath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("name")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { name: fields.take("name")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("name", &self.name);
+    }
 }
 
 /// Responses of `putFile` — `PUT /files/{name}`. Each variant is one documented status.
@@ -359,8 +449,7 @@ impl rt::OperationResponse for PostEitherResponse {
 }
 
 /// Query parameters of `getEncoded` — `GET /encoded`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetEncodedQuery {
     pub sig: ::openapi_runtime::models::Base64,
 }
@@ -369,6 +458,14 @@ impl rt::Validate for GetEncodedQuery {}
 
 impl rt::Params for GetEncodedQuery {
     const PARAMS: &'static [rt::Param] = &[rt::Param::query("sig")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { sig: fields.take("sig")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("sig", &self.sig);
+    }
 }
 
 /// Responses of `getEncoded` — `GET /encoded`. Each variant is one documented status.
@@ -387,8 +484,7 @@ impl rt::OperationResponse for GetEncodedResponse {
 }
 
 /// Query parameters of `getValidated` — `GET /validated`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetValidatedQuery {
     pub n: i64,
 }
@@ -401,6 +497,14 @@ impl rt::Validate for GetValidatedQuery {
 
 impl rt::Params for GetValidatedQuery {
     const PARAMS: &'static [rt::Param] = &[rt::Param::query("n")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { n: fields.take("n")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("n", &self.n);
+    }
 }
 
 /// Responses of `getValidated` — `GET /validated`. Each variant is one documented status.
@@ -440,16 +544,16 @@ impl rt::OperationResponse for GetScopedResponse {
 }
 
 /// How `Address` is written as a form body: each field in its style.
-impl rt::Params for Address {
-    const PARAMS: &'static [rt::Param] = &[
+impl rt::Form for Address {
+    const FIELDS: &'static [rt::Param] = &[
         rt::Param::query("city"),
         rt::Param::query("zip"),
     ];
 }
 
 /// How `PostFormBody` is written as a form body: each field in its style.
-impl rt::Params for PostFormBody {
-    const PARAMS: &'static [rt::Param] = &[
+impl rt::Form for PostFormBody {
+    const FIELDS: &'static [rt::Param] = &[
         rt::Param::query("name"),
         rt::Param::query("count"),
         rt::Param::query("tags").shape(rt::Shape::Array),

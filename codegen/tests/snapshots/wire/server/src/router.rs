@@ -352,7 +352,7 @@ async fn post_form<S: WireApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request
-            .form(<crate::models::PostFormBody as rt::Params>::PARAMS)
+            .form(<crate::models::PostFormBody as rt::Form>::FIELDS)
             .await?;
         let response = WireApi::post_form(
                 &shared.api,
@@ -409,7 +409,7 @@ async fn post_either<S: WireApi>(
     let mut request = Incoming::new(request, &shared.config);
     let result = async {
         let body = request
-            .json_or_form(<crate::models::Address as rt::Params>::PARAMS)
+            .json_or_form(<crate::models::Address as rt::Form>::FIELDS)
             .await?;
         let response = WireApi::post_either(
                 &shared.api,
