@@ -1573,4 +1573,27 @@ mod tests {
         let error = decode_headers::<Headers>(|_| Some("x")).unwrap_err();
         assert_eq!(error.0, "X-Ids[0]: expected a non-negative integer, found \"x\"");
     }
+
+    /// Parameter structs derive no serde; `read` and `write` must keep what the derives did:
+    /// a missing `Option` is `None`, a missing required field is named, an absent optional is
+    /// not written, and an unknown query parameter is refused with the known ones listed.
+    #[test]
+    fn structs_read_and_write_by_wire_name_as_their_derives_did() {
+        let error = decode_headers::<Headers>(|name| (name == "X-Flag").then_some("true")).unwrap_err();
+        assert_eq!(error.0, "missing field `X-Ids`");
+        let decoded: Headers = decode_headers(|name| (name == "X-Ids").then_some("7")).unwrap();
+        assert_eq!(decoded, Headers { ids: vec![7], flag: None });
+
+        let headers = Headers { ids: vec![1], flag: None };
+        let json = headers.to_json().unwrap();
+        assert_eq!(Value::Object(json.clone()), serde_json::json!({"X-Ids": [1]}), "absent optionals are left out");
+        assert_eq!(Headers::from_json(Value::Object(json)).unwrap(), headers);
+        assert_eq!(Headers::from_json(serde_json::json!({"X-Ids": [1], "X-Flag": null})).unwrap(), headers);
+        assert!(Headers::from_json(serde_json::json!([1])).is_err(), "parameters are an object");
+
+        let error = decode_query::<Roles>("role=a&other=1").unwrap_err();
+        assert_eq!(error.0, "other: unknown field `other`, expected one of `role`, `plain`");
+        let error = decode_query::<Query>("nope=1").unwrap_err();
+        assert!(!error.0.contains("api_key"), "credentials are not offered as parameters: {}", error.0);
+    }
 }
