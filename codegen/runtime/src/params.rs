@@ -24,6 +24,8 @@ use serde::de::value::{MapDeserializer, SeqDeserializer};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde_json::Value;
 
+use crate::validate::{Checker, Violation};
+
 /// Where a parameter travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -183,6 +185,22 @@ pub trait Params: Sized {
 
     /// Hands each field's value to `values` by its wire name.
     fn write(&self, values: &mut Values);
+
+    /// Checks the fields' constraints (`maxLength`, `minimum`, …), as [`Validate::check`] does
+    /// for a models type; the default finds nothing, so a struct without constraints needs no
+    /// code for it. (Not a `Validate` impl: most parameter structs would need an empty one.)
+    ///
+    /// [`Validate::check`]: crate::models::Validate::check
+    fn check(&self, check: &mut Checker<'_>) {
+        let _ = check;
+    }
+
+    /// Every violation of the fields' constraints, or `Ok` when there is none.
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut errors = Vec::new();
+        self.check(&mut Checker::new("", &mut errors));
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
 
     /// The struct from a JSON object of its fields by wire name (a mock's response headers, a
     /// test's parameters); properties it does not name are ignored.

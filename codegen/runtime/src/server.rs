@@ -312,34 +312,34 @@ impl Incoming {
     }
 
     /// The path parameters, parsed into the operation's struct by its styles and validated.
-    pub async fn path<T: Params + Validate>(&mut self) -> Result<T, Problem> {
+    pub async fn path<T: Params>(&mut self) -> Result<T, Problem> {
         let params = RawPathParams::from_request_parts(&mut self.parts, &())
             .await
             .map_err(|error| Problem::invalid(format!("invalid path: {error}")))?;
         let segments: Vec<(&str, &str)> = params.iter().collect();
-        checked(params::decode_path(&segments).map_err(|e| Problem::invalid(format!("path: {e}")))?)
+        checked_params(params::decode_path(&segments).map_err(|e| Problem::invalid(format!("path: {e}")))?)
     }
 
     /// The query string, parsed into the operation's struct by its styles and validated.
     /// Parameters the operation does not declare are refused.
-    pub fn query<T: Params + Validate>(&self) -> Result<T, Problem> {
+    pub fn query<T: Params>(&self) -> Result<T, Problem> {
         let query = self.parts.uri.query().unwrap_or("");
-        checked(params::decode_query(query).map_err(|e| Problem::invalid(format!("query: {e}")))?)
+        checked_params(params::decode_query(query).map_err(|e| Problem::invalid(format!("query: {e}")))?)
     }
 
     /// The declared header parameters, parsed into the operation's struct and validated.
-    pub fn headers<T: Params + Validate>(&self) -> Result<T, Problem> {
+    pub fn headers<T: Params>(&self) -> Result<T, Problem> {
         let headers = &self.meta.headers;
         let joined = header_lookup(headers, T::PARAMS);
         let lookup = |name: &str| joined.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
-        checked(params::decode_headers(lookup).map_err(|e| Problem::invalid(format!("headers: {e}")))?)
+        checked_params(params::decode_headers(lookup).map_err(|e| Problem::invalid(format!("headers: {e}")))?)
     }
 
     /// The declared cookie parameters, parsed into the operation's struct and validated; other
     /// cookies are left alone.
-    pub fn cookies<T: Params + Validate>(&self) -> Result<T, Problem> {
+    pub fn cookies<T: Params>(&self) -> Result<T, Problem> {
         let values = self.meta.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
-        checked(params::decode_cookies(values).map_err(|e| Problem::invalid(format!("cookies: {e}")))?)
+        checked_params(params::decode_cookies(values).map_err(|e| Problem::invalid(format!("cookies: {e}")))?)
     }
 
     /// A required JSON body, parsed and validated.
@@ -514,13 +514,19 @@ impl Incoming {
 
 /// Runs the schema's constraint checks, naming every violation.
 fn checked<T: Validate>(value: T) -> Result<T, Problem> {
-    match value.validate() {
-        Ok(()) => Ok(value),
-        Err(violations) => {
-            let messages: Vec<String> = violations.iter().map(ToString::to_string).collect();
-            Err(Problem::invalid(messages.join(", ")))
-        }
-    }
+    value.validate().map_err(invalid)?;
+    Ok(value)
+}
+
+fn checked_params<T: Params>(value: T) -> Result<T, Problem> {
+    value.validate().map_err(invalid)?;
+    Ok(value)
+}
+
+/// The 400 that names every violation.
+fn invalid(violations: Vec<crate::models::Violation>) -> Problem {
+    let messages: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Problem::invalid(messages.join(", "))
 }
 
 fn describe(error: &serde_path_to_error::Error<impl std::fmt::Display>, what: &str) -> String {
@@ -687,13 +693,24 @@ mod tests {
         limit: Option<u32>,
     }
 
-    crate::params::test_params!(Query { limit: "limit" } = &[Param::query("limit")]);
+    impl Params for Query {
+        const PARAMS: &'static [Param] = &[Param::query("limit")];
 
-    impl Validate for Query {
+        fn read(fields: &mut crate::params::Fields) -> Result<Self, crate::params::ParamError> {
+            Ok(Query { limit: fields.take("limit")? })
+        }
+
+        fn write(&self, values: &mut crate::params::Values) {
+            values.put("limit", &self.limit);
+        }
+
         fn check(&self, check: &mut crate::models::Checker<'_>) {
             check.number("limit", &self.limit, &crate::models::Limits::NONE.maximum(50.0));
         }
     }
+
+    /// As a JSON body (one test), it checks nothing.
+    impl Validate for Query {}
 
     #[test]
     fn credentials_are_found_where_their_scheme_says() {

@@ -265,7 +265,7 @@ fn params_struct(
     let field_tokens =
         fields.iter().map(|f| super::models::field_tokens_in(f, super::models::FieldSource::Params, None));
     let default = fields.iter().all(|f| !f.required).then(|| quote!(Default,));
-    let validate = super::validate::impl_with(&ident, fields.iter().filter_map(|f| checked.field_check(f)).collect());
+    let check = super::validate::check_fn(fields.iter().filter_map(|f| checked.field_check(f)).collect());
     let names: Vec<_> = fields.iter().map(|f| f.name.ident()).collect();
     let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
     let values = if fields.is_empty() { quote!(_) } else { quote!(values) };
@@ -275,8 +275,6 @@ fn params_struct(
         pub struct #ident {
             #(#field_tokens)*
         }
-
-        #validate
 
         impl rt::Params for #ident {
             const PARAMS: &'static [rt::Param] = &[#(#described),*];
@@ -290,6 +288,8 @@ fn params_struct(
             fn write(&self, #values: &mut rt::Values) {
                 #(values.put(#wires, &self.#names);)*
             }
+
+            #check
         }
     }
 }

@@ -175,16 +175,24 @@ fn limits(ty: &Type, c: &Constraints) -> Option<TokenStream> {
 /// `impl Validate for Name` with the given checks (each using `check`); `rt` names the
 /// runtime's models module in every file that holds such impls.
 pub fn impl_with(name: &proc_macro2::Ident, checks: Vec<TokenStream>) -> TokenStream {
-    if checks.is_empty() {
-        return quote! { impl rt::Validate for #name {} };
-    }
+    let check = check_fn(checks);
     quote! {
         impl rt::Validate for #name {
+            #check
+        }
+    }
+}
+
+/// `fn check`, running these checks; none where there is nothing to check (both `Validate` and
+/// `Params` default to checking nothing).
+pub fn check_fn(checks: Vec<TokenStream>) -> Option<TokenStream> {
+    (!checks.is_empty()).then(|| {
+        quote! {
             fn check(&self, check: &mut rt::Checker<'_>) {
                 #(#checks)*
             }
         }
-    }
+    })
 }
 
 /// How to tell whether the field with this wire name is in the value (a key with `null` is

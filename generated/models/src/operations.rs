@@ -78,8 +78,6 @@ pub struct PostAuthOkHeaders {
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::Validate for PostAuthOkHeaders {}
-
 impl rt::Params for PostAuthOkHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Set-Cookie")];
 
@@ -100,8 +98,6 @@ pub struct PostAuthTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     pub retry_after: ::std::option::Option<i64>,
 }
-
-impl rt::Validate for PostAuthTooManyRequestsHeaders {}
 
 impl rt::Params for PostAuthTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
@@ -149,8 +145,6 @@ pub struct DeleteAuthOkHeaders {
     /// Expires the session cookie `connect.sid`.
     pub set_cookie: ::std::option::Option<::std::string::String>,
 }
-
-impl rt::Validate for DeleteAuthOkHeaders {}
 
 impl rt::Params for DeleteAuthOkHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Set-Cookie")];
@@ -201,8 +195,6 @@ pub struct PostTokenTooManyRequestsHeaders {
     /// Seconds to wait before the next attempt.
     pub retry_after: ::std::option::Option<i64>,
 }
-
-impl rt::Validate for PostTokenTooManyRequestsHeaders {}
 
 impl rt::Params for PostTokenTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
@@ -316,8 +308,6 @@ pub struct PostInvitesInviteAcceptTooManyRequestsHeaders {
     pub retry_after: ::std::option::Option<i64>,
 }
 
-impl rt::Validate for PostInvitesInviteAcceptTooManyRequestsHeaders {}
-
 impl rt::Params for PostInvitesInviteAcceptTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
 
@@ -340,17 +330,6 @@ pub struct DeleteInvitesInvitePath {
     pub invite_id: ::std::string::String,
 }
 
-impl rt::Validate for DeleteInvitesInvitePath {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "invite_id",
-                &self.invite_id,
-                &rt::Limits::NONE.min_length(1).max_length(100),
-            );
-    }
-}
-
 impl rt::Params for DeleteInvitesInvitePath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("invite_id")];
 
@@ -362,6 +341,15 @@ impl rt::Params for DeleteInvitesInvitePath {
 
     fn write(&self, values: &mut rt::Values) {
         values.put("invite_id", &self.invite_id);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check
+            .text(
+                "invite_id",
+                &self.invite_id,
+                &rt::Limits::NONE.min_length(1).max_length(100),
+            );
     }
 }
 
@@ -407,17 +395,6 @@ pub struct PostInvitesInviteResendPath {
     pub invite_id: ::std::string::String,
 }
 
-impl rt::Validate for PostInvitesInviteResendPath {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "invite_id",
-                &self.invite_id,
-                &rt::Limits::NONE.min_length(1).max_length(100),
-            );
-    }
-}
-
 impl rt::Params for PostInvitesInviteResendPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("invite_id")];
 
@@ -429,6 +406,15 @@ impl rt::Params for PostInvitesInviteResendPath {
 
     fn write(&self, values: &mut rt::Values) {
         values.put("invite_id", &self.invite_id);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check
+            .text(
+                "invite_id",
+                &self.invite_id,
+                &rt::Limits::NONE.min_length(1).max_length(100),
+            );
     }
 }
 
@@ -498,25 +484,6 @@ pub struct GetUsersQuery {
     pub limit: ::std::option::Option<i64>,
 }
 
-impl rt::Validate for GetUsersQuery {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("q", &self.q, &rt::Limits::NONE.min_length(1).max_length(200));
-        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
-        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
-        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check.items("role", &self.role, &rt::Limits::NONE.max_items(10));
-        check.items("id", &self.id, &rt::Limits::NONE.max_items(100));
-        check.each_text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
-        check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
-        check
-            .number(
-                "limit",
-                &self.limit,
-                &rt::Limits::NONE.minimum(1.0).maximum(1000.0),
-            );
-    }
-}
-
 impl rt::Params for GetUsersQuery {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::query("q"),
@@ -554,6 +521,23 @@ impl rt::Params for GetUsersQuery {
         values.put("order", &self.order);
         values.put("offset", &self.offset);
         values.put("limit", &self.limit);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("q", &self.q, &rt::Limits::NONE.min_length(1).max_length(200));
+        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
+        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
+        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
+        check.items("role", &self.role, &rt::Limits::NONE.max_items(10));
+        check.items("id", &self.id, &rt::Limits::NONE.max_items(100));
+        check.each_text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
+        check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
+        check
+            .number(
+                "limit",
+                &self.limit,
+                &rt::Limits::NONE.minimum(1.0).maximum(1000.0),
+            );
     }
 }
 
@@ -657,8 +641,6 @@ pub struct PostUsersUserPasswordTokenTooManyRequestsHeaders {
     pub retry_after: ::std::option::Option<i64>,
 }
 
-impl rt::Validate for PostUsersUserPasswordTokenTooManyRequestsHeaders {}
-
 impl rt::Params for PostUsersUserPasswordTokenTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
 
@@ -708,8 +690,6 @@ pub struct PostUsersUserPasswordTooManyRequestsHeaders {
     pub retry_after: ::std::option::Option<i64>,
 }
 
-impl rt::Validate for PostUsersUserPasswordTooManyRequestsHeaders {}
-
 impl rt::Params for PostUsersUserPasswordTooManyRequestsHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
 
@@ -733,12 +713,6 @@ pub struct GetUsersUserPath {
     pub id: ::std::string::String,
 }
 
-impl rt::Validate for GetUsersUserPath {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
-    }
-}
-
 impl rt::Params for GetUsersUserPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
 
@@ -748,6 +722,10 @@ impl rt::Params for GetUsersUserPath {
 
     fn write(&self, values: &mut rt::Values) {
         values.put("id", &self.id);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
 }
 
@@ -794,12 +772,6 @@ pub struct PostUsersUserPath {
     pub id: ::std::string::String,
 }
 
-impl rt::Validate for PostUsersUserPath {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
-    }
-}
-
 impl rt::Params for PostUsersUserPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
 
@@ -809,6 +781,10 @@ impl rt::Params for PostUsersUserPath {
 
     fn write(&self, values: &mut rt::Values) {
         values.put("id", &self.id);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
 }
 
@@ -855,12 +831,6 @@ pub struct DeleteUsersUserPath {
     pub id: ::std::string::String,
 }
 
-impl rt::Validate for DeleteUsersUserPath {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
-    }
-}
-
 impl rt::Params for DeleteUsersUserPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
 
@@ -870,6 +840,10 @@ impl rt::Params for DeleteUsersUserPath {
 
     fn write(&self, values: &mut rt::Values) {
         values.put("id", &self.id);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
     }
 }
 

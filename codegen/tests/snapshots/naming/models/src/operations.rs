@@ -24,8 +24,6 @@ pub struct NewPath {
     pub self2: i64,
 }
 
-impl rt::Validate for NewPath {}
-
 impl rt::Params for NewPath {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::path("self"),
@@ -66,8 +64,6 @@ pub struct NewQuery {
     pub a_b: ::std::option::Option<::std::string::String>,
     pub a_b2: ::std::option::Option<::std::string::String>,
 }
-
-impl rt::Validate for NewQuery {}
 
 impl rt::Params for NewQuery {
     const PARAMS: &'static [rt::Param] = &[
@@ -131,8 +127,6 @@ pub struct NewHeaders {
     pub string: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::Validate for NewHeaders {}
-
 impl rt::Params for NewHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("String")];
 
@@ -152,8 +146,6 @@ impl rt::Params for NewHeaders {
 pub struct NewCookies {
     pub option: ::std::option::Option<::std::string::String>,
 }
-
-impl rt::Validate for NewCookies {}
 
 impl rt::Params for NewCookies {
     const PARAMS: &'static [rt::Param] = &[rt::Param::cookie("Option")];
@@ -197,8 +189,6 @@ pub struct WithHeaderPath {
     pub request: ::std::string::String,
     pub self2: i64,
 }
-
-impl rt::Validate for WithHeaderPath {}
 
 impl rt::Params for WithHeaderPath {
     const PARAMS: &'static [rt::Param] = &[
@@ -267,8 +257,6 @@ pub struct RouterQuery {
     pub vec: ::std::option::Option<::std::vec::Vec<Operator>>,
 }
 
-impl rt::Validate for RouterQuery {}
-
 impl rt::Params for RouterQuery {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::query("Vec").shape(rt::Shape::Array),
@@ -332,8 +320,6 @@ pub struct CallPath {
     pub users: ::std::string::String,
 }
 
-impl rt::Validate for CallPath {}
-
 impl rt::Params for CallPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
 
@@ -374,8 +360,6 @@ impl rt::OperationResponse for CallResponse {
 pub struct BuildPath {
     pub users: ::std::string::String,
 }
-
-impl rt::Validate for BuildPath {}
 
 impl rt::Params for BuildPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
@@ -418,8 +402,6 @@ pub struct HeadersPath {
     pub users: ::std::string::String,
 }
 
-impl rt::Validate for HeadersPath {}
-
 impl rt::Params for HeadersPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
 
@@ -460,8 +442,6 @@ impl rt::OperationResponse for HeadersResponse {
 pub struct BaseUrlPath {
     pub users: ::std::string::String,
 }
-
-impl rt::Validate for BaseUrlPath {}
 
 impl rt::Params for BaseUrlPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("users")];
@@ -504,8 +484,6 @@ pub struct TraitPath {
     pub r#trait: ::std::string::String,
 }
 
-impl rt::Validate for TraitPath {}
-
 impl rt::Params for TraitPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
 
@@ -546,8 +524,6 @@ impl rt::OperationResponse for TraitResponse {
 pub struct ApiPath {
     pub r#trait: ::std::string::String,
 }
-
-impl rt::Validate for ApiPath {}
 
 impl rt::Params for ApiPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
@@ -590,8 +566,6 @@ pub struct DefaultPath {
     pub r#trait: ::std::string::String,
 }
 
-impl rt::Validate for DefaultPath {}
-
 impl rt::Params for DefaultPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];
 
@@ -632,8 +606,6 @@ impl rt::OperationResponse for DefaultResponse {
 pub struct IntoPath {
     pub r#trait: ::std::string::String,
 }
-
-impl rt::Validate for IntoPath {}
 
 impl rt::Params for IntoPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("trait")];

@@ -37,8 +37,6 @@ pub struct UpdatePetPath {
     pub id: ::std::string::String,
 }
 
-impl rt::Validate for UpdatePetPath {}
-
 impl rt::Params for UpdatePetPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];
 
@@ -73,8 +71,6 @@ pub struct PutNotePath {
     pub query: ::std::string::String,
 }
 
-impl rt::Validate for PutNotePath {}
-
 impl rt::Params for PutNotePath {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::path("body"),
@@ -99,8 +95,6 @@ impl rt::Params for PutNotePath {
 pub struct PutNoteQuery {
     pub headers: ::std::option::Option<::std::string::String>,
 }
-
-impl rt::Validate for PutNoteQuery {}
 
 impl rt::Params for PutNoteQuery {
     const PARAMS: &'static [rt::Param] = &[rt::Param::query("headers")];
@@ -136,8 +130,6 @@ impl rt::OperationResponse for PutNoteResponse {
 pub struct SetPetLabelsPath {
     pub id: ::std::string::String,
 }
-
-impl rt::Validate for SetPetLabelsPath {}
 
 impl rt::Params for SetPetLabelsPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("id")];

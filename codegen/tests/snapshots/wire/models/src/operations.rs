@@ -28,8 +28,6 @@ pub struct PathStylesPath {
     pub object: Color,
 }
 
-impl rt::Validate for PathStylesPath {}
-
 impl rt::Params for PathStylesPath {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::path("scalar"),
@@ -107,12 +105,6 @@ pub struct QueryStylesQuery {
     pub owner: ::std::option::Option<::uuid::Uuid>,
 }
 
-impl rt::Validate for QueryStylesQuery {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("limit", &self.limit, &rt::Limits::NONE.maximum(100.0));
-    }
-}
-
 impl rt::Params for QueryStylesQuery {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::query("status").shape(rt::Shape::Array).brackets(),
@@ -166,6 +158,10 @@ impl rt::Params for QueryStylesQuery {
         values.put("flag", &self.flag);
         values.put("owner", &self.owner);
     }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.number("limit", &self.limit, &rt::Limits::NONE.maximum(100.0));
+    }
 }
 
 /// Responses of `queryStyles` — `GET /query`. Each variant is one documented status.
@@ -189,8 +185,6 @@ pub struct ExplodedObjectQuery {
     /// An exploded form object: its properties are parameters of their own. Closed, because the server refuses query parameters it does not know.
     pub point: ::std::option::Option<ExplodedObjectPoint>,
 }
-
-impl rt::Validate for ExplodedObjectQuery {}
 
 impl rt::Params for ExplodedObjectQuery {
     const PARAMS: &'static [rt::Param] = &[
@@ -231,8 +225,6 @@ pub struct HeaderStylesHeaders {
     pub x_color: ::std::option::Option<Color>,
 }
 
-impl rt::Validate for HeaderStylesHeaders {}
-
 impl rt::Params for HeaderStylesHeaders {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::header("X-Count"),
@@ -263,8 +255,6 @@ pub struct HeaderStylesCookies {
     pub hint: ::std::option::Option<::std::string::String>,
     pub prefs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-
-impl rt::Validate for HeaderStylesCookies {}
 
 impl rt::Params for HeaderStylesCookies {
     const PARAMS: &'static [rt::Param] = &[
@@ -306,8 +296,6 @@ pub struct HeaderStylesOkHeaders {
     pub x_echo_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 
-impl rt::Validate for HeaderStylesOkHeaders {}
-
 impl rt::Params for HeaderStylesOkHeaders {
     const PARAMS: &'static [rt::Param] = &[
         rt::Param::header("X-Echo-Ids").shape(rt::Shape::Array),
@@ -329,8 +317,6 @@ impl rt::Params for HeaderStylesOkHeaders {
 pub struct GetDayPath {
     pub day: ::chrono::NaiveDate,
 }
-
-impl rt::Validate for GetDayPath {}
 
 impl rt::Params for GetDayPath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("day")];
@@ -364,8 +350,6 @@ impl rt::OperationResponse for GetDayResponse {
 pub struct PutFilePath {
     pub name: ::std::string::String,
 }
-
-impl rt::Validate for PutFilePath {}
 
 impl rt::Params for PutFilePath {
     const PARAMS: &'static [rt::Param] = &[rt::Param::path("name")];
@@ -454,8 +438,6 @@ pub struct GetEncodedQuery {
     pub sig: ::openapi_runtime::models::Base64,
 }
 
-impl rt::Validate for GetEncodedQuery {}
-
 impl rt::Params for GetEncodedQuery {
     const PARAMS: &'static [rt::Param] = &[rt::Param::query("sig")];
 
@@ -489,12 +471,6 @@ pub struct GetValidatedQuery {
     pub n: i64,
 }
 
-impl rt::Validate for GetValidatedQuery {
-    fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("n", &self.n, &rt::Limits::NONE.minimum(1.0));
-    }
-}
-
 impl rt::Params for GetValidatedQuery {
     const PARAMS: &'static [rt::Param] = &[rt::Param::query("n")];
 
@@ -504,6 +480,10 @@ impl rt::Params for GetValidatedQuery {
 
     fn write(&self, values: &mut rt::Values) {
         values.put("n", &self.n);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.number("n", &self.n, &rt::Limits::NONE.minimum(1.0));
     }
 }
 
