@@ -310,7 +310,7 @@ impl Operation {
             let after = &rest[start + 1..]; // ok: `{` is one byte
             let Some(end) = after.find('}') else { break };
             let name = &after[..end]; // ok: `find` returns a char boundary
-            out.extend(self.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name));
+            out.extend(self.params.iter().find(|p| p.location == ParamLocation::Path && p.field.wire_name == name));
             rest = &after[end + 1..]; // ok: `}` is one byte
         }
         out
@@ -325,16 +325,14 @@ pub enum ParamLocation {
     Cookie,
 }
 
+/// A parameter: a field of its operation's struct for its location (`<Op>Query`, …), and how
+/// it travels.
 #[derive(Debug)]
 pub struct Param {
-    pub wire_name: String,
-    pub name: RustIdent,
+    /// The field: wire and Rust names, type, presence, docs, `default` and constraints. A
+    /// parameter is never `null` and never boxed.
+    pub field: Field,
     pub location: ParamLocation,
-    pub required: bool,
-    pub ty: Type,
-    pub doc: Option<String>,
-    pub default: Option<Value>,
-    pub constraints: Constraints,
     pub style: ParamStyle,
     pub explode: bool,
     pub allow_reserved: bool,
@@ -644,13 +642,11 @@ impl Response {
     }
 }
 
+/// A documented response header: a field of the response's headers struct, and how it travels.
 #[derive(Debug)]
 pub struct ResponseHeader {
-    pub wire_name: String,
-    pub name: RustIdent,
-    pub required: bool,
-    pub ty: Type,
-    pub doc: Option<String>,
+    /// The field (never `null`, boxed, defaulted or constrained).
+    pub field: Field,
     pub explode: bool,
     pub shape: ParamShape,
     /// The header's `example` (or its first `examples` value).

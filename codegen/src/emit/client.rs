@@ -444,13 +444,13 @@ fn method(name: &RustIdent, op: &Operation, has_schemes: bool) -> TokenStream {
     for param in op.path_params_in_order() {
         // The method's own arguments keep their names; a path parameter that meets one
         // gets a trailing `_`, as keywords do.
-        let ident = match param.name.unraw() {
+        let ident = match param.field.name.unraw() {
             name @ ("query" | "headers" | "cookies" | "body") => format_ident!("{name}_"),
-            _ => param.name.ident(),
+            _ => param.field.name.ident(),
         };
-        let ty = path_arg_type(&param.ty);
+        let ty = path_arg_type(&param.field.ty);
         args.push(quote!(#ident: #ty));
-        let value = if param.ty == Type::String { quote!(#ident) } else { quote!(&#ident) };
+        let value = if param.field.ty == Type::String { quote!(#ident) } else { quote!(&#ident) };
         let entry = super::operations::param_entry(param);
         steps.push(quote!(.path_param(#entry, #value)));
     }

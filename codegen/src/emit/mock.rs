@@ -104,14 +104,14 @@ pub(crate) fn headers_json(
     let mut object = serde_json::Map::new();
     for header in headers {
         let value = match &header.example {
-            Some(example) if fits(example, &header.ty) => Some(example.clone()),
-            _ => synth.value(&header.ty, &Constraints::default()).map(|made| {
+            Some(example) if fits(example, &header.field.ty) => Some(example.clone()),
+            _ => synth.value(&header.field.ty, &Constraints::default()).map(|made| {
                 note_unmet(&made.unmet, pointer, notes);
                 made.value
             }),
         };
         if let Some(value) = value {
-            object.insert(header.wire_name.clone(), value);
+            object.insert(header.field.wire_name.clone(), value);
         }
     }
     Value::Object(object).to_string()

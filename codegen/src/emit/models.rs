@@ -62,7 +62,7 @@ pub fn emit(
                 TypeKind::Struct(s) => s.fields.iter().map(|f| &f.constraints).collect::<Vec<_>>(),
                 _ => Vec::new(),
             })
-            .chain(ir.operations.iter().flat_map(|op| op.params.iter().map(|p| &p.constraints))),
+            .chain(ir.operations.iter().flat_map(|op| op.params.iter().map(|p| &p.field.constraints))),
     );
     let title = format!(" Models of {} {}, generated from its OpenAPI document.", ir.title, ir.version);
     // The modules are skipped by rustfmt: their layout is prettyplease's, and `cargo fmt --check`
@@ -224,8 +224,8 @@ pub fn emit(
 fn uses(ir: &Ir, pred: &dyn Fn(&Type) -> bool) -> bool {
     ir.types.iter().any(|t| mentions(t, pred))
         || ir.operations.iter().any(|op| {
-            op.params.iter().any(|p| deep(&p.ty, pred))
-                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.ty, pred))
+            op.params.iter().any(|p| deep(&p.field.ty, pred))
+                || op.responses.iter().flat_map(|r| &r.headers).any(|h| deep(&h.field.ty, pred))
         })
 }
 

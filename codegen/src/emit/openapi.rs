@@ -378,13 +378,13 @@ impl<'a> Describer<'a> {
             let explode = (param.explode != (param.style == ParamStyle::Form)).then_some(param.explode);
             operation = operation.parameter(
                 ParameterBuilder::new()
-                    .name(&param.wire_name)
+                    .name(&param.field.wire_name)
                     .parameter_in(location)
-                    .required(required(param.required))
+                    .required(required(param.field.required))
                     .style(style)
                     .explode(explode)
                     .allow_reserved(param.allow_reserved.then_some(true))
-                    .schema(Some(self.schema(&param.ty, &mut BTreeSet::new())))
+                    .schema(Some(self.schema(&param.field.ty, &mut BTreeSet::new())))
                     .build(),
             );
         }

@@ -52,21 +52,6 @@ pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
     }
 }
 
-/// A parameter seen as a field, so the struct and validation emitters apply unchanged.
-fn param_field(param: &Param) -> Field {
-    Field {
-        wire_name: param.wire_name.clone(),
-        name: param.name.clone(),
-        ty: param.ty.clone(),
-        required: param.required,
-        nullable: false,
-        boxed: false,
-        doc: param.doc.clone(),
-        default: param.default.clone(),
-        constraints: param.constraints.clone(),
-    }
-}
-
 fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked) -> TokenStream {
     let title = format!(" `{}` — `{} {}`.", op.id, op.method, op.path);
     let mut items = Vec::new();
@@ -78,7 +63,7 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
     ] {
         let Some(name) = name else { continue };
         let params: Vec<&Param> = op.params.iter().filter(|p| p.location == location).collect();
-        let fields: Vec<Field> = params.iter().map(|p| param_field(p)).collect();
+        let fields: Vec<&Field> = params.iter().map(|p| &p.field).collect();
         let what = match location {
             ParamLocation::Path => "Path parameters of",
             ParamLocation::Query => "Query parameters of",
@@ -95,26 +80,12 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
     items.push(response_enum(op, &title));
     for response in &op.responses {
         if let Some(name) = &response.headers_type {
-            let fields: Vec<Field> = response
-                .headers
-                .iter()
-                .map(|h| Field {
-                    wire_name: h.wire_name.clone(),
-                    name: h.name.clone(),
-                    ty: h.ty.clone(),
-                    required: h.required,
-                    nullable: false,
-                    boxed: false,
-                    doc: h.doc.clone(),
-                    default: None,
-                    constraints: Default::default(),
-                })
-                .collect();
+            let fields: Vec<&Field> = response.headers.iter().map(|h| &h.field).collect();
             let described: Vec<TokenStream> = response
                 .headers
                 .iter()
                 .map(|h| {
-                    let wire = &h.wire_name;
+                    let wire = &h.field.wire_name;
                     let calls = builder_calls(ParamStyle::Simple, ParamStyle::Simple, h.explode, false, &h.shape);
                     quote!(rt::Param::header(#wire) #calls)
                 })
@@ -128,7 +99,7 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
 
 /// `rt::Param::<location>("name")` and the builder calls for what differs from its defaults.
 pub(crate) fn param_entry(param: &Param) -> TokenStream {
-    let wire = &param.wire_name;
+    let wire = &param.field.wire_name;
     let mut tokens = match param.location {
         ParamLocation::Path => quote!(rt::Param::path(#wire)),
         ParamLocation::Query => quote!(rt::Param::query(#wire)),
@@ -145,7 +116,7 @@ pub(crate) fn param_entry(param: &Param) -> TokenStream {
     if param.brackets {
         tokens.extend(quote!(.brackets()));
     }
-    if let Some(default) = &param.default {
+    if let Some(default) = &param.field.default {
         let json = default.to_string();
         tokens.extend(quote!(.default(#json)));
     }
@@ -256,7 +227,7 @@ fn shape_tokens(shape: &ParamShape) -> Option<TokenStream> {
 
 fn params_struct(
     name: &RustIdent,
-    fields: &[Field],
+    fields: &[&Field],
     doc: &str,
     described: &[TokenStream],
     checked: &Checked,

@@ -177,13 +177,13 @@ fn request_cases(ir: &Ir, synths: &[Synth<'_>], op: &Operation) -> Result<Vec<St
             }
             let mut object = Map::new();
             for param in params {
-                let value = match &param.default {
+                let value = match &param.field.default {
                     // Sent as the default (which an absent value would become on the server),
                     // except by the profile that tries values at their bounds.
                     Some(default) if profile != Profile::RICH => Some(default.clone()),
-                    None if !param.required && profile.optional_depth.is_none() => None,
+                    None if !param.field.required && profile.optional_depth.is_none() => None,
                     _ => {
-                        let mut constraints = param.constraints.clone();
+                        let mut constraints = param.field.constraints.clone();
                         if location == ParamLocation::Path {
                             // A path segment is never empty.
                             constraints.min_length = Some(constraints.min_length.unwrap_or(0).max(1));
@@ -191,7 +191,7 @@ fn request_cases(ir: &Ir, synths: &[Synth<'_>], op: &Operation) -> Result<Vec<St
                         // An empty array has no form in any parameter style (an exploded form
                         // writes nothing, the others an empty string, which is one empty item):
                         // a required one has an item, an optional empty one is left out below.
-                        if param.required {
+                        if param.field.required {
                             constraints.min_items = Some(constraints.min_items.unwrap_or(0).max(1));
                         }
                         let mut parameter_profile = profile;
@@ -209,18 +209,21 @@ fn request_cases(ir: &Ir, synths: &[Synth<'_>], op: &Operation) -> Result<Vec<St
                             constraints.items = Some(Box::new(items));
                         }
                         let synth = &synth.with_profile(parameter_profile);
-                        match synth.value(&param.ty, &constraints) {
+                        match synth.value(&param.field.ty, &constraints) {
                             Some(made) if has_no_form(&made.value) => None,
                             Some(made) => Some(made.value),
-                            None if param.required => {
-                                return Err(format!("no value of {} parameter {} can be made", key, param.wire_name));
+                            None if param.field.required => {
+                                return Err(format!(
+                                    "no value of {} parameter {} can be made",
+                                    key, param.field.wire_name
+                                ));
                             }
                             None => None,
                         }
                     }
                 };
                 if let Some(value) = value {
-                    object.insert(param.wire_name.clone(), value);
+                    object.insert(param.field.wire_name.clone(), value);
                 }
             }
             case.insert(key.to_owned(), Value::Object(object));
@@ -407,8 +410,8 @@ fn check_fn(
     }
     let mut args = Vec::new();
     for param in op.path_params_in_order() {
-        let field = param.name.ident();
-        args.push(match param.ty {
+        let field = param.field.name.ident();
+        args.push(match param.field.ty {
             Type::String | Type::Email => quote!(&path.#field),
             _ => quote!(path.#field.clone()),
         });

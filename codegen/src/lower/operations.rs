@@ -210,14 +210,18 @@ impl<'a> Lowerer<'a> {
             let (lowered, json) = self.lower_param_format(&data.format, &child);
             let key = (data.name.clone(), location);
             let lowered_param = Param {
-                wire_name: data.name.clone(),
-                name: RustIdent::new(&namer.claim(field_name(&data.name))),
+                field: Field {
+                    wire_name: data.name.clone(),
+                    name: RustIdent::new(&namer.claim(field_name(&data.name))),
+                    ty: lowered.ty,
+                    required: data.required || location == ParamLocation::Path,
+                    nullable: false,
+                    boxed: false,
+                    doc: data.description.clone().or(lowered.doc),
+                    default: lowered.default,
+                    constraints: lowered.constraints,
+                },
                 location,
-                required: data.required || location == ParamLocation::Path,
-                ty: lowered.ty,
-                doc: data.description.clone().or(lowered.doc),
-                default: lowered.default,
-                constraints: lowered.constraints,
                 style,
                 explode: data.explode.unwrap_or(style == ParamStyle::Form),
                 allow_reserved,
@@ -471,11 +475,17 @@ impl<'a> Lowerer<'a> {
             let child = headers_site.child(wire, format!("{}{}", site.hint, type_name(wire)));
             let (lowered, json) = self.lower_param_format(&header.format, &child);
             out.push(ResponseHeader {
-                wire_name: wire.clone(),
-                name: RustIdent::new(&namer.claim(field_name(wire))),
-                required: header.required,
-                ty: lowered.ty,
-                doc: header.description.clone().or(lowered.doc),
+                field: Field {
+                    wire_name: wire.clone(),
+                    name: RustIdent::new(&namer.claim(field_name(wire))),
+                    ty: lowered.ty,
+                    required: header.required,
+                    nullable: false,
+                    boxed: false,
+                    doc: header.description.clone().or(lowered.doc),
+                    default: None,
+                    constraints: Default::default(),
+                },
                 // openapiv3 does not keep a header's `explode`; simple style without it is the default.
                 explode: false,
                 shape: if json { ParamShape::Json } else { ParamShape::Scalar },
@@ -497,14 +507,14 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 let pointer = format!("{}/parameters/{i}", op.pointer);
-                let (shape, nested) = self.param_shape(&param.ty);
+                let (shape, nested) = self.param_shape(&param.field.ty);
                 if param.style == ParamStyle::DeepObject && !matches!(shape, ParamShape::Object(_) | ParamShape::Map) {
                     self.diagnostics.push(
                         Diagnostic::warning(
                             &pointer,
                             format!(
                                 "parameter {:?} has style deepObject but is not an object; it is sent in form style",
-                                param.wire_name
+                                param.field.wire_name
                             ),
                         )
                         .with_hint("deepObject is defined for objects only"),
@@ -523,7 +533,7 @@ impl<'a> Lowerer<'a> {
                             pointer_push(&pointer, "x-codegen"),
                             format!(
                                 "parameter {:?}: `brackets` applies to exploded form arrays only; it is ignored",
-                                param.wire_name
+                                param.field.wire_name
                             ),
                         )
                         .with_hint("name[]=v and name[N]=v are read for `style: form`, `explode: true` arrays"),
@@ -536,7 +546,7 @@ impl<'a> Lowerer<'a> {
                             &pointer,
                             format!(
                                 "parameter {:?} holds arrays or objects inside its items; those are sent as JSON text",
-                                param.wire_name
+                                param.field.wire_name
                             ),
                         )
                         .with_hint(
@@ -561,7 +571,7 @@ impl<'a> Lowerer<'a> {
             for response in op.responses.iter_mut() {
                 for header in response.headers.iter_mut() {
                     if header.shape != ParamShape::Json {
-                        header.shape = self.param_shape(&header.ty).0;
+                        header.shape = self.param_shape(&header.field.ty).0;
                     }
                 }
             }
