@@ -59,6 +59,7 @@ pub mod models {
     pub use crate::response::OperationResponse;
     #[cfg(feature = "regex")]
     pub use crate::validate::Pattern;
+    pub use crate::validate::start::*;
     pub use crate::validate::{Checker, Limits, Number, Present, Validate, Violation};
     /// `format: date-time` / `date` (feature `chrono`), re-exported for the same reason.
     #[cfg(feature = "chrono")]

@@ -119,16 +119,16 @@ impl Checked {
     }
 }
 
-/// `&rt::Limits::NONE.min_length(1)…` with the constraints that apply to a value of type `ty`,
-/// or `None` when none does.
+/// `&rt::min_length(1)…` (the runtime's short start for `Limits::NONE.min_length(1)…`) with
+/// the constraints that apply to a value of type `ty`, or `None` when none does.
 fn limits(ty: &Type, c: &Constraints) -> Option<TokenStream> {
     use proc_macro2::Literal;
-    let mut calls = Vec::new();
-    let mut size = |name: &str, value: Option<usize>| {
+    // Each constraint as a builder call: its name and argument.
+    let mut calls: Vec<(&str, TokenStream)> = Vec::new();
+    let mut size = |name: &'static str, value: Option<usize>| {
         if let Some(value) = value {
-            let name = quote::format_ident!("{name}");
             let value = Literal::usize_unsuffixed(value);
-            calls.push(quote!(.#name(#value)));
+            calls.push((name, quote!(#value)));
         }
     };
     match ty {
@@ -148,28 +148,33 @@ fn limits(ty: &Type, c: &Constraints) -> Option<TokenStream> {
     match ty {
         Type::String | Type::Email => {
             if let Some(pattern) = c.pattern.as_deref().filter(|p| pattern_supported(p)) {
-                calls.push(quote! {
-                    .pattern({
+                calls.push((
+                    "pattern",
+                    quote!({
                         static PATTERN: rt::Pattern = rt::Pattern::new(#pattern);
                         &PATTERN
-                    })
-                });
+                    }),
+                ));
             }
         }
         Type::Integer(_) | Type::Float(_) => {
             if let Some(min) = c.minimum.and_then(number) {
-                calls.push(if c.exclusive_minimum { quote!(.exclusive_minimum(#min)) } else { quote!(.minimum(#min)) });
+                calls.push((if c.exclusive_minimum { "exclusive_minimum" } else { "minimum" }, quote!(#min)));
             }
             if let Some(max) = c.maximum.and_then(number) {
-                calls.push(if c.exclusive_maximum { quote!(.exclusive_maximum(#max)) } else { quote!(.maximum(#max)) });
+                calls.push((if c.exclusive_maximum { "exclusive_maximum" } else { "maximum" }, quote!(#max)));
             }
             if let Some(step) = c.multiple_of.and_then(number) {
-                calls.push(quote!(.multiple_of(#step)));
+                calls.push(("multiple_of", quote!(#step)));
             }
         }
         _ => {}
     }
-    (!calls.is_empty()).then(|| quote!(&rt::Limits::NONE #(#calls)*))
+    // The first call is the runtime's function of the same name, which starts the chain.
+    let mut calls = calls.into_iter().map(|(name, arg)| (quote::format_ident!("{name}"), arg));
+    let (first, arg) = calls.next()?;
+    let rest = calls.map(|(name, arg)| quote!(.#name(#arg)));
+    Some(quote!(&rt::#first(#arg) #(#rest)*))
 }
 
 /// `impl Validate for Name` with the given checks (each using `check`); `rt` names the

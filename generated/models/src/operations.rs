@@ -344,12 +344,7 @@ impl rt::Params for DeleteInvitesInvitePath {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "invite_id",
-                &self.invite_id,
-                &rt::Limits::NONE.min_length(1).max_length(100),
-            );
+        check.text("invite_id", &self.invite_id, &rt::min_length(1).max_length(100));
     }
 }
 
@@ -409,12 +404,7 @@ impl rt::Params for PostInvitesInviteResendPath {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "invite_id",
-                &self.invite_id,
-                &rt::Limits::NONE.min_length(1).max_length(100),
-            );
+        check.text("invite_id", &self.invite_id, &rt::min_length(1).max_length(100));
     }
 }
 
@@ -524,20 +514,15 @@ impl rt::Params for GetUsersQuery {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("q", &self.q, &rt::Limits::NONE.min_length(1).max_length(200));
-        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
-        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
-        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check.items("role", &self.role, &rt::Limits::NONE.max_items(10));
-        check.items("id", &self.id, &rt::Limits::NONE.max_items(100));
-        check.each_text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
-        check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
-        check
-            .number(
-                "limit",
-                &self.limit,
-                &rt::Limits::NONE.minimum(1.0).maximum(1000.0),
-            );
+        check.text("q", &self.q, &rt::min_length(1).max_length(200));
+        check.text("email", &self.email, &rt::max_length(254));
+        check.text("first_name", &self.first_name, &rt::max_length(100));
+        check.text("last_name", &self.last_name, &rt::max_length(100));
+        check.items("role", &self.role, &rt::max_items(10));
+        check.items("id", &self.id, &rt::max_items(100));
+        check.each_text("id", &self.id, &rt::min_length(1).max_length(100));
+        check.number("offset", &self.offset, &rt::minimum(0.0));
+        check.number("limit", &self.limit, &rt::minimum(1.0).maximum(1000.0));
     }
 }
 
@@ -725,7 +710,7 @@ impl rt::Params for GetUsersUserPath {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
+        check.text("id", &self.id, &rt::min_length(1).max_length(100));
     }
 }
 
@@ -784,7 +769,7 @@ impl rt::Params for PostUsersUserPath {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
+        check.text("id", &self.id, &rt::min_length(1).max_length(100));
     }
 }
 
@@ -843,7 +828,7 @@ impl rt::Params for DeleteUsersUserPath {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("id", &self.id, &rt::Limits::NONE.min_length(1).max_length(100));
+        check.text("id", &self.id, &rt::min_length(1).max_length(100));
     }
 }
 

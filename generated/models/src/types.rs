@@ -72,15 +72,10 @@ pub struct AdminCreateUserRequest {
 
 impl rt::Validate for AdminCreateUserRequest {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
-        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
-        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check
-            .text(
-                "password",
-                &self.password,
-                &rt::Limits::NONE.min_length(8).max_length(128),
-            );
+        check.text("email", &self.email, &rt::max_length(254));
+        check.text("first_name", &self.first_name, &rt::max_length(100));
+        check.text("last_name", &self.last_name, &rt::max_length(100));
+        check.text("password", &self.password, &rt::min_length(8).max_length(128));
     }
 }
 
@@ -221,13 +216,8 @@ pub struct AdminPostAuthReq {
 
 impl rt::Validate for AdminPostAuthReq {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
-        check
-            .text(
-                "password",
-                &self.password,
-                &rt::Limits::NONE.min_length(1).max_length(128),
-            );
+        check.text("email", &self.email, &rt::max_length(254));
+        check.text("password", &self.password, &rt::min_length(1).max_length(128));
     }
 }
 
@@ -248,8 +238,7 @@ pub struct AdminPostInvitesInviteAcceptReq {
 
 impl rt::Validate for AdminPostInvitesInviteAcceptReq {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text("token", &self.token, &rt::Limits::NONE.min_length(1).max_length(512));
+        check.text("token", &self.token, &rt::min_length(1).max_length(512));
         check.nested("user", &self.user);
     }
 }
@@ -275,14 +264,9 @@ pub struct AdminPostInvitesInviteAcceptReqUser {
 
 impl rt::Validate for AdminPostInvitesInviteAcceptReqUser {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
-        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check
-            .text(
-                "password",
-                &self.password,
-                &rt::Limits::NONE.min_length(8).max_length(128),
-            );
+        check.text("first_name", &self.first_name, &rt::max_length(100));
+        check.text("last_name", &self.last_name, &rt::max_length(100));
+        check.text("password", &self.password, &rt::min_length(8).max_length(128));
     }
 }
 
@@ -302,7 +286,7 @@ pub struct AdminPostInvitesReq {
 
 impl rt::Validate for AdminPostInvitesReq {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("user", &self.user, &rt::Limits::NONE.max_length(254));
+        check.text("user", &self.user, &rt::max_length(254));
     }
 }
 
@@ -326,15 +310,9 @@ pub struct AdminResetPasswordRequest {
 
 impl rt::Validate for AdminResetPasswordRequest {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
-        check
-            .text("token", &self.token, &rt::Limits::NONE.min_length(1).max_length(512));
-        check
-            .text(
-                "password",
-                &self.password,
-                &rt::Limits::NONE.min_length(8).max_length(128),
-            );
+        check.text("email", &self.email, &rt::max_length(254));
+        check.text("token", &self.token, &rt::min_length(1).max_length(512));
+        check.text("password", &self.password, &rt::min_length(8).max_length(128));
     }
 }
 
@@ -353,7 +331,7 @@ pub struct AdminResetPasswordTokenRequest {
 
 impl rt::Validate for AdminResetPasswordTokenRequest {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("email", &self.email, &rt::Limits::NONE.max_length(254));
+        check.text("email", &self.email, &rt::max_length(254));
     }
 }
 
@@ -393,14 +371,9 @@ pub struct AdminUpdateUserRequest {
 
 impl rt::Validate for AdminUpdateUserRequest {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("first_name", &self.first_name, &rt::Limits::NONE.max_length(100));
-        check.text("last_name", &self.last_name, &rt::Limits::NONE.max_length(100));
-        check
-            .text(
-                "api_token",
-                &self.api_token,
-                &rt::Limits::NONE.min_length(16).max_length(256),
-            );
+        check.text("first_name", &self.first_name, &rt::max_length(100));
+        check.text("last_name", &self.last_name, &rt::max_length(100));
+        check.text("api_token", &self.api_token, &rt::min_length(16).max_length(256));
     }
 }
 
@@ -437,9 +410,9 @@ pub struct AdminUsersListRes {
 
 impl rt::Validate for AdminUsersListRes {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("count", &self.count, &rt::Limits::NONE.minimum(0.0));
-        check.number("offset", &self.offset, &rt::Limits::NONE.minimum(0.0));
-        check.number("limit", &self.limit, &rt::Limits::NONE.minimum(1.0));
+        check.number("count", &self.count, &rt::minimum(0.0));
+        check.number("offset", &self.offset, &rt::minimum(0.0));
+        check.number("limit", &self.limit, &rt::minimum(1.0));
     }
 }
 

@@ -411,7 +411,7 @@ pub struct Result {
 
 impl rt::Validate for Result {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("name", &self.name, &rt::Limits::NONE.min_length(1));
+        check.text("name", &self.name, &rt::min_length(1));
     }
 }
 

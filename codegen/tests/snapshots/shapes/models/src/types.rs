@@ -41,33 +41,26 @@ pub struct Bounded {
 
 impl rt::Validate for Bounded {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.text("code", &self.code, &rt::Limits::NONE.min_length(12).max_length(12));
-        check
-            .number(
-                "count",
-                &self.count,
-                &rt::Limits::NONE.exclusive_minimum(10.0).maximum(20.0),
-            );
-        check.number("share", &self.share, &rt::Limits::NONE.maximum(-1.5));
-        check
-            .number("step", &self.step, &rt::Limits::NONE.minimum(1.0).multiple_of(7.0));
+        check.text("code", &self.code, &rt::min_length(12).max_length(12));
+        check.number("count", &self.count, &rt::exclusive_minimum(10.0).maximum(20.0));
+        check.number("share", &self.share, &rt::maximum(-1.5));
+        check.number("step", &self.step, &rt::minimum(1.0).multiple_of(7.0));
         check
             .number(
                 "even",
                 &self.even,
-                &rt::Limits::NONE.minimum(0.3).maximum(0.6).multiple_of(0.25),
+                &rt::minimum(0.3).maximum(0.6).multiple_of(0.25),
             );
-        check.items("tags", &self.tags, &rt::Limits::NONE.min_items(3));
-        check.each_text("tags", &self.tags, &rt::Limits::NONE.max_length(8));
+        check.items("tags", &self.tags, &rt::min_items(3));
+        check.each_text("tags", &self.tags, &rt::max_length(8));
         check
             .text(
                 "sku",
                 &self.sku,
-                &rt::Limits::NONE
-                    .pattern({
-                        static PATTERN: rt::Pattern = rt::Pattern::new("^[A-Z]{3}$");
-                        &PATTERN
-                    }),
+                &rt::pattern({
+                    static PATTERN: rt::Pattern = rt::Pattern::new("^[A-Z]{3}$");
+                    &PATTERN
+                }),
             );
     }
 }
@@ -188,9 +181,9 @@ pub struct Fields {
 
 impl rt::Validate for Fields {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.items("scores", &self.scores, &rt::Limits::NONE.max_items(3));
-        check.each_number("scores", &self.scores, &rt::Limits::NONE.minimum(0.0));
-        check.each_text("labels", &self.labels, &rt::Limits::NONE.min_length(1));
+        check.items("scores", &self.scores, &rt::max_items(3));
+        check.each_number("scores", &self.scores, &rt::minimum(0.0));
+        check.each_text("labels", &self.labels, &rt::min_length(1));
     }
 }
 
@@ -298,12 +291,7 @@ pub struct Money {
 
 impl rt::Validate for Money {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check
-            .text(
-                "currency",
-                &self.currency,
-                &rt::Limits::NONE.min_length(3).max_length(3),
-            );
+        check.text("currency", &self.currency, &rt::min_length(3).max_length(3));
     }
 }
 
@@ -690,7 +678,7 @@ pub struct StepRest {
 
 impl rt::Validate for StepRest {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("minutes", &self.minutes, &rt::Limits::NONE.minimum(1.0));
+        check.number("minutes", &self.minutes, &rt::minimum(1.0));
     }
 }
 

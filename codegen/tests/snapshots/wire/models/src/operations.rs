@@ -160,7 +160,7 @@ impl rt::Params for QueryStylesQuery {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("limit", &self.limit, &rt::Limits::NONE.maximum(100.0));
+        check.number("limit", &self.limit, &rt::maximum(100.0));
     }
 }
 
@@ -483,7 +483,7 @@ impl rt::Params for GetValidatedQuery {
     }
 
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("n", &self.n, &rt::Limits::NONE.minimum(1.0));
+        check.number("n", &self.n, &rt::minimum(1.0));
     }
 }
 

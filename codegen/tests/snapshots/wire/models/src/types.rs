@@ -94,7 +94,7 @@ pub struct PostFormBody {
 
 impl rt::Validate for PostFormBody {
     fn check(&self, check: &mut rt::Checker<'_>) {
-        check.number("count", &self.count, &rt::Limits::NONE.minimum(0.0));
+        check.number("count", &self.count, &rt::minimum(0.0));
     }
 }
 
