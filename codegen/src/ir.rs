@@ -481,7 +481,27 @@ pub fn form_media(media_type: &str) -> bool {
     media_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
+/// What value a body is: a type from the schema (any JSON value for JSON without one), text or
+/// bytes. Each side spells text and bytes its own way: the client borrows what it sends
+/// (`&str`, `&[u8]`), the server and the response enums own theirs (`String`, `Vec<u8>`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyValue {
+    Typed(Type),
+    Text,
+    Bytes,
+}
+
 impl Content {
+    /// What value this body is. A form or multipart body without a schema is its text.
+    pub fn value(&self) -> BodyValue {
+        match (self.kind(), &self.ty) {
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => BodyValue::Typed(ty.clone()),
+            (BodyKind::Json, None) => BodyValue::Typed(Type::Any),
+            (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => BodyValue::Text,
+            (BodyKind::Binary, _) => BodyValue::Bytes,
+        }
+    }
+
     /// How this body is carried. Unknown media types are bytes: that loses nothing, where text
     /// would refuse what is not UTF-8.
     pub fn kind(&self) -> BodyKind {
@@ -623,12 +643,10 @@ impl Response {
     /// The Rust type of the body, `None` for an empty one: the primary content's schema type
     /// (any JSON value without one), text as `String`, bytes as `Vec<u8>`.
     pub fn body_type(&self) -> Option<Type> {
-        let content = primary_content(&self.content)?;
-        Some(match (content.kind(), &content.ty) {
-            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => ty.clone(),
-            (BodyKind::Json, None) => Type::Any,
-            (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => Type::String,
-            (BodyKind::Binary, _) => Type::Custom("::std::vec::Vec<u8>".to_owned()),
+        Some(match primary_content(&self.content)?.value() {
+            BodyValue::Typed(ty) => ty,
+            BodyValue::Text => Type::String,
+            BodyValue::Bytes => Type::Custom("::std::vec::Vec<u8>".to_owned()),
         })
     }
 

@@ -9,7 +9,8 @@ use quote::{format_ident, quote};
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    BodyKind, Content, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type, primary_content,
+    BodyKind, BodyValue, Content, Ir, Operation, ParamLocation, SecurityKind, SecurityScheme, Status, Type,
+    primary_content,
 };
 use crate::naming::{Namer, RustIdent, field_name, type_name};
 
@@ -339,11 +340,10 @@ fn form_description(content: &Content) -> TokenStream {
 fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, &str, bool, &Content)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
-    let ty = match (content.kind(), &content.ty) {
-        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => model_type(ty),
-        (BodyKind::Json, None) => quote!(::serde_json::Value),
-        (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => quote!(str),
-        (BodyKind::Binary, _) => quote!([u8]),
+    let ty = match content.value() {
+        BodyValue::Typed(ty) => model_type(&ty),
+        BodyValue::Text => quote!(str),
+        BodyValue::Bytes => quote!([u8]),
     };
     Some((ty, content.kind(), sent_media(content), body.required, content))
 }

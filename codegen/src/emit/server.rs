@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use super::{GeneratedFile, doc_attrs, format_rust, header};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    Access, BodyKind, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme, Status, Type,
-    alternate_form, primary_content,
+    Access, BodyKind, BodyValue, Content, Ir, Operation, ParamLocation, Requirement, SecurityKind, SecurityScheme,
+    Status, Type, alternate_form, primary_content,
 };
 use crate::naming::{RustIdent, type_name};
 
@@ -187,11 +187,10 @@ pub(crate) fn tag_trait(tag: &str) -> proc_macro2::Ident {
 pub(crate) fn request_body(op: &Operation) -> Option<(TokenStream, BodyKind, bool, &Content)> {
     let body = op.body.as_ref()?;
     let content = primary_content(&body.content)?;
-    let ty = match (content.kind(), &content.ty) {
-        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => model_type(ty),
-        (BodyKind::Json, None) => quote!(::serde_json::Value),
-        (BodyKind::Text | BodyKind::Form | BodyKind::Multipart, _) => quote!(::std::string::String),
-        (BodyKind::Binary, _) => quote!(::std::vec::Vec<u8>),
+    let ty = match content.value() {
+        BodyValue::Typed(ty) => model_type(&ty),
+        BodyValue::Text => quote!(::std::string::String),
+        BodyValue::Bytes => quote!(::std::vec::Vec<u8>),
     };
     Some((ty, content.kind(), body.required, content))
 }
