@@ -291,7 +291,7 @@ impl AuthApi for App {
             Ok(user) => user,
             Err(LoginRefusal::Limited(seconds)) => {
                 let message = format!("Too many failed login attempts. Retry in {seconds} seconds.");
-                let headers = m::PostAuthTooManyRequestsHeaders { retry_after: Some(seconds) };
+                let headers = m::RetryAfterHeaders { retry_after: Some(seconds) };
                 return m::PostAuthResponse::TooManyRequests(
                     error(m::ErrorType::TooManyRequests, None, message),
                     headers,
@@ -342,7 +342,7 @@ impl AuthApi for App {
             Ok(user) => user,
             Err(LoginRefusal::Limited(seconds)) => {
                 let message = format!("Too many failed login attempts. Retry in {seconds} seconds.");
-                let headers = m::PostTokenTooManyRequestsHeaders { retry_after: Some(seconds) };
+                let headers = m::RetryAfterHeaders { retry_after: Some(seconds) };
                 return m::PostTokenResponse::TooManyRequests(
                     error(m::ErrorType::TooManyRequests, None, message),
                     headers,
@@ -426,10 +426,7 @@ impl InvitesApi for App {
         use m::PostInvitesInviteAcceptResponse as R;
         let keys = [self.address_key("accept-invite", meta)];
         if let Some(seconds) = attempt!("AcceptInvite", self.over_public_limit(&keys).await, R::InternalServerError) {
-            return R::TooManyRequests(
-                rate_limited(seconds),
-                m::PostInvitesInviteAcceptTooManyRequestsHeaders { retry_after: Some(seconds) },
-            );
+            return R::TooManyRequests(rate_limited(seconds), m::RetryAfterHeaders { retry_after: Some(seconds) });
         }
         let body = request.body;
         let invite = attempt!(
@@ -731,10 +728,7 @@ impl UsersApi for App {
             (format!("reset-request:email:{email}"), self.config.reset_requests_per_email),
         ];
         if let Some(seconds) = attempt!("PasswordToken", self.over_public_limit(&keys).await, R::InternalServerError) {
-            return R::TooManyRequests(
-                rate_limited(seconds),
-                m::PostUsersUserPasswordTokenTooManyRequestsHeaders { retry_after: Some(seconds) },
-            );
+            return R::TooManyRequests(rate_limited(seconds), m::RetryAfterHeaders { retry_after: Some(seconds) });
         }
         // The answer, and the work behind it, are the same whether or not the email belongs to
         // a user: a token is made and stored either way (for an unknown email it names no user,
@@ -763,10 +757,7 @@ impl UsersApi for App {
         use m::PostUsersUserPasswordResponse as R;
         let keys = [self.address_key("reset-password", meta)];
         if let Some(seconds) = attempt!("ResetPassword", self.over_public_limit(&keys).await, R::InternalServerError) {
-            return R::TooManyRequests(
-                rate_limited(seconds),
-                m::PostUsersUserPasswordTooManyRequestsHeaders { retry_after: Some(seconds) },
-            );
+            return R::TooManyRequests(rate_limited(seconds), m::RetryAfterHeaders { retry_after: Some(seconds) });
         }
         let body = request.body;
         let token_hash = secrets::hash_token(&body.token);

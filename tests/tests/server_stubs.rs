@@ -80,7 +80,7 @@ impl AuthApi for TestApi {
 
     async fn post_auth(&self, _meta: &RequestMeta, request: admin_api_server::PostAuthRequest) -> m::PostAuthResponse {
         if request.body.password == "too-many" {
-            let headers = m::PostAuthTooManyRequestsHeaders { retry_after: Some(60) };
+            let headers = m::RetryAfterHeaders { retry_after: Some(60) };
             return m::PostAuthResponse::TooManyRequests(error(m::ErrorType::TooManyRequests, "slow down"), headers);
         }
         let headers = m::PostAuthOkHeaders { set_cookie: Some("connect.sid=session-1; Path=/; HttpOnly".into()) };

@@ -31,8 +31,13 @@ pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
             _ => None,
         })
         .collect();
+    // A headers struct several responses share is written once, where it is first met.
+    let mut header_types: BTreeMap<&RustIdent, (usize, bool)> = BTreeMap::new();
+    for name in ir.operations.iter().flat_map(|op| op.responses.iter().filter_map(|r| r.headers_type.as_ref())) {
+        header_types.entry(name).or_insert((0, false)).0 += 1;
+    }
     let mut items: Vec<TokenStream> =
-        ir.operations.iter().map(|op| emit_operation(op, &credentials, checked)).collect();
+        ir.operations.iter().map(|op| emit_operation(op, &credentials, checked, &mut header_types)).collect();
     items.extend(form_impls(ir));
     let rt = items.iter().any(super::uses_rt_alias).then(|| {
         quote!(
@@ -52,7 +57,13 @@ pub fn emit(ir: &Ir, checked: &Checked) -> TokenStream {
     }
 }
 
-fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked) -> TokenStream {
+/// `header_types`: per headers struct, how many responses use it and whether it is written yet.
+fn emit_operation<'a>(
+    op: &'a Operation,
+    credentials: &[TokenStream],
+    checked: &Checked,
+    header_types: &mut BTreeMap<&'a RustIdent, (usize, bool)>,
+) -> TokenStream {
     let title = format!(" `{}` — `{} {}`.", op.id, op.method, op.path);
     let mut items = Vec::new();
     for (location, name) in [
@@ -80,6 +91,10 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
     items.push(response_enum(op, &title));
     for response in &op.responses {
         if let Some(name) = &response.headers_type {
+            let Some((uses, written)) = header_types.get_mut(name) else { continue };
+            if std::mem::replace(written, true) {
+                continue;
+            }
             let fields: Vec<&Field> = response.headers.iter().map(|h| &h.field).collect();
             let described: Vec<TokenStream> = response
                 .headers
@@ -90,7 +105,12 @@ fn emit_operation(op: &Operation, credentials: &[TokenStream], checked: &Checked
                     quote!(rt::Param::header(#wire) #calls)
                 })
                 .collect();
-            let doc = format!(" Headers of the {} response of{title}", status_label(&response.status));
+            let status = status_label(&response.status);
+            let doc = if *uses > 1 {
+                format!(" Headers that {uses} responses document alike, the first the {status} response of{title}")
+            } else {
+                format!(" Headers of the {status} response of{title}")
+            };
             items.push(params_struct(name, &fields, &doc, &described, checked));
         }
     }

@@ -200,6 +200,7 @@ impl<'a> Lowerer<'a> {
         lowerer.finish_discriminators();
         lowerer.break_cycles();
         lowerer.finish_params(&mut operations);
+        lowerer.share_header_types(&mut operations);
         (lowerer, operations, security_schemes)
     }
 
@@ -320,7 +321,48 @@ fn cargo_version(version: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::common_word_suffix;
+    use super::{Options, common_word_suffix, lower};
+
+    /// Responses that document the same headers alike share one struct, named by the headers
+    /// (or, past three, by what the per-response names end with); a header documented
+    /// differently keeps its response's own struct.
+    #[test]
+    fn responses_with_the_same_headers_share_a_struct() {
+        let link = serde_json::json!({"$ref": "#/components/headers/link"});
+        let limit = |name: &str| (name.to_owned(), serde_json::json!({"schema": {"type": "integer"}}));
+        let limits: serde_json::Map<String, serde_json::Value> =
+            ["X-Limit", "X-Remaining", "X-Reset", "X-Used"].into_iter().map(limit).collect();
+        let responses = |own: &str| {
+            serde_json::json!({
+                "200": {"description": "ok", "headers": {"Link": link}},
+                "201": {"description": "made", "headers": {"Link": {"description": own, "schema": {"type": "string"}}}},
+                "429": {"description": "slow down", "headers": limits},
+            })
+        };
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {"operationId": "listA", "responses": responses("one")}},
+                "/b": {"get": {"operationId": "listB", "responses": responses("two")}},
+            },
+            "components": {"headers": {"link": {"description": "Pages", "schema": {"type": "string"}}}},
+        });
+        let api = serde_json::from_value(document).expect("a valid document");
+        let (ir, _) = lower(&api, &Options::default());
+        let names: Vec<Vec<String>> = ir
+            .operations
+            .iter()
+            .map(|op| op.responses.iter().filter_map(|r| Some(r.headers_type.as_ref()?.unraw().to_owned())).collect())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ["LinkHeaders", "ListACreatedHeaders", "TooManyRequestsHeaders"],
+                ["LinkHeaders", "ListBCreatedHeaders", "TooManyRequestsHeaders"],
+            ]
+        );
+    }
 
     #[test]
     fn names_share_their_last_words() {

@@ -579,6 +579,60 @@ impl<'a> Lowerer<'a> {
         mark_forms_of_types(operations);
     }
 
+    /// Responses that document the same headers alike (GitHub's `Link` on 150 list operations,
+    /// our `Retry-After` on every 429) share one headers struct, named by the headers
+    /// (`LinkHeaders`), or by the words the per-response names end with when there are more
+    /// than three (`TooManyRequestsHeaders`); where neither names it well, each keeps its own.
+    /// One type lets a caller write one pagination helper for every list operation.
+    pub(super) fn share_header_types(&mut self, operations: &mut [Operation]) {
+        fn key(headers: &[ResponseHeader]) -> String {
+            headers
+                .iter()
+                .map(|h| {
+                    let f = &h.field;
+                    format!("{:?}|{:?}|{}|{:?}|{}|{:?}", f.wire_name, f.ty, f.required, f.doc, h.explode, h.shape)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        let mut groups: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+        for (o, op) in operations.iter().enumerate() {
+            for (r, response) in op.responses.iter().enumerate() {
+                if response.headers_type.is_none() {
+                    continue;
+                }
+                let key = key(&response.headers);
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, places)) => places.push((o, r)),
+                    None => groups.push((key, vec![(o, r)])),
+                }
+            }
+        }
+        for (_, places) in groups.into_iter().filter(|(_, places)| places.len() > 1) {
+            let (o, r) = places[0];
+            let headers = &operations[o].responses[r].headers;
+            let name = if headers.len() <= 3 {
+                let names: String = headers.iter().map(|h| type_name(&h.field.wire_name)).collect();
+                format!("{names}Headers")
+            } else {
+                let own: Vec<String> = places
+                    .iter()
+                    .filter_map(|&(o, r)| operations[o].responses[r].headers_type.as_ref())
+                    .map(|name| name.unraw().to_owned())
+                    .collect();
+                let own: Vec<&String> = own.iter().collect();
+                match common_word_suffix(&own) {
+                    (suffix, words) if words >= 3 => suffix,
+                    _ => continue,
+                }
+            };
+            let shared = RustIdent::new(&self.type_names.claim(name));
+            for (o, r) in places {
+                operations[o].responses[r].headers_type = Some(shared.clone());
+            }
+        }
+    }
+
     /// How each property of a form body's object type is written; a warning for properties
     /// whose values have no form style (arrays of objects, say: they travel as JSON text).
     fn form_properties(

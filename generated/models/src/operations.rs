@@ -54,7 +54,7 @@ pub enum PostAuthResponse {
     /// 401: No user with this email and password.
     Unauthorized(Error),
     /// 429: Too many failed logins for this account or address; retry after the given delay.
-    TooManyRequests(Error, PostAuthTooManyRequestsHeaders),
+    TooManyRequests(Error, RetryAfterHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -92,14 +92,14 @@ impl rt::Params for PostAuthOkHeaders {
     }
 }
 
-/// Headers of the 429 response of `PostAuth` — `POST /admin/auth`.
+/// Headers that 5 responses document alike, the first the 429 response of `PostAuth` — `POST /admin/auth`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct PostAuthTooManyRequestsHeaders {
+pub struct RetryAfterHeaders {
     /// Seconds to wait before the next attempt.
     pub retry_after: ::std::option::Option<i64>,
 }
 
-impl rt::Params for PostAuthTooManyRequestsHeaders {
+impl rt::Params for RetryAfterHeaders {
     const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
 
     fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
@@ -172,7 +172,7 @@ pub enum PostTokenResponse {
     /// 401: No user with this email and password.
     Unauthorized(Error),
     /// 429: Too many failed logins for this account or address; retry after the given delay.
-    TooManyRequests(Error, PostTokenTooManyRequestsHeaders),
+    TooManyRequests(Error, RetryAfterHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -186,27 +186,6 @@ impl rt::OperationResponse for PostTokenResponse {
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-}
-
-/// Headers of the 429 response of `PostToken` — `POST /admin/auth/token`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PostTokenTooManyRequestsHeaders {
-    /// Seconds to wait before the next attempt.
-    pub retry_after: ::std::option::Option<i64>,
-}
-
-impl rt::Params for PostTokenTooManyRequestsHeaders {
-    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
-
-    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
-        ::std::result::Result::Ok(Self {
-            retry_after: fields.take("Retry-After")?,
-        })
-    }
-
-    fn write(&self, values: &mut rt::Values) {
-        values.put("Retry-After", &self.retry_after);
     }
 }
 
@@ -284,7 +263,7 @@ pub enum PostInvitesInviteAcceptResponse {
     /// 429: Too many requests of this kind from this address (or for this email) in the window;
     /// retry after the given delay. Public operations that hash a password or create rows are
     /// limited so that nobody can exhaust the server without credentials.
-    TooManyRequests(Error, PostInvitesInviteAcceptTooManyRequestsHeaders),
+    TooManyRequests(Error, RetryAfterHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -298,27 +277,6 @@ impl rt::OperationResponse for PostInvitesInviteAcceptResponse {
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-}
-
-/// Headers of the 429 response of `PostInvitesInviteAccept` — `POST /admin/invites/accept`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PostInvitesInviteAcceptTooManyRequestsHeaders {
-    /// Seconds to wait before the next attempt.
-    pub retry_after: ::std::option::Option<i64>,
-}
-
-impl rt::Params for PostInvitesInviteAcceptTooManyRequestsHeaders {
-    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
-
-    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
-        ::std::result::Result::Ok(Self {
-            retry_after: fields.take("Retry-After")?,
-        })
-    }
-
-    fn write(&self, values: &mut rt::Values) {
-        values.put("Retry-After", &self.retry_after);
     }
 }
 
@@ -603,7 +561,7 @@ pub enum PostUsersUserPasswordTokenResponse {
     /// 429: Too many requests of this kind from this address (or for this email) in the window;
     /// retry after the given delay. Public operations that hash a password or create rows are
     /// limited so that nobody can exhaust the server without credentials.
-    TooManyRequests(Error, PostUsersUserPasswordTokenTooManyRequestsHeaders),
+    TooManyRequests(Error, RetryAfterHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -619,27 +577,6 @@ impl rt::OperationResponse for PostUsersUserPasswordTokenResponse {
     }
 }
 
-/// Headers of the 429 response of `PostUsersUserPasswordToken` — `POST /admin/users/password-token`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PostUsersUserPasswordTokenTooManyRequestsHeaders {
-    /// Seconds to wait before the next attempt.
-    pub retry_after: ::std::option::Option<i64>,
-}
-
-impl rt::Params for PostUsersUserPasswordTokenTooManyRequestsHeaders {
-    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
-
-    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
-        ::std::result::Result::Ok(Self {
-            retry_after: fields.take("Retry-After")?,
-        })
-    }
-
-    fn write(&self, values: &mut rt::Values) {
-        values.put("Retry-After", &self.retry_after);
-    }
-}
-
 /// Responses of `PostUsersUserPassword` — `POST /admin/users/reset-password`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsersUserPasswordResponse {
@@ -652,7 +589,7 @@ pub enum PostUsersUserPasswordResponse {
     /// 429: Too many requests of this kind from this address (or for this email) in the window;
     /// retry after the given delay. Public operations that hash a password or create rows are
     /// limited so that nobody can exhaust the server without credentials.
-    TooManyRequests(Error, PostUsersUserPasswordTooManyRequestsHeaders),
+    TooManyRequests(Error, RetryAfterHeaders),
     /// 500: An unexpected server error. The message never reveals internals.
     InternalServerError(Error),
 }
@@ -665,27 +602,6 @@ impl rt::OperationResponse for PostUsersUserPasswordResponse {
             Self::TooManyRequests(..) => 429,
             Self::InternalServerError(..) => 500,
         }
-    }
-}
-
-/// Headers of the 429 response of `PostUsersUserPassword` — `POST /admin/users/reset-password`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PostUsersUserPasswordTooManyRequestsHeaders {
-    /// Seconds to wait before the next attempt.
-    pub retry_after: ::std::option::Option<i64>,
-}
-
-impl rt::Params for PostUsersUserPasswordTooManyRequestsHeaders {
-    const PARAMS: &'static [rt::Param] = &[rt::Param::header("Retry-After")];
-
-    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
-        ::std::result::Result::Ok(Self {
-            retry_after: fields.take("Retry-After")?,
-        })
-    }
-
-    fn write(&self, values: &mut rt::Values) {
-        values.put("Retry-After", &self.retry_after);
     }
 }
 
