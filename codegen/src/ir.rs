@@ -302,6 +302,16 @@ pub struct OperationTypes {
 }
 
 impl Operation {
+    /// The body type this operation documents for a status: that of its exact code, else of
+    /// its range (`4XX`), else of `default`.
+    pub fn documented_body(&self, code: u16) -> Option<Type> {
+        let find = |status: Status| self.responses.iter().find(|r| r.status == status);
+        find(Status::Code(code))
+            .or_else(|| find(Status::Range(code / 100)))
+            .or_else(|| find(Status::Default))
+            .and_then(Response::body_type)
+    }
+
     /// The path parameters in the order the template names them (how the client takes them).
     pub fn path_params_in_order(&self) -> Vec<&Param> {
         let mut out = Vec::new();

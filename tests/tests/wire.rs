@@ -49,6 +49,10 @@ impl ApiBase for Echo {
     fn error_body(&self, problem: &Problem) -> m::Problem {
         m::Problem { title: problem.message.clone(), status: Some(i64::from(problem.status().as_u16())) }
     }
+
+    fn invalid_body(&self, problem: &Problem) -> m::Invalid {
+        m::Invalid { reason: problem.message.clone(), fields: vec!["refused by the router".to_owned()] }
+    }
 }
 
 impl WireApi for Echo {
@@ -115,6 +119,10 @@ impl WireApi for Echo {
     async fn get_encoded(&self, _meta: &RequestMeta, request: wire_server::GetEncodedRequest) -> m::GetEncodedResponse {
         // The bytes as the handler sees them, so the test can tell decoding happened.
         m::GetEncodedResponse::Ok(json!({"bytes": request.query.sig.as_ref()}))
+    }
+
+    async fn get_checked(&self, _meta: &RequestMeta, request: wire_server::GetCheckedRequest) -> m::GetCheckedResponse {
+        m::GetCheckedResponse::Ok(echo_params(&request.query))
     }
 
     async fn get_validated(
@@ -570,6 +578,23 @@ async fn the_router_answers_refusals_with_the_documented_status() {
     assert_eq!(media, "application/problem+json");
     let (status, _) = server.get("/query?limit=many", &[]).await;
     assert_eq!(status, 400, "an operation that documents neither keeps 400");
+}
+
+/// An operation whose invalid requests are documented in another body than the API's error
+/// body (`Invalid`, beside the API's `Problem`) is refused in that body: the router answered
+/// in `Problem`, which the operation's own client could not decode.
+#[tokio::test]
+async fn refusals_are_answered_in_the_body_the_operation_documents() {
+    let server = Server::start().await;
+    let answer = server.client().wire().get_checked(&m::GetCheckedQuery { n: 0 }).await.expect("the client decodes it");
+    assert_eq!(answer.status, 400);
+    let m::GetCheckedResponse::BadRequest(invalid) = answer.value else { panic!("not the 400: {:?}", answer.value) };
+    assert!(invalid.reason.contains('n'), "the refusal names the parameter: {}", invalid.reason);
+    assert_eq!(invalid.fields, ["refused by the router"]);
+    let (status, body) = server.get("/checked?n=x", &[]).await;
+    assert_eq!((status, body["fields"][0].as_str()), (400, Some("refused by the router")), "{body}");
+    let (status, body) = server.get("/query?limit=many", &[]).await;
+    assert_eq!((status, body.get("title").is_some()), (400, true), "other operations keep the API's body: {body}");
 }
 
 /// `format: byte` is bytes in the code and base64 text on the wire, both ways.

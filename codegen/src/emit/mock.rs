@@ -149,10 +149,11 @@ pub fn notes(ir: &Ir) -> Vec<Diagnostic> {
 }
 
 /// The `mock.rs` module of the server crate.
-pub fn module(ir: &Ir) -> TokenStream {
+pub fn module(ir: &Ir, invalid_first: u16) -> TokenStream {
     let synth = Synth::new(ir);
     let mut ignored = Vec::new();
-    let templates = error_templates(ir, &synth);
+    let templates = error_templates(ir, &synth, &ir.error_body());
+    let (refusal_consts, refusal_methods) = refusal_bodies(ir, &synth, invalid_first, &quote!(crate::models));
     let authenticate = authenticate(ir);
     let token_attrs = if ir.security_schemes.is_empty() {
         quote! {
@@ -212,6 +213,8 @@ pub fn module(ir: &Ir) -> TokenStream {
         /// Error bodies of the refusals the router answers itself, by status (`0`: any).
         const ERROR_BODIES: &[(u16, &str)] = &[#(#templates),*];
 
+        #(#refusal_consts)*
+
         impl ApiBase for Mock {
             type Principal = ();
 
@@ -220,6 +223,8 @@ pub fn module(ir: &Ir) -> TokenStream {
             fn error_body(&self, problem: &Problem) -> ErrorBody {
                 mock::error_body(problem, ERROR_BODIES)
             }
+
+            #(#refusal_methods)*
         }
 
         #(#impls)*
@@ -248,10 +253,41 @@ fn authenticate(ir: &Ir) -> TokenStream {
     }
 }
 
-/// Templates of the error body: for each error status, the first example of a response with
-/// that body type (or a made-up one), then one for any status.
-pub(crate) fn error_templates(ir: &Ir, synth: &Synth<'_>) -> Vec<TokenStream> {
-    let ty = ir.error_body();
+/// For each type some operation answers refusals in besides the API's error body: its table
+/// of templates (`BODIES_OF_VALIDATION_ERROR`) and the `ApiBase` method that fills one in, as
+/// `error_body` does with `ERROR_BODIES`. `models` names the models crate.
+pub(crate) fn refusal_bodies(
+    ir: &Ir,
+    synth: &Synth<'_>,
+    invalid_first: u16,
+    models: &TokenStream,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    use heck::ToShoutySnakeCase;
+    let mut consts = Vec::new();
+    let mut methods = Vec::new();
+    for name in super::server::refusal_types(ir, invalid_first) {
+        let table = quote::format_ident!("BODIES_OF_{}", name.unraw().to_shouty_snake_case());
+        let doc = format!(" Bodies of the refusals answered in `{}`, by status (`0`: any).", name.unraw());
+        let templates = error_templates(ir, synth, &Type::Named(name.clone()));
+        consts.push(quote! {
+            #[doc = #doc]
+            const #table: &[(u16, &str)] = &[#(#templates),*];
+        });
+        let method = super::server::refusal_method(&name);
+        let ty = name.ident();
+        methods.push(quote! {
+            fn #method(&self, problem: &Problem) -> #models::#ty {
+                mock::error_body(problem, #table)
+            }
+        });
+    }
+    (consts, methods)
+}
+
+/// Templates of an error body type: for each error status, the first example of a response
+/// with that body type (or a made-up one), then one for any status.
+pub(crate) fn error_templates(ir: &Ir, synth: &Synth<'_>, ty: &Type) -> Vec<TokenStream> {
+    let ty = ty.clone();
     let mut out: Vec<(u16, String)> = Vec::new();
     for op in &ir.operations {
         for response in &op.responses {

@@ -30,7 +30,9 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
     let client_ident = RustIdent::new(&client.crate_name.replace('-', "_")).ident();
     let synths: Vec<Synth<'_>> = PROFILES.iter().map(|p| Synth::new(ir).with_profile(*p)).collect();
     let mut ignored = Vec::new();
-    let templates = error_templates(ir, &synths[0]);
+    let templates = error_templates(ir, &synths[0], &ir.error_body());
+    let (refusal_consts, refusal_methods) =
+        super::mock::refusal_bodies(ir, &synths[0], server.invalid_status, &quote!(models));
 
     let authenticate = (!ir.security_schemes.is_empty()).then(|| {
         quote! {
@@ -81,6 +83,8 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
         /// Error bodies of the refusals the router answers itself, by status (`0`: any).
         const ERROR_BODIES: &[(u16, &str)] = &[#(#templates),*];
 
+        #(#refusal_consts)*
+
         impl ApiBase for Recorder {
             type Principal = ();
 
@@ -89,6 +93,8 @@ pub fn emit(ir: &Ir, settings: &crate::Settings) -> Result<Vec<GeneratedFile>, D
             fn error_body(&self, problem: &Problem) -> ErrorBody {
                 mock::error_body(problem, ERROR_BODIES)
             }
+
+            #(#refusal_methods)*
         }
 
         #(#impls)*

@@ -68,11 +68,11 @@ pub fn emit(
     };
     let files = [
         ("lib.rs", format_rust(lib, spec_label)?),
-        ("api.rs", format_rust(api_module(ir), spec_label)?),
+        ("api.rs", format_rust(api_module(ir, settings.invalid_status), spec_label)?),
         ("openapi.rs", format_rust(super::openapi::module(), spec_label)?),
         ("openapi.json", super::openapi::json(ir)?),
         ("router.rs", format_rust(router_module(ir, settings.invalid_status), spec_label)?),
-        ("mock.rs", format_rust(super::mock::module(ir), spec_label)?),
+        ("mock.rs", format_rust(super::mock::module(ir, settings.invalid_status), spec_label)?),
         ("bin/mock.rs", format_rust(mock_main(ir, &settings.crate_name), spec_label)?),
     ];
     let version = ir.crate_version.clone();
@@ -212,8 +212,54 @@ pub(crate) fn has_request(op: &Operation) -> bool {
         || request_body(op).is_some()
 }
 
-fn api_module(ir: &Ir) -> TokenStream {
-    let error_body = model_type(&ir.error_body());
+fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
+    let api_error = ir.error_body();
+    let error_body = model_type(&api_error);
+    // One method per other type some operation documents for a refusal, named after it.
+    let mut refusal_decls = Vec::new();
+    let mut refusal_forwards = Vec::new();
+    let mut error_body_doc = String::from(
+        "The body of an error the router answers by itself: invalid requests (400),\n\
+         missing credentials (401), unknown paths (404), undeclared methods (405),\n\
+         oversized bodies (413) and credentials that cannot be checked (503)",
+    );
+    let refusal_types = refusal_types(ir, invalid_first);
+    error_body_doc.push_str(if refusal_types.is_empty() {
+        "."
+    } else {
+        "; except where\nan operation documents another schema for the status (the methods below)."
+    });
+    let error_body_doc = doc_attrs(Some(&error_body_doc));
+    for ty in refusal_types {
+        let mut places: Vec<String> = Vec::new();
+        for op in &ir.operations {
+            for (status, _) in refusal_bodies(op, invalid_first, &api_error).into_iter().filter(|(_, t)| *t == ty) {
+                places.push(format!("{status} of `{} {}`", op.method, op.path));
+            }
+        }
+        let more = places.len().saturating_sub(3);
+        places.truncate(3);
+        let mut list = places.join(", ");
+        if more > 0 {
+            list.push_str(&format!(" and {more} more"));
+        }
+        let doc = format!(
+            " The body of an error the router answers by itself where the operation documents `{}` for \
+             its status instead of [`ErrorBody`]: {list}.",
+            ty.unraw()
+        );
+        let method = refusal_method(&ty);
+        let ty = model_type(&Type::Named(ty));
+        refusal_decls.push(quote! {
+            #[doc = #doc]
+            fn #method(&self, problem: &crate::support::Problem) -> #ty;
+        });
+        refusal_forwards.push(quote! {
+            fn #method(&self, problem: &crate::support::Problem) -> #ty {
+                (**self).#method(problem)
+            }
+        });
+    }
     let self_convention = super::self_convention_allow(ir.operations.iter().map(|op| op.name.unraw()));
     let credentials = ir.security_schemes.iter().map(|scheme| {
         let variant = credential_variant(scheme);
@@ -372,10 +418,10 @@ fn api_module(ir: &Ir) -> TokenStream {
             /// clients keep credentials that are still valid.
             #authenticate
 
-            /// The body of an error the router answers by itself: invalid requests (400),
-            /// missing credentials (401), unknown paths (404), undeclared methods (405),
-            /// oversized bodies (413) and credentials that cannot be checked (503).
+            #error_body_doc
             fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
+
+            #(#refusal_decls)*
         }
 
         /// Lets an application keep a handle on the implementation it serves.
@@ -390,6 +436,8 @@ fn api_module(ir: &Ir) -> TokenStream {
             fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
                 (**self).error_body(problem)
             }
+
+            #(#refusal_forwards)*
         }
 
         #(#requests)*
@@ -506,7 +554,66 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
             .route(#path, MethodRouter::new()#(#methods)*.fallback(method_not_allowed::<S>))
         }
     });
-    let handlers = ir.operations.iter().map(|op| handler(op, invalid_first));
+    let api_error = ir.error_body();
+    let refusal_types = refusal_types(ir, invalid_first);
+    let handlers = ir.operations.iter().map(|op| handler(op, invalid_first, &api_error, !refusal_types.is_empty()));
+    // Where some operations answer refusals in their own types, `answer_as` takes them as a
+    // table of (status, builder); the API's error body answers every other status.
+    let answer_as = if refusal_types.is_empty() {
+        quote! {
+            /// The same, for an operation that documents other statuses for refused requests.
+            fn answer_as(&self, result: ::std::result::Result<Response, Problem>, statuses: &rt::Statuses) -> Response {
+                result.unwrap_or_else(|problem| {
+                    let problem = problem.answered_in(statuses);
+                    rt::json_as(problem.status, statuses.media_for(problem.status), &self.api.error_body(&problem))
+                })
+            }
+        }
+    } else {
+        let builders = refusal_types.iter().map(|ty| {
+            let builder = refusal_builder(ty);
+            let method = refusal_method(ty);
+            let doc = format!(" A refusal in `{}`, for the operations that document it.", ty.unraw());
+            quote! {
+                #[doc = #doc]
+                fn #builder(&self, problem: &Problem, media: &'static str) -> Response {
+                    rt::json_as(problem.status, media, &self.api.#method(problem))
+                }
+            }
+        });
+        quote! {
+            /// The same, for an operation that documents other statuses for refused requests,
+            /// or other bodies for some of them (`bodies`, by status).
+            fn answer_as(
+                &self,
+                result: ::std::result::Result<Response, Problem>,
+                statuses: &rt::Statuses,
+                bodies: &[(u16, RefusalBody<S>)],
+            ) -> Response {
+                result.unwrap_or_else(|problem| {
+                    let problem = problem.answered_in(statuses);
+                    let media = statuses.media_for(problem.status);
+                    match bodies.iter().find(|(status, _)| *status == problem.status) {
+                        ::std::option::Option::Some((_, body)) => body(self, &problem, media),
+                        ::std::option::Option::None => rt::json_as(problem.status, media, &self.api.error_body(&problem)),
+                    }
+                })
+            }
+
+            #(#builders)*
+        }
+    };
+    let (answer_default, refusal_alias) = if refusal_types.is_empty() {
+        (quote!(self.answer_as(result, &rt::Statuses::DEFAULT)), None)
+    } else {
+        (
+            quote!(self.answer_as(result, &rt::Statuses::DEFAULT, &[])),
+            Some(quote! {
+                /// Builds a refusal's body in a type an operation documents instead of the API's.
+                type RefusalBody<S> = fn(&Shared<S>, &Problem, &'static str) -> Response;
+            }),
+        )
+    };
     let authenticate = authenticate_impl(ir);
     let meta_import = (!authenticate.is_empty()).then(|| {
         quote!(
@@ -534,19 +641,15 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
             config: ServerConfig,
         }
 
+        #refusal_alias
+
         impl<S: ApiBase> Shared<S> {
             /// The operation's response, or the API's error body for a refused request.
             fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
-                self.answer_as(result, &rt::Statuses::DEFAULT)
+                #answer_default
             }
 
-            /// The same, for an operation that documents other statuses for refused requests.
-            fn answer_as(&self, result: ::std::result::Result<Response, Problem>, statuses: &rt::Statuses) -> Response {
-                result.unwrap_or_else(|problem| {
-                    let problem = problem.answered_in(statuses);
-                    rt::json_as(problem.status, statuses.media_for(problem.status), &self.api.error_body(&problem))
-                })
-            }
+            #answer_as
         }
 
         #authenticate
@@ -595,7 +698,8 @@ fn handler_ident(op: &Operation) -> proc_macro2::Ident {
     op.name.ident()
 }
 
-fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
+/// `bodies_param`: whether `answer_as` takes a table of refusal bodies (the API has some).
+fn handler(op: &Operation, invalid_first: u16, api_error: &Type, bodies_param: bool) -> TokenStream {
     let handler = handler_ident(op);
     let ((invalid, unauthorized, too_large), _, _) = refusal_statuses(op, invalid_first);
     // Only what differs from the default is written: `Statuses::DEFAULT.too_large(400)`.
@@ -628,8 +732,16 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
         });
         changes.push(quote!(.media(&[#(#entries),*])));
     }
-    let answer = if changes.is_empty() {
+    let bodies = refusal_bodies(op, invalid_first, api_error);
+    let answer = if changes.is_empty() && bodies.is_empty() {
         quote!(shared.answer(result.await))
+    } else if bodies_param {
+        let entries = bodies.iter().map(|(status, ty)| {
+            let status = proc_macro2::Literal::u16_unsuffixed(*status);
+            let builder = refusal_builder(ty);
+            quote!((#status, Shared::#builder))
+        });
+        quote!(shared.answer_as(result.await, &rt::Statuses::DEFAULT #(#changes)*, &[#(#entries),*]))
     } else {
         quote!(shared.answer_as(result.await, &rt::Statuses::DEFAULT #(#changes)*))
     };
@@ -742,6 +854,53 @@ fn handler(op: &Operation, invalid_first: u16) -> TokenStream {
             #answer
         }
     }
+}
+
+/// The refusals of this operation the router answers in another body than the API's error
+/// body: per status it may refuse with (invalid, unauthorized, too large, credentials that
+/// cannot be checked), the named type the operation documents for it, where that differs (a
+/// 422 documented as `ValidationError` beside an API of `BasicError`s).
+pub(crate) fn refusal_bodies(op: &Operation, invalid_first: u16, api_error: &Type) -> Vec<(u16, RustIdent)> {
+    let ((invalid, unauthorized, too_large), _, _) = refusal_statuses(op, invalid_first);
+    // Only refusals that can happen to this operation: a body or parameters to be invalid or
+    // too large, credentials to be refused or unverifiable.
+    let readable = !op.params.is_empty() || op.body.is_some();
+    let guarded = op.access != Access::Public;
+    let candidates = [(invalid, readable), (unauthorized, guarded), (too_large, op.body.is_some()), (503, guarded)];
+    let mut out: Vec<(u16, RustIdent)> = Vec::new();
+    for (status, applies) in candidates {
+        if !applies || out.iter().any(|(s, _)| *s == status) {
+            continue;
+        }
+        if let Some(Type::Named(name)) = op.documented_body(status)
+            && Type::Named(name.clone()) != *api_error
+        {
+            out.push((status, name));
+        }
+    }
+    out
+}
+
+/// Every type some refusal is answered in besides the API's error body, once each, in order.
+pub(crate) fn refusal_types(ir: &Ir, invalid_first: u16) -> Vec<RustIdent> {
+    let api_error = ir.error_body();
+    let mut out: Vec<RustIdent> =
+        ir.operations.iter().flat_map(|op| refusal_bodies(op, invalid_first, &api_error)).map(|(_, ty)| ty).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `ApiBase` method that builds a refusal's body of this type (`validation_error_body`).
+pub(crate) fn refusal_method(ty: &RustIdent) -> proc_macro2::Ident {
+    use heck::ToSnakeCase;
+    format_ident!("{}_body", ty.unraw().to_snake_case())
+}
+
+/// The router's answer in that type (`answer_in_validation_error`), which `answer_as` takes.
+fn refusal_builder(ty: &RustIdent) -> proc_macro2::Ident {
+    use heck::ToSnakeCase;
+    format_ident!("answer_in_{}", ty.unraw().to_snake_case())
 }
 
 /// What an operation documents for the requests the router refuses itself: (invalid,

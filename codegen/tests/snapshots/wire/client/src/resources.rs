@@ -372,6 +372,32 @@ impl<'a> WireResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `GET /checked`.
+    ///
+    /// Documents its own body for invalid requests (`Invalid`), unlike the API's other errors (`Problem`): the router answers its refusals in it.
+    ///
+    ///
+    /// Public: no credential is sent.
+    pub async fn get_checked(
+        &self,
+        query: &models::GetCheckedQuery,
+    ) -> rt::ApiResult<models::GetCheckedResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "getChecked",
+            method: ::reqwest::Method::GET,
+            path: "/checked",
+            security: &[],
+        };
+        let call = self.call(&OPERATION).query(query);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetCheckedResponse::Ok(response.json()?),
+            400 => models::GetCheckedResponse::BadRequest(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `GET /scoped`.
     ///
     /// OAuth 2 with two scopes, or an API key. The implementation receives the scopes the met requirement asks of the token, and answers with them.

@@ -505,6 +505,46 @@ impl rt::OperationResponse for GetValidatedResponse {
     }
 }
 
+/// Query parameters of `getChecked` — `GET /checked`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetCheckedQuery {
+    pub n: i64,
+}
+
+impl rt::Params for GetCheckedQuery {
+    const PARAMS: &'static [rt::Param] = &[rt::Param::query("n")];
+
+    fn read(fields: &mut rt::Fields) -> ::std::result::Result<Self, rt::ParamError> {
+        ::std::result::Result::Ok(Self { n: fields.take("n")? })
+    }
+
+    fn write(&self, values: &mut rt::Values) {
+        values.put("n", &self.n);
+    }
+
+    fn check(&self, check: &mut rt::Checker<'_>) {
+        check.number("n", &self.n, &rt::minimum(1.0));
+    }
+}
+
+/// Responses of `getChecked` — `GET /checked`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetCheckedResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+    /// 400: The request is invalid.
+    BadRequest(Invalid),
+}
+
+impl rt::OperationResponse for GetCheckedResponse {
+    fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+            Self::BadRequest(..) => 400,
+        }
+    }
+}
+
 /// Responses of `getScoped` — `GET /scoped`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetScopedResponse {

@@ -74,6 +74,18 @@ pub struct ExplodedObjectPoint {
 
 impl rt::Validate for ExplodedObjectPoint {}
 
+/// Generated from `#/components/schemas/Invalid`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Invalid {
+    pub reason: ::std::string::String,
+    pub fields: ::std::vec::Vec<::std::string::String>,
+}
+
+::openapi_runtime::json_object!(Invalid);
+
+impl rt::Validate for Invalid {}
+
 /// Generated from `#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]

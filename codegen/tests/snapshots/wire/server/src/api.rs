@@ -43,8 +43,12 @@ pub trait ApiBase: Send + Sync + 'static {
 
     /// The body of an error the router answers by itself: invalid requests (400),
     /// missing credentials (401), unknown paths (404), undeclared methods (405),
-    /// oversized bodies (413) and credentials that cannot be checked (503).
+    /// oversized bodies (413) and credentials that cannot be checked (503); except where
+    /// an operation documents another schema for the status (the methods below).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
+
+    /// The body of an error the router answers by itself where the operation documents `Invalid` for its status instead of [`ErrorBody`]: 400 of `GET /checked`.
+    fn invalid_body(&self, problem: &crate::support::Problem) -> crate::models::Invalid;
 }
 
 /// Lets an application keep a handle on the implementation it serves.
@@ -66,6 +70,10 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
 
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
         (**self).error_body(problem)
+    }
+
+    fn invalid_body(&self, problem: &crate::support::Problem) -> crate::models::Invalid {
+        (**self).invalid_body(problem)
     }
 }
 
@@ -135,6 +143,12 @@ pub struct GetEncodedRequest {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetValidatedRequest {
     pub query: crate::models::GetValidatedQuery,
+}
+
+/// What `getChecked` receives: its parameters and body, parsed and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetCheckedRequest {
+    pub query: crate::models::GetCheckedQuery,
 }
 
 /// The operations tagged `wire`.
@@ -231,6 +245,15 @@ pub trait WireApi: ApiBase {
         meta: &crate::support::RequestMeta,
         request: GetValidatedRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetValidatedResponse> + Send;
+
+    /// `GET /checked`
+    ///
+    /// Documents its own body for invalid requests (`Invalid`), unlike the API's other errors (`Problem`): the router answers its refusals in it.
+    fn get_checked(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetCheckedRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetCheckedResponse> + Send;
 
     /// `GET /scoped`
     ///
@@ -335,6 +358,14 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         Output = crate::models::GetValidatedResponse,
     > + Send {
         WireApi::get_validated(&**self, meta, request)
+    }
+
+    fn get_checked(
+        &self,
+        meta: &crate::support::RequestMeta,
+        request: GetCheckedRequest,
+    ) -> impl ::std::future::Future<Output = crate::models::GetCheckedResponse> + Send {
+        WireApi::get_checked(&**self, meta, request)
     }
 
     fn get_scoped(

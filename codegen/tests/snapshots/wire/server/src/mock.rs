@@ -41,6 +41,9 @@ impl Mock {
 /// Error bodies of the refusals the router answers itself, by status (`0`: any).
 const ERROR_BODIES: &[(u16, &str)] = &[(0, r#"{"title":"string","status":0}"#)];
 
+/// Bodies of the refusals answered in `Invalid`, by status (`0`: any).
+const BODIES_OF_INVALID: &[(u16, &str)] = &[(0, r#"{"reason":"string","fields":[]}"#)];
+
 impl ApiBase for Mock {
     type Principal = ();
 
@@ -57,6 +60,10 @@ impl ApiBase for Mock {
 
     fn error_body(&self, problem: &Problem) -> ErrorBody {
         mock::error_body(problem, ERROR_BODIES)
+    }
+
+    fn invalid_body(&self, problem: &Problem) -> crate::models::Invalid {
+        mock::error_body(problem, BODIES_OF_INVALID)
     }
 }
 
@@ -296,6 +303,29 @@ impl crate::api::WireApi for Mock {
                             pick.json()?,
                         )
                     }
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
+            },
+        )
+    }
+
+    async fn get_checked(
+        &self,
+        meta: &RequestMeta,
+        _request: GetCheckedRequest,
+    ) -> crate::models::GetCheckedResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("200", r#"{}"#),
+            mock::Answer::new("400", r#"{"reason":"string","fields":[]}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                let value = match pick.status() {
+                    "200" => crate::models::GetCheckedResponse::Ok(pick.json()?),
+                    "400" => crate::models::GetCheckedResponse::BadRequest(pick.json()?),
                     _ => return ::std::result::Result::Err(pick.undocumented()),
                 };
                 ::std::result::Result::Ok(value)

@@ -18,27 +18,43 @@ struct Shared<S> {
     config: ServerConfig,
 }
 
+/// Builds a refusal's body in a type an operation documents instead of the API's.
+type RefusalBody<S> = fn(&Shared<S>, &Problem, &'static str) -> Response;
+
 impl<S: ApiBase> Shared<S> {
     /// The operation's response, or the API's error body for a refused request.
     fn answer(&self, result: ::std::result::Result<Response, Problem>) -> Response {
-        self.answer_as(result, &rt::Statuses::DEFAULT)
+        self.answer_as(result, &rt::Statuses::DEFAULT, &[])
     }
 
-    /// The same, for an operation that documents other statuses for refused requests.
+    /// The same, for an operation that documents other statuses for refused requests,
+    /// or other bodies for some of them (`bodies`, by status).
     fn answer_as(
         &self,
         result: ::std::result::Result<Response, Problem>,
         statuses: &rt::Statuses,
+        bodies: &[(u16, RefusalBody<S>)],
     ) -> Response {
         result
             .unwrap_or_else(|problem| {
                 let problem = problem.answered_in(statuses);
-                rt::json_as(
-                    problem.status,
-                    statuses.media_for(problem.status),
-                    &self.api.error_body(&problem),
-                )
+                let media = statuses.media_for(problem.status);
+                match bodies.iter().find(|(status, _)| *status == problem.status) {
+                    ::std::option::Option::Some((_, body)) => body(self, &problem, media),
+                    ::std::option::Option::None => {
+                        rt::json_as(
+                            problem.status,
+                            media,
+                            &self.api.error_body(&problem),
+                        )
+                    }
+                }
             })
+    }
+
+    /// A refusal in `Invalid`, for the operations that document it.
+    fn answer_in_invalid(&self, problem: &Problem, media: &'static str) -> Response {
+        rt::json_as(problem.status, media, &self.api.invalid_body(problem))
     }
 }
 
@@ -151,6 +167,12 @@ pub fn router_with<S: crate::api::WireApi>(
             "/validated",
             MethodRouter::new()
                 .get(self::get_validated::<S>)
+                .fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/checked",
+            MethodRouter::new()
+                .get(self::get_checked::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
@@ -341,7 +363,7 @@ async fn put_file<S: WireApi>(
         };
         ::std::result::Result::Ok::<_, Problem>(answer)
     };
-    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400), &[])
 }
 
 /// `POST /forms` (`postForm`).
@@ -365,7 +387,7 @@ async fn post_form<S: WireApi>(
         };
         ::std::result::Result::Ok::<_, Problem>(answer)
     };
-    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400), &[])
 }
 
 /// `POST /uploads` (`postUpload`).
@@ -398,7 +420,7 @@ async fn post_upload<S: WireApi>(
         };
         ::std::result::Result::Ok::<_, Problem>(answer)
     };
-    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400), &[])
 }
 
 /// `POST /either` (`postEither`).
@@ -422,7 +444,7 @@ async fn post_either<S: WireApi>(
         };
         ::std::result::Result::Ok::<_, Problem>(answer)
     };
-    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400))
+    shared.answer_as(result.await, &rt::Statuses::DEFAULT.too_large(400), &[])
 }
 
 /// `GET /encoded` (`getEncoded`).
@@ -475,6 +497,35 @@ async fn get_validated<S: WireApi>(
             &rt::Statuses::DEFAULT
                 .invalid(422)
                 .media(&[(422, "application/problem+json")]),
+            &[],
+        )
+}
+
+/// `GET /checked` (`getChecked`).
+async fn get_checked<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let request = Incoming::new(request, &shared.config);
+    let result = async {
+        let query = request.query()?;
+        let response = WireApi::get_checked(
+                &shared.api,
+                request.meta(),
+                GetCheckedRequest { query },
+            )
+            .await;
+        let answer = match response {
+            crate::models::GetCheckedResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetCheckedResponse::BadRequest(body) => rt::json(400, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
+    };
+    shared
+        .answer_as(
+            result.await,
+            &rt::Statuses::DEFAULT,
+            &[(400, Shared::answer_in_invalid)],
         )
 }
 
@@ -505,5 +556,6 @@ async fn get_scoped<S: WireApi>(
         .answer_as(
             result.await,
             &rt::Statuses::DEFAULT.media(&[(401, "application/problem+json")]),
+            &[],
         )
 }
