@@ -265,7 +265,7 @@ pub(crate) fn refusal_bodies(
     use heck::ToShoutySnakeCase;
     let mut consts = Vec::new();
     let mut methods = Vec::new();
-    for name in super::server::refusal_types(ir, invalid_first) {
+    for super::server::RefusalType { ty: name, method, .. } in super::server::refusal_types(ir, invalid_first) {
         let table = quote::format_ident!("BODIES_OF_{}", name.unraw().to_shouty_snake_case());
         let doc = format!(" Bodies of the refusals answered in `{}`, by status (`0`: any).", name.unraw());
         let templates = error_templates(ir, synth, &Type::Named(name.clone()));
@@ -273,7 +273,6 @@ pub(crate) fn refusal_bodies(
             #[doc = #doc]
             const #table: &[(u16, &str)] = &[#(#templates),*];
         });
-        let method = super::server::refusal_method(&name);
         let ty = name.ident();
         methods.push(quote! {
             fn #method(&self, problem: &Problem) -> #models::#ty {

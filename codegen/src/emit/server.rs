@@ -230,7 +230,7 @@ fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
         "; except where\nan operation documents another schema for the status (the methods below)."
     });
     let error_body_doc = doc_attrs(Some(&error_body_doc));
-    for ty in refusal_types {
+    for RefusalType { ty, method, .. } in refusal_types {
         let mut places: Vec<String> = Vec::new();
         for op in &ir.operations {
             for (status, _) in refusal_bodies(op, invalid_first, &api_error).into_iter().filter(|(_, t)| *t == ty) {
@@ -248,7 +248,6 @@ fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
              its status instead of [`ErrorBody`]: {list}.",
             ty.unraw()
         );
-        let method = refusal_method(&ty);
         let ty = model_type(&Type::Named(ty));
         refusal_decls.push(quote! {
             #[doc = #doc]
@@ -556,7 +555,7 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
     });
     let api_error = ir.error_body();
     let refusal_types = refusal_types(ir, invalid_first);
-    let handlers = ir.operations.iter().map(|op| handler(op, invalid_first, &api_error, !refusal_types.is_empty()));
+    let handlers = ir.operations.iter().map(|op| handler(op, invalid_first, &api_error, &refusal_types));
     // Where some operations answer refusals in their own types, `answer_as` takes them as a
     // table of (status, builder); the API's error body answers every other status.
     let answer_as = if refusal_types.is_empty() {
@@ -570,9 +569,7 @@ fn router_module(ir: &Ir, invalid_first: u16) -> TokenStream {
             }
         }
     } else {
-        let builders = refusal_types.iter().map(|ty| {
-            let builder = refusal_builder(ty);
-            let method = refusal_method(ty);
+        let builders = refusal_types.iter().map(|RefusalType { ty, method, builder }| {
             let doc = format!(" A refusal in `{}`, for the operations that document it.", ty.unraw());
             quote! {
                 #[doc = #doc]
@@ -698,8 +695,9 @@ fn handler_ident(op: &Operation) -> proc_macro2::Ident {
     op.name.ident()
 }
 
-/// `bodies_param`: whether `answer_as` takes a table of refusal bodies (the API has some).
-fn handler(op: &Operation, invalid_first: u16, api_error: &Type, bodies_param: bool) -> TokenStream {
+/// `refusal_types`: the API's other refusal bodies; where there are any, `answer_as` takes a
+/// table of them.
+fn handler(op: &Operation, invalid_first: u16, api_error: &Type, refusal_types: &[RefusalType]) -> TokenStream {
     let handler = handler_ident(op);
     let ((invalid, unauthorized, too_large), _, _) = refusal_statuses(op, invalid_first);
     // Only what differs from the default is written: `Statuses::DEFAULT.too_large(400)`.
@@ -735,11 +733,11 @@ fn handler(op: &Operation, invalid_first: u16, api_error: &Type, bodies_param: b
     let bodies = refusal_bodies(op, invalid_first, api_error);
     let answer = if changes.is_empty() && bodies.is_empty() {
         quote!(shared.answer(result.await))
-    } else if bodies_param {
-        let entries = bodies.iter().map(|(status, ty)| {
+    } else if !refusal_types.is_empty() {
+        let entries = bodies.iter().filter_map(|(status, ty)| {
             let status = proc_macro2::Literal::u16_unsuffixed(*status);
-            let builder = refusal_builder(ty);
-            quote!((#status, Shared::#builder))
+            let builder = &refusal_types.iter().find(|r| r.ty == *ty)?.builder;
+            Some(quote!((#status, Shared::#builder)))
         });
         quote!(shared.answer_as(result.await, &rt::Statuses::DEFAULT #(#changes)*, &[#(#entries),*]))
     } else {
@@ -881,26 +879,32 @@ pub(crate) fn refusal_bodies(op: &Operation, invalid_first: u16, api_error: &Typ
     out
 }
 
+/// A type some refusal is answered in besides the API's error body.
+pub(crate) struct RefusalType {
+    pub ty: RustIdent,
+    /// The `ApiBase` method that builds it (`validation_error_body`), apart from the trait's
+    /// own methods and the others'.
+    pub method: proc_macro2::Ident,
+    /// The router's answer in it (`answer_with_validation_error_body`), which `answer_as` takes.
+    pub builder: proc_macro2::Ident,
+}
+
 /// Every type some refusal is answered in besides the API's error body, once each, in order.
-pub(crate) fn refusal_types(ir: &Ir, invalid_first: u16) -> Vec<RustIdent> {
+pub(crate) fn refusal_types(ir: &Ir, invalid_first: u16) -> Vec<RefusalType> {
+    use heck::ToSnakeCase;
     let api_error = ir.error_body();
-    let mut out: Vec<RustIdent> =
+    let mut types: Vec<RustIdent> =
         ir.operations.iter().flat_map(|op| refusal_bodies(op, invalid_first, &api_error)).map(|(_, ty)| ty).collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The `ApiBase` method that builds a refusal's body of this type (`validation_error_body`).
-pub(crate) fn refusal_method(ty: &RustIdent) -> proc_macro2::Ident {
-    use heck::ToSnakeCase;
-    format_ident!("{}_body", ty.unraw().to_snake_case())
-}
-
-/// The router's answer in that type (`answer_in_validation_error`), which `answer_as` takes.
-fn refusal_builder(ty: &RustIdent) -> proc_macro2::Ident {
-    use heck::ToSnakeCase;
-    format_ident!("answer_in_{}", ty.unraw().to_snake_case())
+    types.sort();
+    types.dedup();
+    let mut names = crate::naming::Namer::with_reserved(&["authenticate", "error_body"]);
+    types
+        .into_iter()
+        .map(|ty| {
+            let method = names.claim(format!("{}_body", ty.unraw().to_snake_case()));
+            RefusalType { builder: format_ident!("answer_with_{method}"), method: format_ident!("{method}"), ty }
+        })
+        .collect()
 }
 
 /// What an operation documents for the requests the router refuses itself: (invalid,

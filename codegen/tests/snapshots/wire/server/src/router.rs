@@ -53,7 +53,11 @@ impl<S: ApiBase> Shared<S> {
     }
 
     /// A refusal in `Invalid`, for the operations that document it.
-    fn answer_in_invalid(&self, problem: &Problem, media: &'static str) -> Response {
+    fn answer_with_invalid_body(
+        &self,
+        problem: &Problem,
+        media: &'static str,
+    ) -> Response {
         rt::json_as(problem.status, media, &self.api.invalid_body(problem))
     }
 }
@@ -525,7 +529,7 @@ async fn get_checked<S: WireApi>(
         .answer_as(
             result.await,
             &rt::Statuses::DEFAULT,
-            &[(400, Shared::answer_in_invalid)],
+            &[(400, Shared::answer_with_invalid_body)],
         )
 }
 
