@@ -244,13 +244,14 @@ fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
             list.push_str(&format!(" and {more} more"));
         }
         let doc = format!(
-            " The body of an error the router answers by itself where the operation documents `{}` for \
+            "The body of an error the router answers by itself where the operation documents\n`{}` for \
              its status instead of [`ErrorBody`]: {list}.",
             ty.unraw()
         );
+        let doc = doc_attrs(Some(&doc));
         let ty = model_type(&Type::Named(ty));
         refusal_decls.push(quote! {
-            #[doc = #doc]
+            #doc
             fn #method(&self, problem: &crate::support::Problem) -> #ty;
         });
         refusal_forwards.push(quote! {

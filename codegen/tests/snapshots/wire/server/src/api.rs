@@ -47,7 +47,8 @@ pub trait ApiBase: Send + Sync + 'static {
     /// an operation documents another schema for the status (the methods below).
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 
-    /// The body of an error the router answers by itself where the operation documents `Invalid` for its status instead of [`ErrorBody`]: 400 of `GET /checked`.
+    /// The body of an error the router answers by itself where the operation documents
+    /// `Invalid` for its status instead of [`ErrorBody`]: 400 of `GET /checked`.
     fn invalid_body(&self, problem: &crate::support::Problem) -> crate::models::Invalid;
 }
 
