@@ -33,12 +33,13 @@ fn the_harness_checks_every_operation_with_varied_values() {
         "getEncoded",
         "getValidated",
         "getChecked",
+        "getGuarded",
         "getScoped",
     ] {
         assert!(main.contains(&format!("\"{id}\"")), "{id} is not reported");
     }
     let checks = main.matches("async fn check_").count();
-    assert_eq!(checks, 13, "one check per operation");
+    assert_eq!(checks, 14, "one check per operation");
     // Unicode and reserved characters where the wire can carry them, ASCII in headers.
     assert!(main.contains("Zoë ✓ a/b?c=d&e#f,g;h%20+i [j]"), "rich text in scalars");
     assert!(main.contains("Zoë✓a/b?c&e#f%20+i[j]"), "delimiter-free text in items");

@@ -50,6 +50,10 @@ impl ApiBase for Echo {
         m::Problem { title: problem.message.clone(), status: Some(i64::from(problem.status().as_u16())) }
     }
 
+    fn error_body2(&self, problem: &Problem) -> m::Error {
+        m::Error { code: format!("refused: {}", problem.status().as_u16()) }
+    }
+
     fn invalid_body(&self, problem: &Problem) -> m::Invalid {
         m::Invalid { reason: problem.message.clone(), fields: vec!["refused by the router".to_owned()] }
     }
@@ -119,6 +123,10 @@ impl WireApi for Echo {
     async fn get_encoded(&self, _meta: &RequestMeta, request: wire_server::GetEncodedRequest) -> m::GetEncodedResponse {
         // The bytes as the handler sees them, so the test can tell decoding happened.
         m::GetEncodedResponse::Ok(json!({"bytes": request.query.sig.as_ref()}))
+    }
+
+    async fn get_guarded(&self, principal: Value, _meta: &RequestMeta) -> m::GetGuardedResponse {
+        m::GetGuardedResponse::Ok(principal)
     }
 
     async fn get_checked(&self, _meta: &RequestMeta, request: wire_server::GetCheckedRequest) -> m::GetCheckedResponse {
@@ -595,6 +603,15 @@ async fn refusals_are_answered_in_the_body_the_operation_documents() {
     assert_eq!((status, body["fields"][0].as_str()), (400, Some("refused by the router")), "{body}");
     let (status, body) = server.get("/query?limit=many", &[]).await;
     assert_eq!((status, body.get("title").is_some()), (400, true), "other operations keep the API's body: {body}");
+
+    // A documented schema named `Error` gets its own method beside `error_body`.
+    let wrong = Client::builder(&server.base).key("wrong").build().expect("a client");
+    let answer = wrong.wire().get_guarded().await.expect("the client decodes it");
+    let m::GetGuardedResponse::Unauthorized(error) = answer.value else { panic!("not the 401: {:?}", answer.value) };
+    assert_eq!(error.code, "refused: 401");
+    let key = Client::builder(&server.base).key(KEY).build().expect("a client");
+    let answer = key.wire().get_guarded().await.expect("answers");
+    assert!(matches!(answer.value, m::GetGuardedResponse::Ok(_)), "{:?}", answer.value);
 }
 
 /// `format: byte` is bytes in the code and base64 text on the wire, both ways.

@@ -13,12 +13,12 @@
 //!
 //! async fn example() -> Result<(), wire_client::Error> {
 //!     let client = wire_client::Client::builder("http://localhost:9000")
-//!         .oauth("my-credential")
+//!         .key("my-credential")
 //!         .max_retries(3)
 //!         .build()?;
-//!     let response = client.wire().get_scoped().await?;
+//!     let response = client.wire().get_guarded().await?;
 //!     match response.value {
-//!         wire_client::models::GetScopedResponse::Ok(..) => println!("done"),
+//!         wire_client::models::GetGuardedResponse::Ok(..) => println!("done"),
 //!         other => println!("the server answered {}", other.status()),
 //!     }
 //!     Ok(())

@@ -398,6 +398,26 @@ impl<'a> WireResource<'a> {
         Ok(response.decoded(value))
     }
 
+    /// `GET /guarded`.
+    ///
+    /// Documents its 401 in a schema named `Error`, beside the API's `Problem`: the method that builds it must not be taken for `ApiBase::error_body` (OpenAI's `Error` beside its `ErrorResponse` made the trait declare `error_body` twice).
+    pub async fn get_guarded(&self) -> rt::ApiResult<models::GetGuardedResponse> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "getGuarded",
+            method: ::reqwest::Method::GET,
+            path: "/guarded",
+            security: &[&["key"]],
+        };
+        let call = self.call(&OPERATION);
+        let response = self.client.core.send(call).await?;
+        let value = match response.status() {
+            200 => models::GetGuardedResponse::Ok(response.json()?),
+            401 => models::GetGuardedResponse::Unauthorized(response.json()?),
+            _ => return Err(response.undocumented()),
+        };
+        Ok(response.decoded(value))
+    }
+
     /// `GET /scoped`.
     ///
     /// OAuth 2 with two scopes, or an API key. The implementation receives the scopes the met requirement asks of the token, and answers with them.

@@ -545,6 +545,24 @@ impl rt::OperationResponse for GetCheckedResponse {
     }
 }
 
+/// Responses of `getGuarded` — `GET /guarded`. Each variant is one documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetGuardedResponse {
+    /// 200: What the server received, as JSON.
+    Ok(::serde_json::Value),
+    /// 401: No credential was accepted.
+    Unauthorized(Error),
+}
+
+impl rt::OperationResponse for GetGuardedResponse {
+    fn status(&self) -> u16 {
+        match self {
+            Self::Ok(..) => 200,
+            Self::Unauthorized(..) => 401,
+        }
+    }
+}
+
 /// Responses of `getScoped` — `GET /scoped`. Each variant is one documented status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetScopedResponse {

@@ -59,6 +59,17 @@ pub struct Color {
 
 impl rt::Validate for Color {}
 
+/// Generated from `#/components/schemas/Error`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
+pub struct Error {
+    pub code: ::std::string::String,
+}
+
+::openapi_runtime::json_object!(Error);
+
+impl rt::Validate for Error {}
+
 /// Generated from `#/paths/~1exploded-object/get/parameters/0`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]

@@ -48,6 +48,10 @@ pub trait ApiBase: Send + Sync + 'static {
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody;
 
     /// The body of an error the router answers by itself where the operation documents
+    /// `Error` for its status instead of [`ErrorBody`]: 401 of `GET /guarded`.
+    fn error_body2(&self, problem: &crate::support::Problem) -> crate::models::Error;
+
+    /// The body of an error the router answers by itself where the operation documents
     /// `Invalid` for its status instead of [`ErrorBody`]: 400 of `GET /checked`.
     fn invalid_body(&self, problem: &crate::support::Problem) -> crate::models::Invalid;
 }
@@ -71,6 +75,10 @@ impl<T: ApiBase> ApiBase for ::std::sync::Arc<T> {
 
     fn error_body(&self, problem: &crate::support::Problem) -> ErrorBody {
         (**self).error_body(problem)
+    }
+
+    fn error_body2(&self, problem: &crate::support::Problem) -> crate::models::Error {
+        (**self).error_body2(problem)
     }
 
     fn invalid_body(&self, problem: &crate::support::Problem) -> crate::models::Invalid {
@@ -256,6 +264,15 @@ pub trait WireApi: ApiBase {
         request: GetCheckedRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetCheckedResponse> + Send;
 
+    /// `GET /guarded`
+    ///
+    /// Documents its 401 in a schema named `Error`, beside the API's `Problem`: the method that builds it must not be taken for `ApiBase::error_body` (OpenAI's `Error` beside its `ErrorResponse` made the trait declare `error_body` twice).
+    fn get_guarded(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::GetGuardedResponse> + Send;
+
     /// `GET /scoped`
     ///
     /// OAuth 2 with two scopes, or an API key. The implementation receives the scopes the met requirement asks of the token, and answers with them.
@@ -367,6 +384,14 @@ impl<T: WireApi> WireApi for ::std::sync::Arc<T> {
         request: GetCheckedRequest,
     ) -> impl ::std::future::Future<Output = crate::models::GetCheckedResponse> + Send {
         WireApi::get_checked(&**self, meta, request)
+    }
+
+    fn get_guarded(
+        &self,
+        principal: Self::Principal,
+        meta: &crate::support::RequestMeta,
+    ) -> impl ::std::future::Future<Output = crate::models::GetGuardedResponse> + Send {
+        WireApi::get_guarded(&**self, principal, meta)
     }
 
     fn get_scoped(

@@ -41,6 +41,9 @@ impl Mock {
 /// Error bodies of the refusals the router answers itself, by status (`0`: any).
 const ERROR_BODIES: &[(u16, &str)] = &[(0, r#"{"title":"string","status":0}"#)];
 
+/// Bodies of the refusals answered in `Error`, by status (`0`: any).
+const BODIES_OF_ERROR: &[(u16, &str)] = &[(0, r#"{"code":"string"}"#)];
+
 /// Bodies of the refusals answered in `Invalid`, by status (`0`: any).
 const BODIES_OF_INVALID: &[(u16, &str)] = &[(0, r#"{"reason":"string","fields":[]}"#)];
 
@@ -60,6 +63,10 @@ impl ApiBase for Mock {
 
     fn error_body(&self, problem: &Problem) -> ErrorBody {
         mock::error_body(problem, ERROR_BODIES)
+    }
+
+    fn error_body2(&self, problem: &Problem) -> crate::models::Error {
+        mock::error_body(problem, BODIES_OF_ERROR)
     }
 
     fn invalid_body(&self, problem: &Problem) -> crate::models::Invalid {
@@ -326,6 +333,31 @@ impl crate::api::WireApi for Mock {
                 let value = match pick.status() {
                     "200" => crate::models::GetCheckedResponse::Ok(pick.json()?),
                     "400" => crate::models::GetCheckedResponse::BadRequest(pick.json()?),
+                    _ => return ::std::result::Result::Err(pick.undocumented()),
+                };
+                ::std::result::Result::Ok(value)
+            },
+        )
+    }
+
+    async fn get_guarded(
+        &self,
+        _principal: Self::Principal,
+        meta: &RequestMeta,
+    ) -> crate::models::GetGuardedResponse {
+        static ANSWERS: &[mock::Answer] = &[
+            mock::Answer::new("200", r#"{}"#),
+            mock::Answer::new("401", r#"{"code":"string"}"#),
+        ];
+        mock::answer(
+            meta,
+            ANSWERS,
+            |pick| {
+                let value = match pick.status() {
+                    "200" => crate::models::GetGuardedResponse::Ok(pick.json()?),
+                    "401" => {
+                        crate::models::GetGuardedResponse::Unauthorized(pick.json()?)
+                    }
                     _ => return ::std::result::Result::Err(pick.undocumented()),
                 };
                 ::std::result::Result::Ok(value)

@@ -52,6 +52,15 @@ impl<S: ApiBase> Shared<S> {
             })
     }
 
+    /// A refusal in `Error`, for the operations that document it.
+    fn answer_with_error_body2(
+        &self,
+        problem: &Problem,
+        media: &'static str,
+    ) -> Response {
+        rt::json_as(problem.status, media, &self.api.error_body2(problem))
+    }
+
     /// A refusal in `Invalid`, for the operations that document it.
     fn answer_with_invalid_body(
         &self,
@@ -177,6 +186,12 @@ pub fn router_with<S: crate::api::WireApi>(
             "/checked",
             MethodRouter::new()
                 .get(self::get_checked::<S>)
+                .fallback(method_not_allowed::<S>),
+        )
+        .route(
+            "/guarded",
+            MethodRouter::new()
+                .get(self::get_guarded::<S>)
                 .fallback(method_not_allowed::<S>),
         )
         .route(
@@ -530,6 +545,32 @@ async fn get_checked<S: WireApi>(
             result.await,
             &rt::Statuses::DEFAULT,
             &[(400, Shared::answer_with_invalid_body)],
+        )
+}
+
+/// `GET /guarded` (`getGuarded`).
+async fn get_guarded<S: WireApi>(
+    State(shared): State<Arc<Shared<S>>>,
+    request: Request,
+) -> Response {
+    let request = Incoming::new(request, &shared.config);
+    let result = async {
+        let principal = rt::authenticate(&*shared, &request, &[&[("key", &[])]])
+            .await?
+            .ok_or_else(Problem::unauthorized)?;
+        let response = WireApi::get_guarded(&shared.api, principal, request.meta())
+            .await;
+        let answer = match response {
+            crate::models::GetGuardedResponse::Ok(body) => rt::json(200, &body),
+            crate::models::GetGuardedResponse::Unauthorized(body) => rt::json(401, &body),
+        };
+        ::std::result::Result::Ok::<_, Problem>(answer)
+    };
+    shared
+        .answer_as(
+            result.await,
+            &rt::Statuses::DEFAULT,
+            &[(401, Shared::answer_with_error_body2)],
         )
 }
 
