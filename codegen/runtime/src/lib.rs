@@ -6,11 +6,14 @@
 //!
 //! - [`models`] (always): [`Nullable`](models::Nullable) for optional fields that may be `null`,
 //!   [`Email`](models::Email), the [`Validate`](models::Validate) trait with its
-//!   [`Checker`](models::Checker), [`json_object!`] which makes a derived struct accept only
-//!   JSON objects, and [`OperationResponse`](models::OperationResponse), the status of every
-//!   response enum;
+//!   [`Checker`](models::Checker) and [`Limits`](models::Limits) (whose chains generated
+//!   code starts with [`models::max_length`] and its siblings), [`json_object!`] which makes a
+//!   derived struct accept only JSON objects, and
+//!   [`OperationResponse`](models::OperationResponse), the status of every response enum;
 //! - [`params`] (always): how path, query, header and cookie parameters are written and read in
-//!   every OpenAPI style, shared by both sides;
+//!   every OpenAPI style, shared by both sides; generated parameter structs implement
+//!   [`Params`](params::Params) (a description, and each field read and written by wire name)
+//!   instead of deriving serde;
 //! - [`server`] (feature `server`): what generated axum routers call to read, authenticate and
 //!   answer requests;
 //! - `mock` (feature `mock`): what generated mock servers call to choose and decode their
