@@ -293,6 +293,10 @@ fn document(rng: &mut Rng) -> Value {
     let error = reference(&schema_names[0]);
     let errors =
         |description: &str| json!({"description": description, "content": {"application/json": {"schema": error}}});
+    // Response headers several operations document alike (one shared struct, named by them).
+    let header_names = rng.names(2);
+    let shared_headers: Map<String, Value> =
+        header_names.iter().map(|name| (name.clone(), json!({"schema": {"type": "string"}}))).collect();
     let mut paths = Map::new();
     for (i, id) in operation_ids.iter().enumerate() {
         let parameter_names = rng.names(5);
@@ -312,17 +316,28 @@ fn document(rng: &mut Rng) -> Value {
             parameters.push(json!({"name": name, "in": location, "required": location == "path", "schema": schema}));
         }
         let body_schema = reference(&schema_names[1 + rng.below(schema_names.len() - 1)]);
+        // Some operations refuse invalid requests in a schema of their own (an `ApiBase` method
+        // named after it, beside `error_body`).
+        let invalid = if rng.below(3) == 0 {
+            let own = reference(&schema_names[1 + rng.below(schema_names.len() - 1)]);
+            json!({"description": "bad", "content": {"application/json": {"schema": own}}})
+        } else {
+            errors("bad")
+        };
         let mut operation = json!({
             "operationId": id,
             "tags": [tags[rng.below(tags.len())]],
             "parameters": parameters,
             "responses": {
                 "200": {"description": "ok", "content": {"application/json": {"schema": body_schema}}},
-                "400": errors("bad"),
+                "400": invalid,
                 "401": errors("who"),
             },
             "security": [{scheme_names[rng.below(scheme_names.len())].clone(): []}],
         });
+        if rng.below(2) == 0 {
+            operation["responses"]["200"]["headers"] = Value::Object(shared_headers.clone());
+        }
         if rng.below(2) == 0 {
             operation["requestBody"] =
                 json!({"required": true, "content": {"application/json": {"schema": body_schema}}});

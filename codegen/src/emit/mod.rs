@@ -139,7 +139,7 @@ pub(crate) fn self_convention_allow<'a>(names: impl IntoIterator<Item = &'a str>
             || name.starts_with("to_") && name.ends_with("_mut")
     };
     if names.into_iter().any(unusual) {
-        quote!(#![allow(clippy::wrong_self_convention, reason = "method names are the spec's operationIds")])
+        quote!(#![allow(clippy::wrong_self_convention, reason = "method names come from the spec's operationIds and schema names")])
     } else {
         TokenStream::new()
     }

@@ -224,6 +224,8 @@ fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
          oversized bodies (413) and credentials that cannot be checked (503)",
     );
     let refusal_types = refusal_types(ir, invalid_first);
+    // Named after schemas, so `into_` and its like may start one (clippy's self convention).
+    let refusal_names: Vec<String> = refusal_types.iter().map(|r| r.method.to_string()).collect();
     error_body_doc.push_str(if refusal_types.is_empty() {
         "."
     } else {
@@ -260,7 +262,9 @@ fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
             }
         });
     }
-    let self_convention = super::self_convention_allow(ir.operations.iter().map(|op| op.name.unraw()));
+    let self_convention = super::self_convention_allow(
+        ir.operations.iter().map(|op| op.name.unraw()).chain(refusal_names.iter().map(String::as_str)),
+    );
     let credentials = ir.security_schemes.iter().map(|scheme| {
         let variant = credential_variant(scheme);
         let doc = match &scheme.kind {

@@ -9,7 +9,7 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![allow(
     clippy::wrong_self_convention,
-    reason = "method names are the spec's operationIds"
+    reason = "method names come from the spec's operationIds and schema names"
 )]
 
 /// The body of the errors the router answers by itself.
