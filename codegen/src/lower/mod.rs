@@ -348,7 +348,7 @@ mod tests {
             },
             "components": {"headers": {"link": {"description": "Pages", "schema": {"type": "string"}}}},
         });
-        let api = serde_json::from_value(document).expect("a valid document");
+        let api = serde_json::from_value(document).expect("a valid document"); // ok: a unit test's literal document
         let (ir, _) = lower(&api, &Options::default());
         let names: Vec<Vec<String>> = ir
             .operations
