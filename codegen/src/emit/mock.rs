@@ -286,12 +286,11 @@ pub(crate) fn refusal_bodies(
 /// Templates of an error body type: for each error status, the first example of a response
 /// with that body type (or a made-up one), then one for any status.
 pub(crate) fn error_templates(ir: &Ir, synth: &Synth<'_>, ty: &Type) -> Vec<TokenStream> {
-    let ty = ty.clone();
     let mut out: Vec<(u16, String)> = Vec::new();
     for op in &ir.operations {
         for response in &op.responses {
             let Status::Code(code) = response.status else { continue };
-            if code < 400 || response.body_type().as_ref() != Some(&ty) || out.iter().any(|(c, _)| *c == code) {
+            if code < 400 || response.body_type().as_ref() != Some(ty) || out.iter().any(|(c, _)| *c == code) {
                 continue;
             }
             let example = primary_content(&response.content).and_then(|c| c.examples.first());
@@ -300,7 +299,7 @@ pub(crate) fn error_templates(ir: &Ir, synth: &Synth<'_>, ty: &Type) -> Vec<Toke
             }
         }
     }
-    let any = match &ty {
+    let any = match ty {
         Type::Any => Some(serde_json::json!({"message": ""}).to_string()),
         ty => synth.value(ty, &Constraints::default()).map(|made| made.value.to_string()),
     };
