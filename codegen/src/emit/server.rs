@@ -232,13 +232,19 @@ fn api_module(ir: &Ir, invalid_first: u16) -> TokenStream {
         "; except where\nan operation documents another schema for the status (the methods below)."
     });
     let error_body_doc = doc_attrs(Some(&error_body_doc));
+    // Where each type answers a refusal: `422 of `POST /repos``.
+    let refusals: Vec<(String, RustIdent)> = ir
+        .operations
+        .iter()
+        .flat_map(|op| {
+            refusal_bodies(op, invalid_first, &api_error)
+                .into_iter()
+                .map(move |(status, ty)| (format!("{status} of `{} {}`", op.method, op.path), ty))
+        })
+        .collect();
     for RefusalType { ty, method, .. } in refusal_types {
-        let mut places: Vec<String> = Vec::new();
-        for op in &ir.operations {
-            for (status, _) in refusal_bodies(op, invalid_first, &api_error).into_iter().filter(|(_, t)| *t == ty) {
-                places.push(format!("{status} of `{} {}`", op.method, op.path));
-            }
-        }
+        let mut places: Vec<&str> =
+            refusals.iter().filter(|(_, t)| *t == ty).map(|(place, _)| place.as_str()).collect();
         let more = places.len().saturating_sub(3);
         places.truncate(3);
         let mut list = places.join(", ");
@@ -867,9 +873,9 @@ pub(crate) fn refusal_bodies(op: &Operation, invalid_first: u16, api_error: &Typ
     let ((invalid, unauthorized, too_large), _, _) = refusal_statuses(op, invalid_first);
     // Only refusals that can happen to this operation: a body or parameters to be invalid or
     // too large, credentials to be refused or unverifiable.
-    let readable = !op.params.is_empty() || op.body.is_some();
     let guarded = op.access != Access::Public;
-    let candidates = [(invalid, readable), (unauthorized, guarded), (too_large, op.body.is_some()), (503, guarded)];
+    let candidates =
+        [(invalid, can_be_invalid(op)), (unauthorized, guarded), (too_large, op.body.is_some()), (503, guarded)];
     let mut out: Vec<(u16, RustIdent)> = Vec::new();
     for (status, applies) in candidates {
         if !applies || out.iter().any(|(s, _)| *s == status) {
@@ -882,6 +888,12 @@ pub(crate) fn refusal_bodies(op: &Operation, invalid_first: u16, api_error: &Typ
         }
     }
     out
+}
+
+/// Whether the router can refuse a request of this operation as invalid: without parameters
+/// or a body nothing of the request is read, so nothing is invalid.
+fn can_be_invalid(op: &Operation) -> bool {
+    !op.params.is_empty() || op.body.is_some()
 }
 
 /// A type some refusal is answered in besides the API's error body.
@@ -939,9 +951,7 @@ pub fn refusal_warnings(ir: &Ir, invalid_first: u16) -> Vec<crate::Diagnostic> {
     let mut unauthorized = Vec::new();
     for op in &ir.operations {
         let (_, invalid_documented, unauthorized_documented) = refusal_statuses(op, invalid_first);
-        // Without parameters or a body nothing of the request is read, so nothing is invalid.
-        let can_be_invalid = !op.params.is_empty() || op.body.is_some();
-        if !invalid_documented && can_be_invalid {
+        if !invalid_documented && can_be_invalid(op) {
             invalid.push(op);
         }
         if !unauthorized_documented && op.access == Access::Required {
