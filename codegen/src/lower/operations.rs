@@ -595,20 +595,22 @@ impl<'a> Lowerer<'a> {
                 .collect::<Vec<_>>()
                 .join("\n")
         }
-        let mut groups: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+        // In the order first met, so that names are claimed in document order.
+        let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
         for (o, op) in operations.iter().enumerate() {
             for (r, response) in op.responses.iter().enumerate() {
                 if response.headers_type.is_none() {
                     continue;
                 }
-                let key = key(&response.headers);
-                match groups.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, places)) => places.push((o, r)),
-                    None => groups.push((key, vec![(o, r)])),
-                }
+                let group = *by_key.entry(key(&response.headers)).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                groups[group].push((o, r));
             }
         }
-        for (_, places) in groups.into_iter().filter(|(_, places)| places.len() > 1) {
+        for places in groups.into_iter().filter(|places| places.len() > 1) {
             let (o, r) = places[0];
             let headers = &operations[o].responses[r].headers;
             let name = if headers.len() <= 3 {
