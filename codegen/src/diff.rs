@@ -295,7 +295,7 @@ impl<'a> Differ<'a> {
             return;
         }
         if flag(old, "deprecated") {
-            return;
+            return self.sunset_kept(old, new, pointer, what);
         }
         self.info("deprecated", pointer, format!("{what} is deprecated"));
         let days = i64::from(self.policy.deprecation_days);
@@ -310,6 +310,44 @@ impl<'a> Differ<'a> {
                 pointer,
                 format!("{what} is deprecated with `x-sunset` less than {days} days ahead (or none): the policy asks for {days}"),
             );
+        }
+    }
+
+    /// Still deprecated: the old sunset date was a promise to clients. It may move later, not
+    /// go away or come sooner than the policy allows. (A new date that is not a date was
+    /// reported by the caller.)
+    fn sunset_kept(&mut self, old: &Value, new: &Value, pointer: &str, what: &str) {
+        let Some(promised) = old.get("x-sunset") else { return };
+        let now = new.get("x-sunset");
+        let Some(before) = promised.as_str().and_then(parse_date) else {
+            if now != Some(promised) {
+                self.warning(
+                    "sunset-changed-from-invalid",
+                    pointer,
+                    format!("{what}: the old `x-sunset` {promised} is not a date, so whether the new one keeps its promise cannot be told"),
+                );
+            }
+            return;
+        };
+        match now.and_then(Value::as_str).and_then(parse_date) {
+            None => self.error(
+                "sunset-removed",
+                pointer,
+                format!("{what} is still deprecated but its `x-sunset` {promised} was removed: clients can no longer tell how long it stays"),
+            ),
+            Some(after) if after < before => {
+                let earliest = self.policy.today() + i64::from(self.policy.deprecation_days);
+                let message = format!(
+                    "{what}: `x-sunset` moved earlier, from {promised} to {}",
+                    now.map(Value::to_string).unwrap_or_default()
+                );
+                if after < earliest {
+                    self.error("sunset-moved-earlier", pointer, format!("{message}, less than the policy's {} days ahead", self.policy.deprecation_days));
+                } else {
+                    self.warning("sunset-moved-earlier", pointer, message);
+                }
+            }
+            Some(_) => {}
         }
     }
 
@@ -390,6 +428,7 @@ impl<'a> Differ<'a> {
                         let start = self.changes.len();
                         self.operation(old_item, old_op, new_item.unwrap_or(&Value::Null), new_op, &pointer);
                         self.deprecation(old_op, new_op, &pointer, &what);
+                        self.operation_id(old_op, new_op, &pointer, &what);
                         let new_stability = self.stability(new_op, &pointer);
                         if let (Some(old), Some(new)) = (old_stability, new_stability)
                             && new < old
@@ -420,6 +459,26 @@ impl<'a> Differ<'a> {
                     self.info("operation-added", &pointer, format!("{} {path} was added", method.to_uppercase()));
                 }
             }
+        }
+    }
+
+    /// The wire does not carry an `operationId`, but generated code is named after it (ours
+    /// names methods, parameter structs and response enums so): a new one renames them, and code
+    /// written against the old names no longer compiles.
+    fn operation_id(&mut self, old_op: &Value, new_op: &Value, pointer: &str, what: &str) {
+        let id = |op: &Value| op.get("operationId").and_then(Value::as_str).map(str::to_owned);
+        let (old_id, new_id) = (id(old_op), id(new_op));
+        if old_id != new_id {
+            let name = |id: Option<String>| id.map_or("none".to_owned(), |id| format!("`{id}`"));
+            self.warning(
+                "operation-id-changed",
+                &format!("{pointer}/operationId"),
+                format!(
+                    "{what}: operationId {} is now {}: generated code renames the operation",
+                    name(old_id),
+                    name(new_id)
+                ),
+            );
         }
     }
 
@@ -546,9 +605,18 @@ impl<'a> Differ<'a> {
         let empty = Map::new();
         let old_responses = old_op.get("responses").and_then(Value::as_object).unwrap_or(&empty);
         let new_responses = new_op.get("responses").and_then(Value::as_object).unwrap_or(&empty);
-        for (status, old_response) in old_responses {
+        for (status, old_response) in statuses(old_responses) {
             let at = pointer_push(&format!("{pointer}/responses"), status);
             match new_responses.get(status) {
+                // An old client handles every status it knew; one the server stops sending is
+                // only a loss when it was the success the client asked for.
+                None if status.starts_with(['4', '5']) => self.warning(
+                    "response-error-status-removed",
+                    &at,
+                    format!(
+                        "response {status} was removed: clients that handle it must tell that failure some other way"
+                    ),
+                ),
                 None => self.error("response-status-removed", &at, format!("response {status} was removed")),
                 Some(new_response) => {
                     let (old_response, _) = deref(self.old, old_response);
@@ -563,7 +631,7 @@ impl<'a> Differ<'a> {
                 }
             }
         }
-        for status in new_responses.keys() {
+        for (status, _) in statuses(new_responses) {
             if !old_responses.contains_key(status) {
                 let at = pointer_push(&format!("{pointer}/responses"), status);
                 self.info("response-status-added", &at, format!("response {status} was added"));
@@ -718,30 +786,52 @@ impl<'a> Differ<'a> {
         (kind(new).as_deref() == Some("array")).then(|| new.get("items")).flatten()
     }
 
+    /// Media types are matched by name, then by essence (a change of parameters only), then by
+    /// direction: a response media type may become more specific (`application/json` →
+    /// `application/problem+json`), a request one more general, and old clients still agree.
     fn content(&mut self, old: Option<&Value>, new: Option<&Value>, side: Side, pointer: &str) {
         let empty = Map::new();
         let old = old.and_then(Value::as_object).unwrap_or(&empty);
         let new = new.and_then(Value::as_object).unwrap_or(&empty);
+        let added: Vec<&String> = new.keys().filter(|m| !old.contains_key(*m)).collect();
+        let mut replacements = BTreeSet::new();
         for (media_type, old_media) in old {
             let at = pointer_push(pointer, media_type);
-            match new.get(media_type) {
-                None => self.error("media-type-removed", &at, format!("media type {media_type} was removed")),
-                Some(new_media) => {
-                    if let (Some(old_schema), Some(new_schema)) = (old_media.get("schema"), new_media.get("schema")) {
-                        self.schema(old_schema, new_schema, side, &format!("{at}/schema"));
-                    }
-                }
+            let successor = if new.contains_key(media_type) {
+                Some(media_type)
+            } else if let Some(same) = added.iter().find(|m| essence(m) == essence(media_type)) {
+                self.warning(
+                    "media-type-parameters-changed",
+                    &at,
+                    format!("media type {media_type} is now {same}: clients that check its parameters may disagree"),
+                );
+                Some(*same)
+            } else if let Some(other) = added.iter().find(|m| match side {
+                Side::Response => covers(media_type, m),
+                Side::Request => covers(m, media_type),
+            }) {
+                let how = if side == Side::Response { "more specific" } else { "more general" };
+                self.info(
+                    "media-type-changed-compatibly",
+                    &at,
+                    format!("media type {media_type} was replaced by the {how} {other}"),
+                );
+                Some(*other)
+            } else {
+                self.error("media-type-removed", &at, format!("media type {media_type} was removed"));
+                None
+            };
+            let Some(successor) = successor else { continue };
+            replacements.insert(successor);
+            if let (Some(old_schema), Some(new_schema)) = (old_media.get("schema"), new[successor].get("schema")) {
+                self.schema(old_schema, new_schema, side, &format!("{}/schema", pointer_push(pointer, successor)));
             }
         }
-        for media_type in new.keys() {
-            if !old.contains_key(media_type) {
-                let at = pointer_push(pointer, media_type);
-                match side {
-                    Side::Response => self.info("media-type-added", &at, format!("media type {media_type} was added")),
-                    Side::Request => {
-                        self.info("media-type-added", &at, format!("media type {media_type} is now accepted"))
-                    }
-                }
+        for media_type in added.into_iter().filter(|m| !replacements.contains(m)) {
+            let at = pointer_push(pointer, media_type);
+            match side {
+                Side::Response => self.info("media-type-added", &at, format!("media type {media_type} was added")),
+                Side::Request => self.info("media-type-added", &at, format!("media type {media_type} is now accepted")),
             }
         }
     }
@@ -790,16 +880,19 @@ impl<'a> Differ<'a> {
             );
             return;
         }
-        if text(old, "format") != text(new, "format") {
-            self.error(
-                "format-changed",
-                pointer,
-                format!(
-                    "the format changed from {} to {}",
-                    text(old, "format").unwrap_or("none".into()),
-                    text(new, "format").unwrap_or("none".into())
-                ),
+        let (old_format, new_format) = (text(old, "format"), text(new, "format"));
+        if old_format != new_format {
+            let message = format!(
+                "the format changed from {} to {}",
+                old_format.as_deref().unwrap_or("none"),
+                new_format.as_deref().unwrap_or("none")
             );
+            match (format_narrows(old_format.as_deref(), new_format.as_deref()), side) {
+                (Some(true), Side::Response) | (Some(false), Side::Request) => {
+                    self.info("format-changed-compatibly", pointer, message)
+                }
+                _ => self.error("format-changed", pointer, message),
+            }
         }
         self.constraints(old, new, side, pointer);
         self.default_value(old, new, side, pointer);
@@ -938,6 +1031,34 @@ impl<'a> Differ<'a> {
             return;
         }
         let conjunction = keyword == "allOf";
+        // An `allOf` part that goes takes its properties with it: our servers then refuse them.
+        if side == Side::Request && conjunction && removed > 0 {
+            let declared = |doc: &Value, schema: &Value| -> Vec<String> {
+                let (schema, _) = deref(doc, schema);
+                schema
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|p| p.keys().cloned())
+                    .collect()
+            };
+            let kept: BTreeSet<String> =
+                new_parts.iter().chain([new]).flat_map(|part| declared(self.new, part)).collect();
+            let mut gone = false;
+            for (i, part) in old_parts.iter().enumerate().filter(|(_, part)| !new_parts.contains(part)) {
+                for name in declared(self.old, part).into_iter().filter(|name| !kept.contains(name)) {
+                    gone = true;
+                    self.error(
+                        "request-property-removed",
+                        &pointer_push(&format!("{at}/{i}/properties"), &name),
+                        format!("`{name}` is no longer accepted: the `allOf` part that declared it was removed"),
+                    );
+                }
+            }
+            if gone {
+                return;
+            }
+        }
         // What each direction does to the set of accepted values.
         let (widens, narrows) = if conjunction { (removed > 0, added > 0) } else { (added > 0, removed > 0) };
         let what = if added > 0 {
@@ -1028,7 +1149,14 @@ impl<'a> Differ<'a> {
             self.constraint_change(side, is_unique, was_unique, pointer, message.into());
         }
         // Patterns cannot be compared for inclusion: a changed one is a warning either way.
-        let pattern = |schema: &Value| schema.get("pattern").and_then(Value::as_str).map(str::to_owned);
+        // A pattern every string matches (`.*`, unanchored at one end at least) is no pattern.
+        let pattern = |schema: &Value| {
+            schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .filter(|p| !matches!(*p, "" | ".*" | "^.*" | ".*$"))
+                .map(str::to_owned)
+        };
         match (pattern(old), pattern(new)) {
             (None, Some(p)) if side == Side::Request => {
                 self.error("request-pattern-added", pointer, format!("values must now match {p:?}"))
@@ -1190,6 +1318,14 @@ impl<'a> Differ<'a> {
                 None => {
                     let (property, _) = deref(self.old, old_property);
                     let required = old_required.contains(name);
+                    if never_travels(property, side) {
+                        self.info(
+                            "property-removed-where-absent",
+                            &at,
+                            format!("`{name}` was removed, but it {}", never_travels_why(side)),
+                        );
+                        continue;
+                    }
                     self.removal(property, &at, &format!("property `{name}`"), "deprecated-property-removed", |this| {
                         match side {
                             Side::Response if required => this.error(
@@ -1213,23 +1349,14 @@ impl<'a> Differ<'a> {
                     let (was, is) = (old_required.contains(name), new_required.contains(name));
                     let (property, _) = deref(self.new, new_property);
                     self.deprecation(deref(self.old, old_property).0, property, &at, &format!("property `{name}`"));
-                    // A readOnly property is never sent, a writeOnly one never received.
-                    let absent_here = match side {
-                        Side::Request => flag(property, "readOnly"),
-                        Side::Response => flag(property, "writeOnly"),
-                    };
                     match side {
-                        _ if absent_here && was != is => self.info(
+                        _ if never_travels(property, side) && was != is => self.info(
                             "required-changed-where-absent",
                             &at,
                             format!(
-                                "`{name}` {} required, but it is {} on this side",
+                                "`{name}` {} required, but it {}",
                                 if is { "became" } else { "is no longer" },
-                                if side == Side::Request {
-                                    "readOnly and never sent"
-                                } else {
-                                    "writeOnly and never received"
-                                }
+                                never_travels_why(side)
                             ),
                         ),
                         Side::Request if is && !was => {
@@ -1249,12 +1376,65 @@ impl<'a> Differ<'a> {
                 continue;
             }
             let at = pointer_push(&properties_pointer, name);
-            if side == Side::Request && new_required.contains(name) {
+            let (property, _) = deref(self.new, &new_properties[name]);
+            if side == Side::Request && new_required.contains(name) && !never_travels(property, side) {
                 self.error("request-property-added-required", &at, format!("required property `{name}` was added"));
             } else {
                 self.info("property-added", &at, format!("property `{name}` was added"));
             }
         }
+    }
+}
+
+/// Whether a format change narrows the values allowed (`Some(true)`), widens them
+/// (`Some(false)`), or changes them otherwise (`None`). A format added narrows and one removed
+/// widens; of the width formats, `int32` values are `int64` ones and `float` ones `double`.
+fn format_narrows(old: Option<&str>, new: Option<&str>) -> Option<bool> {
+    match (old, new) {
+        (None, Some(_)) | (Some("int64"), Some("int32")) | (Some("double"), Some("float")) => Some(true),
+        (Some(_), None) | (Some("int32"), Some("int64")) | (Some("float"), Some("double")) => Some(false),
+        _ => None,
+    }
+}
+
+/// A media type without its parameters, lower-cased: `application/json; charset=utf-8` →
+/// `application/json`.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Whether every body of media type `specific` is also one of `general`: a range
+/// (`*/*`, `application/*`) covers its types, and `application/json` covers the structured
+/// syntax suffix `application/problem+json`.
+fn covers(general: &str, specific: &str) -> bool {
+    let (general, specific) = (essence(general), essence(specific));
+    let (Some((g_type, g_sub)), Some((s_type, s_sub))) = (general.split_once('/'), specific.split_once('/')) else {
+        return false;
+    };
+    general != specific
+        && (g_type == "*"
+            || (g_type == s_type
+                && (g_sub == "*" || s_sub.rsplit_once('+').is_some_and(|(_, suffix)| suffix == g_sub))))
+}
+
+/// The statuses of a responses object: its `x-` keys are extensions.
+fn statuses(responses: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    responses.iter().filter(|(status, _)| !status.starts_with("x-"))
+}
+
+/// Whether a property never travels on this side: a readOnly one is never sent, a writeOnly one
+/// never received. What happens to it there breaks nobody.
+fn never_travels(property: &Value, side: Side) -> bool {
+    match side {
+        Side::Request => flag(property, "readOnly"),
+        Side::Response => flag(property, "writeOnly"),
+    }
+}
+
+fn never_travels_why(side: Side) -> &'static str {
+    match side {
+        Side::Request => "is readOnly and never sent",
+        Side::Response => "is writeOnly and never received",
     }
 }
 

@@ -252,12 +252,20 @@ fn response_properties() {
         Error,
         &format!("{pet}/tag"),
     );
+    // A format added narrows what is sent; in a request it narrows what is accepted.
     expect(
         "        tag: {type: string}",
         "        tag: {type: string, format: uuid}",
+        "format-changed-compatibly",
+        Info,
+        &format!("{pet}/tag"),
+    );
+    expect(
+        "        name: {type: string}\n",
+        "        name: {type: string, format: uuid}\n",
         "format-changed",
         Error,
-        &format!("{pet}/tag"),
+        "#/paths/~1pets/post/requestBody/content/application~1json/schema/properties/name",
     );
     expect(
         "        tag: {type: string}",
@@ -374,9 +382,16 @@ fn responses_and_security() {
     expect(
         "        '404': {description: None.}\n",
         "",
+        "response-error-status-removed",
+        Warning,
+        "#/paths/~1pets/get/responses/404",
+    );
+    expect(
+        "        '201':\n          description: Created.",
+        "        '202':\n          description: Created.",
         "response-status-removed",
         Error,
-        "#/paths/~1pets/get/responses/404",
+        "#/paths/~1pets/post/responses/201",
     );
     expect(
         "        '404': {description: None.}",
