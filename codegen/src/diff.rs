@@ -6,7 +6,7 @@
 //! document; in the old one for removals) and a one-line explanation. Edits to descriptions,
 //! summaries and examples are not changes to the contract and are not reported.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -638,40 +638,58 @@ impl<'a> Differ<'a> {
             }
         }
         self.callbacks(old_op, new_op, pointer);
-        // Security: what a request must carry.
-        let effective = |doc: &Value, op: &Value| -> BTreeSet<BTreeSet<String>> {
-            op.get("security")
-                .or_else(|| doc.get("security"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|alt| alt.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default())
-                .collect()
+        self.security(old_op, new_op, &format!("{pointer}/security"));
+    }
+
+    /// Security: what a request must carry. Each requirement is an alternative (schemes, each
+    /// with the scopes its token needs); an old client's credentials still pass when some new
+    /// alternative asks for no scheme and no scope that an old one did not.
+    fn security(&mut self, old_op: &Value, new_op: &Value, at: &str) {
+        type Alternative = BTreeMap<String, BTreeSet<String>>;
+        let effective = |doc: &Value, op: &Value| -> Vec<Alternative> {
+            let requirements = op.get("security").or_else(|| doc.get("security")).and_then(Value::as_array);
+            let alternative = |requirement: &Value| -> Alternative {
+                let schemes = requirement.as_object().into_iter().flatten();
+                schemes.map(|(scheme, scopes)| (scheme.clone(), string_set(Some(scopes)))).collect()
+            };
+            requirements.into_iter().flatten().map(alternative).collect()
         };
-        let (old_security, new_security) = (effective(self.old, old_op), effective(self.new, new_op));
-        let was_public = old_security.is_empty() || old_security.iter().any(BTreeSet::is_empty);
-        let is_public = new_security.is_empty() || new_security.iter().any(BTreeSet::is_empty);
-        if was_public && !is_public {
-            self.error(
-                "security-added",
-                &format!("{pointer}/security"),
-                "the operation now requires credentials".into(),
-            );
-        } else if !is_public
-            && new_security.iter().any(|alt| !old_security.contains(alt))
-            && !old_security.iter().all(|alt| new_security.contains(alt))
-        {
-            self.error(
-                "security-changed",
-                &format!("{pointer}/security"),
-                "an accepted credential was removed or replaced".into(),
-            );
-        } else if !was_public && is_public {
-            self.info(
-                "security-removed",
-                &format!("{pointer}/security"),
-                "the operation no longer requires credentials".into(),
-            );
+        let (old, new) = (effective(self.old, old_op), effective(self.new, new_op));
+        let public =
+            |alternatives: &[Alternative]| alternatives.is_empty() || alternatives.iter().any(BTreeMap::is_empty);
+        // Whether credentials that satisfy `held` satisfy `asked`.
+        let passes = |held: &Alternative, asked: &Alternative| {
+            asked.iter().all(|(scheme, scopes)| held.get(scheme).is_some_and(|h| scopes.is_subset(h)))
+        };
+        if public(&new) {
+            if !public(&old) {
+                self.info("security-removed", at, "the operation no longer requires credentials".into());
+            }
+            return;
+        }
+        if public(&old) {
+            return self.error("security-added", at, "the operation now requires credentials".into());
+        }
+        let refused: Vec<&Alternative> = old.iter().filter(|o| !new.iter().any(|n| passes(o, n))).collect();
+        let Some(first) = refused.first() else {
+            if old != new {
+                self.info("security-changed-compatibly", at, "credentials old clients hold are still accepted".into());
+            }
+            return;
+        };
+        // The same schemes, asking for more scopes: tokens issued for the old scopes are refused.
+        let same_schemes = |n: &&Alternative| n.keys().eq(first.keys());
+        match new.iter().find(same_schemes) {
+            Some(n) => {
+                let needed: Vec<String> = n
+                    .iter()
+                    .flat_map(|(scheme, scopes)| {
+                        scopes.difference(&first[scheme]).map(move |s| format!("{scheme}:{s}"))
+                    })
+                    .collect();
+                self.error("security-scope-added", at, format!("tokens now need the scopes {}", needed.join(", ")))
+            }
+            None => self.error("security-changed", at, "an accepted credential was removed or replaced".into()),
         }
     }
 
@@ -703,7 +721,12 @@ impl<'a> Differ<'a> {
         }
         for name in old_callbacks.keys().filter(|name| !new_callbacks.contains_key(*name)) {
             let at = pointer_push(&format!("{pointer}/callbacks"), name);
-            self.info("callback-removed", &at, format!("callback `{name}` was removed: clients no longer receive it"));
+            // Nothing old clients receive fails to decode, but those that wait for it wait in vain.
+            self.warning(
+                "callback-removed",
+                &at,
+                format!("callback `{name}` was removed: clients that rely on it no longer hear from the API"),
+            );
         }
     }
 
@@ -730,7 +753,11 @@ impl<'a> Differ<'a> {
         }
         for name in old_hooks.keys().filter(|name| !new_hooks.contains_key(*name)) {
             let at = pointer_push("#/webhooks", name);
-            self.info("callback-removed", &at, format!("webhook `{name}` was removed: clients no longer receive it"));
+            self.warning(
+                "callback-removed",
+                &at,
+                format!("webhook `{name}` was removed: clients that rely on it no longer hear from the API"),
+            );
         }
     }
 
@@ -823,8 +850,26 @@ impl<'a> Differ<'a> {
             };
             let Some(successor) = successor else { continue };
             replacements.insert(successor);
-            if let (Some(old_schema), Some(new_schema)) = (old_media.get("schema"), new[successor].get("schema")) {
-                self.schema(old_schema, new_schema, side, &format!("{}/schema", pointer_push(pointer, successor)));
+            let at = format!("{}/schema", pointer_push(pointer, successor));
+            match (old_media.get("schema"), new[successor].get("schema")) {
+                (Some(old_schema), Some(new_schema)) => self.schema(old_schema, new_schema, side, &at),
+                // No schema is any value: a schema added constrains, one removed frees.
+                (None, Some(_)) if side == Side::Request => self.error(
+                    "request-subschema-added",
+                    &at,
+                    format!("{media_type} bodies now have a schema: fewer requests are accepted"),
+                ),
+                (Some(_), None) if side == Side::Response => self.error(
+                    "response-subschema-removed",
+                    &at,
+                    format!("{media_type} bodies lost their schema: anything may be sent"),
+                ),
+                (None, Some(_)) | (Some(_), None) => self.info(
+                    "subschema-changed-compatibly",
+                    &at,
+                    format!("{media_type} bodies gained or lost their schema"),
+                ),
+                (None, None) => {}
             }
         }
         for media_type in added.into_iter().filter(|m| !replacements.contains(m)) {
@@ -1216,6 +1261,43 @@ impl<'a> Differ<'a> {
                     }
                 },
                 _ => {}
+            }
+        }
+        // Maps of sub-schemas: an entry added constrains more, one removed frees; entries in
+        // both are compared.
+        for keyword in ["patternProperties", "dependentSchemas"] {
+            let empty = Map::new();
+            let old_map = old.get(keyword).and_then(Value::as_object).unwrap_or(&empty);
+            let new_map = new.get(keyword).and_then(Value::as_object).unwrap_or(&empty);
+            let base = format!("{pointer}/{keyword}");
+            for (key, o) in old_map {
+                let at = pointer_push(&base, key);
+                match new_map.get(key) {
+                    Some(n) => self.schema(o, n, side, &at),
+                    None if side == Side::Response => self.error(
+                        "response-subschema-removed",
+                        &at,
+                        format!(
+                            "`{keyword}` entry `{key}` was removed: responses old clients never had to handle may come"
+                        ),
+                    ),
+                    None => {
+                        self.info("subschema-changed-compatibly", &at, format!("`{keyword}` entry `{key}` was removed"))
+                    }
+                }
+            }
+            for key in new_map.keys().filter(|key| !old_map.contains_key(*key)) {
+                let at = pointer_push(&base, key);
+                match side {
+                    Side::Request => self.error(
+                        "request-subschema-added",
+                        &at,
+                        format!("`{keyword}` entry `{key}` was added: fewer requests are accepted"),
+                    ),
+                    Side::Response => {
+                        self.info("subschema-changed-compatibly", &at, format!("`{keyword}` entry `{key}` was added"))
+                    }
+                }
             }
         }
         // prefixItems: position by position; a new position constrains more.
