@@ -853,23 +853,17 @@ impl<'a> Differ<'a> {
             let at = format!("{}/schema", pointer_push(pointer, successor));
             match (old_media.get("schema"), new[successor].get("schema")) {
                 (Some(old_schema), Some(new_schema)) => self.schema(old_schema, new_schema, side, &at),
-                // No schema is any value: a schema added constrains, one removed frees.
-                (None, Some(_)) if side == Side::Request => self.error(
-                    "request-subschema-added",
-                    &at,
-                    format!("{media_type} bodies now have a schema: fewer requests are accepted"),
-                ),
-                (Some(_), None) if side == Side::Response => self.error(
-                    "response-subschema-removed",
-                    &at,
-                    format!("{media_type} bodies lost their schema: anything may be sent"),
-                ),
-                (None, Some(_)) | (Some(_), None) => self.info(
-                    "subschema-changed-compatibly",
-                    &at,
-                    format!("{media_type} bodies gained or lost their schema"),
-                ),
-                (None, None) => {}
+                // No schema is any value.
+                (old_schema, new_schema) => {
+                    if old_schema.is_some() != new_schema.is_some() {
+                        self.subschema_presence(
+                            side,
+                            new_schema.is_some(),
+                            &at,
+                            &format!("the schema of {media_type}"),
+                        );
+                    }
+                }
             }
         }
         for media_type in added.into_iter().filter(|m| !replacements.contains(m)) {
@@ -1219,6 +1213,25 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A sub-schema on one side only: one added constrains what is accepted, one removed frees it.
+    fn subschema_presence(&mut self, side: Side, added: bool, at: &str, what: &str) {
+        match (side, added) {
+            (Side::Request, true) => {
+                self.error("request-subschema-added", at, format!("{what} was added: fewer requests are accepted"))
+            }
+            (Side::Response, false) => self.error(
+                "response-subschema-removed",
+                at,
+                format!("{what} was removed: responses old clients never had to handle may come"),
+            ),
+            _ => self.info(
+                "subschema-changed-compatibly",
+                at,
+                format!("{what} was {}", if added { "added" } else { "removed" }),
+            ),
+        }
+    }
+
     /// OpenAPI 3.1 / JSON Schema 2020-12 keywords, which the 3.1 normaliser keeps (with a
     /// warning) for the generator and so reach the diff. Each sub-schema keyword below only
     /// narrows what a value may be when added; `not` and `if` turn meaning around, so a change
@@ -1229,18 +1242,8 @@ impl<'a> Differ<'a> {
         for keyword in NARROWING {
             let at = format!("{pointer}/{keyword}");
             match (old.get(keyword), new.get(keyword)) {
-                (None, Some(_)) if side == Side::Request => self.error(
-                    "request-subschema-added",
-                    &at,
-                    format!("`{keyword}` was added: fewer requests are accepted"),
-                ),
-                (Some(_), None) if side == Side::Response => self.error(
-                    "response-subschema-removed",
-                    &at,
-                    format!("`{keyword}` was removed: responses old clients never had to handle may come"),
-                ),
-                (None, Some(_)) | (Some(_), None) => {
-                    self.info("subschema-changed-compatibly", &at, format!("`{keyword}` was added or removed"))
+                (o, n) if o.is_some() != n.is_some() => {
+                    self.subschema_presence(side, n.is_some(), &at, &format!("`{keyword}`"))
                 }
                 (Some(o), Some(n)) if o != n => match keyword {
                     "not" | "if" => self.warning(
@@ -1274,30 +1277,12 @@ impl<'a> Differ<'a> {
                 let at = pointer_push(&base, key);
                 match new_map.get(key) {
                     Some(n) => self.schema(o, n, side, &at),
-                    None if side == Side::Response => self.error(
-                        "response-subschema-removed",
-                        &at,
-                        format!(
-                            "`{keyword}` entry `{key}` was removed: responses old clients never had to handle may come"
-                        ),
-                    ),
-                    None => {
-                        self.info("subschema-changed-compatibly", &at, format!("`{keyword}` entry `{key}` was removed"))
-                    }
+                    None => self.subschema_presence(side, false, &at, &format!("`{keyword}` entry `{key}`")),
                 }
             }
             for key in new_map.keys().filter(|key| !old_map.contains_key(*key)) {
                 let at = pointer_push(&base, key);
-                match side {
-                    Side::Request => self.error(
-                        "request-subschema-added",
-                        &at,
-                        format!("`{keyword}` entry `{key}` was added: fewer requests are accepted"),
-                    ),
-                    Side::Response => {
-                        self.info("subschema-changed-compatibly", &at, format!("`{keyword}` entry `{key}` was added"))
-                    }
-                }
+                self.subschema_presence(side, true, &at, &format!("`{keyword}` entry `{key}`"));
             }
         }
         // prefixItems: position by position; a new position constrains more.
