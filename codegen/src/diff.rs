@@ -6,6 +6,7 @@
 //! document; in the old one for removals) and a one-line explanation. Edits to descriptions,
 //! summaries and examples are not changes to the contract and are not reported.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
@@ -139,6 +140,38 @@ fn deref<'v>(doc: &'v Value, value: &'v Value) -> (&'v Value, Option<String>) {
     (current, name)
 }
 
+/// A schema through its `$ref`s, with 3.1's nullable wrapper (`oneOf` / `anyOf` of one schema
+/// and `null`) read as the schema made nullable, which is what it means: wrapping a property so
+/// is a change of nullability, not of type. The name is the last `$ref` followed, for the
+/// recursion guard.
+fn resolve<'v>(doc: &'v Value, value: &'v Value) -> (Cow<'v, Value>, Option<String>) {
+    let (schema, reference) = deref(doc, value);
+    let Some((keyword, part)) = nullable_wrapped(schema) else { return (Cow::Borrowed(schema), reference) };
+    let (inner, inner_reference) = deref(doc, part);
+    let mut unwrapped = inner.clone();
+    if let (Some(unwrapped), Some(wrapper)) = (unwrapped.as_object_mut(), schema.as_object()) {
+        for (key, value) in wrapper.iter().filter(|(key, _)| key.as_str() != keyword) {
+            unwrapped.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        unwrapped.insert("nullable".into(), Value::Bool(true));
+    }
+    (Cow::Owned(unwrapped), inner_reference.or(reference))
+}
+
+/// The one schema a `oneOf` / `anyOf` offers beside `null`, and the keyword.
+fn nullable_wrapped(schema: &Value) -> Option<(&'static str, &Value)> {
+    // `{type: 'null'}`, or the 3.1 normaliser's `{nullable: true, enum: [null]}`.
+    let is_null = |part: &Value| {
+        part.get("type").and_then(Value::as_str) == Some("null")
+            || part.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
+    };
+    ["oneOf", "anyOf"].into_iter().find_map(|keyword| match schema.get(keyword)?.as_array()?.as_slice() {
+        [a, b] if is_null(a) && !is_null(b) => Some((keyword, b)),
+        [a, b] if is_null(b) && !is_null(a) => Some((keyword, a)),
+        _ => None,
+    })
+}
+
 /// A path template with its parameter names blanked (`/pets/{}`), and the names in order.
 fn template(path: &str) -> (String, Vec<String>) {
     let mut shape = String::new();
@@ -175,8 +208,11 @@ fn flag(schema: &Value, key: &str) -> bool {
     schema.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
+/// The values of an `enum`, but `null`: whether null is allowed is compared as nullability
+/// (a nullable enum lists it, as OpenAPI 3.0.3 and 3.1 type arrays ask).
 fn enum_values(schema: &Value) -> Option<BTreeSet<String>> {
-    schema.get("enum").and_then(Value::as_array).map(|values| values.iter().map(Value::to_string).collect())
+    let values = schema.get("enum").and_then(Value::as_array)?;
+    Some(values.iter().filter(|v| !v.is_null()).map(Value::to_string).collect())
 }
 
 impl<'a> Differ<'a> {
@@ -876,17 +912,17 @@ impl<'a> Differ<'a> {
     }
 
     fn schema(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
-        let (old, old_ref) = deref(self.old, old);
-        let (new, new_ref) = deref(self.new, new);
+        let (old, old_ref) = resolve(self.old, old);
+        let (new, new_ref) = resolve(self.new, new);
         if let (Some(old_ref), Some(new_ref)) = (&old_ref, &new_ref) {
             let key = (old_ref.clone(), new_ref.clone(), side);
             if !self.visiting.insert(key.clone()) {
                 return;
             }
-            self.schema_body(old, new, side, pointer);
+            self.schema_body(&old, &new, side, pointer);
             self.visiting.remove(&key);
         } else {
-            self.schema_body(old, new, side, pointer);
+            self.schema_body(&old, &new, side, pointer);
         }
     }
 
@@ -973,6 +1009,11 @@ impl<'a> Differ<'a> {
             Side::Request if nullable(old) && !nullable(new) => {
                 self.error("request-became-non-nullable", pointer, "null is no longer accepted".into())
             }
+            _ if nullable(old) != nullable(new) => self.info(
+                "nullability-changed-compatibly",
+                pointer,
+                if nullable(new) { "null is now accepted" } else { "the value is no longer null" }.into(),
+            ),
             _ => {}
         }
         for (key, rule) in [("readOnly", "read-only-changed"), ("writeOnly", "write-only-changed")] {

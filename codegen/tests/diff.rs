@@ -834,6 +834,25 @@ paths:
     let not_a = "{type: string, not: {const: a}}";
     let not_b = "{type: string, not: {const: b}}";
     assert!(found(not_a, not_b).iter().all(|(r, s, _)| *r == "conditional-subschema-changed" && *s == Warning));
+    // 3.1's nullable wrapper is a change of nullability, not of type (oasdiff agrees).
+    let bare = "{type: object, properties: {kind: {type: string, enum: [a, b]}}}";
+    let wrapped = "{type: object, properties: {kind: {oneOf: [{type: 'null'}, {type: string, enum: [a, b]}]}}}";
+    assert_eq!(
+        found(bare, wrapped),
+        [
+            ("nullability-changed-compatibly", Info, format!("{request}/properties/kind")),
+            ("response-became-nullable", Error, format!("{response}/properties/kind")),
+        ]
+    );
+    assert_eq!(
+        found(wrapped, bare),
+        [
+            ("nullability-changed-compatibly", Info, format!("{response}/properties/kind")),
+            ("request-became-non-nullable", Error, format!("{request}/properties/kind")),
+        ]
+    );
+    let typed = "{type: object, properties: {kind: {type: [string, 'null'], enum: [a, b, null]}}}";
+    assert!(found(wrapped, typed).iter().all(|(_, severity, _)| *severity == Info), "{:#?}", found(wrapped, typed));
 }
 
 /// Rules oasdiff's rule list has that its published examples do not show: scopes, a media type
