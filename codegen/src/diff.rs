@@ -146,16 +146,86 @@ fn deref<'v>(doc: &'v Value, value: &'v Value) -> (&'v Value, Option<String>) {
 /// recursion guard.
 fn resolve<'v>(doc: &'v Value, value: &'v Value) -> (Cow<'v, Value>, Option<String>) {
     let (schema, reference) = deref(doc, value);
-    let Some((keyword, part)) = nullable_wrapped(schema) else { return (Cow::Borrowed(schema), reference) };
-    let (inner, inner_reference) = deref(doc, part);
-    let mut unwrapped = inner.clone();
-    if let (Some(unwrapped), Some(wrapper)) = (unwrapped.as_object_mut(), schema.as_object()) {
-        for (key, value) in wrapper.iter().filter(|(key, _)| key.as_str() != keyword) {
-            unwrapped.entry(key.clone()).or_insert_with(|| value.clone());
+    let (schema, reference) = match nullable_wrapped(schema) {
+        Some((keyword, part)) => {
+            let (inner, inner_reference) = deref(doc, part);
+            let mut unwrapped = inner.clone();
+            if let (Some(unwrapped), Some(wrapper)) = (unwrapped.as_object_mut(), schema.as_object()) {
+                for (key, value) in wrapper.iter().filter(|(key, _)| key.as_str() != keyword) {
+                    unwrapped.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+                unwrapped.insert("nullable".into(), Value::Bool(true));
+            }
+            (Cow::Owned(unwrapped), inner_reference.or(reference))
         }
-        unwrapped.insert("nullable".into(), Value::Bool(true));
+        None => (Cow::Borrowed(schema), reference),
+    };
+    match merged_all_of(doc, &schema, 0) {
+        Some(merged) => (Cow::Owned(merged), reference),
+        None => (schema, reference),
     }
-    (Cow::Owned(unwrapped), inner_reference.or(reference))
+}
+
+/// An `allOf` of object schemas read as the one object schema it means, properties and
+/// `required` merged, so that a property moved from one part to another is no change, a part
+/// that goes takes its properties with it, and a part that requires what another still requires
+/// changes nothing. `None` where a part says more than properties and annotations (a type other
+/// than object, `additionalProperties`, a property two parts define differently): that `allOf`
+/// is compared part by part.
+fn merged_all_of(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+    let parts = schema.get("allOf")?.as_array()?;
+    let mut merged = schema.as_object()?.clone();
+    merged.remove("allOf");
+    let mut properties = match merged.remove("properties") {
+        Some(Value::Object(properties)) => properties,
+        None => Map::new(),
+        Some(_) => return None,
+    };
+    let mut required = match merged.remove("required") {
+        Some(Value::Array(required)) => required,
+        None => Vec::new(),
+        Some(_) => return None,
+    };
+    for part in parts {
+        let (part, _) = deref(doc, part);
+        let nested = if depth < 8 { merged_all_of(doc, part, depth + 1) } else { None };
+        let part = nested.as_ref().unwrap_or(part).as_object()?;
+        for (key, value) in part {
+            match key.as_str() {
+                "properties" => {
+                    for (name, property) in value.as_object()? {
+                        match properties.get(name) {
+                            None => {
+                                properties.insert(name.clone(), property.clone());
+                            }
+                            Some(existing) if existing == property => {}
+                            Some(_) => return None,
+                        }
+                    }
+                }
+                "required" => {
+                    for name in value.as_array()? {
+                        if !required.contains(name) {
+                            required.push(name.clone());
+                        }
+                    }
+                }
+                "type" if value.as_str() == Some("object") => {
+                    merged.insert("type".into(), value.clone());
+                }
+                "title" | "description" | "example" | "examples" | "externalDocs" => {}
+                key if key.starts_with("x-") => {}
+                _ => return None,
+            }
+        }
+    }
+    if !properties.is_empty() {
+        merged.insert("properties".into(), Value::Object(properties));
+    }
+    if !required.is_empty() {
+        merged.insert("required".into(), Value::Array(required));
+    }
+    Some(Value::Object(merged))
 }
 
 /// The one schema a `oneOf` / `anyOf` offers beside `null`, and the keyword.

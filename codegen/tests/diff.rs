@@ -530,13 +530,24 @@ fn compositions_by_direction() {
     let two = "              schema: {anyOf: [{$ref: '#/components/schemas/Pet'}, {type: string}]}";
     let found = pair(response, one, two);
     assert!(found.iter().any(|(r, s, _)| *r == "response-composition-widened" && *s == Error), "{found:#?}");
-    // allOf: a part added narrows a request.
+    // allOf: object parts are compared merged, so a part that requires more narrows a request
+    // by that property, and one that goes frees it.
     let all = "            schema: {allOf: [{$ref: '#/components/schemas/NewPet'}]}";
     let more = "            schema: {allOf: [{$ref: '#/components/schemas/NewPet'}, {required: [kind]}]}";
-    let found = pair(request, all, more);
-    assert!(found.iter().any(|(r, s, _)| *r == "request-composition-narrowed" && *s == Error), "{found:#?}");
+    let kind = "#/paths/~1pets/post/requestBody/content/application~1json/schema/properties/kind";
+    assert_eq!(pair(request, all, more), [("request-property-became-required", Error, kind.to_owned())]);
     let found = pair(request, more, all);
     assert!(found.iter().all(|(_, s, _)| *s == Info), "{found:#?}");
+    // A property moved between parts, or a requirement another part still makes, is no change.
+    let split = "            schema: {allOf: [{$ref: '#/components/schemas/NewPet'}, {required: [name]}]}";
+    assert_eq!(pair(request, all, split), []);
+    let moved = "            schema: {allOf: [{type: object, required: [name], properties: {name: {type: string}}}, {type: object, properties: {kind: {type: string, enum: [cat, dog]}, nickname: {type: string, nullable: true}}}]}";
+    assert_eq!(pair(request, request, moved), []);
+    // A part that is not an object schema keeps the part-by-part rules.
+    let strings = "            schema: {allOf: [{type: string}]}";
+    let shorter = "            schema: {allOf: [{type: string}, {maxLength: 5}]}";
+    let found = pair(request, strings, shorter);
+    assert!(found.iter().any(|(r, s, _)| *r == "request-composition-narrowed" && *s == Error), "{found:#?}");
 }
 
 /// A path parameter renamed with its template is the same URL for clients.

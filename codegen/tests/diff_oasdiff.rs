@@ -261,7 +261,7 @@ fn cases() -> Vec<Case> {
             "              properties: {title: {type: string}}\n",
             "              properties: {title: {type: string}}\n            - {required: [title]}\n",
         )
-            .ours(&[("request-composition-narrowed", Error)]),
+            .ours(&[("request-property-became-required", Error)]),
         case("adding 'oneOf' schema to the response body or response body property is breaking", Breaking).after(
             ITEM,
             "oneOf: [{type: string}, {type: integer}]",
