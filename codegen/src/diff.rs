@@ -544,14 +544,7 @@ impl<'a> Differ<'a> {
                         } else if let Some(level) = old_stability.filter(|s| *s < 2) {
                             // Draft and alpha operations may change in any way: what would break
                             // is reported, but as info.
-                            for change in self.changes.iter_mut().skip(start) {
-                                if change.severity != Severity::Info {
-                                    change.severity = Severity::Info;
-                                    change
-                                        .message
-                                        .push_str(&format!(" (allowed: the operation is {})", STABILITY[level]));
-                                }
-                            }
+                            self.demote(start, &format!("allowed: the operation is {}", STABILITY[level]));
                         }
                     }
                 }
@@ -565,6 +558,14 @@ impl<'a> Differ<'a> {
                     self.info("operation-added", &pointer, format!("{} {path} was added", method.to_uppercase()));
                 }
             }
+        }
+    }
+
+    /// Reports the changes found since `start` as info, saying why they break nobody.
+    fn demote(&mut self, start: usize, why: &str) {
+        for change in self.changes.iter_mut().skip(start).filter(|c| c.severity != Severity::Info) {
+            change.severity = Severity::Info;
+            change.message.push_str(&format!(" ({why})"));
         }
     }
 
@@ -1069,6 +1070,16 @@ impl<'a> Differ<'a> {
             }
         } else if enum_values(old).is_none() && enum_values(new).is_some() && side == Side::Request {
             self.error("request-enum-added", pointer, "the value is now restricted to an enum".into());
+        } else if enum_values(old).is_some() && enum_values(new).is_none() && new.get("x-extensible-enum").is_none() {
+            match side {
+                Side::Request => self.info("request-enum-removed", pointer, "any value is now accepted".into()),
+                // Clients generated from the old document decode the enum's values only.
+                Side::Response => self.error(
+                    "response-enum-removed",
+                    pointer,
+                    "the value is no longer restricted to an enum: any value may be sent".into(),
+                ),
+            }
         }
         self.extensible_enum(old, new, side, pointer);
         let nullable = |s: &Value| flag(s, "nullable");
@@ -1097,9 +1108,6 @@ impl<'a> Differ<'a> {
             self.error("additional-properties-tightened", pointer, "unknown properties are now refused".into());
         }
         self.properties(old, new, side, pointer);
-        if let (Some(old_items), Some(new_items)) = (old.get("items"), new.get("items")) {
-            self.schema(old_items, new_items, side, &format!("{pointer}/items"));
-        }
         for keyword in ["allOf", "oneOf", "anyOf"] {
             self.composition(keyword, old, new, side, pointer);
         }
@@ -1348,13 +1356,27 @@ impl<'a> Differ<'a> {
     /// narrows what a value may be when added; `not` and `if` turn meaning around, so a change
     /// inside them cannot be judged by direction and is a warning.
     fn json_schema_2020(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
-        const NARROWING: [&str; 8] =
-            ["contains", "propertyNames", "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"];
+        // `items` too: 3.1 closes a tuple with `items: false`, and no `items` is any item.
+        const NARROWING: [&str; 9] = [
+            "items",
+            "contains",
+            "propertyNames",
+            "not",
+            "if",
+            "then",
+            "else",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+        ];
         for keyword in NARROWING {
             let at = format!("{pointer}/{keyword}");
             match (old.get(keyword), new.get(keyword)) {
                 (o, n) if o.is_some() != n.is_some() => {
                     self.subschema_presence(side, n.is_some(), &at, &format!("`{keyword}`"))
+                }
+                // Sub-schemas are compared through their `$ref`s, which may look alike and differ.
+                (Some(o), Some(n)) if o.is_object() && n.is_object() && !matches!(keyword, "not" | "if") => {
+                    self.schema(o, n, side, &at)
                 }
                 (Some(o), Some(n)) if o != n => match keyword {
                     "not" | "if" => self.warning(
@@ -1362,7 +1384,6 @@ impl<'a> Differ<'a> {
                         &at,
                         format!("`{keyword}` changed: which values are accepted may have changed either way"),
                     ),
-                    _ if o.is_object() && n.is_object() => self.schema(o, n, side, &at),
                     // `false` accepts nothing, `true` anything: true → false narrows.
                     _ => {
                         let message = format!("`{keyword}` changed from {o} to {n}");
@@ -1545,7 +1566,12 @@ impl<'a> Differ<'a> {
                         }
                         _ => {}
                     }
+                    let start = self.changes.len();
                     self.schema(old_property, new_property, side, &at);
+                    // What happens to a property that travels on neither side breaks nobody.
+                    if never_travels(deref(self.old, old_property).0, side) && never_travels(property, side) {
+                        self.demote(start, &format!("the property {}", never_travels_why(side)));
+                    }
                 }
             }
         }

@@ -375,6 +375,23 @@ fn enums_depend_on_the_side() {
     let found = rules(&edited);
     assert!(found.iter().any(|(r, s, _)| *r == "request-enum-value-removed" && *s == Error), "{found:#?}");
     assert!(found.iter().any(|(r, s, _)| *r == "response-enum-value-removed" && *s == Info), "{found:#?}");
+    // The enum dropped altogether: any string is accepted, and any may come.
+    let edited = BASE.replace("kind: {type: string, enum: [cat, dog]}", "kind: {type: string}");
+    let mut found: Vec<_> = rules(&edited).into_iter().map(|(r, s, _)| (r, s)).collect();
+    found.dedup();
+    assert_eq!(found, [("response-enum-removed", Error), ("request-enum-removed", Info)]);
+    // A property that never travels on a side changes nothing there.
+    let secret = BASE.replace(
+        "        tag: {type: string}\n",
+        "        tag: {type: string}\n        pin: {type: string, writeOnly: true, enum: [a, b]}\n",
+    );
+    let changed =
+        secret.replace("pin: {type: string, writeOnly: true, enum: [a, b]}", "pin: {type: string, writeOnly: true}");
+    let found = diff(&parse(&secret), &parse(&changed));
+    assert!(
+        !found.is_empty() && found.iter().all(|c| c.severity == Info && c.message.contains("writeOnly")),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -845,6 +862,16 @@ paths:
     let not_a = "{type: string, not: {const: a}}";
     let not_b = "{type: string, not: {const: b}}";
     assert!(found(not_a, not_b).iter().all(|(r, s, _)| *r == "conditional-subschema-changed" && *s == Warning));
+    // `items: false` closes a tuple: longer arrays were accepted and no longer are.
+    let tuple = "{type: array, prefixItems: [{type: string}]}";
+    let closed = "{type: array, prefixItems: [{type: string}], items: false}";
+    assert_eq!(
+        found(tuple, closed),
+        [
+            ("request-subschema-added", Error, format!("{request}/items")),
+            ("subschema-changed-compatibly", Info, format!("{response}/items")),
+        ]
+    );
     // 3.1's nullable wrapper is a change of nullability, not of type (oasdiff agrees).
     let bare = "{type: object, properties: {kind: {type: string, enum: [a, b]}}}";
     let wrapped = "{type: object, properties: {kind: {oneOf: [{type: 'null'}, {type: string, enum: [a, b]}]}}}";
