@@ -958,19 +958,21 @@ impl<'a> Differ<'a> {
             let Some(successor) = successor else { continue };
             replacements.insert(successor);
             let at = format!("{}/schema", pointer_push(pointer, successor));
-            match (old_media.get("schema"), new[successor].get("schema")) {
-                (Some(old_schema), Some(new_schema)) => self.schema(old_schema, new_schema, side, &at),
-                // No schema is any value.
-                (old_schema, new_schema) => {
-                    if old_schema.is_some() != new_schema.is_some() {
-                        self.subschema_presence(
-                            side,
-                            new_schema.is_some(),
-                            &at,
-                            &format!("the schema of {media_type}"),
-                        );
-                    }
+            // No schema, or `true`, is any body; `false` is none, as if the media type were gone.
+            let nothing = Some(&Value::Bool(false));
+            match (body_schema(old_media), body_schema(&new[successor])) {
+                (was, is) if was == nothing && is == nothing => {}
+                (_, is) if is == nothing => self.error(
+                    "media-type-removed",
+                    &at,
+                    format!("the schema of {media_type} became `false`: no such body is accepted or sent"),
+                ),
+                (was, _) if was == nothing => {
+                    self.subschema_presence(side, false, &at, &format!("`false` as the schema of {media_type}"))
                 }
+                (Some(old_schema), Some(new_schema)) => self.schema(old_schema, new_schema, side, &at),
+                (None, None) => {}
+                (_, is) => self.subschema_presence(side, is.is_some(), &at, &format!("the schema of {media_type}")),
             }
         }
         for media_type in added.into_iter().filter(|m| !replacements.contains(m)) {
@@ -1599,6 +1601,11 @@ fn format_narrows(old: Option<&str>, new: Option<&str>) -> Option<bool> {
         (Some(_), None) | (Some("int32"), Some("int64")) | (Some("float"), Some("double")) => Some(false),
         _ => None,
     }
+}
+
+/// A media type's schema, where it constrains the body: none, or `true`, is any body.
+fn body_schema(media: &Value) -> Option<&Value> {
+    media.get("schema").filter(|schema| **schema != Value::Bool(true))
 }
 
 /// A media type without its parameters, lower-cased: `application/json; charset=utf-8` →

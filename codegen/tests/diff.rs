@@ -942,6 +942,15 @@ components:
     assert_eq!(found((base.0, "{}", schema), base), [("request-subschema-added", Error)]);
     assert_eq!(found(base, (base.0, schema, "{}")), [("response-subschema-removed", Error)]);
     assert_eq!(found(base, (base.0, "{}", schema)), [("subschema-changed-compatibly", Info)]);
+    // `schema: true` is no schema; `schema: false` withdraws the media type.
+    assert_eq!(found((base.0, "{}", "{}"), (base.0, "{schema: true}", "{schema: true}")), []);
+    let mut withdrawn = found((base.0, "{}", "{}"), (base.0, "{schema: false}", "{schema: false}"));
+    withdrawn.dedup();
+    assert_eq!(withdrawn, [("media-type-removed", Error)]);
+    assert_eq!(
+        found((base.0, "{schema: false}", "{schema: false}"), (base.0, "{}", "{}")),
+        [("response-subschema-removed", Error), ("subschema-changed-compatibly", Info)]
+    );
     // patternProperties / dependentSchemas entries.
     let patterned = "{schema: {type: object, patternProperties: {'^x-': {type: string}}}}";
     assert_eq!(found(base, (base.0, patterned, schema)), [("request-subschema-added", Error)]);
