@@ -1519,6 +1519,11 @@ impl<'a> Differ<'a> {
                 None => {
                     let (property, _) = deref(self.old, old_property);
                     let required = old_required.contains(name);
+                    if let Some(level) = self.stability(property, &at).filter(|level| *level < 2) {
+                        let level = STABILITY[level];
+                        self.info("unstable-property-removed", &at, format!("`{name}` ({level}) was removed"));
+                        continue;
+                    }
                     if never_travels(property, side) {
                         self.info(
                             "property-removed-where-absent",
@@ -1549,7 +1554,9 @@ impl<'a> Differ<'a> {
                 Some(new_property) => {
                     let (was, is) = (old_required.contains(name), new_required.contains(name));
                     let (property, _) = deref(self.new, new_property);
-                    self.deprecation(deref(self.old, old_property).0, property, &at, &format!("property `{name}`"));
+                    let (previous, _) = deref(self.old, old_property);
+                    let start = self.changes.len();
+                    self.deprecation(previous, property, &at, &format!("property `{name}`"));
                     match side {
                         _ if never_travels(property, side) && was != is => self.info(
                             "required-changed-where-absent",
@@ -1568,11 +1575,20 @@ impl<'a> Differ<'a> {
                         }
                         _ => {}
                     }
-                    let start = self.changes.len();
                     self.schema(old_property, new_property, side, &at);
                     // What happens to a property that travels on neither side breaks nobody.
-                    if never_travels(deref(self.old, old_property).0, side) && never_travels(property, side) {
+                    if never_travels(previous, side) && never_travels(property, side) {
                         self.demote(start, &format!("the property {}", never_travels_why(side)));
+                    }
+                    // Stability levels, as for operations: a draft or alpha property may change.
+                    let (old_level, new_level) = (self.stability(previous, &at), self.stability(property, &at));
+                    if let (Some(old), Some(new)) = (old_level, new_level)
+                        && new < old
+                    {
+                        let (from, to) = (STABILITY[old], STABILITY[new]);
+                        self.error("stability-decreased", &at, format!("property `{name}` went from {from} to {to}"));
+                    } else if let Some(level) = old_level.filter(|level| *level < 2) {
+                        self.demote(start, &format!("allowed: the property is {}", STABILITY[level]));
                     }
                 }
             }

@@ -963,3 +963,29 @@ components:
         [("request-constraint-tightened", Error)]
     );
 }
+
+/// `x-stability-level` on a property: a draft or alpha property may change or go; a level may
+/// not go down.
+#[test]
+fn property_stability_levels() {
+    let tag = "        tag: {type: string}\n";
+    let pair = |old: &str, new: &str| -> Vec<(&'static str, Severity)> {
+        let mut found: Vec<_> = diff(&parse(&BASE.replacen(tag, old, 1)), &parse(&BASE.replacen(tag, new, 1)))
+            .into_iter()
+            .map(|c| (c.rule, c.severity))
+            .collect();
+        found.dedup();
+        found
+    };
+    let alpha = "        tag: {type: string, x-stability-level: alpha}\n";
+    assert_eq!(pair(alpha, "        tag: {type: integer, x-stability-level: alpha}\n"), [("type-changed", Info)]);
+    assert_eq!(pair(alpha, ""), [("unstable-property-removed", Info)]);
+    assert_eq!(
+        pair(
+            "        tag: {type: string, x-stability-level: stable}\n",
+            "        tag: {type: string, x-stability-level: beta}\n"
+        ),
+        [("stability-decreased", Error)]
+    );
+    assert_eq!(pair(tag, "        tag: {type: integer}\n"), [("type-changed", Error)]);
+}
