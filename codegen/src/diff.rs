@@ -160,10 +160,35 @@ fn resolve<'v>(doc: &'v Value, value: &'v Value) -> (Cow<'v, Value>, Option<Stri
         }
         None => (Cow::Borrowed(schema), reference),
     };
-    match merged_all_of(doc, &schema, 0) {
-        Some(merged) => (Cow::Owned(merged), reference),
+    let schema = match merged_all_of(doc, &schema, 0) {
+        Some(merged) => Cow::Owned(merged),
+        None => schema,
+    };
+    match type_list(&schema) {
+        Some(list) => (Cow::Owned(list), reference),
         None => (schema, reference),
     }
+}
+
+/// The 3.1 normaliser lowers `type: [string, integer]` to a `oneOf` of bare types, which the
+/// generator needs; the diff reads it back as the type list it was, so that a type added to the
+/// list widens rather than replaces.
+fn type_list(schema: &Value) -> Option<Value> {
+    let parts = schema.get("oneOf")?.as_array()?;
+    let types: Vec<Value> = parts
+        .iter()
+        .map(|part| match part.as_object() {
+            Some(map) if map.len() == 1 => map.get("type").filter(|t| t.is_string()).cloned(),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if types.is_empty() || schema.get("type").is_some() {
+        return None;
+    }
+    let mut list = schema.as_object()?.clone();
+    list.remove("oneOf");
+    list.insert("type".into(), Value::Array(types));
+    Some(Value::Object(list))
 }
 
 /// An `allOf` of object schemas read as the one object schema it means, properties and
@@ -985,6 +1010,9 @@ impl<'a> Differ<'a> {
     }
 
     fn schema(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
+        if let Some((keyword, i, count)) = self.wrapped(old, new) {
+            return self.schema_wrapped(old, new, (keyword, i, count), side, pointer);
+        }
         let (old, old_ref) = resolve(self.old, old);
         let (new, new_ref) = resolve(self.new, new);
         if let (Some(old_ref), Some(new_ref)) = (&old_ref, &new_ref) {
@@ -999,34 +1027,76 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Whether `new` is `old` wrapped in a `oneOf` / `anyOf` with other alternatives: the
+    /// keyword, the position of the alternative that is `old`, and how many there are.
+    fn wrapped(&self, old: &Value, new: &Value) -> Option<(&'static str, usize, usize)> {
+        let (old_resolved, _) = resolve(self.old, old);
+        let (new_resolved, _) = resolve(self.new, new);
+        let composed = |schema: &Value| ["oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some());
+        if composed(&old_resolved) || ["type", "properties"].iter().any(|k| new_resolved.get(*k).is_some()) {
+            return None;
+        }
+        ["oneOf", "anyOf"].into_iter().find_map(|keyword| {
+            let parts = new_resolved.get(keyword)?.as_array()?;
+            let position = parts.iter().position(|part| part == old || *resolve(self.new, part).0 == *old_resolved)?;
+            (parts.len() > 1).then_some((keyword, position, parts.len()))
+        })
+    }
+
+    /// `old` became one alternative of several. Old clients sent values of that alternative,
+    /// which are still accepted (but by a `oneOf` only where no other alternative matches them
+    /// too); they decode only values of it, and the others may now come.
+    fn schema_wrapped(
+        &mut self,
+        old: &Value,
+        new: &Value,
+        (keyword, position, count): (&'static str, usize, usize),
+        side: Side,
+        pointer: &str,
+    ) {
+        let at = format!("{pointer}/{keyword}");
+        let message = format!("the schema became one of {count} `{keyword}` alternatives");
+        match side {
+            Side::Response => self.error(
+                "response-composition-widened",
+                &at,
+                format!("{message}: old clients cannot decode the others"),
+            ),
+            Side::Request if keyword == "anyOf" => {
+                self.info("composition-changed-compatibly", &at, format!("{message}: what was accepted still is"))
+            }
+            Side::Request => self.warning(
+                "request-wrapped-in-one-of",
+                &at,
+                format!("{message}: values that match another alternative too are now refused"),
+            ),
+        }
+        let (new_resolved, _) = resolve(self.new, new);
+        if let Some(part) = new_resolved.get(keyword).and_then(|parts| parts.get(position)) {
+            let part = part.clone();
+            self.schema(old, &part, side, &format!("{at}/{position}"));
+        }
+    }
+
     fn schema_body(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
         let text = |schema: &Value, key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
-        // Every integer is a number: a request may widen to number, a response narrow to integer.
-        let widened = (text(old, "type").as_deref(), text(new, "type").as_deref()) == (Some("integer"), Some("number"));
-        let narrowed =
-            (text(old, "type").as_deref(), text(new, "type").as_deref()) == (Some("number"), Some("integer"));
-        if (side == Side::Request && widened) || (side == Side::Response && narrowed) {
-            self.info(
-                "type-widened-compatibly",
-                pointer,
-                format!(
-                    "the type changed from {} to {}, which old clients still {}",
-                    text(old, "type").unwrap_or_default(),
-                    text(new, "type").unwrap_or_default(),
-                    if side == Side::Request { "send within" } else { "decode" }
+        // Types as sets (3.1 type lists), `None` for any type; every integer is a number. A
+        // request may widen, a response narrow.
+        let (old_types, new_types) = (type_set(old), type_set(new));
+        let (widened, narrowed) = (types_within(&old_types, &new_types), types_within(&new_types, &old_types));
+        if !(widened && narrowed) {
+            let message = format!("the type changed from {} to {}", type_names(&old_types), type_names(&new_types));
+            match side {
+                Side::Request if widened => self.info(
+                    "type-widened-compatibly",
+                    pointer,
+                    format!("{message}, which old clients still send within"),
                 ),
-            );
-        } else if text(old, "type") != text(new, "type") {
-            self.error(
-                "type-changed",
-                pointer,
-                format!(
-                    "the type changed from {} to {}",
-                    text(old, "type").unwrap_or("any".into()),
-                    text(new, "type").unwrap_or("any".into())
-                ),
-            );
-            return;
+                Side::Response if narrowed => {
+                    self.info("type-widened-compatibly", pointer, format!("{message}, which old clients still decode"))
+                }
+                _ => return self.error("type-changed", pointer, message),
+            }
         }
         let (old_format, new_format) = (text(old, "format"), text(new, "format"));
         if old_format != new_format {
@@ -1605,6 +1675,33 @@ impl<'a> Differ<'a> {
                 self.info("property-added", &at, format!("property `{name}` was added"));
             }
         }
+    }
+}
+
+/// The types a schema allows (`None`: any): `type`, or a 3.1 type list.
+fn type_set(schema: &Value) -> Option<BTreeSet<String>> {
+    match schema.get("type")? {
+        Value::String(one) => Some(BTreeSet::from([one.clone()])),
+        Value::Array(many) => Some(many.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+        _ => None,
+    }
+}
+
+/// Whether every value of types `inner` is one of types `outer` (an integer is a number).
+fn types_within(inner: &Option<BTreeSet<String>>, outer: &Option<BTreeSet<String>>) -> bool {
+    match (inner, outer) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(inner), Some(outer)) => {
+            inner.iter().all(|t| outer.contains(t) || (t == "integer" && outer.contains("number")))
+        }
+    }
+}
+
+fn type_names(types: &Option<BTreeSet<String>>) -> String {
+    match types {
+        None => "any".into(),
+        Some(types) => types.iter().map(String::as_str).collect::<Vec<_>>().join(" or "),
     }
 }
 

@@ -872,6 +872,27 @@ paths:
             ("subschema-changed-compatibly", Info, format!("{response}/items")),
         ]
     );
+    // Type lists are sets of types: one added widens, one removed narrows.
+    let either = "{type: [string, integer]}";
+    assert_eq!(
+        found("{type: string}", either),
+        [("type-changed", Error, response.to_owned()), ("type-widened-compatibly", Info, request.to_owned())]
+    );
+    assert_eq!(
+        found(either, "{type: string}"),
+        [("type-changed", Error, request.to_owned()), ("type-widened-compatibly", Info, response.to_owned())]
+    );
+    // A schema wrapped in a oneOf with another alternative.
+    let one = "{type: object, properties: {a: {type: string}}}";
+    let wrapped =
+        "{oneOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: integer}}}]}";
+    assert_eq!(
+        found(one, wrapped),
+        [
+            ("request-wrapped-in-one-of", Warning, format!("{request}/oneOf")),
+            ("response-composition-widened", Error, format!("{response}/oneOf")),
+        ]
+    );
     // 3.1's nullable wrapper is a change of nullability, not of type (oasdiff agrees).
     let bare = "{type: object, properties: {kind: {type: string, enum: [a, b]}}}";
     let wrapped = "{type: object, properties: {kind: {oneOf: [{type: 'null'}, {type: string, enum: [a, b]}]}}}";

@@ -267,7 +267,7 @@ fn cases() -> Vec<Case> {
             "oneOf: [{type: string}, {type: integer}]",
             "oneOf: [{type: string}, {type: integer}, {type: boolean}]",
         )
-            .ours(&[("response-composition-widened", Error)]),
+            .ours(&[("type-changed", Error)]),
         case("adding a new required property in request body is breaking", Breaking)
             .after(NEW, "required: [name]", "required: [name, size]")
             .after(NEW, "        note: {type: string}\n", "        note: {type: string}\n        size: {type: integer}\n")
@@ -567,7 +567,7 @@ fn cases() -> Vec<Case> {
             .ours(&[("request-composition-narrowed", Error)]),
         case("removing 'oneOf' schema from the request body or request body property is breaking", Breaking)
             .after(NEW, "oneOf: [{type: string}, {type: integer}]", "oneOf: [{type: string}]")
-            .ours(&[("request-composition-narrowed", Error)]),
+            .ours(&[("type-changed", Error)]),
         case("removing a deprecated enpoint with an invalid date is breaking", Breaking)
             .before(DELETE, "      responses:\n", "      deprecated: true\n      x-sunset: invalid-date\n      responses:\n")
             .after(ITEM_PATH, "    delete:\n      operationId: deleteItem", "    patch:\n      operationId: deleteItem")
