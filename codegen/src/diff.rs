@@ -1429,8 +1429,9 @@ impl<'a> Differ<'a> {
     /// inside them cannot be judged by direction and is a warning.
     fn json_schema_2020(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
         // `items` too: 3.1 closes a tuple with `items: false`, and no `items` is any item.
-        const NARROWING: [&str; 9] = [
+        const NARROWING: [&str; 10] = [
             "items",
+            "contentSchema",
             "contains",
             "propertyNames",
             "not",
@@ -1468,6 +1469,19 @@ impl<'a> Differ<'a> {
                     }
                 },
                 _ => {}
+            }
+        }
+        // How a string carries its content (3.1): another encoding or media type, added or
+        // removed, is another reading of the same text, whichever side sends it.
+        for keyword in ["contentEncoding", "contentMediaType"] {
+            let (o, n) = (old.get(keyword), new.get(keyword));
+            if o != n {
+                let name = |v: Option<&Value>| v.map_or("none".to_owned(), Value::to_string);
+                self.error(
+                    "content-encoding-changed",
+                    &format!("{pointer}/{keyword}"),
+                    format!("`{keyword}` changed from {} to {}", name(o), name(n)),
+                );
             }
         }
         // Maps of sub-schemas: an entry added constrains more, one removed frees; entries in

@@ -305,18 +305,11 @@ fn normalise_node(value: &mut Value, path: &mut Vec<String>, diagnostics: &mut D
 }
 
 fn normalise_schema_keywords(map: &mut serde_json::Map<String, Value>) {
-    for key in [
-        "$schema",
-        "$id",
-        "$anchor",
-        "$comment",
-        "$dynamicAnchor",
-        "$recursiveAnchor",
-        "contentMediaType",
-        "contentEncoding",
-    ] {
+    for key in ["$schema", "$id", "$anchor", "$comment", "$dynamicAnchor", "$recursiveAnchor"] {
         map.remove(key);
     }
+    // `contentMediaType` / `contentEncoding` stay: the typed parser drops them (a string is a
+    // string to the generator), and the diff compares them.
     if let Some(Value::Array(types)) = map.get("type").cloned() {
         let named: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
         if named.len() < types.len() {

@@ -872,6 +872,23 @@ paths:
             ("subschema-changed-compatibly", Info, format!("{response}/items")),
         ]
     );
+    // How a string carries its content, and the schema of that content.
+    let blob = "{type: string, contentEncoding: base64}";
+    assert_eq!(
+        found("{type: string}", blob),
+        [
+            ("content-encoding-changed", Error, format!("{request}/contentEncoding")),
+            ("content-encoding-changed", Error, format!("{response}/contentEncoding")),
+        ]
+    );
+    let doc = |t: &str| format!("{{type: string, contentMediaType: application/json, contentSchema: {{type: {t}}}}}");
+    assert_eq!(
+        found(&doc("object"), &doc("array")),
+        [
+            ("type-changed", Error, format!("{request}/contentSchema")),
+            ("type-changed", Error, format!("{response}/contentSchema")),
+        ]
+    );
     // Type lists are sets of types: one added widens, one removed narrows.
     let either = "{type: [string, integer]}";
     assert_eq!(
