@@ -1503,22 +1503,19 @@ impl<'a> Differ<'a> {
                 self.subschema_presence(side, true, &at, &format!("`{keyword}` entry `{key}`"));
             }
         }
-        // prefixItems: position by position; a new position constrains more.
+        // prefixItems, position by position. Past the end of a list, a position is held to that
+        // side's `items`, or to nothing when there is none: a new position constrains more.
         let prefix = |schema: &Value| schema.get("prefixItems").and_then(Value::as_array).cloned().unwrap_or_default();
         let (old_prefix, new_prefix) = (prefix(old), prefix(new));
-        for (i, (o, n)) in old_prefix.iter().zip(&new_prefix).enumerate() {
-            self.schema(o, n, side, &format!("{pointer}/prefixItems/{i}"));
-        }
-        let at = format!("{pointer}/prefixItems");
-        match new_prefix.len().cmp(&old_prefix.len()) {
-            std::cmp::Ordering::Greater if side == Side::Request => {
-                self.error("request-subschema-added", &at, "a `prefixItems` position was added".into())
+        for i in 0..old_prefix.len().max(new_prefix.len()) {
+            let at = format!("{pointer}/prefixItems/{i}");
+            match (old_prefix.get(i).or(object_items(old)), new_prefix.get(i).or(object_items(new))) {
+                (Some(o), Some(n)) if o.is_object() && n.is_object() => self.schema(o, n, side, &at),
+                (None, Some(_)) => self.subschema_presence(side, true, &at, &format!("`prefixItems` position {i}")),
+                (Some(_), None) => self.subschema_presence(side, false, &at, &format!("`prefixItems` position {i}")),
+                // `items: false` and other booleans are compared as `items` above.
+                _ => {}
             }
-            std::cmp::Ordering::Less if side == Side::Response => {
-                self.error("response-subschema-removed", &at, "a `prefixItems` position was removed".into())
-            }
-            std::cmp::Ordering::Equal => {}
-            _ => self.info("subschema-changed-compatibly", &at, "`prefixItems` positions changed".into()),
         }
         // dependentRequired: property → properties required with it.
         let dependencies = |schema: &Value| -> Vec<(String, BTreeSet<String>)> {
@@ -1690,6 +1687,11 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// An array schema's `items`, where it is a schema (not a boolean).
+fn object_items(schema: &Value) -> Option<&Value> {
+    schema.get("items").filter(|items| items.is_object())
 }
 
 /// The types a schema allows (`None`: any): `type`, or a 3.1 type list.

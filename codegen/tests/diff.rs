@@ -847,7 +847,21 @@ paths:
     assert!(found(&at_least(1), &at_least(2)).contains(&("request-constraint-tightened", Error, request.to_owned())));
     let pair = "{type: array, prefixItems: [{type: string}]}";
     let triple = "{type: array, prefixItems: [{type: string}, {type: integer}]}";
-    assert!(found(pair, triple).contains(&("request-subschema-added", Error, format!("{request}/prefixItems"))));
+    assert!(found(pair, triple).contains(&("request-subschema-added", Error, format!("{request}/prefixItems/1"))));
+    // Past the end of the old list, a position was held to the old `items`.
+    let held = "{type: array, prefixItems: [{type: string}], items: {type: integer}}";
+    let bounded = "{type: array, prefixItems: [{type: string}, {type: integer, minimum: 0}], items: {type: integer}}";
+    assert_eq!(
+        found(held, bounded),
+        [
+            ("constraint-changed-compatibly", Info, format!("{response}/prefixItems/1")),
+            ("request-constraint-tightened", Error, format!("{request}/prefixItems/1")),
+        ]
+    );
+    // Positions swapped change what each position takes.
+    let swapped = "{type: array, prefixItems: [{type: integer}, {type: string}]}";
+    let changes = found(triple, swapped);
+    assert_eq!(changes.iter().filter(|(rule, _, _)| *rule == "type-changed").count(), 4, "{changes:#?}");
     let typed = "{type: array, prefixItems: [{type: integer}]}";
     assert!(found(pair, typed).contains(&("type-changed", Error, format!("{request}/prefixItems/0"))));
     let object = "{type: object, properties: {a: {type: string}, b: {type: string}}}";
