@@ -561,16 +561,7 @@ impl<'a> Differ<'a> {
                         self.deprecation(old_op, new_op, &pointer, &what);
                         self.operation_id(old_op, new_op, &pointer, &what);
                         let new_stability = self.stability(new_op, &pointer);
-                        if let (Some(old), Some(new)) = (old_stability, new_stability)
-                            && new < old
-                        {
-                            let (from, to) = (STABILITY[old], STABILITY[new]);
-                            self.error("stability-decreased", &pointer, format!("{what} went from {from} to {to}"));
-                        } else if let Some(level) = old_stability.filter(|s| *s < 2) {
-                            // Draft and alpha operations may change in any way: what would break
-                            // is reported, but as info.
-                            self.demote(start, &format!("allowed: the operation is {}", STABILITY[level]));
-                        }
+                        self.stability_kept(old_stability, new_stability, start, &pointer, &what);
                     }
                 }
             }
@@ -583,6 +574,20 @@ impl<'a> Differ<'a> {
                     self.info("operation-added", &pointer, format!("{} {path} was added", method.to_uppercase()));
                 }
             }
+        }
+    }
+
+    /// Stability levels of an operation or property both versions have: a level may not go
+    /// down, and a draft or alpha one may change in any way (the changes found since `start`
+    /// are reported, but as info).
+    fn stability_kept(&mut self, old: Option<usize>, new: Option<usize>, start: usize, pointer: &str, what: &str) {
+        if let (Some(old), Some(new)) = (old, new)
+            && new < old
+        {
+            let (from, to) = (STABILITY[old], STABILITY[new]);
+            self.error("stability-decreased", pointer, format!("{what} went from {from} to {to}"));
+        } else if let Some(level) = old.filter(|level| *level < 2) {
+            self.demote(start, &format!("allowed: {what} is {}", STABILITY[level]));
         }
     }
 
@@ -1661,16 +1666,8 @@ impl<'a> Differ<'a> {
                     if never_travels(previous, side) && never_travels(property, side) {
                         self.demote(start, &format!("the property {}", never_travels_why(side)));
                     }
-                    // Stability levels, as for operations: a draft or alpha property may change.
                     let (old_level, new_level) = (self.stability(previous, &at), self.stability(property, &at));
-                    if let (Some(old), Some(new)) = (old_level, new_level)
-                        && new < old
-                    {
-                        let (from, to) = (STABILITY[old], STABILITY[new]);
-                        self.error("stability-decreased", &at, format!("property `{name}` went from {from} to {to}"));
-                    } else if let Some(level) = old_level.filter(|level| *level < 2) {
-                        self.demote(start, &format!("allowed: the property is {}", STABILITY[level]));
-                    }
+                    self.stability_kept(old_level, new_level, start, &at, &format!("property `{name}`"));
                 }
             }
         }
