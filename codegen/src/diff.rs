@@ -140,10 +140,11 @@ fn deref<'v>(doc: &'v Value, value: &'v Value) -> (&'v Value, Option<String>) {
     (current, name)
 }
 
-/// A schema through its `$ref`s, with 3.1's nullable wrapper (`oneOf` / `anyOf` of one schema
-/// and `null`) read as the schema made nullable, which is what it means: wrapping a property so
-/// is a change of nullability, not of type. The name is the last `$ref` followed, for the
-/// recursion guard.
+/// A schema as the diff compares it, read for what it means rather than how it is written:
+/// through its `$ref`s; 3.1's nullable wrapper (`oneOf` / `anyOf` of one schema and `null`) as
+/// the schema made nullable, so wrapping a property so is a change of nullability, not of type;
+/// an `allOf` of object parts merged; the normaliser's lowered type list as a type list. The name
+/// is the last `$ref` followed, for the recursion guard.
 fn resolve<'v>(doc: &'v Value, value: &'v Value) -> (Cow<'v, Value>, Option<String>) {
     let (schema, reference) = deref(doc, value);
     let (schema, reference) = match nullable_wrapped(schema) {
