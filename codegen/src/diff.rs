@@ -1015,12 +1015,13 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn schema(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
-        if let Some((keyword, i, count)) = self.wrapped(old, new) {
-            return self.schema_wrapped(old, new, (keyword, i, count), side, pointer);
-        }
-        let (old, old_ref) = resolve(self.old, old);
+    fn schema(&mut self, old_value: &Value, new: &Value, side: Side, pointer: &str) {
+        let (old, old_ref) = resolve(self.old, old_value);
         let (new, new_ref) = resolve(self.new, new);
+        if let Some((keyword, position, count)) = self.wrapped(old_value, &old, &new) {
+            let part = new[keyword][position].clone();
+            return self.schema_wrapped(old_value, &part, (keyword, position, count), side, pointer);
+        }
         if let (Some(old_ref), Some(new_ref)) = (&old_ref, &new_ref) {
             let key = (old_ref.clone(), new_ref.clone(), side);
             if !self.visiting.insert(key.clone()) {
@@ -1033,13 +1034,11 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// Whether `new` is `old` wrapped in a `oneOf` / `anyOf` with other alternatives: the
-    /// keyword, the position of the alternative that is `old`, and how many there are.
-    fn wrapped(&self, old: &Value, new: &Value) -> Option<(&'static str, usize, usize)> {
-        let (old_resolved, _) = resolve(self.old, old);
-        let (new_resolved, _) = resolve(self.new, new);
+    /// Whether `new_resolved` is `old` wrapped in a `oneOf` / `anyOf` with other alternatives:
+    /// the keyword, the position of the alternative that is `old`, and how many there are.
+    fn wrapped(&self, old: &Value, old_resolved: &Value, new_resolved: &Value) -> Option<(&'static str, usize, usize)> {
         let composed = |schema: &Value| ["oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some());
-        if composed(&old_resolved) || ["type", "properties"].iter().any(|k| new_resolved.get(*k).is_some()) {
+        if composed(old_resolved) || ["type", "properties"].iter().any(|k| new_resolved.get(*k).is_some()) {
             return None;
         }
         ["oneOf", "anyOf"].into_iter().find_map(|keyword| {
@@ -1049,13 +1048,13 @@ impl<'a> Differ<'a> {
         })
     }
 
-    /// `old` became one alternative of several. Old clients sent values of that alternative,
-    /// which are still accepted (but by a `oneOf` only where no other alternative matches them
-    /// too); they decode only values of it, and the others may now come.
+    /// `old` became `part`, one alternative of several. Old clients sent values of that
+    /// alternative, which are still accepted (but by a `oneOf` only where no other alternative
+    /// matches them too); they decode only values of it, and the others may now come.
     fn schema_wrapped(
         &mut self,
         old: &Value,
-        new: &Value,
+        part: &Value,
         (keyword, position, count): (&'static str, usize, usize),
         side: Side,
         pointer: &str,
@@ -1077,11 +1076,7 @@ impl<'a> Differ<'a> {
                 format!("{message}: values that match another alternative too are now refused"),
             ),
         }
-        let (new_resolved, _) = resolve(self.new, new);
-        if let Some(part) = new_resolved.get(keyword).and_then(|parts| parts.get(position)) {
-            let part = part.clone();
-            self.schema(old, &part, side, &format!("{at}/{position}"));
-        }
+        self.schema(old, part, side, &format!("{at}/{position}"));
     }
 
     fn schema_body(&mut self, old: &Value, new: &Value, side: Side, pointer: &str) {
